@@ -1,0 +1,1 @@
+"""Mint short-lived OpenAI Realtime API tokens."""
