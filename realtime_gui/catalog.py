@@ -485,17 +485,19 @@ def _tracing(prefix: str) -> tuple[Parameter, ...]:
     )
 
 
-def _voice(path: str) -> Parameter:
+def _voice(path: str, *, custom: bool) -> Parameter:
+    # Custom voices ({"id": "voice_…"}) came with the GA API; the beta endpoints take names only.
     return Parameter(
         path=path,
         kind=Kind.CHOICE,
         label="Voice",
-        help="The voice the model speaks with; a custom voice is given by its id (voice_…).",
+        help="The voice the model speaks with"
+        + ("; a custom voice is given by its id (voice_…)." if custom else "."),
         section=MODEL,
         choices=VOICES,
         open=True,
-        custom_key="id",
-        custom_prefix="voice_",
+        custom_key="id" if custom else None,
+        custom_prefix="voice_" if custom else "",
         default="alloy",
     )
 
@@ -582,7 +584,7 @@ _REALTIME = Endpoint(
             max_items=1,
             default=["audio"],
         ),
-        _voice(f"{_OUT}.voice"),
+        _voice(f"{_OUT}.voice", custom=True),
         _speed(f"{_OUT}.speed"),
         *_audio_format(f"{_IN}.format", direction="Input", section=INPUT),
         *_noise_reduction(f"{_IN}.noise_reduction", section=INPUT, type_required=False),
@@ -826,7 +828,7 @@ _BETA_SESSIONS = Endpoint(
             min_items=1,
             default=["text", "audio"],
         ),
-        _voice("voice"),
+        _voice("voice", custom=False),
         _speed("speed"),
         Parameter(
             path="temperature",

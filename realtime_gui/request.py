@@ -8,6 +8,7 @@ the JSON path and what is allowed.
 from __future__ import annotations
 
 import difflib
+import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -110,6 +111,32 @@ def unknown_parameter_message(ep: Endpoint, path: str) -> str:
     if elsewhere:
         return f"{message}; it belongs to {', '.join(elsewhere)}"
     return message
+
+
+def value_from_text(row: Parameter | None, path: str, text: str) -> tuple[JsonValue, Problem | None]:
+    """A value typed as text (`--set PATH=VALUE`, a JSON editor): the JSON it spells when it parses and the
+    row takes that type (numbers, true/false, null, arrays, objects), else the text itself. A JSON parameter
+    that does not parse is a problem, quoted with the parser's position."""
+    try:
+        parsed: JsonValue = json.loads(text)
+    except ValueError as err:
+        if row is not None and row.kind is Kind.JSON and text.strip() not in row.literals:
+            where = f"line {err.lineno} column {err.colno}" if isinstance(err, json.JSONDecodeError) else ""
+            why = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
+            return text, Problem(path, f"is not valid JSON ({why} at {where}); {allowed(row)}")
+        return text, None
+    if row is None or parsed is None:
+        return parsed, None
+    takes: tuple[type, ...]
+    if row.kind in (Kind.STRING, Kind.TEXT, Kind.CHOICE):
+        takes = (str, dict) if row.custom_key else (str,)
+    elif row.kind in (Kind.STRING_LIST, Kind.MULTI_CHOICE):
+        takes = (list,)
+    elif row.kind is Kind.GROUP:
+        takes = (dict, str)
+    else:
+        return parsed, None
+    return (parsed if isinstance(parsed, takes) else text), None
 
 
 # -- One value against its row -----------------------------------------------------------------------------
@@ -282,6 +309,8 @@ def _check_list(row: Parameter, value: JsonValue) -> tuple[JsonValue, list[Probl
 
 
 def _check_json(row: Parameter, value: JsonValue) -> tuple[JsonValue, list[Problem]]:
+    if isinstance(value, str) and row.literals:
+        return _bad(row, value)  # a mistyped keyword: say which keywords exist
     problems = checks.JSON_CHECKS[row.check or "any"](row.path, value)
     return value, problems
 
@@ -330,7 +359,7 @@ def applies(ep: Endpoint, flat: Mapping[str, JsonValue], row: Parameter) -> bool
     semantic VAD) and its group is not off or replaced by a keyword."""
     if row.when is not None:
         current = effective(ep, flat, row.when.path)
-        if isinstance(current, Unset) or not row.when.holds(_scalar(current)):
+        if not row.when.holds(None if isinstance(current, Unset) else _scalar(current)):
             return False
     group = ep.enclosing_group(row.path)
     return group is None or group.path not in flat or flat[group.path] == {}

@@ -1,0 +1,358 @@
+"""The command line: `realtime-gui mint`, `realtime-gui key …`; with no command it opens the window.
+
+Qt-free (a test makes sure `mint` never imports PySide6). Exit codes, part of the contract scripts rely on:
+0 minted / done; 2 invalid input or missing key (nothing sent); 3 the API answered with an error;
+4 network failure, timeout or an unusable answer. Errors are sentences on stderr, never a traceback or the key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import shlex
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from realtime_gui import __version__
+from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, JsonValue, endpoint
+from realtime_gui.checks import Problem
+from realtime_gui.logs import setup_logging
+
+OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4
+PROG = "realtime-gui"
+log = logging.getLogger(__name__)
+
+
+class UsageError(Exception):
+    """Bad input found before anything was sent; printed as is, exit 2."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        self.problems = tuple(problems)
+        super().__init__(message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `realtime-gui` command and `python -m realtime_gui`."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in ("mint", "key", "-h", "--help", "--version"):
+        from realtime_gui.app import main as window_main  # Qt only on this path
+
+        return window_main(args)
+    setup_logging()
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`… | head`): stop quietly, and keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
+    except Exception as err:  # the last guard: a sentence, never a traceback, never the key
+        from realtime_gui.secrets import redact
+
+        log.debug("unexpected error", exc_info=True)
+        print(
+            f"{PROG}: unexpected error ({type(err).__name__}): {redact(str(err))}. "
+            "Please report this; run with REALTIME_GUI_DEBUG=1 for details.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Mint short-lived OpenAI Realtime API tokens. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    mint = commands.add_parser(
+        "mint",
+        help="mint one token and print it",
+        description="Mint one token. Exit codes: 0 minted, 2 invalid input or missing key, "
+        "3 the API answered with an error, 4 network failure or unusable answer.",
+    )
+    mint.add_argument("--endpoint", choices=ENDPOINT_IDS, default=DEFAULT_ENDPOINT)
+    mint.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="a parameter by its JSON path in the request body; VALUE is read as JSON when it parses "
+        "(numbers, true/false, null, arrays, objects), else as text. Repeatable.",
+    )
+    mint.add_argument("--preset", type=Path, help="a JSON file of PATH -> VALUE (as the window saves)")
+    mint.add_argument("--base-url", help="API base URL (default https://api.openai.com/v1)")
+    mint.add_argument("--auth", choices=("bearer", "api-key"), default="bearer",
+                      help="bearer (OpenAI) or api-key (Azure OpenAI)")
+    mint.add_argument("--organization", default="", help="sent as OpenAI-Organization")
+    mint.add_argument("--project", default="", help="sent as OpenAI-Project")
+    mint.add_argument("--profile", default="default", help="which stored key to use")
+    mint.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                      help="give up after this many seconds (default 30)")
+    mint.add_argument("--output", choices=("token", "json", "env"), default="token")
+    mint.add_argument("--list-parameters", action="store_true",
+                      help="list the endpoint's parameters and what each accepts, then exit")
+
+    key = commands.add_parser("key", help="store, remove or inspect the API key in the OS keyring")
+    key.add_argument("action", choices=("set", "delete", "status"))
+    key.add_argument("--profile", default="default")
+    return parser
+
+
+def _run(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)  # argparse exits 2 on bad usage, as the contract wants
+    runner: Callable[[argparse.Namespace], int] = _mint if args.command == "mint" else _key
+    try:
+        return runner(args)
+    except UsageError as err:
+        _say(str(err))
+        for problem in err.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return INVALID
+
+
+def _say(message: str, stream: TextIO | None = None) -> None:
+    print(f"{PROG}: {message}", file=stream or sys.stderr)
+
+
+# -- mint ---------------------------------------------------------------------------------------------------
+
+
+def _mint(args: argparse.Namespace) -> int:
+    from realtime_gui import client as api
+    from realtime_gui.request import InvalidRequest, build_request
+
+    if args.list_parameters:
+        _list_parameters(args.endpoint)
+        return OK
+    values = _values(args)
+    try:
+        request = build_request(args.endpoint, values)
+    except InvalidRequest as err:
+        raise UsageError("the request is not valid; nothing was sent.", err.problems) from None
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
+    connection = api.Connection(
+        base_url=args.base_url or os.environ.get("OPENAI_BASE_URL") or api.DEFAULT_BASE_URL,
+        auth=args.auth,
+        organization=args.organization,
+        project=args.project,
+        timeout=args.timeout,
+        connect_timeout=min(10.0, args.timeout),
+    )
+    try:
+        api.check_base_url(connection.base_url)
+    except api.ConfigError as err:
+        raise UsageError(str(err)) from None
+    key = _api_key(args.profile)
+    try:
+        token = api.shared_client().mint(request, connection=connection, api_key=key)
+    except api.ConfigError as err:
+        raise UsageError(str(err)) from None
+    except api.RetiredEndpointError as err:
+        _report_api_error(err)
+        _suggest_ga(args.endpoint, values)
+        return API_FAILED
+    except api.ApiError as err:
+        _report_api_error(err)
+        return API_FAILED
+    except (api.NetworkError, api.ResponseError) as err:
+        _say(str(err))
+        request_id = getattr(err, "request_id", None)
+        if request_id:
+            print(f"  request id: {request_id}", file=sys.stderr)
+        return NETWORK_FAILED
+    _print_token(token, args.output)
+    return OK
+
+
+def _values(args: argparse.Namespace) -> dict[str, JsonValue]:
+    from realtime_gui.request import value_from_text
+
+    ep = endpoint(args.endpoint)
+    values: dict[str, JsonValue] = {}
+    problems: list[Problem] = []
+    if args.preset is not None:
+        values.update(_read_preset(args.preset))
+    for item in args.sets:
+        path, sep, text = item.partition("=")
+        path = path.strip()
+        if not sep or not path:
+            raise UsageError(f"--set needs PATH=VALUE, e.g. --set session.model=gpt-realtime (got {item!r}).")
+        value, problem = value_from_text(ep.parameter(path), path, text)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            values[path] = value
+    if problems:
+        raise UsageError("the request is not valid; nothing was sent.", problems)
+    return values
+
+
+def _read_preset(path: Path) -> dict[str, JsonValue]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise UsageError(f"cannot read the preset {str(path)!r}: {err.strerror or err}.") from None
+    except ValueError as err:
+        raise UsageError(f"the preset {str(path)!r} is not valid JSON: {err}.") from None
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"the preset {str(path)!r} must be a JSON object of PATH -> VALUE, "
+            'e.g. {"session.model": "gpt-realtime"}.'
+        )
+    return data
+
+
+def _api_key(profile: str) -> str:
+    from realtime_gui import secrets
+
+    try:
+        key = secrets.load_key(secrets.check_profile(profile))
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    except secrets.KeyringUnavailable as err:
+        raise UsageError(f"{err} Or set {secrets.ENV_VAR}.") from None
+    if key is None:
+        raise UsageError(
+            f"no API key for profile {profile!r}: run `{PROG} key set --profile {profile}` "
+            f"or set {secrets.ENV_VAR}."
+        )
+    return key.value
+
+
+def _report_api_error(err: Exception) -> None:
+    from realtime_gui.client import ApiError, RetiredEndpointError
+
+    assert isinstance(err, ApiError)
+    d = err.details
+    _say(f"the API refused the request (HTTP {d.status}): {err}")
+    if isinstance(err, RetiredEndpointError):
+        print(f"  server said: {err.server_message}", file=sys.stderr)
+    for label, value in (
+        ("type", d.type),
+        ("code", d.code),
+        ("param", d.param),
+        ("request id", d.request_id),
+    ):
+        if value:
+            print(f"  {label}: {value}", file=sys.stderr)
+    if d.retry_after is not None:
+        print(f"  retry after: {d.retry_after:g} s", file=sys.stderr)
+
+
+def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
+    from realtime_gui.request import to_ga
+
+    mapped = to_ga(endpoint_id, values)
+    words = [PROG, "mint", "--endpoint", mapped.endpoint_id]
+    for path, value in mapped.values.items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        words += ["--set", f"{path}={text}"]
+    print("  the same settings on the GA endpoint:", file=sys.stderr)
+    print(f"    {shlex.join(words)}", file=sys.stderr)
+    for problem in mapped.dropped:
+        print(f"  not carried over: {problem}", file=sys.stderr)
+
+
+def _print_token(token: object, output: str) -> None:
+    from realtime_gui.client import MintedToken
+
+    assert isinstance(token, MintedToken)
+    if output == "token":
+        print(token.value)
+    elif output == "json":
+        print(
+            json.dumps(
+                {
+                    "token": token.value,
+                    "expires_at": token.expires_at,
+                    "session_id": token.session_id,
+                    "endpoint": token.endpoint,
+                    "request_id": token.request_id,
+                    "response": token.response,
+                },
+                indent=2,
+            )
+        )
+    else:
+        for name, value in (
+            ("REALTIME_TOKEN", token.value),
+            ("REALTIME_TOKEN_EXPIRES_AT", str(token.expires_at)),
+            ("REALTIME_SESSION_ID", token.session_id or ""),
+            ("REALTIME_ENDPOINT", token.endpoint),
+            ("REALTIME_REQUEST_ID", token.request_id or ""),
+        ):
+            print(f"export {name}={shlex.quote(value)}")
+
+
+def _list_parameters(endpoint_id: str) -> None:
+    from realtime_gui.request import allowed
+
+    ep = endpoint(endpoint_id)
+    print(f"{ep.id}: POST {{base}}{ep.path}{'  (retired)' if ep.retired else ''}")
+    for section in ep.sections:
+        print(f"\n{section}")
+        for row in ep.parameters:
+            if row.section == section and not row.fixed:
+                print(f"  {row.path}\n      {row.help} {allowed(row).capitalize()}.")
+
+
+# -- key --------------------------------------------------------------------------------------------------------------
+
+
+def _key(args: argparse.Namespace) -> int:
+    from realtime_gui import secrets
+
+    try:
+        profile = secrets.check_profile(args.profile)
+        if args.action == "set":
+            text = _read_key_text()
+            stored = secrets.store_key(profile, text)
+            print(f"Stored the API key {stored.hint} for profile {profile!r} in the OS keyring "
+                  f"({secrets.backend_name(secrets.safe_backend())}).")
+            return OK
+        if args.action == "delete":
+            if secrets.delete_key(profile):
+                print(f"Deleted the API key of profile {profile!r} from the OS keyring.")
+            else:
+                print(f"No API key was stored for profile {profile!r}.")
+            return OK
+        return _key_status(profile)
+    except (ValueError, secrets.KeyringUnavailable) as err:
+        raise UsageError(str(err)) from None
+
+
+def _read_key_text() -> str:
+    # Never from argv: it would land in shell history and the process list.
+    if sys.stdin is None or not sys.stdin.isatty():
+        return sys.stdin.readline() if sys.stdin is not None else ""
+    return getpass.getpass("API key (input hidden): ")
+
+
+def _key_status(profile: str) -> int:
+    from realtime_gui import secrets
+
+    from_env = secrets.key_from_environment()
+    try:
+        stored = secrets.load_stored_key(profile)
+        where = f"in the OS keyring ({secrets.backend_name(secrets.safe_backend())})"
+    except secrets.KeyringUnavailable as err:
+        stored, where = None, ""
+        print(f"OS keyring: {err}")
+    if stored is not None:
+        print(f"Profile {profile!r}: key {stored.hint} stored {where}.")
+    elif where:
+        print(f"Profile {profile!r}: no key stored {where}.")
+    if from_env is not None:
+        print(f"{secrets.ENV_VAR} is set ({from_env.hint}) and is used instead of the stored key.")
+    return OK if (from_env or stored) else INVALID

@@ -1,0 +1,532 @@
+"""Sends a token request with httpx and turns the answer into a `MintedToken` or a typed error.
+
+Qt-free. Errors, all with a `str()` that is a sentence for people and never contains the API key:
+
+    MintError                      anything that stopped a mint
+     ├── ConfigError               unusable connection settings (base URL, auth style, key); nothing was sent
+     ├── ApiError                  the API answered with an error: status, message, type, param, code, request id
+     │    └── RetiredEndpointError a retired beta endpoint answered `beta_api_shape_disabled`
+     ├── NetworkError              no answer: refused, DNS, TLS, timeout, connection lost
+     └── ResponseError             an answer we cannot use: HTML or empty body, truncated JSON, no token
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import json
+import re
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+from realtime_gui import __version__
+from realtime_gui.catalog import Endpoint, JsonValue, endpoint
+from realtime_gui.request import MintRequest
+from realtime_gui.secrets import redact
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+AuthStyle = Literal["bearer", "api-key"]
+AUTH_STYLES: tuple[AuthStyle, ...] = ("bearer", "api-key")
+RETIRED_CODE = "beta_api_shape_disabled"
+# Date has one-second resolution: an offset smaller than this is the header's rounding, not a skewed clock.
+CLOCK_TOLERANCE_S = 1.5
+_MAX_BODY_BYTES = 4 * 1024 * 1024
+
+
+# -- Errors -------------------------------------------------------------------------------------------------------
+
+
+class MintError(Exception):
+    """Anything that stopped a mint; str() is a sentence for people."""
+
+
+class ConfigError(MintError):
+    """The connection settings cannot be used; nothing was sent."""
+
+
+@dataclass(frozen=True)
+class ErrorDetails:
+    status: int
+    message: str
+    type: str | None = None
+    param: str | None = None
+    code: str | None = None
+    request_id: str | None = None
+    retry_after: float | None = None  # seconds, from Retry-After on 429
+
+
+class ApiError(MintError):
+    """The API answered with an error object."""
+
+    def __init__(self, details: ErrorDetails) -> None:
+        self.details = details
+        super().__init__(details.message)
+
+    @property
+    def status(self) -> int:
+        return self.details.status
+
+    @property
+    def param(self) -> str | None:
+        return self.details.param
+
+    @property
+    def code(self) -> str | None:
+        return self.details.code
+
+    @property
+    def request_id(self) -> str | None:
+        return self.details.request_id
+
+
+class RetiredEndpointError(ApiError):
+    """A retired beta endpoint refused the request; `ga_endpoint` takes the same settings."""
+
+    def __init__(self, details: ErrorDetails, *, retired: Endpoint, ga_endpoint: Endpoint) -> None:
+        self.retired = retired
+        self.ga_endpoint = ga_endpoint
+        message = (
+            f"OpenAI has retired the beta endpoint POST /v1{retired.path} ({retired.id}). "
+            f"Use the GA endpoint {ga_endpoint.id!r} (POST /v1{ga_endpoint.path}) instead; "
+            "it takes the same settings under their GA names."
+        )
+        super().__init__(ErrorDetails(**{**details.__dict__, "message": message}))
+        self.server_message = details.message
+
+
+class NetworkError(MintError):
+    """No answer came back. `reason` is one of refused, dns, tls, timeout, connection."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class ResponseError(MintError):
+    """An answer came back that is not a usable token."""
+
+    def __init__(self, message: str, *, status: int, request_id: str | None = None) -> None:
+        self.status = status
+        self.request_id = request_id
+        super().__init__(message)
+
+
+# -- Settings and result ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Connection:
+    """Where and how to send: the non-secret parts of a profile."""
+
+    base_url: str = DEFAULT_BASE_URL
+    auth: AuthStyle = "bearer"
+    organization: str = ""
+    project: str = ""
+    timeout: float = 30.0  # the whole call, seconds
+    connect_timeout: float = 10.0
+
+    def url_for(self, ep: Endpoint) -> str:
+        """The endpoint's URL under `base_url`; raises ConfigError for a URL the key must not go to."""
+        return check_base_url(self.base_url) + ep.path
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; plain http is refused except to this machine."""
+    url = base_url.strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        _ = parts.port
+    except ValueError:
+        raise ConfigError(f"The base URL {url!r} is not a valid URL.") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigError(
+            f"The base URL {url!r} must start with https:// and name a host, "
+            "e.g. https://api.openai.com/v1."
+        )
+    if parts.username or parts.password:
+        raise ConfigError("The base URL must not contain a user name or password.")
+    if parts.query or parts.fragment:
+        raise ConfigError("The base URL must not contain a query (?…) or fragment (#…).")
+    if parts.scheme == "http" and not is_loopback(host):
+        raise ConfigError(
+            f"Refusing plain http:// to {host}: the API key would travel unencrypted. "
+            "Use https://, or http:// only to this machine (127.0.0.1, ::1, localhost)."
+        )
+    return url
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True, kw_only=True)
+class MintedToken:
+    value: str = field(repr=False)  # a live credential: kept out of reprs and logs
+    expires_at: int  # unix seconds, server clock
+    endpoint: str
+    session_id: str | None
+    model: str | None
+    request_id: str | None
+    clock_offset: float  # server clock minus local clock, seconds (0 when within the Date header's rounding)
+    status: int
+    processing_ms: int | None
+    headers: dict[str, str]
+    response: dict[str, Any]
+
+    def seconds_left(self, now: float | None = None) -> float:
+        """Time left by the server's clock, given the local time `now`."""
+        local = time.time() if now is None else now
+        return self.expires_at - (local + self.clock_offset)
+
+
+# -- The client -----------------------------------------------------------------------------------------------------
+
+
+_SHOWN_HEADERS = ("x-request-id", "openai-processing-ms", "date", "retry-after", "openai-organization")
+
+
+class TokenClient:
+    """One httpx client for every mint: its connection pool and TLS context are built once (~15 ms)."""
+
+    def __init__(
+        self,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._http = httpx.Client(
+            transport=transport,
+            follow_redirects=False,  # a redirect must not carry the key to another host
+            headers={"User-Agent": f"realtime-gui/{__version__}", "Accept": "application/json"},
+        )
+        self._clock = clock
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> TokenClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def mint(self, request: MintRequest, *, connection: Connection, api_key: str) -> MintedToken:
+        """Send `request`; the token, or a MintError subclass."""
+        ep = request.endpoint
+        url = connection.url_for(ep)
+        headers = auth_headers(connection, api_key)
+        timeout = httpx.Timeout(
+            connection.timeout, connect=min(connection.connect_timeout, connection.timeout)
+        )
+        deadline = time.monotonic() + connection.timeout
+        sent_at = self._clock()
+        try:
+            with self._http.stream(
+                "POST",
+                url,
+                content=json.dumps(request.body).encode(),
+                headers={**headers, "Content-Type": "application/json"},
+                timeout=timeout,
+            ) as response:
+                raw = _read_body(response, deadline)
+        except httpx.HTTPError as err:
+            raise _network_error(err, url=url, timeout=connection.timeout, api_key=api_key) from None
+        received_at = self._clock()
+        return _interpret(
+            ep,
+            response,
+            raw,
+            local_time=(sent_at + received_at) / 2,
+            api_key=api_key,
+        )
+
+
+def auth_headers(connection: Connection, api_key: str) -> dict[str, str]:
+    """The headers that authenticate a call; ConfigError for a key that cannot go in a header."""
+    key = api_key.strip()
+    if not key:
+        raise ConfigError("No API key: store one with `realtime-gui key set` or set OPENAI_API_KEY.")
+    if not re.fullmatch(r"[\x21-\x7e]+", key):
+        # Checked here because httpx would otherwise quote the whole header value in its exception.
+        raise ConfigError(
+            "The API key contains spaces or characters that cannot be sent in a header; "
+            "paste it again without extra text."
+        )
+    if connection.auth == "bearer":
+        headers = {"Authorization": f"Bearer {key}"}
+    elif connection.auth == "api-key":
+        headers = {"api-key": key}
+    else:
+        raise ConfigError(f"Unknown auth style {connection.auth!r}; use bearer or api-key.")
+    for name, value in (
+        ("OpenAI-Organization", connection.organization),
+        ("OpenAI-Project", connection.project),
+    ):
+        value = value.strip()
+        if value:
+            if not re.fullmatch(r"[\x21-\x7e]+", value):
+                raise ConfigError(f"The {name} id {value!r} contains characters a header cannot carry.")
+            headers[name] = value
+    return headers
+
+
+def _read_body(response: httpx.Response, deadline: float) -> bytes:
+    # httpx's read timeout bounds each wait; the deadline bounds a server that trickles bytes.
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > _MAX_BODY_BYTES:
+            raise httpx.DecodingError("response body too large")
+        if time.monotonic() > deadline:
+            raise httpx.ReadTimeout("deadline passed while reading the response")
+    return b"".join(chunks)
+
+
+def _network_error(err: httpx.HTTPError, *, url: str, timeout: float, api_key: str) -> MintError:
+    host = urlsplit(url).netloc
+    if isinstance(err, httpx.TimeoutException):
+        phase = "connecting to" if isinstance(err, httpx.ConnectTimeout) else "waiting for"
+        return NetworkError(
+            f"Timed out after {timeout:g} s {phase} {host}. The server may be down or slow; "
+            "try again or raise the timeout.",
+            reason="timeout",
+        )
+    if isinstance(err, httpx.RemoteProtocolError):
+        return ResponseError(
+            f"{host} closed the connection before the answer was complete. "
+            "A proxy or the server broke off the response; try again.",
+            status=0,
+        )
+    if isinstance(err, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return ConfigError(f"The URL {url!r} cannot be used: {redact(str(err), api_key)}")
+    if isinstance(err, httpx.DecodingError):
+        return ResponseError(f"The answer from {host} could not be decoded.", status=0)
+    cause = _root_cause(err)
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return NetworkError(
+            f"The TLS certificate of {host} could not be verified ({cause.verify_message}). "
+            "A proxy that intercepts HTTPS, or a wrong base URL, is the usual cause.",
+            reason="tls",
+        )
+    if isinstance(cause, ssl.SSLError):
+        return NetworkError(
+            f"The secure connection to {host} failed ({cause.reason or 'TLS error'}). "
+            "Check that the base URL is right and speaks https.",
+            reason="tls",
+        )
+    if isinstance(cause, socket.gaierror):
+        return NetworkError(
+            f"Could not find the host {urlsplit(url).hostname!r} (DNS). "
+            "Check the base URL and your network connection.",
+            reason="dns",
+        )
+    if isinstance(cause, ConnectionRefusedError):
+        return NetworkError(
+            f"{host} refused the connection: nothing is listening there. Check the base URL.",
+            reason="refused",
+        )
+    return NetworkError(
+        f"The connection to {host} failed: {redact(str(err) or type(err).__name__, api_key)}.",
+        reason="connection",
+    )
+
+
+def _root_cause(err: BaseException) -> BaseException:
+    seen: set[int] = set()
+    node: BaseException = err
+    while id(node) not in seen:
+        seen.add(id(node))
+        nxt = node.__cause__ or node.__context__
+        if nxt is None:
+            break
+        node = nxt
+    return node
+
+
+def _interpret(
+    ep: Endpoint, response: httpx.Response, raw: bytes, *, local_time: float, api_key: str
+) -> MintedToken:
+    status = response.status_code
+    request_id = response.headers.get("x-request-id")
+    data = _parse_json(raw, response, request_id=request_id)
+    if status >= 400 or (isinstance(data, dict) and isinstance(data.get("error"), dict)):
+        raise _api_error(ep, response, data, request_id=request_id, api_key=api_key)
+    if not isinstance(data, dict):
+        raise ResponseError(
+            f"The server answered HTTP {status} with JSON that is not an object.",
+            status=status,
+            request_id=request_id,
+        )
+    holder: Mapping[str, JsonValue] = data
+    where = "value and expires_at"
+    if ep.token_in_client_secret:
+        secret = data.get("client_secret")
+        holder = secret if isinstance(secret, dict) else {}
+        where = "client_secret.value and client_secret.expires_at"
+    value, expires_at = holder.get("value"), holder.get("expires_at")
+    if not isinstance(value, str) or not value or not _is_int(expires_at):
+        raise ResponseError(
+            f"The server answered HTTP {status} without a token ({where} missing). "
+            "The base URL may point at something other than the OpenAI API.",
+            status=status,
+            request_id=request_id,
+        )
+    assert isinstance(expires_at, int | float)
+    session = data.get("session") if not ep.token_in_client_secret else data
+    session = session if isinstance(session, dict) else {}
+    return MintedToken(
+        value=value,
+        expires_at=int(expires_at),
+        endpoint=ep.id,
+        session_id=_text(session.get("id")),
+        model=_text(session.get("model")) or _transcription_model(session),
+        request_id=request_id,
+        clock_offset=clock_offset(response.headers.get("date"), local_time),
+        status=status,
+        processing_ms=_int_header(response.headers.get("openai-processing-ms")),
+        headers={k: v for k, v in response.headers.items() if _shown_header(k)},
+        response=data,
+    )
+
+
+def _shown_header(name: str) -> bool:
+    name = name.lower()
+    return name in _SHOWN_HEADERS or name.startswith("x-ratelimit-")
+
+
+def _parse_json(raw: bytes, response: httpx.Response, *, request_id: str | None) -> Any:
+    status = response.status_code
+    text = raw.decode("utf-8", errors="replace").strip()
+    if not text:
+        raise ResponseError(
+            f"The server answered HTTP {status} with an empty body. "
+            "A proxy or gateway may be in the way; try again.",
+            status=status,
+            request_id=request_id,
+        )
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    content_type = response.headers.get("content-type", "")
+    if "html" in content_type or text.lstrip().startswith("<"):
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        said = f' ("{" ".join(title.group(1).split())[:80]}")' if title else ""
+        raise ResponseError(
+            f"The server answered HTTP {status} with a web page{said}, not the API's JSON. "
+            "A proxy, gateway or wrong base URL is in the way.",
+            status=status,
+            request_id=request_id,
+        )
+    raise ResponseError(
+        f"The server's answer (HTTP {status}) is not valid JSON; it may have been cut off. Try again.",
+        status=status,
+        request_id=request_id,
+    )
+
+
+def _api_error(
+    ep: Endpoint, response: httpx.Response, data: Any, *, request_id: str | None, api_key: str
+) -> MintError:
+    status = response.status_code
+    error = data.get("error") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return ResponseError(
+            f"The server answered HTTP {status} {response.reason_phrase} without the API's error details.",
+            status=status,
+            request_id=request_id,
+        )
+    message = _text(error.get("message")) or f"HTTP {status} {response.reason_phrase}"
+    details = ErrorDetails(
+        status=status,
+        message=redact(message, api_key),
+        type=_text(error.get("type")),
+        param=_text(error.get("param")),
+        code=_text(error.get("code")),
+        request_id=request_id,
+        retry_after=retry_after(response.headers.get("retry-after"))
+        if status == 429
+        else None,
+    )
+    if details.code == RETIRED_CODE and ep.ga_equivalent is not None:
+        return RetiredEndpointError(details, retired=ep, ga_endpoint=endpoint(ep.ga_equivalent))
+    return ApiError(details)
+
+
+def retry_after(header: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not header:
+        return None
+    try:
+        return max(0.0, float(header))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def clock_offset(date_header: str | None, local_time: float) -> float:
+    """Server clock minus local clock from a Date header; 0 when within the header's rounding."""
+    if not date_header:
+        return 0.0
+    try:
+        server = email.utils.parsedate_to_datetime(date_header).timestamp()
+    except (TypeError, ValueError):
+        return 0.0
+    # Date is truncated to the second, so the server's true time is on average half a second later.
+    offset = server + 0.5 - local_time
+    return 0.0 if abs(offset) < CLOCK_TOLERANCE_S else round(offset, 1)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _int_header(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _transcription_model(session: Mapping[str, Any]) -> str | None:
+    audio = session.get("audio")
+    audio_input = audio.get("input") if isinstance(audio, dict) else None
+    tx = audio_input.get("transcription") if isinstance(audio_input, dict) else None
+    return _text(tx.get("model")) if isinstance(tx, dict) else None
+
+
+_shared: TokenClient | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_client() -> TokenClient:
+    """The process's one TokenClient, created on first use (off the app's start-up path)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = TokenClient()
+        return _shared

@@ -1,0 +1,505 @@
+"""A fake OpenAI token server on 127.0.0.1, for the tests and the window's demo mode.
+
+Serves the five token endpoints with realistic answers (`ek_…` tokens with the requested lifetime, `x-request-id`,
+`Date`, `openai-processing-ms`), requires an API key, and can misbehave on demand: `inject(Fault(...))` queues one
+fault per coming request (401, 400 with a param, 429 with Retry-After, 500, 502 with an HTML page, an empty or
+truncated body, a slow or hanging answer, a skewed clock, the retired-beta answer, a 200 without a token).
+
+It knows the endpoints' paths and answers, not our catalog: request bodies are judged by a pluggable `RequestCheck`
+(the tests plug in the official OpenAPI schemas, so `jsonschema` stays a test dependency). Not imported at start-up.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+DEMO_KEY = "sk-demo-realtime-gui-not-a-real-key"
+RETIRED_MESSAGE = (
+    "The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API."
+)
+
+# Path under /v1 -> how the server treats it.
+_GA_PATH = "/v1/realtime/client_secrets"
+_TRANSLATION_PATH = "/v1/realtime/translations/client_secrets"
+_BETA_SESSIONS_PATH = "/v1/realtime/sessions"
+_BETA_TRANSCRIPTION_PATH = "/v1/realtime/transcription_sessions"
+_PATHS = (_GA_PATH, _TRANSLATION_PATH, _BETA_SESSIONS_PATH, _BETA_TRANSCRIPTION_PATH)
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    """An OpenAI-shaped error answer."""
+
+    status: int
+    message: str
+    type: str = "invalid_request_error"
+    param: str | None = None
+    code: str | None = None
+
+
+# Judges a request body for an endpoint id; None accepts it.
+RequestCheck = Callable[[str, dict[str, Any]], ErrorReply | None]
+
+
+class FaultKind(enum.Enum):
+    UNAUTHORIZED = "401"
+    BAD_PARAM = "400 with param"
+    RATE_LIMITED = "429"
+    SERVER_ERROR = "500"
+    BAD_GATEWAY_HTML = "502 html"
+    EMPTY_BODY = "empty body"
+    TRUNCATED = "truncated json"
+    NO_TOKEN = "200 without token"
+    SLOW = "slow"
+    HANG = "hang"
+    SKEWED_DATE = "skewed date"
+    RETIRED = "retired beta"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One misbehaviour for one request. `seconds`: delay (SLOW, HANG), Retry-After, or clock skew."""
+
+    kind: FaultKind
+    seconds: float = 0.0
+    param: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class _State:
+    api_key: str
+    check: RequestCheck | None
+    retire_beta: bool
+    clock: Callable[[], float]
+    faults: list[Fault] = field(default_factory=list)
+    requests: list[Recorded] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+
+class FakeOpenAI:
+    """`with FakeOpenAI() as server:` serves on 127.0.0.1 at `server.base_url` until the block ends."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str = DEMO_KEY,
+        check: RequestCheck | None = None,
+        retire_beta: bool = False,
+        clock: Callable[[], float] = time.time,
+        port: int = 0,
+    ) -> None:
+        self.state = _State(api_key=api_key, check=check, retire_beta=retire_beta, clock=clock)
+        self._httpd = _Server(("127.0.0.1", port), _Handler)
+        self._httpd.state = self.state
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai", daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    @property
+    def requests(self) -> list[Recorded]:
+        with self.state.lock:
+            return list(self.state.requests)
+
+    def inject(self, *faults: Fault) -> None:
+        """Queue faults; each coming request takes the next one."""
+        with self.state.lock:
+            self.state.faults.extend(faults)
+
+    def start(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.state.stopping.set()  # releases hanging handlers
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@contextmanager
+def running(**kwargs: Any) -> Iterator[FakeOpenAI]:
+    with FakeOpenAI(**kwargs) as server:
+        yield server
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    state: _State
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # without it each keep-alive answer stalls ~40 ms on loopback
+    server_version = "fake-openai/1"
+    _skew = 0.0
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # quiet: tests and the demo would otherwise print every request
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return formatdate(self.server.state.clock() + self._skew, usegmt=True)
+
+    # -- entry points --
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        with state.lock:
+            state.requests.append(
+                Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            )
+            fault = state.faults.pop(0) if state.faults else None
+        self._skew = 0.0
+        if fault is not None and self._misbehave(fault):
+            return
+        self._answer(body)
+
+    def do_GET(self) -> None:
+        self._error(ErrorReply(405, "Method not allowed; the token endpoints take POST."))
+
+    # -- normal answers --
+
+    def _answer(self, raw: bytes) -> None:
+        state = self.server.state
+        if self.path not in _PATHS:
+            self._error(ErrorReply(404, f"Invalid URL (POST {self.path})"))
+            return
+        denied = self._authenticate()
+        if denied is not None:
+            self._error(denied)
+            return
+        try:
+            body = json.loads(raw or b"null")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            self._error(
+                ErrorReply(
+                    400,
+                    "We could not parse the JSON body of your request. The OpenAI API expects a JSON "
+                    "payload.",
+                )
+            )
+            return
+        endpoint_id, problem = _endpoint_for(self.path, body)
+        if problem is None and endpoint_id.startswith("beta-") and state.retire_beta:
+            problem = _retired()
+        if problem is None and state.check is not None:
+            problem = state.check(endpoint_id, body)
+        if problem is not None:
+            self._error(problem)
+            return
+        self._json(200, _mint(endpoint_id, body, now=state.clock() + self._skew))
+
+    def _authenticate(self) -> ErrorReply | None:
+        given = self.headers.get("api-key")
+        auth = self.headers.get("Authorization", "")
+        if given is None and auth.startswith("Bearer "):
+            given = auth[len("Bearer ") :]
+        if not given:
+            return ErrorReply(
+                401,
+                "You didn't provide an API key. You need to provide your API key in an Authorization "
+                "header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+            )
+        if not secrets.compare_digest(given.encode(), self.server.state.api_key.encode()):
+            shown = f"{given[:3]}{'*' * max(0, len(given) - 7)}{given[-4:]}"
+            return ErrorReply(
+                401,
+                f"Incorrect API key provided: {shown}. You can find your API key at "
+                "https://platform.openai.com/account/api-keys.",
+                code="invalid_api_key",
+            )
+        return None
+
+    # -- faults --
+
+    def _misbehave(self, fault: Fault) -> bool:
+        """Act out `fault`; True when the answer has been sent (or withheld)."""
+        kind = fault.kind
+        if kind is FaultKind.SLOW:
+            self.server.state.stopping.wait(fault.seconds)
+            return False
+        if kind is FaultKind.SKEWED_DATE:
+            self._skew = fault.seconds
+            return False
+        if kind is FaultKind.HANG:
+            self.server.state.stopping.wait(fault.seconds or 3600)
+            self.close_connection = True
+            return True
+        if kind is FaultKind.UNAUTHORIZED:
+            self._error(
+                ErrorReply(
+                    401,
+                    "Incorrect API key provided: sk-abc***********wxyz. You can find your API key at "
+                    "https://platform.openai.com/account/api-keys.",
+                    code="invalid_api_key",
+                )
+            )
+        elif kind is FaultKind.BAD_PARAM:
+            param = fault.param or "session.model"
+            self._error(
+                ErrorReply(400, f"Invalid value for '{param}'.", param=param, code="invalid_value")
+            )
+        elif kind is FaultKind.RATE_LIMITED:
+            self._error(
+                ErrorReply(
+                    429,
+                    "Rate limit reached for requests. Please try again later.",
+                    type="requests",
+                    code="rate_limit_exceeded",
+                ),
+                headers={"Retry-After": f"{fault.seconds or 20:g}"},
+            )
+        elif kind is FaultKind.SERVER_ERROR:
+            self._error(
+                ErrorReply(
+                    500,
+                    "The server had an error while processing your request. Sorry about that!",
+                    type="server_error",
+                )
+            )
+        elif kind is FaultKind.BAD_GATEWAY_HTML:
+            page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+            self._send(502, page, content_type="text/html")
+        elif kind is FaultKind.EMPTY_BODY:
+            self._send(200, b"")
+        elif kind is FaultKind.TRUNCATED:
+            whole = json.dumps(_mint("realtime", {}, now=self.server.state.clock())).encode()
+            self._send(200, whole[: len(whole) // 2])
+        elif kind is FaultKind.NO_TOKEN:
+            self._json(200, {"session": {"type": "realtime", "id": _id("sess_")}})
+        elif kind is FaultKind.RETIRED:
+            self._error(_retired())
+        return True
+
+    # -- writing --
+
+    def _error(self, reply: ErrorReply, *, headers: dict[str, str] | None = None) -> None:
+        payload = {
+            "error": {
+                "message": reply.message,
+                "type": reply.type,
+                "param": reply.param,
+                "code": reply.code,
+            }
+        }
+        self._json(reply.status, payload, headers=headers)
+
+    def _json(self, status: int, payload: Any, *, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(payload, indent=2).encode(), headers=headers)
+
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        *,
+        content_type: str = "application/json",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("x-request-id", _id("req_"))
+        self.send_header("openai-processing-ms", "42")
+        if status == 200:
+            self.send_header("x-ratelimit-limit-requests", "5000")
+            self.send_header("x-ratelimit-remaining-requests", "4999")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _id(prefix: str) -> str:
+    return prefix + secrets.token_hex(12)
+
+
+def _retired() -> ErrorReply:
+    return ErrorReply(400, RETIRED_MESSAGE, code="beta_api_shape_disabled")
+
+
+def _endpoint_for(path: str, body: dict[str, Any]) -> tuple[str, ErrorReply | None]:
+    if path == _BETA_SESSIONS_PATH:
+        return "beta-sessions", None
+    if path == _BETA_TRANSCRIPTION_PATH:
+        return "beta-transcription", None
+    session = body.get("session")
+    if path == _TRANSLATION_PATH:
+        if not isinstance(session, dict) or not session.get("model"):
+            return "translation", ErrorReply(
+                400,
+                "Missing required parameter: 'session.model'.",
+                param="session.model",
+                code="missing_required_parameter",
+            )
+        return "translation", None
+    kind = session.get("type") if isinstance(session, dict) else None
+    if kind in ("realtime", "transcription"):
+        return str(kind), None
+    return "realtime", ErrorReply(
+        400,
+        "Missing required parameter: 'session.type'.",
+        param="session.type",
+        code="missing_required_parameter",
+    )
+
+
+def _ttl(body: dict[str, Any], *path: str, default: int) -> int:
+    node: Any = body
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, int) and not isinstance(node, bool) else default
+
+
+def _mint(endpoint_id: str, body: dict[str, Any], *, now: float) -> dict[str, Any]:
+    """A realistic success answer: the effective session (defaults filled in) and a fresh token."""
+    token = "ek_" + secrets.token_hex(16)
+    if endpoint_id == "beta-sessions":
+        expires = int(now) + _ttl(body, "client_secret", "expires_after", "seconds", default=60)
+        return {
+            "id": _id("sess_"),
+            "object": "realtime.session",
+            "model": "gpt-4o-realtime-preview",
+            "modalities": ["text", "audio"],
+            "instructions": "",
+            "voice": "alloy",
+            "input_audio_format": "pcm16",
+            "output_audio_format": "pcm16",
+            "input_audio_transcription": None,
+            "turn_detection": {
+                "type": "server_vad",
+                "threshold": 0.5,
+                "prefix_padding_ms": 300,
+                "silence_duration_ms": 200,
+            },
+            "tools": [],
+            "tool_choice": "auto",
+            "temperature": 0.8,
+            "max_response_output_tokens": "inf",
+            "speed": 1.0,
+            "tracing": None,
+            **{k: v for k, v in body.items() if k != "client_secret"},
+            "client_secret": {"value": token, "expires_at": expires},
+        }
+    if endpoint_id == "beta-transcription":
+        expires = int(now) + _ttl(body, "client_secret", "expires_at", "seconds", default=600)
+        return {
+            "id": _id("sess_"),
+            "object": "realtime.transcription_session",
+            "modalities": ["text"],
+            "input_audio_format": "pcm16",
+            "input_audio_transcription": {"model": "gpt-4o-transcribe"},
+            "turn_detection": {
+                "type": "server_vad",
+                "threshold": 0.5,
+                "prefix_padding_ms": 300,
+                "silence_duration_ms": 200,
+            },
+            **{k: v for k, v in body.items() if k != "client_secret"},
+            "client_secret": {"value": token, "expires_at": expires},
+        }
+    expires = int(now) + _ttl(body, "expires_after", "seconds", default=600)
+    requested = body.get("session") if isinstance(body.get("session"), dict) else {}
+    session: dict[str, Any]
+    if endpoint_id == "translation":
+        session = {
+            "id": _id("sess_"),
+            "type": "translation",
+            "expires_at": 0,
+            "audio": {"input": {"transcription": None, "noise_reduction": None}, "output": {}},
+        }
+    elif endpoint_id == "transcription":
+        session = {
+            "type": "transcription",
+            "id": _id("sess_"),
+            "object": "realtime.transcription_session",
+            "expires_at": 0,
+            "include": [],
+            "audio": {
+                "input": {
+                    "format": {"type": "audio/pcm", "rate": 24000},
+                    "transcription": None,
+                    "noise_reduction": None,
+                    "turn_detection": {"type": "server_vad", "threshold": 0.5},
+                }
+            },
+        }
+    else:
+        session = {
+            "type": "realtime",
+            "object": "realtime.session",
+            "id": _id("sess_"),
+            "model": "gpt-realtime",
+            "output_modalities": ["audio"],
+            "instructions": "",
+            "tools": [],
+            "tool_choice": "auto",
+            "max_output_tokens": "inf",
+            "tracing": None,
+            "truncation": "auto",
+            "prompt": None,
+            "expires_at": 0,
+            "audio": {
+                "input": {
+                    "format": {"type": "audio/pcm", "rate": 24000},
+                    "transcription": None,
+                    "noise_reduction": None,
+                    "turn_detection": {
+                        "type": "server_vad",
+                        "threshold": 0.5,
+                        "prefix_padding_ms": 300,
+                        "silence_duration_ms": 200,
+                        "idle_timeout_ms": None,
+                        "create_response": True,
+                        "interrupt_response": True,
+                    },
+                },
+                "output": {"format": {"type": "audio/pcm", "rate": 24000}, "voice": "alloy", "speed": 1.0},
+            },
+        }
+    _merge(session, requested)
+    return {"value": token, "expires_at": expires, "session": session}
+
+
+def _merge(into: dict[str, Any], update: dict[str, Any]) -> None:
+    """Deep-merge `update` over the defaults, as the API reports the effective session."""
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict) and key != "turn_detection":
+            _merge(into[key], value)
+        else:
+            into[key] = value

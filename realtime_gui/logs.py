@@ -1,0 +1,41 @@
+"""Logging set-up shared by the command line and the window: one redaction filter on every handler.
+
+Qt-free. httpx logs full URLs and httpcore every header event at DEBUG/INFO, so both are capped at WARNING; the
+filter then replaces anything shaped like a key or token in every record that is written anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from realtime_gui.secrets import redact
+
+DEBUG_ENV = "REALTIME_GUI_DEBUG"
+
+
+class RedactingFilter(logging.Filter):
+    """Formats the record's message once and redacts keys and tokens from it (and from its traceback)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        return True
+
+
+def setup_logging(handler: logging.Handler | None = None) -> logging.Handler:
+    """Log warnings (everything with REALTIME_GUI_DEBUG=1) to stderr, or to `handler`, redacted."""
+    debug = os.environ.get(DEBUG_ENV, "") not in ("", "0")
+    handler = handler or logging.StreamHandler()
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    return handler

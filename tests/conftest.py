@@ -1,0 +1,49 @@
+"""Shared fixtures: offscreen Qt, an in-memory keyring for every test, the fake OpenAI server on loopback."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
+
+from collections.abc import Iterator
+
+import keyring
+import pytest
+
+from memory_keyring import MemoryKeyring
+from official_schema import check as official_check
+from realtime_gui.client import Connection, TokenClient
+from realtime_gui.fake_server import FakeOpenAI
+
+TEST_KEY = "sk-test-realtime-gui-0123456789abcdefWXYZ"
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """Every test starts with an empty keyring of its own and no key in the environment."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    """The fake OpenAI server, judging bodies by the official schemas."""
+    with FakeOpenAI(api_key=TEST_KEY, check=official_check) as fake:
+        yield fake
+
+
+@pytest.fixture
+def connection(server: FakeOpenAI) -> Connection:
+    return Connection(base_url=server.base_url, timeout=5.0)
+
+
+@pytest.fixture
+def token_client() -> Iterator[TokenClient]:
+    with TokenClient() as client:
+        yield client

@@ -1,0 +1,128 @@
+"""The catalog covers every parameter API-NOTES lists, and each row describes itself consistently."""
+
+from __future__ import annotations
+
+import pytest
+
+from realtime_gui.catalog import ENDPOINTS, UNSET, Kind
+from realtime_gui.request import check_value
+
+# Every parameter named in shared/API-NOTES.md, by endpoint, as JSON paths in the request body.
+EXPECTED = {
+    "realtime": """
+        session.type session.model session.instructions session.output_modalities
+        session.audio.input.format.type session.audio.input.format.rate
+        session.audio.output.format.type session.audio.output.format.rate
+        session.audio.input.transcription session.audio.input.transcription.model
+        session.audio.input.transcription.language session.audio.input.transcription.languages
+        session.audio.input.transcription.keywords session.audio.input.transcription.prompt
+        session.audio.input.transcription.delay
+        session.audio.input.noise_reduction session.audio.input.noise_reduction.type
+        session.audio.input.turn_detection session.audio.input.turn_detection.type
+        session.audio.input.turn_detection.threshold session.audio.input.turn_detection.prefix_padding_ms
+        session.audio.input.turn_detection.silence_duration_ms session.audio.input.turn_detection.create_response
+        session.audio.input.turn_detection.interrupt_response session.audio.input.turn_detection.idle_timeout_ms
+        session.audio.input.turn_detection.eagerness
+        session.audio.output.voice session.audio.output.speed session.include
+        session.tracing session.tracing.workflow_name session.tracing.group_id session.tracing.metadata
+        session.tools session.tool_choice session.parallel_tool_calls session.reasoning.effort
+        session.max_output_tokens session.truncation session.truncation.type session.truncation.retention_ratio
+        session.truncation.token_limits.post_instructions
+        session.prompt session.prompt.id session.prompt.version session.prompt.variables
+        expires_after.anchor expires_after.seconds
+    """,
+    "transcription": """
+        session.type session.audio.input.format.type session.audio.input.format.rate
+        session.audio.input.transcription session.audio.input.transcription.model
+        session.audio.input.transcription.language session.audio.input.transcription.languages
+        session.audio.input.transcription.keywords session.audio.input.transcription.prompt
+        session.audio.input.transcription.delay
+        session.audio.input.noise_reduction session.audio.input.noise_reduction.type
+        session.audio.input.turn_detection session.audio.input.turn_detection.type
+        session.audio.input.turn_detection.threshold session.audio.input.turn_detection.prefix_padding_ms
+        session.audio.input.turn_detection.silence_duration_ms session.audio.input.turn_detection.create_response
+        session.audio.input.turn_detection.interrupt_response session.audio.input.turn_detection.idle_timeout_ms
+        session.audio.input.turn_detection.eagerness session.include
+        expires_after.anchor expires_after.seconds
+    """,
+    "translation": """
+        session.model session.audio.input.transcription session.audio.input.transcription.model
+        session.audio.input.noise_reduction session.audio.input.noise_reduction.type
+        session.audio.output.language expires_after.anchor expires_after.seconds
+    """,
+    "beta-sessions": """
+        model modalities instructions voice input_audio_format output_audio_format
+        input_audio_transcription input_audio_transcription.model input_audio_transcription.language
+        input_audio_transcription.prompt
+        turn_detection turn_detection.type turn_detection.eagerness turn_detection.threshold
+        turn_detection.prefix_padding_ms turn_detection.silence_duration_ms turn_detection.create_response
+        turn_detection.interrupt_response
+        input_audio_noise_reduction input_audio_noise_reduction.type
+        tools tool_choice temperature max_response_output_tokens speed
+        tracing tracing.workflow_name tracing.group_id tracing.metadata
+        client_secret.expires_after.anchor client_secret.expires_after.seconds
+    """,
+    "beta-transcription": """
+        input_audio_format input_audio_transcription.model input_audio_transcription.language
+        input_audio_transcription.prompt
+        turn_detection turn_detection.type turn_detection.threshold turn_detection.prefix_padding_ms
+        turn_detection.silence_duration_ms
+        input_audio_noise_reduction input_audio_noise_reduction.type include modalities
+        client_secret.expires_at.anchor client_secret.expires_at.seconds
+    """,
+}
+
+
+@pytest.mark.parametrize("endpoint_id", list(EXPECTED))
+def test_every_documented_parameter_is_in_the_catalog(endpoint_id: str) -> None:
+    assert set(ENDPOINTS[endpoint_id].by_path) == set(EXPECTED[endpoint_id].split())
+
+
+def test_there_are_exactly_the_five_endpoints() -> None:
+    assert list(ENDPOINTS) == [
+        "realtime",
+        "transcription",
+        "translation",
+        "beta-sessions",
+        "beta-transcription",
+    ]
+    assert [e.id for e in ENDPOINTS.values() if e.retired] == ["beta-sessions", "beta-transcription"]
+
+
+ROWS = [(e.id, p) for e in ENDPOINTS.values() for p in e.parameters]
+
+
+@pytest.mark.parametrize(("endpoint_id", "row"), ROWS, ids=[f"{e}:{p.path}" for e, p in ROWS])
+def test_each_row_is_self_consistent(endpoint_id: str, row: object) -> None:
+    from realtime_gui.catalog import Parameter
+
+    assert isinstance(row, Parameter)
+    ep = ENDPOINTS[endpoint_id]
+    assert row.help.strip() and row.label.strip() and row.section in ep.sections
+    assert len(ep.by_path) == len(ep.parameters), "paths are unique"
+    if row.default is not UNSET and row.kind is not Kind.GROUP:
+        _, problems = check_value(row, row.default)
+        assert problems == [], f"the documented default of {row.path} must itself be valid"
+    if row.kind is Kind.CHOICE or row.kind is Kind.MULTI_CHOICE:
+        assert row.choices
+    if row.when is not None:
+        assert row.when.path in ep.by_path
+    if row.kind in (Kind.NUMBER, Kind.INTEGER) and row.minimum is not None and row.maximum is not None:
+        assert row.minimum < row.maximum
+
+
+def test_groups_are_the_null_able_or_keyword_objects() -> None:
+    ep = ENDPOINTS["realtime"]
+    groups = {p.path for p in ep.parameters if p.kind is Kind.GROUP}
+    assert groups == {
+        "session.audio.input.transcription",
+        "session.audio.input.noise_reduction",
+        "session.audio.input.turn_detection",
+        "session.tracing",
+        "session.truncation",
+        "session.prompt",
+    }
+    assert ep.enclosing_group("session.audio.input.turn_detection.threshold") is ep.by_path[
+        "session.audio.input.turn_detection"
+    ]
+    assert ep.enclosing_group("session.audio.output.voice") is None
