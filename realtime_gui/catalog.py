@@ -127,9 +127,7 @@ class Endpoint:
     def members(self, group_path: str) -> tuple[Parameter, ...]:
         """Rows whose nearest enclosing group is `group_path`."""
         return tuple(
-            p
-            for p in self.parameters
-            if (g := self.enclosing_group(p.path)) is not None and g.path == group_path
+            p for p in self.parameters if (g := self.enclosing_group(p.path)) is not None and g.path == group_path
         )
 
 
@@ -491,8 +489,7 @@ def _voice(path: str, *, custom: bool) -> Parameter:
         path=path,
         kind=Kind.CHOICE,
         label="Voice",
-        help="The voice the model speaks with"
-        + ("; a custom voice is given by its id (voice_…)." if custom else "."),
+        help="The voice the model speaks with" + ("; a custom voice is given by its id (voice_…)." if custom else "."),
         section=MODEL,
         choices=VOICES,
         open=True,
@@ -850,9 +847,7 @@ _BETA_SESSIONS = Endpoint(
             default="pcm16",
         ),
         *_noise_reduction("input_audio_noise_reduction", section=INPUT, type_required=False),
-        *_turn_detection(
-            _BETA_TD, types=("server_vad", "semantic_vad"), responses=True, idle_timeout=False
-        ),
+        *_turn_detection(_BETA_TD, types=("server_vad", "semantic_vad"), responses=True, idle_timeout=False),
         Parameter(
             path=_BETA_TX,
             kind=Kind.GROUP,
@@ -997,6 +992,4 @@ def endpoint(endpoint_id: str) -> Endpoint:
     try:
         return ENDPOINTS[endpoint_id]
     except KeyError:
-        raise KeyError(
-            f"unknown endpoint {endpoint_id!r}; choose one of {', '.join(ENDPOINT_IDS)}"
-        ) from None
+        raise KeyError(f"unknown endpoint {endpoint_id!r}; choose one of {', '.join(ENDPOINT_IDS)}") from None

@@ -98,9 +98,7 @@ def _check_tool_list(path: str, value: JsonValue, *, allow_mcp: bool) -> list[Pr
             name = tool.get("name")
             if isinstance(name, str):
                 if name in names:
-                    problems.append(
-                        Problem(f"{where}.name", f'"{name}" is also the name of tool {names[name]}')
-                    )
+                    problems.append(Problem(f"{where}.name", f'"{name}" is also the name of tool {names[name]}'))
                 names.setdefault(name, i)
         elif kind == "mcp" and allow_mcp:
             problems += _check_mcp_tool(where, tool)
@@ -144,7 +142,7 @@ def check_parameters_schema(where: str, schema: JsonValue) -> list[Problem]:
         return [Problem(where, f"{describe(schema)} is not a JSON object; {expected}")]
     problems: list[Problem] = []
     if schema.get("type") != "object":
-        problems.append(Problem(f"{where}.type", f"must be \"object\"; {expected}"))
+        problems.append(Problem(f"{where}.type", f'must be "object"; {expected}'))
     properties = schema.get("properties")
     if properties is not None:
         if not isinstance(properties, dict):
@@ -152,13 +150,9 @@ def check_parameters_schema(where: str, schema: JsonValue) -> list[Problem]:
         else:
             for key, sub in properties.items():
                 if not isinstance(sub, dict | bool):
-                    problems.append(
-                        Problem(f"{where}.properties.{key}", "expected a JSON Schema (an object)")
-                    )
+                    problems.append(Problem(f"{where}.properties.{key}", "expected a JSON Schema (an object)"))
     required = schema.get("required")
-    if required is not None and not (
-        isinstance(required, list) and all(isinstance(r, str) for r in required)
-    ):
+    if required is not None and not (isinstance(required, list) and all(isinstance(r, str) for r in required)):
         problems.append(Problem(f"{where}.required", "expected a list of property names"))
     return problems
 
@@ -181,21 +175,15 @@ def _check_mcp_tool(where: str, tool: dict[str, JsonValue]) -> list[Problem]:
         problems.append(Problem(f"{where}.server_url", "expected an http(s) URL"))
     connector = tool.get("connector_id")
     if "connector_id" in tool and connector not in CONNECTORS:
-        problems.append(
-            Problem(f"{where}.connector_id", f"expected one of {', '.join(CONNECTORS)}")
-        )
+        problems.append(Problem(f"{where}.connector_id", f"expected one of {', '.join(CONNECTORS)}"))
     tunnel = tool.get("tunnel_id")
     if "tunnel_id" in tool and not (isinstance(tunnel, str) and TUNNEL_ID.fullmatch(tunnel)):
-        problems.append(
-            Problem(f"{where}.tunnel_id", "expected tunnel_ followed by 32 lowercase letters or digits")
-        )
+        problems.append(Problem(f"{where}.tunnel_id", "expected tunnel_ followed by 32 lowercase letters or digits"))
     for key in ("authorization", "server_description"):
         if key in tool and not isinstance(tool[key], str):
             problems.append(Problem(f"{where}.{key}", "expected text"))
     headers = tool.get("headers")
-    if headers is not None and not (
-        isinstance(headers, dict) and all(isinstance(v, str) for v in headers.values())
-    ):
+    if headers is not None and not (isinstance(headers, dict) and all(isinstance(v, str) for v in headers.values())):
         problems.append(Problem(f"{where}.headers", "expected an object of text values, or null"))
     if tool.get("allowed_tools") is not None:
         allowed_tools = tool["allowed_tools"]
@@ -206,13 +194,9 @@ def _check_mcp_tool(where: str, tool: dict[str, JsonValue]) -> list[Problem]:
             problems += _check_filter(f"{where}.allowed_tools", allowed_tools)
     callers = tool.get("allowed_callers")
     if callers is not None and not (
-        isinstance(callers, list)
-        and callers
-        and all(c in ("direct", "programmatic") for c in callers)
+        isinstance(callers, list) and callers and all(c in ("direct", "programmatic") for c in callers)
     ):
-        problems.append(
-            Problem(f"{where}.allowed_callers", "expected a non-empty list of direct, programmatic")
-        )
+        problems.append(Problem(f"{where}.allowed_callers", "expected a non-empty list of direct, programmatic"))
     approval = tool.get("require_approval")
     if approval is not None and approval not in ("always", "never"):
         if isinstance(approval, dict) and set(approval) <= {"always", "never"}:
@@ -275,12 +259,15 @@ def check_prompt_variables(path: str, value: JsonValue) -> list[Problem]:
         if isinstance(item, str):
             continue
         if not isinstance(item, dict) or item.get("type") not in _CONTENT_TYPES:
-            problems.append(
-                Problem(where, f"expected text, or an object whose type is {', '.join(_CONTENT_TYPES)}")
-            )
+            problems.append(Problem(where, f"expected text, or an object whose type is {', '.join(_CONTENT_TYPES)}"))
         elif item["type"] == "input_text" and not isinstance(item.get("text"), str):
             problems.append(Problem(f"{where}.text", "is required for input_text"))
-        elif item["type"] == "input_image" and item.get("detail") not in ("low", "high", "auto", "original"):
+        elif item["type"] == "input_image" and item.get("detail") not in (
+            "low",
+            "high",
+            "auto",
+            "original",
+        ):
             problems.append(Problem(f"{where}.detail", "is required: low, high, auto or original"))
     return problems
 

@@ -1,4 +1,4 @@
-"""The command line: `realtime-gui mint`, `realtime-gui key …`; with no command it opens the window.
+"""The command line: `realtime-gui mint`, `realtime-gui key …`.
 
 Qt-free (a test makes sure `mint` never imports PySide6). Exit codes, part of the contract scripts rely on:
 0 minted / done; 2 invalid input or missing key (nothing sent); 3 the API answered with an error;
@@ -39,10 +39,6 @@ class UsageError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `realtime-gui` command and `python -m realtime_gui`."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in ("mint", "key", "-h", "--help", "--version"):
-        from realtime_gui.app import main as window_main  # Qt only on this path
-
-        return window_main(args)
     setup_logging()
     try:
         return _run(args)
@@ -68,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Mint short-lived OpenAI Realtime API tokens. With no command, opens the window.",
+        description="Mint short-lived OpenAI Realtime API tokens.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -91,16 +87,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     mint.add_argument("--preset", type=Path, help="a JSON file of PATH -> VALUE (as the window saves)")
     mint.add_argument("--base-url", help="API base URL (default https://api.openai.com/v1)")
-    mint.add_argument("--auth", choices=("bearer", "api-key"), default="bearer",
-                      help="bearer (OpenAI) or api-key (Azure OpenAI)")
+    mint.add_argument(
+        "--auth",
+        choices=("bearer", "api-key"),
+        default="bearer",
+        help="bearer (OpenAI) or api-key (Azure OpenAI)",
+    )
     mint.add_argument("--organization", default="", help="sent as OpenAI-Organization")
     mint.add_argument("--project", default="", help="sent as OpenAI-Project")
     mint.add_argument("--profile", default="default", help="which stored key to use")
-    mint.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                      help="give up after this many seconds (default 30)")
+    mint.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="give up after this many seconds (default 30)",
+    )
     mint.add_argument("--output", choices=("token", "json", "env"), default="token")
-    mint.add_argument("--list-parameters", action="store_true",
-                      help="list the endpoint's parameters and what each accepts, then exit")
+    mint.add_argument(
+        "--list-parameters",
+        action="store_true",
+        help="list the endpoint's parameters and what each accepts, then exit",
+    )
 
     key = commands.add_parser("key", help="store, remove or inspect the API key in the OS keyring")
     key.add_argument("action", choices=("set", "delete", "status"))
@@ -224,8 +232,7 @@ def _api_key(profile: str) -> str:
         raise UsageError(f"{err} Or set {secrets.ENV_VAR}.") from None
     if key is None:
         raise UsageError(
-            f"no API key for profile {profile!r}: run `{PROG} key set --profile {profile}` "
-            f"or set {secrets.ENV_VAR}."
+            f"no API key for profile {profile!r}: run `{PROG} key set --profile {profile}` or set {secrets.ENV_VAR}."
         )
     return key.value
 
@@ -318,8 +325,10 @@ def _key(args: argparse.Namespace) -> int:
         if args.action == "set":
             text = _read_key_text()
             stored = secrets.store_key(profile, text)
-            print(f"Stored the API key {stored.hint} for profile {profile!r} in the OS keyring "
-                  f"({secrets.backend_name(secrets.safe_backend())}).")
+            print(
+                f"Stored the API key {stored.hint} for profile {profile!r} in the OS keyring "
+                f"({secrets.backend_name(secrets.safe_backend())})."
+            )
             return OK
         if args.action == "delete":
             if secrets.delete_key(profile):

@@ -149,8 +149,7 @@ def check_base_url(base_url: str) -> str:
         raise ConfigError(f"The base URL {url!r} is not a valid URL.") from None
     if parts.scheme not in ("https", "http") or not host:
         raise ConfigError(
-            f"The base URL {url!r} must start with https:// and name a host, "
-            "e.g. https://api.openai.com/v1."
+            f"The base URL {url!r} must start with https:// and name a host, e.g. https://api.openai.com/v1."
         )
     if parts.username or parts.password:
         raise ConfigError("The base URL must not contain a user name or password.")
@@ -184,8 +183,8 @@ class MintedToken:
     clock_offset: float  # server clock minus local clock, seconds (0 when within the Date header's rounding)
     status: int
     processing_ms: int | None
-    headers: dict[str, str]
-    response: dict[str, Any]
+    headers: dict[str, str] = field(repr=False)
+    response: dict[str, Any] = field(repr=False)  # holds the token too
 
     def seconds_left(self, now: float | None = None) -> float:
         """Time left by the server's clock, given the local time `now`."""
@@ -196,7 +195,13 @@ class MintedToken:
 # -- The client -----------------------------------------------------------------------------------------------------
 
 
-_SHOWN_HEADERS = ("x-request-id", "openai-processing-ms", "date", "retry-after", "openai-organization")
+_SHOWN_HEADERS = (
+    "x-request-id",
+    "openai-processing-ms",
+    "date",
+    "retry-after",
+    "openai-organization",
+)
 
 
 class TokenClient:
@@ -229,9 +234,7 @@ class TokenClient:
         ep = request.endpoint
         url = connection.url_for(ep)
         headers = auth_headers(connection, api_key)
-        timeout = httpx.Timeout(
-            connection.timeout, connect=min(connection.connect_timeout, connection.timeout)
-        )
+        timeout = httpx.Timeout(connection.timeout, connect=min(connection.connect_timeout, connection.timeout))
         deadline = time.monotonic() + connection.timeout
         sent_at = self._clock()
         try:
@@ -359,9 +362,7 @@ def _root_cause(err: BaseException) -> BaseException:
     return node
 
 
-def _interpret(
-    ep: Endpoint, response: httpx.Response, raw: bytes, *, local_time: float, api_key: str
-) -> MintedToken:
+def _interpret(ep: Endpoint, response: httpx.Response, raw: bytes, *, local_time: float, api_key: str) -> MintedToken:
     status = response.status_code
     request_id = response.headers.get("x-request-id")
     data = _parse_json(raw, response, request_id=request_id)
@@ -415,8 +416,7 @@ def _parse_json(raw: bytes, response: httpx.Response, *, request_id: str | None)
     text = raw.decode("utf-8", errors="replace").strip()
     if not text:
         raise ResponseError(
-            f"The server answered HTTP {status} with an empty body. "
-            "A proxy or gateway may be in the way; try again.",
+            f"The server answered HTTP {status} with an empty body. A proxy or gateway may be in the way; try again.",
             status=status,
             request_id=request_id,
         )
@@ -441,9 +441,7 @@ def _parse_json(raw: bytes, response: httpx.Response, *, request_id: str | None)
     )
 
 
-def _api_error(
-    ep: Endpoint, response: httpx.Response, data: Any, *, request_id: str | None, api_key: str
-) -> MintError:
+def _api_error(ep: Endpoint, response: httpx.Response, data: Any, *, request_id: str | None, api_key: str) -> MintError:
     status = response.status_code
     error = data.get("error") if isinstance(data, dict) else None
     if not isinstance(error, dict):
@@ -460,9 +458,7 @@ def _api_error(
         param=_text(error.get("param")),
         code=_text(error.get("code")),
         request_id=request_id,
-        retry_after=retry_after(response.headers.get("retry-after"))
-        if status == 429
-        else None,
+        retry_after=retry_after(response.headers.get("retry-after")) if status == 429 else None,
     )
     if details.code == RETIRED_CODE and ep.ga_equivalent is not None:
         return RetiredEndpointError(details, retired=ep, ga_endpoint=endpoint(ep.ga_equivalent))

@@ -24,9 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 DEMO_KEY = "sk-demo-realtime-gui-not-a-real-key"
-RETIRED_MESSAGE = (
-    "The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API."
-)
+RETIRED_MESSAGE = "The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API."
 
 # Path under /v1 -> how the server treats it.
 _GA_PATH = "/v1/realtime/client_secrets"
@@ -113,7 +111,12 @@ class FakeOpenAI:
         self.state = _State(api_key=api_key, check=check, retire_beta=retire_beta, clock=clock)
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.state = self.state
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},  # how long stop() waits for the loop to notice
+            name="fake-openai",
+            daemon=True,
+        )
 
     @property
     def base_url(self) -> str:
@@ -179,9 +182,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         with state.lock:
-            state.requests.append(
-                Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-            )
+            state.requests.append(Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             fault = state.faults.pop(0) if state.faults else None
         self._skew = 0.0
         if fault is not None and self._misbehave(fault):
@@ -210,8 +211,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(
                 ErrorReply(
                     400,
-                    "We could not parse the JSON body of your request. The OpenAI API expects a JSON "
-                    "payload.",
+                    "We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.",
                 )
             )
             return
@@ -272,9 +272,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         elif kind is FaultKind.BAD_PARAM:
             param = fault.param or "session.model"
-            self._error(
-                ErrorReply(400, f"Invalid value for '{param}'.", param=param, code="invalid_value")
-            )
+            self._error(ErrorReply(400, f"Invalid value for '{param}'.", param=param, code="invalid_value"))
         elif kind is FaultKind.RATE_LIMITED:
             self._error(
                 ErrorReply(
@@ -434,7 +432,8 @@ def _mint(endpoint_id: str, body: dict[str, Any], *, now: float) -> dict[str, An
             "client_secret": {"value": token, "expires_at": expires},
         }
     expires = int(now) + _ttl(body, "expires_after", "seconds", default=600)
-    requested = body.get("session") if isinstance(body.get("session"), dict) else {}
+    requested = body.get("session")
+    requested = requested if isinstance(requested, dict) else {}
     session: dict[str, Any]
     if endpoint_id == "translation":
         session = {
@@ -489,7 +488,11 @@ def _mint(endpoint_id: str, body: dict[str, Any], *, now: float) -> dict[str, An
                         "interrupt_response": True,
                     },
                 },
-                "output": {"format": {"type": "audio/pcm", "rate": 24000}, "voice": "alloy", "speed": 1.0},
+                "output": {
+                    "format": {"type": "audio/pcm", "rate": 24000},
+                    "voice": "alloy",
+                    "speed": 1.0,
+                },
             },
         }
     _merge(session, requested)

@@ -252,11 +252,10 @@ def _check_number(row: Parameter, value: JsonValue) -> tuple[JsonValue, list[Pro
     assert isinstance(value, int | float)
     if not math.isfinite(value):
         return _bad(row, value)
-    if row.kind is Kind.INTEGER:
-        if isinstance(value, float):
-            if not value.is_integer():
-                return _bad(row, value, f"{describe(value)} is not a whole number")
-            value = int(value)
+    if row.kind is Kind.INTEGER and isinstance(value, float):
+        if not value.is_integer():
+            return _bad(row, value, f"{describe(value)} is not a whole number")
+        value = int(value)
     if row.choices and value not in row.choices:
         return _bad(row, value)
     too_low = row.minimum is not None and value < row.minimum
@@ -290,13 +289,9 @@ def _check_list(row: Parameter, value: JsonValue) -> tuple[JsonValue, list[Probl
         if not isinstance(item, str):
             problems.append(Problem(f"{row.path}[{i}]", f"{describe(item)} is not text"))
         elif row.kind is Kind.MULTI_CHOICE and item not in row.choices:
-            problems.append(
-                Problem(f"{row.path}[{i}]", f"{describe(item)} is not one of {_listing(row.choices)}")
-            )
+            problems.append(Problem(f"{row.path}[{i}]", f"{describe(item)} is not one of {_listing(row.choices)}"))
         elif row.pattern and not re.fullmatch(row.pattern, item):
-            problems.append(
-                Problem(f"{row.path}[{i}]", f"{describe(item)} is not {row.pattern_hint}")
-            )
+            problems.append(Problem(f"{row.path}[{i}]", f"{describe(item)} is not {row.pattern_hint}"))
     if problems:
         return value, problems
     if row.kind is Kind.MULTI_CHOICE and len(set(map(str, items))) != len(items):
@@ -538,16 +533,12 @@ def to_ga(endpoint_id: str, values: Values) -> GaMapping:
 def _longest_prefix(table: Mapping[str, object], path: str) -> str | None:
     best: str | None = None
     for prefix in table:
-        if (path == prefix or path.startswith(prefix + ".")) and (
-            best is None or len(prefix) > len(best)
-        ):
+        if (path == prefix or path.startswith(prefix + ".")) and (best is None or len(prefix) > len(best)):
             best = prefix
     return best
 
 
-def _translate(
-    prefix: str, target: str, path: str, value: JsonValue
-) -> Iterator[tuple[str, JsonValue]]:
+def _translate(prefix: str, target: str, path: str, value: JsonValue) -> Iterator[tuple[str, JsonValue]]:
     ga_path = target + path[len(prefix) :]
     if prefix.endswith("audio_format") and isinstance(value, str) and value in _BETA_FORMATS:
         for key, part in _BETA_FORMATS[value].items():

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 import keyring
 import pytest
 
-from memory_keyring import MemoryKeyring
-from official_schema import check as official_check
 from realtime_gui.client import Connection, TokenClient
 from realtime_gui.fake_server import FakeOpenAI
+
+from memory_keyring import MemoryKeyring
+from official_schema import check as official_check
 
 TEST_KEY = "sk-test-realtime-gui-0123456789abcdefWXYZ"
 
@@ -47,3 +48,17 @@ def connection(server: FakeOpenAI) -> Connection:
 def token_client() -> Iterator[TokenClient]:
     with TokenClient() as client:
         yield client
+
+
+def require_programs(*names: str) -> None:
+    """Skip when a system program is missing, except in CI (CI=true), where the test must run: .ci/run installs
+    them, and a silent skip would hide that it did not."""
+    import shutil
+
+    missing = [n for n in names if shutil.which(n) is None]
+    if not missing:
+        return
+    reason = f"needs {', '.join(missing)} (apt-get install gnome-keyring dbus libsecret-tools)"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI must run this test but it {reason}")
+    pytest.skip(reason)

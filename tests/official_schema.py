@@ -78,9 +78,7 @@ def document(file: str) -> dict[str, Any]:
         sessions["tracing"] = copy.deepcopy(beta_later["tracing"])
         sessions["tracing"]["nullable"] = True
         sessions["client_secret"] = _lifetime("expires_after")
-        schemas["RealtimeTranscriptionSessionCreateRequest"]["properties"]["client_secret"] = _lifetime(
-            "expires_at"
-        )
+        schemas["RealtimeTranscriptionSessionCreateRequest"]["properties"]["client_secret"] = _lifetime("expires_at")
     doc = _with_nulls(doc)
     assert isinstance(doc, dict)
     return doc
@@ -94,16 +92,12 @@ def _registry(file: str) -> Registry:
 @cache
 def validator(endpoint_id: str) -> Draft202012Validator:
     file, name = REQUEST_SCHEMAS[endpoint_id]
-    return Draft202012Validator(
-        {"$ref": f"urn:{file}#/components/schemas/{name}"}, registry=_registry(file)
-    )
+    return Draft202012Validator({"$ref": f"urn:{file}#/components/schemas/{name}"}, registry=_registry(file))
 
 
 def schema_errors(endpoint_id: str, body: Any) -> list[str]:
     """Every way `body` breaks the official request schema, as 'path: message'."""
-    return [
-        f"{_path(e.absolute_path)}: {e.message}" for e in validator(endpoint_id).iter_errors(body)
-    ]
+    return [f"{_path(e.absolute_path)}: {e.message}" for e in validator(endpoint_id).iter_errors(body)]
 
 
 def _path(parts: Any) -> str:
@@ -174,9 +168,7 @@ def check(endpoint_id: str, body: dict[str, Any]) -> ErrorReply | None:
     """The fake server's plug-in: answer as OpenAI does to an unknown or invalid parameter."""
     unknown = unknown_parameters(endpoint_id, body)
     if unknown:
-        return ErrorReply(
-            400, f"Unknown parameter: '{unknown[0]}'.", param=unknown[0], code="unknown_parameter"
-        )
+        return ErrorReply(400, f"Unknown parameter: '{unknown[0]}'.", param=unknown[0], code="unknown_parameter")
     error = best_match(validator(endpoint_id).iter_errors(body))
     if error is not None:
         param = _path(error.absolute_path)

@@ -59,7 +59,9 @@ def _json_strategy(row: Parameter) -> st.SearchStrategy[Any]:
         )
     if check == "prompt_variables":
         return st.dictionaries(
-            _WORD, st.one_of(_TEXT, st.builds(lambda t: {"type": "input_text", "text": t}, _TEXT)), max_size=3
+            _WORD,
+            st.one_of(_TEXT, st.builds(lambda t: {"type": "input_text", "text": t}, _TEXT)),
+            max_size=3,
         )
     return st.dictionaries(_WORD, st.one_of(_TEXT, st.integers()), max_size=3)
 

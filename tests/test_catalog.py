@@ -86,7 +86,10 @@ def test_there_are_exactly_the_five_endpoints() -> None:
         "beta-sessions",
         "beta-transcription",
     ]
-    assert [e.id for e in ENDPOINTS.values() if e.retired] == ["beta-sessions", "beta-transcription"]
+    assert [e.id for e in ENDPOINTS.values() if e.retired] == [
+        "beta-sessions",
+        "beta-transcription",
+    ]
 
 
 ROWS = [(e.id, p) for e in ENDPOINTS.values() for p in e.parameters]
@@ -98,7 +101,9 @@ def test_each_row_is_self_consistent(endpoint_id: str, row: object) -> None:
 
     assert isinstance(row, Parameter)
     ep = ENDPOINTS[endpoint_id]
-    assert row.help.strip() and row.label.strip() and row.section in ep.sections
+    assert row.help.strip()
+    assert row.label.strip()
+    assert row.section in ep.sections
     assert len(ep.by_path) == len(ep.parameters), "paths are unique"
     if row.default is not UNSET and row.kind is not Kind.GROUP:
         _, problems = check_value(row, row.default)
@@ -122,7 +127,8 @@ def test_groups_are_the_null_able_or_keyword_objects() -> None:
         "session.truncation",
         "session.prompt",
     }
-    assert ep.enclosing_group("session.audio.input.turn_detection.threshold") is ep.by_path[
-        "session.audio.input.turn_detection"
-    ]
+    assert (
+        ep.enclosing_group("session.audio.input.turn_detection.threshold")
+        is ep.by_path["session.audio.input.turn_detection"]
+    )
     assert ep.enclosing_group("session.audio.output.voice") is None

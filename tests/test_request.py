@@ -58,7 +58,10 @@ def test_a_json_object_for_a_group_is_spread_over_its_rows() -> None:
     body = build_request(
         "realtime", {"session.audio.input.turn_detection": {"type": "server_vad", "threshold": 0.7}}
     ).body
-    assert body["session"]["audio"]["input"]["turn_detection"] == {"type": "server_vad", "threshold": 0.7}
+    assert body["session"]["audio"]["input"]["turn_detection"] == {
+        "type": "server_vad",
+        "threshold": 0.7,
+    }
 
 
 def test_custom_voice_ids_become_objects() -> None:
@@ -69,9 +72,7 @@ def test_custom_voice_ids_become_objects() -> None:
 
 
 def test_open_choices_accept_new_names_closed_ones_do_not() -> None:
-    assert build_request("realtime", {"session.model": "gpt-realtime-9"}).body["session"]["model"] == (
-        "gpt-realtime-9"
-    )
+    assert build_request("realtime", {"session.model": "gpt-realtime-9"}).body["session"]["model"] == ("gpt-realtime-9")
     found = problems("realtime", {"session.reasoning.effort": "extreme"})
     assert found == {
         "session.reasoning.effort": '"extreme" is not allowed; expected one of minimal, low, medium, high, xhigh'
@@ -133,9 +134,7 @@ def test_streaming_whisper_needs_turn_detection_off() -> None:
     assert "must be off (null)" in found[td]
     ok = {f"{tx}.model": "gpt-realtime-whisper", f"{tx}.delay": "low", td: None}
     assert problems("transcription", ok) == {}
-    assert list(problems("transcription", {f"{tx}.model": "whisper-1", f"{tx}.delay": "low"})) == [
-        f"{tx}.delay"
-    ]
+    assert list(problems("transcription", {f"{tx}.model": "whisper-1", f"{tx}.delay": "low"})) == [f"{tx}.delay"]
 
 
 def test_unknown_parameters_get_a_suggestion() -> None:
@@ -149,20 +148,46 @@ def test_unknown_parameters_get_a_suggestion() -> None:
     ("tools", "path", "fragment"),
     [
         ([{"type": "function"}], "session.tools[0].name", "is required"),
-        ([{"type": "function", "name": "f", "parameters": {"type": "string"}}], "session.tools[0].parameters.type",
-         "must be \"object\""),
-        ([{"type": "function", "name": "f", "parameters": "{}"}], "session.tools[0].parameters",
-         "is not a JSON object"),
-        ([{"type": "mcp", "server_url": "https://x.example"}], "session.tools[0].server_label", "is required"),
+        (
+            [{"type": "function", "name": "f", "parameters": {"type": "string"}}],
+            "session.tools[0].parameters.type",
+            'must be "object"',
+        ),
+        (
+            [{"type": "function", "name": "f", "parameters": "{}"}],
+            "session.tools[0].parameters",
+            "is not a JSON object",
+        ),
+        (
+            [{"type": "mcp", "server_url": "https://x.example"}],
+            "session.tools[0].server_label",
+            "is required",
+        ),
         ([{"type": "mcp", "server_label": "x"}], "session.tools[0]", "exactly one of server_url"),
-        ([{"type": "mcp", "server_label": "x", "server_url": "https://a", "connector_id": "connector_gmail"}],
-         "session.tools[0]", "exactly one of"),
-        ([{"type": "mcp", "server_label": "x", "tunnel_id": "tunnel_1"}], "session.tools[0].tunnel_id",
-         "32 lowercase"),
+        (
+            [
+                {
+                    "type": "mcp",
+                    "server_label": "x",
+                    "server_url": "https://a",
+                    "connector_id": "connector_gmail",
+                }
+            ],
+            "session.tools[0]",
+            "exactly one of",
+        ),
+        (
+            [{"type": "mcp", "server_label": "x", "tunnel_id": "tunnel_1"}],
+            "session.tools[0].tunnel_id",
+            "32 lowercase",
+        ),
         ([{"type": "web_search"}], "session.tools[0].type", 'expected "function" or "mcp"'),
         ({"type": "function"}, "session.tools", "is not a JSON array"),
-        ([{"type": "function", "name": "f"}, {"type": "function", "name": "f"}], "session.tools[1].name",
-         "also the name of tool 0"),
+        (
+            [{"type": "function", "name": "f"}, {"type": "function", "name": "f"}],
+            "session.tools[1].name",
+            "also the name of tool 0",
+        ),
     ],
 )
 def test_tools_are_checked_structurally(tools: object, path: str, fragment: str) -> None:
@@ -172,7 +197,10 @@ def test_tools_are_checked_structurally(tools: object, path: str, fragment: str)
 
 
 def test_beta_tools_are_function_tools_only() -> None:
-    found = problems("beta-sessions", {"tools": [{"type": "mcp", "server_label": "x", "server_url": "https://a"}]})
+    found = problems(
+        "beta-sessions",
+        {"tools": [{"type": "mcp", "server_label": "x", "server_url": "https://a"}]},
+    )
     assert found == {"tools[0].type": '"mcp" is not allowed; expected "function"'}
 
 
@@ -180,7 +208,8 @@ def test_tool_choice_takes_keywords_or_objects() -> None:
     assert problems("realtime", {"session.tool_choice": "required"}) == {}
     assert problems("realtime", {"session.tool_choice": {"type": "mcp", "server_label": "s"}}) == {}
     found = problems("realtime", {"session.tool_choice": "sometimes"})
-    assert "session.tool_choice" in found and '"auto" or "none" or "required"' in found["session.tool_choice"]
+    assert "session.tool_choice" in found
+    assert '"auto" or "none" or "required"' in found["session.tool_choice"]
 
 
 def test_value_from_text_reads_json_only_when_the_row_takes_it() -> None:
@@ -196,7 +225,9 @@ def test_value_from_text_reads_json_only_when_the_row_takes_it() -> None:
         None,
     )
     value, problem = value_from_text(row("session.tools"), "session.tools", "[{oops")
-    assert problem is not None and problem.path == "session.tools" and "not valid JSON" in problem.message
+    assert problem is not None
+    assert problem.path == "session.tools"
+    assert "not valid JSON" in problem.message
     assert value == "[{oops"
 
 
@@ -260,5 +291,8 @@ def test_beta_transcription_maps_to_ga_transcription() -> None:
     assert mapped.endpoint_id == "transcription"
     assert [p.path for p in mapped.dropped] == ["modalities"]
     body = build_request("transcription", mapped.values).body
-    assert body["session"]["audio"]["input"]["transcription"] == {"model": "whisper-1", "language": "fr"}
+    assert body["session"]["audio"]["input"]["transcription"] == {
+        "model": "whisper-1",
+        "language": "fr",
+    }
     assert body["expires_after"] == {"seconds": 300}

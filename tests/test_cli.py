@@ -1,0 +1,430 @@
+"""`realtime-gui mint` and `realtime-gui key`, run as a user runs them, against the fake server over loopback."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shlex
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from realtime_gui.catalog import ENDPOINTS, Kind
+from realtime_gui.cli import main
+from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.request import build_request
+
+from conftest import TEST_KEY
+from memory_keyring import MemoryKeyring
+from samples import example_with_context
+
+MINIMAL = {"translation": ["--set", "session.model=gpt-realtime-translate"]}
+
+
+class Run:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def cli(server: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Runs `realtime-gui ARGS` in-process against the fake server, with the test key in the environment."""
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
+
+    def run(*args: str, base: bool = True) -> Run:
+        argv = list(args)
+        if base and argv[:1] == ["mint"]:
+            argv += ["--base-url", server.base_url]
+        code = main(argv)
+        captured = capsys.readouterr()
+        assert TEST_KEY not in captured.out + captured.err, "the key must never be printed"
+        assert "Traceback" not in captured.err
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _dig(body: Any, path: str) -> Any:
+    node = body
+    for key in path.split("."):
+        assert isinstance(node, dict), f"{path} missing from {body}"
+        assert key in node, f"{path} missing from {body}"
+        node = node[key]
+    return node
+
+
+@pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
+def test_every_endpoint_mints_a_token(cli, server: FakeOpenAI, endpoint_id: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("mint", "--endpoint", endpoint_id, *MINIMAL.get(endpoint_id, []))
+    assert result.code == 0, result.err
+    assert result.out.startswith("ek_")
+    assert result.out.count("\n") == 1
+    assert result.err == ""
+    assert server.requests[-1].path.endswith(ENDPOINTS[endpoint_id].path)
+
+
+ROWS = [(e.id, p.path) for e in ENDPOINTS.values() for p in e.parameters if not p.fixed]
+
+
+@pytest.mark.parametrize(("endpoint_id", "path"), ROWS)
+def test_every_parameter_is_reachable_with_set(cli, server: FakeOpenAI, endpoint_id: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    ep = ENDPOINTS[endpoint_id]
+    values = example_with_context(ep, ep.by_path[path])
+    sets = [arg for p, v in values.items() for arg in ("--set", f"{p}={_text(v)}")]
+    result = cli("mint", "--endpoint", endpoint_id, *MINIMAL.get(endpoint_id, []), *sets)
+    assert result.code == 0, result.err
+    sent = server.requests[-1].json()
+    expected = build_request(
+        endpoint_id,
+        {
+            **values,
+            **({"session.model": "gpt-realtime-translate"} if endpoint_id == "translation" else {}),
+        },
+    ).body
+    assert sent == expected
+    row = ep.by_path[path]
+    if row.kind is not Kind.GROUP or values[path] is not None:
+        assert _dig(sent, path) is not None or values[path] is None
+    else:
+        assert _dig(sent, path) is None
+
+
+def test_output_json(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("mint", "--output", "json", "--set", "session.model=gpt-realtime-mini")
+    assert result.code == 0
+    data = json.loads(result.out)
+    assert set(data) == {"token", "expires_at", "session_id", "endpoint", "request_id", "response"}
+    assert data["token"].startswith("ek_")
+    assert data["endpoint"] == "realtime"
+    assert data["response"]["session"]["model"] == "gpt-realtime-mini"
+
+
+def test_output_env_is_shell_readable(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("mint", "--output", "env")
+    assert result.code == 0
+    exported = dict(shlex.split(line)[1].split("=", 1) for line in result.out.splitlines())
+    assert exported["REALTIME_TOKEN"].startswith("ek_")
+    assert int(exported["REALTIME_TOKEN_EXPIRES_AT"]) > 0
+    assert exported["REALTIME_ENDPOINT"] == "realtime"
+
+
+def test_preset_file_with_set_overrides(cli, server: FakeOpenAI, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    preset = tmp_path / "voice.json"
+    preset.write_text(json.dumps({"session.audio.output.voice": "marin", "expires_after.seconds": 300}))
+    result = cli("mint", "--preset", str(preset), "--set", "expires_after.seconds=60")
+    assert result.code == 0, result.err
+    sent = server.requests[-1].json()
+    assert sent["session"]["audio"]["output"]["voice"] == "marin"
+    assert sent["expires_after"] == {"seconds": 60}
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (
+            ["--set", "session.audio.output.speed=9"],
+            "session.audio.output.speed: 9 is out of range; expected a number from 0.25 to 1.5",
+        ),
+        (
+            ["--set", "temperature=0.8"],
+            "temperature: not a parameter of the realtime endpoint; it belongs to beta-sessions",
+        ),
+        (["--set", "session.model"], "--set needs PATH=VALUE"),
+        (["--set", "session.tools=[{"], "session.tools: is not valid JSON"),
+        (["--base-url", "http://api.example.com/v1"], "Refusing plain http:// to api.example.com"),
+        (["--timeout", "0"], "--timeout must be a positive number"),
+        (["--preset", "/no/such/file.json"], "cannot read the preset"),
+    ],
+)
+def test_invalid_input_exits_2_and_sends_nothing(cli, server: FakeOpenAI, args: list[str], fragment: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("mint", *args, base="--base-url" not in args)
+    assert result.code == 2
+    assert fragment in result.err
+    assert server.requests == []
+
+
+def test_all_validation_problems_are_listed(cli, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        "mint",
+        "--set",
+        "session.audio.output.speed=9",
+        "--set",
+        "expires_after.seconds=1",
+        "--set",
+        "session.reasoning.effort=max",
+    )
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert lines[0] == "realtime-gui: the request is not valid; nothing was sent."
+    assert [line.split(":")[0].strip() for line in lines[1:]] == [
+        "session.audio.output.speed",
+        "expires_after.seconds",
+        "session.reasoning.effort",
+    ]
+
+
+def test_argparse_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as caught:
+        cli("mint", "--endpoint", "nope")
+    assert caught.value.code == 2
+
+
+def test_missing_key_exits_2(cli, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("OPENAI_API_KEY")
+    result = cli("mint")
+    assert result.code == 2
+    assert "no API key for profile 'default'" in result.err
+    assert "realtime-gui key set" in result.err
+    assert server.requests == []
+
+
+def test_no_keyring_is_a_clear_message_not_a_fallback(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("OPENAI_API_KEY")
+    keyring.set_keyring(fail.Keyring())
+    result = cli("mint")
+    assert result.code == 2
+    assert "No OS keyring is available" in result.err
+    assert "OPENAI_API_KEY" in result.err
+
+
+@pytest.mark.parametrize(
+    ("fault", "code", "fragments"),
+    [
+        (
+            Fault(FaultKind.UNAUTHORIZED),
+            3,
+            ["HTTP 401", "code: invalid_api_key", "request id: req_"],
+        ),
+        (
+            Fault(FaultKind.BAD_PARAM, param="session.model"),
+            3,
+            ["HTTP 400", "param: session.model", "type: invalid_request_error"],
+        ),
+        (Fault(FaultKind.RATE_LIMITED, seconds=7), 3, ["HTTP 429", "retry after: 7 s"]),
+        (Fault(FaultKind.SERVER_ERROR), 3, ["HTTP 500", "type: server_error"]),
+        (Fault(FaultKind.BAD_GATEWAY_HTML), 4, ["HTTP 502 with a web page"]),
+        (Fault(FaultKind.EMPTY_BODY), 4, ["empty body"]),
+        (Fault(FaultKind.TRUNCATED), 4, ["not valid JSON"]),
+        (Fault(FaultKind.NO_TOKEN), 4, ["without a token"]),
+        (Fault(FaultKind.HANG, seconds=20), 4, ["Timed out after 0.5 s"]),
+    ],
+)
+def test_faults_give_the_right_exit_code_and_message(
+    cli, server: FakeOpenAI, fault: Fault, code: int, fragments: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    server.inject(fault)
+    result = cli("mint", "--timeout", "0.5")
+    assert result.code == code
+    assert result.out == ""
+    for fragment in fragments:
+        assert fragment in result.err
+
+
+def test_refused_connection_exits_4(cli) -> None:  # type: ignore[no-untyped-def]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = cli("mint", "--base-url", f"http://127.0.0.1:{port}/v1", base=False)
+    assert result.code == 4
+    assert "refused the connection" in result.err
+
+
+def test_retired_beta_exits_3_and_prints_the_ga_command(cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
+        result = cli(
+            "mint",
+            "--endpoint",
+            "beta-sessions",
+            "--base-url",
+            retired.base_url,
+            "--set",
+            "voice=ash",
+            "--set",
+            "temperature=0.7",
+            "--set",
+            "input_audio_format=g711_ulaw",
+            base=False,
+        )
+    assert result.code == 3
+    assert "retired the beta endpoint POST /v1/realtime/sessions" in result.err
+    assert "code: beta_api_shape_disabled" in result.err
+    ga_line = next(line for line in result.err.splitlines() if "--endpoint realtime" in line)
+    assert "--set session.audio.output.voice=ash" in ga_line
+    assert "--set session.audio.input.format.type=audio/pcmu" in ga_line
+    assert "not carried over: temperature: has no equivalent" in result.err
+
+
+def test_the_suggested_ga_command_works(cli, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
+        result = cli(
+            "mint",
+            "--endpoint",
+            "beta-sessions",
+            "--base-url",
+            retired.base_url,
+            "--set",
+            'turn_detection={"type": "semantic_vad"}',
+            "--set",
+            "speed=1.2",
+            base=False,
+        )
+    ga_line = next(line for line in result.err.splitlines() if "--endpoint realtime" in line)
+    argv = shlex.split(ga_line)[1:]
+    again = cli(*argv)
+    assert again.code == 0, again.err
+    assert server.requests[-1].json()["session"]["audio"]["input"]["turn_detection"] == {"type": "semantic_vad"}
+
+
+# -- key ------------------------------------------------------------------------------------------------------
+
+
+def test_key_set_status_delete_round_trip(
+    cli, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("OPENAI_API_KEY")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(TEST_KEY + "\n"))
+    result = cli("key", "set", "--profile", "work")
+    assert result.code == 0
+    assert "Stored the API key sk-…WXYZ for profile 'work'" in result.out
+    assert memory_keyring.entries == {("realtime-gui", "work"): TEST_KEY}
+
+    status = cli("key", "status", "--profile", "work")
+    assert status.code == 0
+    assert "key sk-…WXYZ stored in the OS keyring" in status.out
+
+    minted = cli("mint", "--profile", "work")
+    assert minted.code == 0
+    assert minted.out.startswith("ek_")
+    assert server.requests[-1].headers["authorization"] == f"Bearer {TEST_KEY}"
+
+    assert cli("key", "delete", "--profile", "work").code == 0
+    assert memory_keyring.entries == {}
+    assert cli("key", "status", "--profile", "work").code == 2
+    assert "No API key was stored" in cli("key", "delete", "--profile", "work").out
+
+
+def test_key_status_names_the_environment_when_it_wins(cli, memory_keyring: MemoryKeyring) -> None:  # type: ignore[no-untyped-def]
+    memory_keyring.set_password("realtime-gui", "default", "sk-test-stored-key-111111111111")
+    result = cli("key", "status")
+    assert result.code == 0
+    assert "OPENAI_API_KEY is set (sk-…WXYZ)" in result.out
+    assert "used instead of the stored key" in result.out
+    assert "sk-test-stored-key-111111111111" not in result.out
+
+
+def test_key_set_refuses_empty_input(cli, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
+    result = cli("key", "set")
+    assert result.code == 2
+    assert "The key is empty." in result.err
+    assert memory_keyring.entries == {}
+
+
+def test_key_set_refuses_a_plaintext_keyring(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    class PlaintextKeyring(MemoryKeyring):
+        pass
+
+    PlaintextKeyring.__module__ = "keyrings.alt.file"
+    keyring.set_keyring(PlaintextKeyring())
+    monkeypatch.setattr(sys, "stdin", io.StringIO(TEST_KEY + "\n"))
+    result = cli("key", "set")
+    assert result.code == 2
+    assert "stores keys in a file; refusing to use it" in result.err
+
+
+def test_bad_profile_name(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("key", "status", "--profile", "a b")
+    assert result.code == 2
+    assert "profile name 'a b' is not allowed" in result.err
+
+
+# -- as a separate process ------------------------------------------------------------------------------------
+
+
+def _subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    tests = str(Path(__file__).parent)
+    env["PYTHONPATH"] = os.pathsep.join([tests, env.get("PYTHONPATH", "")])
+    env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.SharedFileKeyring"
+    env["TEST_KEYRING_FILE"] = str(tmp_path / "keyring.json")
+    env.update(extra)
+    return env
+
+
+def test_python_m_and_console_script_mint_without_importing_qt(server: FakeOpenAI, tmp_path: Path) -> None:
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['realtime-gui', 'mint', '--base-url', sys.argv[1], '--endpoint', 'transcription']\n"
+        "try:\n"
+        "    runpy.run_module('realtime_gui', run_name='__main__')\n"
+        "except SystemExit as done:\n"
+        "    qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+        "    print('QT', qt, file=sys.stderr)\n"
+        "    raise\n"
+    )
+    env = _subprocess_env(tmp_path, OPENAI_API_KEY=TEST_KEY)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, server.base_url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ek_")
+    assert "QT []" in done.stderr
+
+    script = Path(sys.executable).with_name("realtime-gui")
+    done = subprocess.run(
+        [str(script), "mint", "--base-url", server.base_url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("ek_")
+
+
+def test_key_set_from_a_pipe_then_mint_in_another_process(server: FakeOpenAI, tmp_path: Path) -> None:
+    env = _subprocess_env(tmp_path)
+    cmd = [sys.executable, "-m", "realtime_gui"]
+    stored = subprocess.run(
+        [*cmd, "key", "set"],
+        input=TEST_KEY + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert stored.returncode == 0, stored.stderr
+    assert TEST_KEY not in stored.stdout + stored.stderr
+    minted = subprocess.run(
+        [*cmd, "mint", "--base-url", server.base_url, "--output", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert minted.returncode == 0, minted.stderr
+    assert json.loads(minted.stdout)["token"].startswith("ek_")
+    failed = subprocess.run(
+        [*cmd, "mint", "--base-url", server.base_url, "--set", "session.audio.output.speed=7"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert failed.returncode == 2
+    assert "Traceback" not in failed.stderr
