@@ -15,7 +15,6 @@ import os
 import shlex
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TextIO
 
 from realtime_gui import __version__
@@ -85,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         help="a parameter by its JSON path in the request body; VALUE is read as JSON when it parses "
         "(numbers, true/false, null, arrays, objects), else as text. Repeatable.",
     )
-    mint.add_argument("--preset", type=Path, help="a JSON file of PATH -> VALUE (as the window saves)")
+    mint.add_argument("--preset", metavar="FILE", help="a JSON file of PATH -> VALUE (as the window saves)")
     mint.add_argument("--base-url", help="API base URL (default https://api.openai.com/v1)")
     mint.add_argument(
         "--auth",
@@ -206,17 +205,17 @@ def _values(args: argparse.Namespace) -> dict[str, JsonValue]:
     return values
 
 
-def _read_preset(path: Path) -> dict[str, JsonValue]:
+def _read_preset(path: str) -> dict[str, JsonValue]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file)
     except OSError as err:
-        raise UsageError(f"cannot read the preset {str(path)!r}: {err.strerror or err}.") from None
+        raise UsageError(f"cannot read the preset {path!r}: {err.strerror or err}.") from None
     except ValueError as err:
-        raise UsageError(f"the preset {str(path)!r} is not valid JSON: {err}.") from None
+        raise UsageError(f"the preset {path!r} is not valid JSON: {err}.") from None
     if not isinstance(data, dict):
         raise UsageError(
-            f"the preset {str(path)!r} must be a JSON object of PATH -> VALUE, "
-            'e.g. {"session.model": "gpt-realtime"}.'
+            f'the preset {path!r} must be a JSON object of PATH -> VALUE, e.g. {{"session.model": "gpt-realtime"}}.'
         )
     return data
 

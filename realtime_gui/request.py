@@ -7,7 +7,6 @@ the JSON path and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -103,6 +102,8 @@ def unknown_parameter_message(ep: Endpoint, path: str) -> str:
     message = f"not a parameter of the {ep.id} endpoint"
     leaf = path.rsplit(".", 1)[-1]
     guesses = [p for p in ep.by_path if p.endswith("." + leaf) and p != path]
+    import difflib  # only on this error path
+
     guesses += difflib.get_close_matches(path, list(ep.by_path), n=3, cutoff=0.75)
     guesses = list(dict.fromkeys(guesses))[:3]
     if guesses:
