@@ -301,3 +301,21 @@ def test_clock_offset_ignores_the_date_headers_rounding() -> None:
     assert clock_offset(formatdate(now - 3600, usegmt=True), now) == pytest.approx(-3600, abs=1)
     assert clock_offset("garbage", now) == 0.0
     assert clock_offset(None, now) == 0.0
+
+
+@pytest.mark.parametrize("when", [0.0, 951_782_400.0, 1_800_000_000.0, 4_102_444_799.0])
+def test_http_date_reads_imf_fixdate_like_the_standard_library(when: float) -> None:
+    from email.utils import formatdate
+
+    from realtime_gui.client import http_date
+
+    assert http_date(formatdate(when, usegmt=True)) == when
+
+
+def test_http_date_falls_back_for_obsolete_formats_and_rejects_junk() -> None:
+    from realtime_gui.client import http_date
+
+    assert http_date("Sunday, 06-Nov-94 08:49:37 GMT") == 784_111_777.0
+    assert http_date("Sun Nov  6 08:49:37 1994") == 784_111_777.0
+    assert http_date("Tue, 31 Feb 2026 10:00:00 GMT") is None
+    assert http_date("soon") is None
