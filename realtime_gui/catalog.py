@@ -537,6 +537,71 @@ def _instructions(path: str) -> Parameter:
     )
 
 
+def _session_type(value: str) -> Parameter:
+    return Parameter(
+        path="session.type",
+        kind=Kind.CHOICE,
+        label="Session type",
+        help="Set by the endpoint.",
+        section=MODEL,
+        choices=(value,),
+        required=True,
+    )
+
+
+def _include(path: str) -> Parameter:
+    return Parameter(
+        path=path,
+        kind=Kind.MULTI_CHOICE,
+        label="Include",
+        help="Extra data in server events: log probabilities of the input transcription.",
+        section=TRANSCRIBE,
+        choices=(LOGPROBS,),
+    )
+
+
+def _beta_format(path: str, *, direction: str, section: str) -> Parameter:
+    return Parameter(
+        path=path,
+        kind=Kind.CHOICE,
+        label=f"{direction} format",
+        help="pcm16 is 24 kHz 16-bit mono PCM; g711 formats are 8 kHz telephone audio.",
+        section=section,
+        choices=BETA_AUDIO_FORMATS,
+        default="pcm16",
+    )
+
+
+def _beta_transcription(prefix: str, *, open_models: bool) -> tuple[Parameter, ...]:
+    return (
+        Parameter(
+            path=f"{prefix}.model",
+            kind=Kind.CHOICE,
+            label="Transcription model",
+            help="The speech-to-text model.",
+            section=TRANSCRIBE,
+            choices=BETA_TRANSCRIPTION_MODELS,
+            open=open_models,
+        ),
+        Parameter(
+            path=f"{prefix}.language",
+            kind=Kind.STRING,
+            label="Language",
+            help="The language spoken, if known.",
+            section=TRANSCRIBE,
+            pattern=ISO_639_1,
+            pattern_hint=ISO_639_1_HINT,
+        ),
+        Parameter(
+            path=f"{prefix}.prompt",
+            kind=Kind.TEXT,
+            label="Prompt",
+            help="Text that guides the transcriber.",
+            section=TRANSCRIBE,
+        ),
+    )
+
+
 # -- The endpoints ---------------------------------------------------------------------------------------
 
 _S = "session"
@@ -550,15 +615,7 @@ _REALTIME = Endpoint(
     token_in_client_secret=False,
     summary="A token for a voice conversation with a realtime model (GA).",
     parameters=(
-        Parameter(
-            path=f"{_S}.type",
-            kind=Kind.CHOICE,
-            label="Session type",
-            help="Set by the endpoint.",
-            section=MODEL,
-            choices=("realtime",),
-            required=True,
-        ),
+        _session_type("realtime"),
         Parameter(
             path=f"{_S}.model",
             kind=Kind.CHOICE,
@@ -592,14 +649,7 @@ _REALTIME = Endpoint(
             idle_timeout=True,
         ),
         *_ga_transcription(f"{_IN}.transcription"),
-        Parameter(
-            path=f"{_S}.include",
-            kind=Kind.MULTI_CHOICE,
-            label="Include",
-            help="Extra data in server events: log probabilities of the input transcription.",
-            section=TRANSCRIBE,
-            choices=(LOGPROBS,),
-        ),
+        _include(f"{_S}.include"),
         Parameter(
             path=f"{_S}.tools",
             kind=Kind.JSON,
@@ -716,15 +766,7 @@ _TRANSCRIPTION = Endpoint(
     token_in_client_secret=False,
     summary="A token for live speech-to-text only (GA).",
     parameters=(
-        Parameter(
-            path=f"{_S}.type",
-            kind=Kind.CHOICE,
-            label="Session type",
-            help="Set by the endpoint.",
-            section=MODEL,
-            choices=("transcription",),
-            required=True,
-        ),
+        _session_type("transcription"),
         *_audio_format(f"{_IN}.format", direction="Input", section=INPUT),
         *_noise_reduction(f"{_IN}.noise_reduction", section=INPUT, type_required=False),
         *_turn_detection(
@@ -734,14 +776,7 @@ _TRANSCRIPTION = Endpoint(
             idle_timeout=True,
         ),
         *_ga_transcription(f"{_IN}.transcription"),
-        Parameter(
-            path=f"{_S}.include",
-            kind=Kind.MULTI_CHOICE,
-            label="Include",
-            help="Extra data in server events: log probabilities of the transcription.",
-            section=TRANSCRIBE,
-            choices=(LOGPROBS,),
-        ),
+        _include(f"{_S}.include"),
         *_lifetime("expires_after", default=600),
     ),
 )
@@ -837,15 +872,7 @@ _BETA_SESSIONS = Endpoint(
             maximum=1.2,
             default=0.8,
         ),
-        Parameter(
-            path="input_audio_format",
-            kind=Kind.CHOICE,
-            label="Input format",
-            help="pcm16 is 24 kHz 16-bit mono PCM; g711 formats are 8 kHz telephone audio.",
-            section=INPUT,
-            choices=BETA_AUDIO_FORMATS,
-            default="pcm16",
-        ),
+        _beta_format("input_audio_format", direction="Input", section=INPUT),
         *_noise_reduction("input_audio_noise_reduction", section=INPUT, type_required=False),
         *_turn_detection(_BETA_TD, types=("server_vad", "semantic_vad"), responses=True, idle_timeout=False),
         Parameter(
@@ -856,31 +883,7 @@ _BETA_SESSIONS = Endpoint(
             section=TRANSCRIBE,
             nullable=True,
         ),
-        Parameter(
-            path=f"{_BETA_TX}.model",
-            kind=Kind.CHOICE,
-            label="Transcription model",
-            help="The speech-to-text model.",
-            section=TRANSCRIBE,
-            choices=BETA_TRANSCRIPTION_MODELS,
-            open=True,
-        ),
-        Parameter(
-            path=f"{_BETA_TX}.language",
-            kind=Kind.STRING,
-            label="Language",
-            help="The language spoken, if known.",
-            section=TRANSCRIBE,
-            pattern=ISO_639_1,
-            pattern_hint=ISO_639_1_HINT,
-        ),
-        Parameter(
-            path=f"{_BETA_TX}.prompt",
-            kind=Kind.TEXT,
-            label="Prompt",
-            help="Text that guides the transcriber.",
-            section=TRANSCRIBE,
-        ),
+        *_beta_transcription(_BETA_TX, open_models=True),
         Parameter(
             path="tools",
             kind=Kind.JSON,
@@ -899,15 +902,7 @@ _BETA_SESSIONS = Endpoint(
             open=True,
             default="auto",
         ),
-        Parameter(
-            path="output_audio_format",
-            kind=Kind.CHOICE,
-            label="Output format",
-            help="pcm16 is 24 kHz 16-bit mono PCM; g711 formats are 8 kHz telephone audio.",
-            section=OUTPUT,
-            choices=BETA_AUDIO_FORMATS,
-            default="pcm16",
-        ),
+        _beta_format("output_audio_format", direction="Output", section=OUTPUT),
         _token_limit("max_response_output_tokens"),
         *_tracing("tracing"),
         *_lifetime("client_secret.expires_after", default=60),
@@ -923,49 +918,11 @@ _BETA_TRANSCRIPTION = Endpoint(
     ga_equivalent="transcription",
     summary="The original POST /v1/realtime/transcription_sessions; retired in May 2026.",
     parameters=(
-        Parameter(
-            path="input_audio_format",
-            kind=Kind.CHOICE,
-            label="Input format",
-            help="pcm16 is 24 kHz 16-bit mono PCM; g711 formats are 8 kHz telephone audio.",
-            section=INPUT,
-            choices=BETA_AUDIO_FORMATS,
-            default="pcm16",
-        ),
+        _beta_format("input_audio_format", direction="Input", section=INPUT),
         *_noise_reduction("input_audio_noise_reduction", section=INPUT, type_required=False),
         *_turn_detection(_BETA_TD, types=("server_vad",), responses=False, idle_timeout=False),
-        Parameter(
-            path=f"{_BETA_TX}.model",
-            kind=Kind.CHOICE,
-            label="Transcription model",
-            help="The speech-to-text model.",
-            section=TRANSCRIBE,
-            choices=BETA_TRANSCRIPTION_MODELS,
-        ),
-        Parameter(
-            path=f"{_BETA_TX}.language",
-            kind=Kind.STRING,
-            label="Language",
-            help="The language spoken, if known.",
-            section=TRANSCRIBE,
-            pattern=ISO_639_1,
-            pattern_hint=ISO_639_1_HINT,
-        ),
-        Parameter(
-            path=f"{_BETA_TX}.prompt",
-            kind=Kind.TEXT,
-            label="Prompt",
-            help="Text that guides the transcriber.",
-            section=TRANSCRIBE,
-        ),
-        Parameter(
-            path="include",
-            kind=Kind.MULTI_CHOICE,
-            label="Include",
-            help="Extra data in server events: log probabilities of the transcription.",
-            section=TRANSCRIBE,
-            choices=(LOGPROBS,),
-        ),
+        *_beta_transcription(_BETA_TX, open_models=False),
+        _include("include"),
         Parameter(
             path="modalities",
             kind=Kind.MULTI_CHOICE,

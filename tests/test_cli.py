@@ -419,6 +419,13 @@ def test_key_set_from_a_pipe_then_mint_in_another_process(server: FakeOpenAI, tm
     )
     assert minted.returncode == 0, minted.stderr
     assert json.loads(minted.stdout)["token"].startswith("ek_")
+    server.inject(Fault(FaultKind.UNAUTHORIZED))
+    debug_env = {**env, "REALTIME_GUI_DEBUG": "1"}
+    refused = subprocess.run(
+        [*cmd, "mint", "--base-url", server.base_url], env=debug_env, capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 3
+    assert TEST_KEY not in refused.stdout + refused.stderr, "debug logging must not reveal the key"
     failed = subprocess.run(
         [*cmd, "mint", "--base-url", server.base_url, "--set", "session.audio.output.speed=7"],
         env=env,
