@@ -1,7 +1,7 @@
 """Logging set-up shared by the command line and the window: one redaction filter on every handler.
 
-Qt-free. httpx logs full URLs and httpcore every header event at DEBUG/INFO, so both are capped at WARNING; the
-filter then replaces anything shaped like a key or token in every record that is written anywhere.
+Qt-free. httpx logs full URLs at INFO and httpcore every connection event at DEBUG, so both are capped at WARNING unless
+REALTIME_GUI_DEBUG is set; the filter replaces anything shaped like a key or token in every record written.
 """
 
 from __future__ import annotations
@@ -37,5 +37,5 @@ def setup_logging(handler: logging.Handler | None = None) -> logging.Handler:
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
     for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+        logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
     return handler

@@ -425,6 +425,7 @@ def test_key_set_from_a_pipe_then_mint_in_another_process(server: FakeOpenAI, tm
         [*cmd, "mint", "--base-url", server.base_url], env=debug_env, capture_output=True, text=True, timeout=60
     )
     assert refused.returncode == 3
+    assert "HTTP Request: POST" in refused.stderr, "debug mode logs the HTTP traffic"
     assert TEST_KEY not in refused.stdout + refused.stderr, "debug logging must not reveal the key"
     failed = subprocess.run(
         [*cmd, "mint", "--base-url", server.base_url, "--set", "session.audio.output.speed=7"],
