@@ -1,18 +1,10 @@
-"""Sends a token request with httpx and turns the answer into a `MintedToken` or a typed error.
+"""Sends a token request with httpx and turns the answer into a `MintedToken` or a typed error (errors.py).
 
-Qt-free. Errors, all with a `str()` that is a sentence for people and never contains the API key:
-
-    MintError                      anything that stopped a mint
-     ├── ConfigError               unusable connection settings (base URL, auth style, key); nothing was sent
-     ├── ApiError                  the API answered with an error: status, message, type, param, code, request id
-     │    └── RetiredEndpointError a retired beta endpoint answered `beta_api_shape_disabled`
-     ├── NetworkError              no answer: refused, DNS, TLS, timeout, connection lost
-     └── ResponseError             an answer we cannot use: HTML or empty body, truncated JSON, no token
+Qt-free. The only module that imports httpx, so nothing else pays for it at start-up.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 import socket
@@ -20,176 +12,63 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from realtime_gui import __version__
 from realtime_gui.catalog import Endpoint, JsonValue, endpoint
+from realtime_gui.connection import (
+    AUTH_STYLES,
+    DEFAULT_BASE_URL,
+    AuthStyle,
+    Connection,
+    auth_headers,
+    check_base_url,
+    is_loopback,
+)
+from realtime_gui.errors import (
+    RETIRED_CODE,
+    ApiError,
+    ConfigError,
+    ErrorDetails,
+    MintError,
+    NetworkError,
+    ResponseError,
+    RetiredEndpointError,
+)
+from realtime_gui.minted import MintedToken
 from realtime_gui.request import MintRequest
 from realtime_gui.secrets import redact
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
-AuthStyle = Literal["bearer", "api-key"]
-AUTH_STYLES: tuple[AuthStyle, ...] = ("bearer", "api-key")
-RETIRED_CODE = "beta_api_shape_disabled"
+__all__ = [
+    "AUTH_STYLES",
+    "DEFAULT_BASE_URL",
+    "ApiError",
+    "AuthStyle",
+    "ConfigError",
+    "Connection",
+    "ErrorDetails",
+    "MintError",
+    "MintedToken",
+    "NetworkError",
+    "ResponseError",
+    "RetiredEndpointError",
+    "TokenClient",
+    "auth_headers",
+    "check_base_url",
+    "clock_offset",
+    "http_date",
+    "is_loopback",
+    "retry_after",
+    "shared_client",
+]
+
 # Date has one-second resolution: an offset smaller than this is the header's rounding, not a skewed clock.
 CLOCK_TOLERANCE_S = 1.5
 _MAX_BODY_BYTES = 4 * 1024 * 1024
-
-
-# -- Errors -------------------------------------------------------------------------------------------------------
-
-
-class MintError(Exception):
-    """Anything that stopped a mint; str() is a sentence for people."""
-
-
-class ConfigError(MintError):
-    """The connection settings cannot be used; nothing was sent."""
-
-
-@dataclass(frozen=True)
-class ErrorDetails:
-    status: int
-    message: str
-    type: str | None = None
-    param: str | None = None
-    code: str | None = None
-    request_id: str | None = None
-    retry_after: float | None = None  # seconds, from Retry-After on 429
-
-
-class ApiError(MintError):
-    """The API answered with an error object."""
-
-    def __init__(self, details: ErrorDetails) -> None:
-        self.details = details
-        super().__init__(details.message)
-
-    @property
-    def status(self) -> int:
-        return self.details.status
-
-    @property
-    def param(self) -> str | None:
-        return self.details.param
-
-    @property
-    def code(self) -> str | None:
-        return self.details.code
-
-    @property
-    def request_id(self) -> str | None:
-        return self.details.request_id
-
-
-class RetiredEndpointError(ApiError):
-    """A retired beta endpoint refused the request; `ga_endpoint` takes the same settings."""
-
-    def __init__(self, details: ErrorDetails, *, retired: Endpoint, ga_endpoint: Endpoint) -> None:
-        self.retired = retired
-        self.ga_endpoint = ga_endpoint
-        message = (
-            f"OpenAI has retired the beta endpoint POST /v1{retired.path} ({retired.id}). "
-            f"Use the GA endpoint {ga_endpoint.id!r} (POST /v1{ga_endpoint.path}) instead; "
-            "it takes the same settings under their GA names."
-        )
-        super().__init__(ErrorDetails(**{**details.__dict__, "message": message}))
-        self.server_message = details.message
-
-
-class NetworkError(MintError):
-    """No answer came back. `reason` is one of refused, dns, tls, timeout, connection."""
-
-    def __init__(self, message: str, *, reason: str) -> None:
-        self.reason = reason
-        super().__init__(message)
-
-
-class ResponseError(MintError):
-    """An answer came back that is not a usable token."""
-
-    def __init__(self, message: str, *, status: int, request_id: str | None = None) -> None:
-        self.status = status
-        self.request_id = request_id
-        super().__init__(message)
-
-
-# -- Settings and result ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class Connection:
-    """Where and how to send: the non-secret parts of a profile."""
-
-    base_url: str = DEFAULT_BASE_URL
-    auth: AuthStyle = "bearer"
-    organization: str = ""
-    project: str = ""
-    timeout: float = 30.0  # the whole call, seconds
-    connect_timeout: float = 10.0
-
-    def url_for(self, ep: Endpoint) -> str:
-        """The endpoint's URL under `base_url`; raises ConfigError for a URL the key must not go to."""
-        return check_base_url(self.base_url) + ep.path
-
-
-def check_base_url(base_url: str) -> str:
-    """The base URL without a trailing slash; plain http is refused except to this machine."""
-    url = base_url.strip().rstrip("/")
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        _ = parts.port
-    except ValueError:
-        raise ConfigError(f"The base URL {url!r} is not a valid URL.") from None
-    if parts.scheme not in ("https", "http") or not host:
-        raise ConfigError(
-            f"The base URL {url!r} must start with https:// and name a host, e.g. https://api.openai.com/v1."
-        )
-    if parts.username or parts.password:
-        raise ConfigError("The base URL must not contain a user name or password.")
-    if parts.query or parts.fragment:
-        raise ConfigError("The base URL must not contain a query (?…) or fragment (#…).")
-    if parts.scheme == "http" and not is_loopback(host):
-        raise ConfigError(
-            f"Refusing plain http:// to {host}: the API key would travel unencrypted. "
-            "Use https://, or http:// only to this machine (127.0.0.1, ::1, localhost)."
-        )
-    return url
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-@dataclass(frozen=True, kw_only=True)
-class MintedToken:
-    value: str = field(repr=False)  # a live credential: kept out of reprs and logs
-    expires_at: int  # unix seconds, server clock
-    endpoint: str
-    session_id: str | None
-    model: str | None
-    request_id: str | None
-    clock_offset: float  # server clock minus local clock, seconds (0 when within the Date header's rounding)
-    status: int
-    processing_ms: int | None
-    headers: dict[str, str] = field(repr=False)
-    response: dict[str, Any] = field(repr=False)  # holds the token too
-
-    def seconds_left(self, now: float | None = None) -> float:
-        """Time left by the server's clock, given the local time `now`."""
-        local = time.time() if now is None else now
-        return self.expires_at - (local + self.clock_offset)
 
 
 # -- The client -----------------------------------------------------------------------------------------------------
@@ -256,35 +135,6 @@ class TokenClient:
             local_time=(sent_at + received_at) / 2,
             api_key=api_key,
         )
-
-
-def auth_headers(connection: Connection, api_key: str) -> dict[str, str]:
-    """The headers that authenticate a call; ConfigError for a key that cannot go in a header."""
-    key = api_key.strip()
-    if not key:
-        raise ConfigError("No API key: store one with `realtime-gui key set` or set OPENAI_API_KEY.")
-    if not re.fullmatch(r"[\x21-\x7e]+", key):
-        # Checked here because httpx would otherwise quote the whole header value in its exception.
-        raise ConfigError(
-            "The API key contains spaces or characters that cannot be sent in a header; "
-            "paste it again without extra text."
-        )
-    if connection.auth == "bearer":
-        headers = {"Authorization": f"Bearer {key}"}
-    elif connection.auth == "api-key":
-        headers = {"api-key": key}
-    else:
-        raise ConfigError(f"Unknown auth style {connection.auth!r}; use bearer or api-key.")
-    for name, value in (
-        ("OpenAI-Organization", connection.organization),
-        ("OpenAI-Project", connection.project),
-    ):
-        value = value.strip()
-        if value:
-            if not re.fullmatch(r"[\x21-\x7e]+", value):
-                raise ConfigError(f"The {name} id {value!r} contains characters a header cannot carry.")
-            headers[name] = value
-    return headers
 
 
 def _read_body(response: httpx.Response, deadline: float) -> bytes:

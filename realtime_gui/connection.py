@@ -1,0 +1,99 @@
+"""Where and how a mint is sent: base URL, auth style, organization and project, timeouts.
+
+Qt-free and httpx-free. The key itself is never part of a Connection; it is passed to the call that needs it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from realtime_gui.catalog import Endpoint
+from realtime_gui.errors import ConfigError
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+AuthStyle = Literal["bearer", "api-key"]
+AUTH_STYLES: tuple[AuthStyle, ...] = ("bearer", "api-key")
+DEFAULT_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Connection:
+    """Where and how to send: the non-secret parts of a profile."""
+
+    base_url: str = DEFAULT_BASE_URL
+    auth: AuthStyle = "bearer"
+    organization: str = ""
+    project: str = ""
+    timeout: float = DEFAULT_TIMEOUT_S  # the whole call, seconds
+    connect_timeout: float = 10.0
+
+    def url_for(self, ep: Endpoint) -> str:
+        """The endpoint's URL under `base_url`; raises ConfigError for a URL the key must not go to."""
+        return check_base_url(self.base_url) + ep.path
+
+
+def check_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; plain http is refused except to this machine."""
+    url = base_url.strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        _ = parts.port
+    except ValueError:
+        raise ConfigError(f"The base URL {url!r} is not a valid URL.") from None
+    if parts.scheme not in ("https", "http") or not host:
+        raise ConfigError(
+            f"The base URL {url!r} must start with https:// and name a host, e.g. https://api.openai.com/v1."
+        )
+    if parts.username or parts.password:
+        raise ConfigError("The base URL must not contain a user name or password.")
+    if parts.query or parts.fragment:
+        raise ConfigError("The base URL must not contain a query (?…) or fragment (#…).")
+    if parts.scheme == "http" and not is_loopback(host):
+        raise ConfigError(
+            f"Refusing plain http:// to {host}: the API key would travel unencrypted. "
+            "Use https://, or http:// only to this machine (127.0.0.1, ::1, localhost)."
+        )
+    return url
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def auth_headers(connection: Connection, api_key: str) -> dict[str, str]:
+    """The headers that authenticate a call; ConfigError for a key that cannot go in a header."""
+    key = api_key.strip()
+    if not key:
+        raise ConfigError("No API key: store one with `realtime-gui key set` or set OPENAI_API_KEY.")
+    if not re.fullmatch(r"[\x21-\x7e]+", key):
+        # Checked here because httpx would otherwise quote the whole header value in its exception.
+        raise ConfigError(
+            "The API key contains spaces or characters that cannot be sent in a header; "
+            "paste it again without extra text."
+        )
+    if connection.auth == "bearer":
+        headers = {"Authorization": f"Bearer {key}"}
+    elif connection.auth == "api-key":
+        headers = {"api-key": key}
+    else:
+        raise ConfigError(f"Unknown auth style {connection.auth!r}; use bearer or api-key.")
+    for name, value in (
+        ("OpenAI-Organization", connection.organization),
+        ("OpenAI-Project", connection.project),
+    ):
+        value = value.strip()
+        if value:
+            if not re.fullmatch(r"[\x21-\x7e]+", value):
+                raise ConfigError(f"The {name} id {value!r} contains characters a header cannot carry.")
+            headers[name] = value
+    return headers

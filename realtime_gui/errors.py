@@ -1,0 +1,95 @@
+"""Why a mint failed: one small exception tree, each with a `str()` that is a sentence for people.
+
+Qt-free and httpx-free, so the window can tell errors apart without importing the HTTP stack at start-up.
+None of these ever contains the API key.
+
+    MintError                      anything that stopped a mint
+     ├── ConfigError               unusable connection settings (base URL, auth style, key); nothing was sent
+     ├── ApiError                  the API answered with an error: status, message, type, param, code, request id
+     │    └── RetiredEndpointError a retired beta endpoint answered `beta_api_shape_disabled`
+     ├── NetworkError              no answer: refused, DNS, TLS, timeout, connection lost
+     └── ResponseError             an answer we cannot use: HTML or empty body, truncated JSON, no token
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from realtime_gui.catalog import Endpoint
+
+RETIRED_CODE = "beta_api_shape_disabled"
+
+
+class MintError(Exception):
+    """Anything that stopped a mint; str() is a sentence for people."""
+
+
+class ConfigError(MintError):
+    """The connection settings cannot be used; nothing was sent."""
+
+
+@dataclass(frozen=True)
+class ErrorDetails:
+    status: int
+    message: str
+    type: str | None = None
+    param: str | None = None
+    code: str | None = None
+    request_id: str | None = None
+    retry_after: float | None = None  # seconds, from Retry-After on 429
+
+
+class ApiError(MintError):
+    """The API answered with an error object."""
+
+    def __init__(self, details: ErrorDetails) -> None:
+        self.details = details
+        super().__init__(details.message)
+
+    @property
+    def status(self) -> int:
+        return self.details.status
+
+    @property
+    def param(self) -> str | None:
+        return self.details.param
+
+    @property
+    def code(self) -> str | None:
+        return self.details.code
+
+    @property
+    def request_id(self) -> str | None:
+        return self.details.request_id
+
+
+class RetiredEndpointError(ApiError):
+    """A retired beta endpoint refused the request; `ga_endpoint` takes the same settings."""
+
+    def __init__(self, details: ErrorDetails, *, retired: Endpoint, ga_endpoint: Endpoint) -> None:
+        self.retired = retired
+        self.ga_endpoint = ga_endpoint
+        message = (
+            f"OpenAI has retired the beta endpoint POST /v1{retired.path} ({retired.id}). "
+            f"Use the GA endpoint {ga_endpoint.id!r} (POST /v1{ga_endpoint.path}) instead; "
+            "it takes the same settings under their GA names."
+        )
+        super().__init__(ErrorDetails(**{**details.__dict__, "message": message}))
+        self.server_message = details.message
+
+
+class NetworkError(MintError):
+    """No answer came back. `reason` is one of refused, dns, tls, timeout, connection."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class ResponseError(MintError):
+    """An answer came back that is not a usable token."""
+
+    def __init__(self, message: str, *, status: int, request_id: str | None = None) -> None:
+        self.status = status
+        self.request_id = request_id
+        super().__init__(message)
