@@ -1,4 +1,4 @@
-"""The command line: `realtime-gui mint`, `realtime-gui key …`.
+"""The command line: `realtime-gui mint`, `realtime-gui key …`; any other arguments open the window.
 
 Qt-free (a test makes sure `mint` never imports PySide6). Exit codes, part of the contract scripts rely on:
 0 minted / done; 2 invalid input or missing key (nothing sent); 3 the API answered with an error;
@@ -38,6 +38,10 @@ class UsageError(Exception):
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `realtime-gui` command and `python -m realtime_gui`."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in ("mint", "key", "-h", "--help", "--version"):
+        from realtime_gui.app import main as window_main  # Qt is imported on this path only
+
+        return window_main(args)
     setup_logging()
     try:
         return _run(args)

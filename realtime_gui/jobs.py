@@ -52,8 +52,12 @@ class Jobs(QObject):
         self._next_id = 0
         self._running: dict[int, tuple[QThread, _Worker]] = {}
         self._wanted: set[int] = set()
+        self._closed = False
 
     def submit(self, work: Callable[[], Any], *, name: str = "job") -> int:
+        """Start `work` in a new thread; returns its id. After shutdown nothing starts (returns 0)."""
+        if self._closed:
+            return 0
         self._next_id += 1
         job_id = self._next_id
         thread = QThread()
@@ -81,12 +85,16 @@ class Jobs(QObject):
         return len(self._running)
 
     def shutdown(self, wait_ms: int = 3000) -> bool:
-        """Cancel everything and wait for the threads; False if one is still blocked after `wait_ms`."""
+        """Cancel everything, refuse new jobs, and wait for the threads; False if one is still blocked after
+        `wait_ms` (it ends within its own timeout; `wait_all` waits for it)."""
+        self._closed = True
         self._wanted.clear()
         clean = True
         for job_id, (thread, _) in list(self._running.items()):
             thread.quit()
-            if not thread.wait(wait_ms):
+            if thread.wait(wait_ms):
+                del self._running[job_id]  # its queued `finished` may never be delivered now
+            else:
                 log.warning("job %s still running at shutdown", job_id)
                 clean = False
         return clean

@@ -7,6 +7,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -62,3 +64,45 @@ def require_programs(*names: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"CI must run this test but it {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    return tmp_path / "settings" / "realtime-gui.ini"
+
+
+def write_profile(settings_file: Path, name: str, base_url: str, *, timeout: float = 5.0) -> None:
+    """A settings file with one profile, as the window itself would write it."""
+    from realtime_gui.connection import Connection
+    from realtime_gui.profiles import Profile
+    from realtime_gui.settings import Settings
+
+    settings = Settings(str(settings_file))
+    settings.set_profiles([Profile(name, Connection(base_url=base_url, timeout=timeout))])
+    settings.profile_name = name
+    settings.sync()
+
+
+@pytest.fixture
+def open_window(qtbot: Any, settings_file: Path, server: FakeOpenAI, memory_keyring: MemoryKeyring):  # type: ignore[no-untyped-def]
+    """Opens a main window on the `test` profile (pointing at the fake server, its key in the keyring)."""
+    from realtime_gui.app import create_window
+    from realtime_gui.ui.main_window import MainWindow
+
+    write_profile(settings_file, "test", server.base_url)
+    memory_keyring.set_password("realtime-gui", "test", TEST_KEY)
+    opened: list[MainWindow] = []
+
+    def make(*args: str) -> MainWindow:
+        window = create_window(["--settings", str(settings_file), *args])
+        assert isinstance(window, MainWindow)
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()  # shortcuts belong to the active window
+        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+        opened.append(window)
+        return window
+
+    yield make
+    for window in opened:
+        window.controller.shutdown()

@@ -199,3 +199,18 @@ def example_with_context(ep: Endpoint, row: Parameter) -> dict[str, Any]:
         if not row.when.holds(values.get(cond.path, cond.default)):
             values[cond.path] = next(c for c in cond.choices if row.when.holds(c))
     return _apply_rules(ep, values)
+
+
+def rich_values(ep: Endpoint) -> dict[str, Any]:
+    """One valid value for as many rows of `ep` as can be set together: every group in its object form, every
+    member and every field of the default variants set to its example."""
+    values: dict[str, Any] = {}
+    for row in ep.parameters:
+        if row.fixed:
+            continue
+        if row.when is not None:
+            current = values.get(row.when.path, ep.by_path[row.when.path].default)
+            if not row.when.holds(current):
+                continue
+        values[row.path] = {} if row.kind is Kind.GROUP else example(row)
+    return _apply_rules(ep, values)

@@ -1,0 +1,146 @@
+"""The desktop app: QApplication set-up, logging, the last-resort exception hook, `create_window`, `main`.
+
+Nothing here imports httpx, keyring or the fake server at start-up: the window shows first, and the first mint
+(or the warm-up just after the first paint) loads the HTTP stack in a worker thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from PySide6.QtCore import QMessageLogContext, QStandardPaths, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+
+from realtime_gui import __version__
+from realtime_gui.catalog import ENDPOINT_IDS
+from realtime_gui.connection import Connection
+from realtime_gui.controller import Controller
+from realtime_gui.logs import setup_logging
+from realtime_gui.profiles import DEMO_PROFILE, Profile
+from realtime_gui.secrets import redact
+from realtime_gui.settings import Settings
+from realtime_gui.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="realtime-gui", description="Mint OpenAI Realtime tokens in a window.")
+    parser.add_argument("--demo", action="store_true", help="try it against a built-in fake server, no account needed")
+    parser.add_argument("--endpoint", choices=ENDPOINT_IDS, help="endpoint to show first")
+    parser.add_argument("--profile", help="profile to use (its key is in the OS keyring)")
+    parser.add_argument("--settings", metavar="FILE", help="settings file to use instead of the default")
+    parser.add_argument("--version", action="version", version=f"realtime-gui {__version__}")
+    return parser
+
+
+def create_window(argv: list[str]) -> QMainWindow:
+    """Build the main window from command-line style arguments; a QApplication must exist. Does not block on the
+    keyring or the network: the key status arrives from a worker thread."""
+    args, _qt_args = _parser().parse_known_args(argv)
+    settings = Settings(args.settings)
+    controller = Controller()
+    profiles = settings.profiles()
+    profile_name = args.profile or settings.profile_name
+    demo_note = ""
+    demo_server = None
+    if args.demo:
+        from realtime_gui.fake_server import DEMO_KEY, FakeOpenAI  # only in demo mode
+
+        # Like the real API today, the demo answers the retired beta endpoints with their retirement error.
+        demo_server = FakeOpenAI(retire_beta=True).start()
+        profiles.append(Profile(DEMO_PROFILE, Connection(base_url=demo_server.base_url, timeout=10)))
+        controller.use_key_in_memory(DEMO_PROFILE, DEMO_KEY)
+        profile_name = DEMO_PROFILE
+        demo_note = "demo (fake server on this computer)"
+    if profile_name not in {p.name for p in profiles}:
+        profile_name = profiles[0].name
+    window = MainWindow(
+        settings=settings,
+        controller=controller,
+        profiles=profiles,
+        profile_name=profile_name,
+        endpoint_id=args.endpoint or settings.endpoint,
+        demo_note=demo_note,
+    )
+    controller.setParent(window)
+    if demo_server is not None:
+        server = demo_server
+        window.destroyed.connect(lambda *_: server.stop())
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(server.stop)
+    return window
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the window; returns the process exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    app = QApplication.instance() or QApplication([sys.argv[0], *args])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("realtime-gui")
+    app.setOrganizationName("realtime-gui")
+    app.setApplicationVersion(__version__)
+    app.setApplicationDisplayName("Realtime GUI")
+    _setup_logging()
+    qInstallMessageHandler(_qt_message)
+    sys.excepthook = _excepthook
+    window = create_window(args)
+    window.show()
+    code = app.exec()
+    controller = window.findChild(Controller)
+    if controller is not None:
+        # A call blocked in a read cannot be interrupted: the window is gone, the process waits for its timeout.
+        controller.wait_for_threads()
+    return int(code)
+
+
+def log_file() -> Path:
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation))
+    return folder / "realtime-gui.log"
+
+
+def _setup_logging() -> None:
+    handler: logging.Handler | None = None
+    try:
+        path = log_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = None
+    setup_logging(handler)
+
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), message)
+
+
+def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+    """Last resort: log the traceback (redacted), show a sentence. A traceback never reaches the user."""
+    text = redact("".join(traceback.format_exception(kind, error, tb)))
+    log.error("unexpected error\n%s", text)
+    app: Any = QApplication.instance()
+    if app is None:
+        return
+    QMessageBox.critical(
+        None,
+        "Realtime GUI",
+        f"Something unexpected went wrong ({kind.__name__}). Your settings are safe.\n"
+        f"Details were written to {log_file()}.",
+    )

@@ -1,0 +1,222 @@
+"""The window's link to the Qt-free core: mints and keyring calls run as jobs in worker threads; results come back
+as plain data through signals in the GUI thread. Widgets never call httpx or keyring themselves.
+
+The key is read inside the worker (the keyring may block or prompt) and never handed to a widget: the window
+only ever sees a `KeyStatus` with a hint such as `sk-…abcd`. Without a usable keyring, a key typed in the key
+dialog is kept in this object's memory for this run only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from realtime_gui import secrets
+from realtime_gui.errors import ConfigError
+from realtime_gui.jobs import Jobs
+from realtime_gui.minted import MintedToken
+from realtime_gui.profiles import Profile
+from realtime_gui.request import MintRequest
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    """What the window may know about a profile's key: never the key itself."""
+
+    profile: str
+    hint: str | None  # e.g. "sk-…abcd"; None when there is no key
+    source: secrets.KeySource | None
+    keyring_problem: str | None = None  # why the OS keyring cannot be used, if it cannot
+
+    @property
+    def describe(self) -> str:
+        where = {
+            "environment": "from OPENAI_API_KEY",
+            "keyring": "from the OS keyring",
+            "memory": "kept in memory for this run only",
+        }
+        if self.hint is None or self.source is None:
+            return "No API key: choose Key… to add one"
+        return f"Key {self.hint} {where[self.source]}"
+
+
+@dataclass(frozen=True)
+class KeySaved:
+    status: KeyStatus
+    in_memory_only: bool
+
+
+class Controller(QObject):
+    minted = Signal(object)  # MintedToken
+    failed = Signal(object)  # Exception (MintError, KeyringUnavailable, …)
+    busy_changed = Signal(bool)
+    key_status_changed = Signal(object)  # KeyStatus
+    key_saved = Signal(object)  # KeySaved
+    key_failed = Signal(object)  # Exception
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs = Jobs(self)
+        self._jobs.succeeded.connect(self._on_jobs_succeeded)
+        self._jobs.failed.connect(self._on_jobs_failed)
+        self._mint_job: int | None = None
+        self._key_jobs: dict[int, str] = {}  # job id -> what it was ("status", "saved")
+        self._memory_keys: dict[str, str] = {}
+        # A key being stored, until the keyring answers: if it cannot take it, the key stays in memory instead.
+        self._pending_keys: dict[int, tuple[str, str]] = {}
+
+    # -- minting --
+
+    @property
+    def busy(self) -> bool:
+        return self._mint_job is not None
+
+    def mint(self, request: MintRequest, profile: Profile) -> None:
+        """Start minting `request` with `profile`; ignored while a mint is in flight."""
+        if self._mint_job is not None:
+            return
+        memory_key = self._memory_keys.get(profile.name)
+        job = self._jobs.submit(lambda: _mint_blocking(request, profile, memory_key), name="mint")
+        if job:
+            self._mint_job = job
+            self.busy_changed.emit(True)
+
+    def cancel(self) -> None:
+        """Return to idle at once; the call's late answer will be ignored."""
+        if self._mint_job is None:
+            return
+        self._jobs.cancel(self._mint_job)
+        self._mint_job = None
+        self.busy_changed.emit(False)
+
+    def warm_up(self) -> None:
+        """Import httpx and build the shared client (TLS context) in the background, after the window shows."""
+        self._jobs.submit(_warm_up, name="warm-up")
+
+    # -- the key --
+
+    def refresh_key_status(self, profile: str) -> None:
+        memory = self._memory_keys.get(profile)
+        job = self._jobs.submit(lambda: _key_status(profile, memory), name="key-status")
+        self._key_jobs[job] = "status"
+
+    def store_key(self, profile: str, text: str) -> None:
+        """Store in the OS keyring; without one, keep it in memory for this run (never in a file)."""
+        try:
+            key = secrets.check_key_text(text)
+        except secrets.InvalidKey as err:
+            self.key_failed.emit(err)
+            return
+        job = self._jobs.submit(lambda: _store_key(profile, key), name="key-store")
+        self._key_jobs[job] = "saved"
+        self._pending_keys[job] = (profile, key)
+
+    def use_key_in_memory(self, profile: str, key: str) -> None:
+        self._memory_keys[profile] = secrets.check_key_text(key)
+        self.key_status_changed.emit(KeyStatus(profile, secrets.key_hint(key), "memory"))
+
+    def delete_key(self, profile: str) -> None:
+        self._memory_keys.pop(profile, None)
+        job = self._jobs.submit(lambda: _delete_key(profile), name="key-delete")
+        self._key_jobs[job] = "status"
+
+    def shutdown(self) -> bool:
+        """Cancel everything; False if a thread is still blocked (it ends within its timeout)."""
+        self._mint_job = None
+        return self._jobs.shutdown(wait_ms=3000)
+
+    def wait_for_threads(self) -> None:
+        self._jobs.wait_all()
+
+    # -- results, in the GUI thread --
+
+    @Slot(int, object)
+    def _on_jobs_succeeded(self, job_id: int, result: object) -> None:
+        if job_id == self._mint_job:
+            self._mint_job = None
+            self.busy_changed.emit(False)
+            assert isinstance(result, MintedToken)
+            self.minted.emit(result)
+            return
+        kind = self._key_jobs.pop(job_id, None)
+        self._pending_keys.pop(job_id, None)
+        if kind == "status" and isinstance(result, KeyStatus):
+            self.key_status_changed.emit(result)
+        elif kind == "saved" and isinstance(result, KeyStatus):
+            self.key_saved.emit(KeySaved(result, in_memory_only=False))
+            self.key_status_changed.emit(result)
+
+    @Slot(int, object)
+    def _on_jobs_failed(self, job_id: int, error: object) -> None:
+        if job_id == self._mint_job:
+            self._mint_job = None
+            self.busy_changed.emit(False)
+            self.failed.emit(error)
+            return
+        kind = self._key_jobs.pop(job_id, None)
+        pending = self._pending_keys.pop(job_id, None)
+        if kind is None:
+            log.warning("background job failed: %s", error)
+            return
+        if kind == "saved" and pending is not None and isinstance(error, secrets.KeyringUnavailable):
+            profile, key = pending
+            self._memory_keys[profile] = key
+            status = KeyStatus(profile, secrets.key_hint(key), "memory", keyring_problem=str(error))
+            self.key_saved.emit(KeySaved(status, in_memory_only=True))
+            self.key_status_changed.emit(status)
+            return
+        self.key_failed.emit(error)
+
+
+# -- What the jobs run (in worker threads; no Qt here) -------------------------------------------------------
+
+
+def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | None) -> MintedToken:
+    from realtime_gui.client import shared_client
+
+    key = secrets.key_from_environment()
+    value = key.value if key is not None else memory_key
+    if value is None:
+        stored = secrets.load_stored_key(profile.name)
+        value = stored.value if stored is not None else None
+    if value is None:
+        raise ConfigError(f"No API key for profile {profile.name!r}. Choose Key… to add one, or set OPENAI_API_KEY.")
+    return shared_client().mint(request, connection=profile.connection, api_key=value)
+
+
+def _warm_up() -> None:
+    from realtime_gui.client import shared_client
+
+    shared_client()
+
+
+def _key_status(profile: str, memory_key: str | None) -> KeyStatus:
+    from_env = secrets.key_from_environment()
+    if from_env is not None:
+        return KeyStatus(profile, from_env.hint, "environment")
+    if memory_key is not None:
+        return KeyStatus(profile, secrets.key_hint(memory_key), "memory")
+    try:
+        stored = secrets.load_stored_key(profile)
+    except secrets.KeyringUnavailable as err:
+        return KeyStatus(profile, None, None, keyring_problem=str(err))
+    if stored is None:
+        return KeyStatus(profile, None, None)
+    return KeyStatus(profile, stored.hint, "keyring")
+
+
+def _store_key(profile: str, key: str) -> KeyStatus:
+    stored = secrets.store_key(profile, key)
+    return KeyStatus(profile, stored.hint, "keyring")
+
+
+def _delete_key(profile: str) -> KeyStatus:
+    try:
+        secrets.delete_key(profile)
+    except secrets.KeyringUnavailable as err:
+        return KeyStatus(profile, None, None, keyring_problem=str(err))
+    return _key_status(profile, None)

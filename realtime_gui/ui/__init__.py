@@ -1,0 +1,1 @@
+"""Widgets only: the main window, the generated parameter form, the token panel, dialogs."""

@@ -1,0 +1,51 @@
+"""Asks for an API key (masked) and hands it to the controller; the dialog forgets it once it is handed over."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+
+class KeyDialog(QDialog):
+    def __init__(
+        self, profile: str, *, status: str, keyring_problem: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("API key for profile “{0}”").format(profile))
+        self.setObjectName("keyDialog")
+        intro = QLabel(
+            self.tr(
+                "Paste your OpenAI API key. It is stored in the operating system's keyring "
+                "(service “realtime-gui”, user “{0}”) and never written to a file."
+            ).format(profile)
+        )
+        intro.setWordWrap(True)
+        self.status = QLabel(status)
+        self.status.setObjectName("keyStatus")
+        self.status.setWordWrap(True)
+        self.edit = QLineEdit()
+        self.edit.setObjectName("keyEntry")
+        self.edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.edit.setPlaceholderText("sk-…")
+        self.edit.setAccessibleName(self.tr("API key"))
+        self.problem = QLabel(keyring_problem or "")
+        self.problem.setObjectName("keyringProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setVisible(bool(keyring_problem))
+        if keyring_problem:
+            self.problem.setText(keyring_problem + " " + self.tr("The key will be kept in memory for this run only."))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setEnabled(False)
+        self.edit.textChanged.connect(lambda text: self.save_button.setEnabled(bool(text.strip())))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (intro, self.status, self.edit, self.problem, buttons):
+            layout.addWidget(widget)
+        self.resize(480, self.sizeHint().height())
+
+    def take_key(self) -> str:
+        """The typed key, once; the entry is cleared so no widget keeps it."""
+        key = self.edit.text()
+        self.edit.clear()
+        return key

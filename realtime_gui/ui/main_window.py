@@ -1,0 +1,622 @@
+"""The main window: endpoint and profile at the top, the generated form on the left, the token on the right.
+
+Data flows one way: form values -> request.build_request (validated here, in the GUI thread, in well under a
+millisecond) -> Controller (worker thread: key, HTTP) -> minted / failed signals -> token panel or error banner.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from realtime_gui import __version__
+from realtime_gui.catalog import ENDPOINTS, JsonValue, endpoint
+from realtime_gui.checks import Problem
+from realtime_gui.controller import Controller, KeySaved, KeyStatus
+from realtime_gui.errors import ApiError, ConfigError, MintError, ResponseError, RetiredEndpointError
+from realtime_gui.minted import MintedToken
+from realtime_gui.profiles import DEFAULT_PROFILE, Profile
+from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
+from realtime_gui.secrets import InvalidKey, KeyringUnavailable, redact
+from realtime_gui.settings import Settings
+from realtime_gui.ui.form import ParameterForm
+from realtime_gui.ui.key_dialog import KeyDialog
+from realtime_gui.ui.profile_dialog import ProfileDialog
+from realtime_gui.ui.token_panel import TokenPanel
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+STYLE = """
+*[invalid="true"] { border: 2px solid #d32f2f; border-radius: 3px; }
+QLabel[role="fieldError"] { color: #c62828; }
+QLabel[state="bad"] { color: #c62828; }
+QLabel[state="ok"] { color: #2e7d32; }
+QLabel[state="idle"] { color: palette(mid); }
+QLabel#expiresIn { font-size: 15pt; font-weight: bold; }
+QLabel#expiresIn[urgency="urgent"] { color: #c62828; }
+QLabel#expiresIn[urgency="expired"] { color: palette(mid); }
+QLabel#panelTitle { font-weight: bold; }
+QFrame#error { background: #fdecea; border: 1px solid #ef9a9a; border-radius: 4px; }
+QFrame#error QLabel { color: #5f2120; }
+QLabel#clockNote { color: #8d6e00; }
+"""
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        controller: Controller,
+        profiles: list[Profile],
+        profile_name: str,
+        endpoint_id: str,
+        demo_note: str = "",
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.controller = controller
+        self.profiles = {p.name: p for p in profiles}
+        self._forms: dict[str, ParameterForm] = {}
+        self._key_status: KeyStatus | None = None
+        self._last_request: MintRequest | None = None
+        self._last_profile: Profile | None = None
+        self._retired_values: tuple[str, dict[str, JsonValue]] | None = None
+        self._warmed = False
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Realtime GUI" + (f" — {demo_note}" if demo_note else ""))
+        self.setStyleSheet(STYLE)
+
+        # -- top bar --
+        self.endpoint_combo = QComboBox()
+        self.endpoint_combo.setObjectName("endpoint")
+        self.endpoint_combo.setAccessibleName(self.tr("Endpoint"))
+        for ep in ENDPOINTS.values():
+            self.endpoint_combo.addItem(ep.title, ep.id)
+            self.endpoint_combo.setItemData(
+                self.endpoint_combo.count() - 1, f"POST {{base}}{ep.path}\n{ep.summary}", Qt.ItemDataRole.ToolTipRole
+            )
+        self.profile_combo = QComboBox()
+        self.profile_combo.setObjectName("profile")
+        self.profile_combo.setAccessibleName(self.tr("Profile"))
+        self.key_label = QLabel(self.tr("Checking the key…"))
+        self.key_label.setObjectName("keyStatus")
+        self.key_button = QPushButton(self.tr("Key…"))
+        self.key_button.setObjectName("setKey")
+        self.key_button.setToolTip(self.tr("Store the API key for this profile in the OS keyring (Ctrl+K)"))
+        self.key_button.clicked.connect(self.open_key_dialog)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Endpoint")))
+        top.addWidget(self.endpoint_combo)
+        top.addSpacing(16)
+        top.addWidget(QLabel(self.tr("Profile")))
+        top.addWidget(self.profile_combo)
+        top.addWidget(self.key_label, 1)
+        top.addWidget(self.key_button)
+
+        # -- error banner --
+        self.error_banner = QFrame()
+        self.error_banner.setObjectName("error")
+        self.error_text = QLabel()
+        self.error_text.setObjectName("errorText")
+        self.error_text.setWordWrap(True)
+        self.error_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.switch_button = QPushButton()
+        self.switch_button.setObjectName("switchToGa")
+        self.switch_button.clicked.connect(self.switch_to_ga)
+        self.switch_button.hide()
+        close_banner = QToolButton()
+        close_banner.setText("✕")
+        close_banner.setToolTip(self.tr("Dismiss"))
+        close_banner.clicked.connect(self.hide_error)
+        banner = QHBoxLayout(self.error_banner)
+        banner.addWidget(self.error_text, 1)
+        banner.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignTop)
+        banner.addWidget(close_banner, 0, Qt.AlignmentFlag.AlignTop)
+        self.error_banner.hide()
+
+        # -- form side --
+        self.stack = QStackedWidget()
+        self.form_scroll = QScrollArea()
+        self.form_scroll.setObjectName("formScroll")
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setWidget(self.stack)
+        self.reset_button = QPushButton(self.tr("Reset to defaults"))
+        self.reset_button.setObjectName("reset")
+        self.reset_button.clicked.connect(self.reset_form)
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busy")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.mint_button = QPushButton(self.tr("Create token"))
+        self.mint_button.setObjectName("mint")
+        self.mint_button.setDefault(True)
+        self.mint_button.setToolTip(self.tr("Validate and mint a token (Ctrl+Enter)"))
+        self.mint_button.clicked.connect(self.mint)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reset_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.busy)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.mint_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.form_scroll, 1)
+        left_layout.addLayout(buttons)
+
+        self.token_panel = TokenPanel()
+        self.token_panel.clear_clipboard_on_expiry = bool(settings.preference("clear_clipboard_on_expiry"))
+        self.token_panel.copied.connect(self._on_token_panel_copied)
+        self.token_panel.expired.connect(self._on_token_panel_expired)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.token_panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(top)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(self.tr("Ready"))
+        self._build_menus()
+
+        controller.minted.connect(self._on_controller_minted)
+        controller.failed.connect(self._on_controller_failed)
+        controller.busy_changed.connect(self._on_controller_busy_changed)
+        controller.key_status_changed.connect(self._on_controller_key_status_changed)
+        controller.key_saved.connect(self._on_controller_key_saved)
+        controller.key_failed.connect(self._on_controller_key_failed)
+
+        self._fill_profiles(profile_name)
+        self.profile_combo.currentIndexChanged.connect(self._on_profile_combo_changed)
+        index = self.endpoint_combo.findData(endpoint_id)
+        self.endpoint_combo.setCurrentIndex(max(0, index))
+        self._current_endpoint = self.endpoint_id
+        self._show_form(self.endpoint_id)
+        self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_combo_changed)
+        geometry = settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1180, 780)
+
+    # -- menus and shortcuts --
+
+    def _build_menus(self) -> None:
+        def action(menu_name: str, text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
+            act = QAction(text, self)
+            if shortcut:
+                act.setShortcut(QKeySequence(shortcut))
+            act.triggered.connect(lambda _checked=False: slot())
+            menus[menu_name].addAction(act)
+            return act
+
+        bar = self.menuBar()
+        menus = {
+            name: bar.addMenu(label)
+            for name, label in (
+                ("file", self.tr("&File")),
+                ("edit", self.tr("&Edit")),
+                ("key", self.tr("&Key")),
+                ("settings", self.tr("&Settings")),
+                ("help", self.tr("&Help")),
+            )
+        }
+        action("file", self.tr("Open preset…"), self.open_preset, "Ctrl+O")
+        action("file", self.tr("Save preset…"), self.save_preset, "Ctrl+S")
+        menus["file"].addSeparator()
+        action("file", self.tr("Quit"), self.close, "Ctrl+Q")
+        action("edit", self.tr("Create token"), self.mint, "Ctrl+Return")
+        action("edit", self.tr("Cancel"), self.cancel)
+        action("edit", self.tr("Copy token"), self.token_panel.copy_token, "Ctrl+Shift+C")
+        action("edit", self.tr("Copy as curl"), self.token_panel.copy_as_curl)
+        menus["edit"].addSeparator()
+        action("edit", self.tr("Reset to defaults"), self.reset_form)
+        action("key", self.tr("Set API key…"), self.open_key_dialog, "Ctrl+K")
+        action("key", self.tr("Remove stored key"), self.remove_key)
+        menus["key"].addSeparator()
+        action("key", self.tr("New profile…"), lambda: self.edit_profile(new=True))
+        action("key", self.tr("Edit profile…"), lambda: self.edit_profile(new=False))
+        self.clipboard_action = QAction(self.tr("Clear the clipboard when the token expires"), self)
+        self.clipboard_action.setCheckable(True)
+        self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
+        self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
+        menus["settings"].addAction(self.clipboard_action)
+        action("help", self.tr("About Realtime GUI"), self._about)
+        # Enter on the numeric keypad, and Escape to cancel a call in flight.
+        QShortcut(QKeySequence("Ctrl+Enter"), self, self.mint)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+
+    # -- endpoint and form --
+
+    @property
+    def endpoint_id(self) -> str:
+        return str(self.endpoint_combo.currentData())
+
+    @property
+    def form(self) -> ParameterForm:
+        return self._forms[self.endpoint_id]
+
+    def form_for(self, endpoint_id: str) -> ParameterForm:
+        """The form of `endpoint_id`, built on first use (start-up builds only the shown one)."""
+        form = self._forms.get(endpoint_id)
+        if form is None:
+            form = ParameterForm(endpoint(endpoint_id))
+            form.set_values(self.settings.form_values(endpoint_id))
+            self._forms[endpoint_id] = form
+            self.stack.addWidget(form)
+        return form
+
+    def _show_form(self, endpoint_id: str) -> None:
+        self.stack.setCurrentWidget(self.form_for(endpoint_id))
+        self.form_scroll.verticalScrollBar().setValue(0)
+
+    def _on_endpoint_combo_changed(self, _index: int) -> None:
+        previous, now = self._current_endpoint, self.endpoint_id
+        if previous == now:
+            return
+        carried = self._carry_values(previous, now)
+        self._show_form(now)
+        if carried:
+            merged = {**self.form.all_values(), **carried}
+            self.form.set_values(merged)
+        self._current_endpoint = now
+        self.hide_error()
+        self.statusBar().showMessage(endpoint(now).summary, 5000)
+
+    def _carry_values(self, source: str, target: str) -> dict[str, JsonValue]:
+        """Values of `source` that mean the same on `target`: same paths, or the beta -> GA mapping."""
+        form = self._forms.get(source)
+        if form is None:
+            return {}
+        values = form.all_values()
+        if endpoint(source).ga_equivalent == target:
+            return to_ga(source, values).values
+        target_paths = endpoint(target).by_path
+        return {path: value for path, value in values.items() if path in target_paths}
+
+    def reset_form(self) -> None:
+        self.form.reset()
+        self.hide_error()
+        self.statusBar().showMessage(self.tr("Every parameter is back to “not sent”: the API's defaults apply."), 5000)
+
+    # -- profiles and the key --
+
+    @property
+    def profile(self) -> Profile:
+        name = str(self.profile_combo.currentData() or DEFAULT_PROFILE)
+        return self.profiles.get(name) or Profile(DEFAULT_PROFILE)
+
+    def _fill_profiles(self, selected: str) -> None:
+        self.profile_combo.blockSignals(True)
+        self.profile_combo.clear()
+        for name, profile in self.profiles.items():
+            self.profile_combo.addItem(name, name)
+            self.profile_combo.setItemData(
+                self.profile_combo.count() - 1, profile.connection.base_url, Qt.ItemDataRole.ToolTipRole
+            )
+        index = self.profile_combo.findData(selected)
+        self.profile_combo.setCurrentIndex(max(0, index))
+        self.profile_combo.blockSignals(False)
+
+    def _on_profile_combo_changed(self, _index: int) -> None:
+        self.key_label.setText(self.tr("Checking the key…"))
+        self.controller.refresh_key_status(self.profile.name)
+        self.settings.profile_name = self.profile.name
+
+    def open_key_dialog(self) -> KeyDialog:
+        status = self._key_status.describe if self._key_status else ""
+        problem = self._key_status.keyring_problem if self._key_status else None
+        dialog = KeyDialog(self.profile.name, status=status, keyring_problem=problem, parent=self)
+        dialog.accepted.connect(lambda: self.controller.store_key(self.profile.name, dialog.take_key()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def remove_key(self) -> None:
+        self.controller.delete_key(self.profile.name)
+        self.statusBar().showMessage(self.tr("Removing the stored key…"), 3000)
+
+    def edit_profile(self, *, new: bool) -> ProfileDialog:
+        dialog = ProfileDialog(None if new else self.profile, taken=set(self.profiles), parent=self)
+
+        def accepted() -> None:
+            profile = dialog.profile()
+            self.profiles[profile.name] = profile
+            self.settings.set_profiles(list(self.profiles.values()))
+            self._fill_profiles(profile.name)
+            self._on_profile_combo_changed(0)
+
+        dialog.accepted.connect(accepted)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _on_controller_key_status_changed(self, status: KeyStatus) -> None:
+        if status.profile != self.profile.name:
+            return
+        self._key_status = status
+        text = status.describe
+        if status.keyring_problem and status.source is None:
+            text = self.tr("No OS keyring: {0}").format(status.keyring_problem)
+        self.key_label.setText(text)
+        self.key_label.setToolTip(status.keyring_problem or "")
+
+    def _on_controller_key_saved(self, saved: KeySaved) -> None:
+        if saved.in_memory_only:
+            self.show_error(
+                self.tr("{0}\nThe key is kept in memory for this run only and was not written anywhere.").format(
+                    saved.status.keyring_problem
+                )
+            )
+        else:
+            self.statusBar().showMessage(self.tr("Key stored in the OS keyring."), 5000)
+
+    def _on_controller_key_failed(self, error: object) -> None:
+        if isinstance(error, InvalidKey | KeyringUnavailable | ValueError):
+            self.show_error(str(error))
+        else:
+            self._unexpected(error)
+
+    # -- minting --
+
+    def mint(self) -> None:
+        if self.controller.busy:
+            return
+        form = self.form
+        form.clear_problems()
+        problems = form.text_problems()
+        try:
+            if problems:
+                raise InvalidRequest(problems)
+            request = build_request(self.endpoint_id, form.values())
+        except InvalidRequest as err:
+            self._show_problems(list(err.problems))
+            return
+        profile = self.profile
+        try:
+            profile.connection.url_for(request.endpoint)
+        except ConfigError as err:
+            self.show_error(str(err))
+            return
+        self.hide_error()
+        self.settings.set_form_values(self.endpoint_id, form.all_values())
+        self._last_request, self._last_profile = request, profile
+        self.token_panel.show_request(request, profile.connection)
+        self.controller.mint(request, profile)
+        self.statusBar().showMessage(self.tr("Minting…"))
+
+    def cancel(self) -> None:
+        if not self.controller.busy:
+            return
+        self.controller.cancel()
+        self.statusBar().showMessage(self.tr("Cancelled. A late answer from the server will be ignored."), 5000)
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        first = self.form.show_problems(problems)
+        count = len(problems)
+        lines = "\n".join(f"• {p}" for p in problems[:6]) + ("\n…" if count > 6 else "")
+        self.show_error(
+            self.tr("Nothing was sent: {0} to fix.\n{1}").format(
+                self.tr("1 value") if count == 1 else self.tr("{0} values").format(count), lines
+            )
+        )
+        if first is not None:
+            self.form_scroll.ensureWidgetVisible(first, 50, 80)
+            first.setFocus()
+
+    def _on_controller_busy_changed(self, busy: bool) -> None:
+        self.mint_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.busy.setVisible(busy)
+
+    def _on_controller_minted(self, token: MintedToken) -> None:
+        assert self._last_request is not None
+        assert self._last_profile is not None
+        self.token_panel.show_token(token, self._last_request, self._last_profile.connection)
+        self.hide_error()
+        self.statusBar().showMessage(
+            self.tr("Token minted on {0}; request id {1}.").format(token.endpoint, token.request_id or "–"), 8000
+        )
+
+    def _on_controller_failed(self, error: object) -> None:
+        if not isinstance(error, MintError | KeyringUnavailable):
+            self._unexpected(error)
+            return
+        self.statusBar().showMessage(self.tr("The token could not be minted."), 5000)
+        text = str(error)
+        if isinstance(error, ApiError):
+            d = error.details
+            facts = [
+                f"HTTP {d.status}",
+                f"type {d.type}" if d.type else "",
+                f"code {d.code}" if d.code else "",
+                f"param {d.param}" if d.param else "",
+                f"request id {d.request_id}" if d.request_id else "",
+                f"retry after {d.retry_after:g} s" if d.retry_after is not None else "",
+            ]
+            text = f"{error}\n" + " · ".join(f for f in facts if f)
+            if isinstance(error, RetiredEndpointError):
+                self._offer_ga(error)
+                return
+            if d.param:
+                widget = self.form.mark_param(d.param)
+                if widget is not None:
+                    self.form_scroll.ensureWidgetVisible(widget, 50, 80)
+        elif isinstance(error, ResponseError) and error.request_id:
+            text += f"\nrequest id {error.request_id}"
+        elif isinstance(error, KeyringUnavailable):
+            text += "\n" + self.tr("Choose Key… to use a key for this run only.")
+        self.show_error(text)
+
+    def _offer_ga(self, error: RetiredEndpointError) -> None:
+        source = self.endpoint_id
+        mapping = to_ga(source, self.form.values())
+        self._retired_values = (source, mapping.values)
+        dropped = ", ".join(p.path for p in mapping.dropped)
+        text = f"{error}\nServer: {error.server_message}"
+        if dropped:
+            text += "\n" + self.tr("Not carried over (no GA equivalent): {0}").format(dropped)
+        self.switch_button.setText(self.tr("Switch to {0}").format(error.ga_endpoint.id))
+        self.switch_button.show()
+        self.show_error(text, keep_switch=True)
+
+    def switch_to_ga(self) -> None:
+        if self._retired_values is None:
+            return
+        source, values = self._retired_values
+        target = endpoint(source).ga_equivalent
+        assert target is not None
+        self._retired_values = None
+        self.endpoint_combo.blockSignals(True)
+        self.endpoint_combo.setCurrentIndex(self.endpoint_combo.findData(target))
+        self.endpoint_combo.blockSignals(False)
+        self._current_endpoint = target
+        self._show_form(target)
+        self.form.set_values(values)
+        self.hide_error()
+        self.statusBar().showMessage(
+            self.tr("Switched to {0} with the same settings. Press Create to mint.").format(target), 8000
+        )
+
+    # -- banner --
+
+    def show_error(self, text: str, *, keep_switch: bool = False) -> None:
+        if not keep_switch:
+            self.switch_button.hide()
+        self.error_text.setText(redact(text))
+        self.error_banner.show()
+
+    def hide_error(self) -> None:
+        self.error_banner.hide()
+        self.error_text.clear()
+        self.switch_button.hide()
+
+    def _unexpected(self, error: object) -> None:
+        log.error("unexpected error: %r", error, exc_info=error if isinstance(error, BaseException) else None)
+        self.show_error(
+            self.tr("Something unexpected went wrong ({0}). Details were written to the log.").format(
+                type(error).__name__
+            )
+        )
+
+    # -- presets --
+
+    def open_preset(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open preset"), "", self.tr("Presets (*.json)"))
+            if not path:
+                return
+        try:
+            with open(path, encoding="utf-8") as file:
+                data = json.load(file)
+        except (OSError, ValueError) as err:
+            self.show_error(self.tr("Could not read the preset {0}: {1}").format(path, err))
+            return
+        if not isinstance(data, dict):
+            self.show_error(self.tr("The preset {0} is not a JSON object of PATH -> VALUE.").format(path))
+            return
+        unknown = self.form.set_values(data)
+        if unknown:
+            self.show_error(
+                self.tr("Loaded the preset, except what {0} has no parameter for: {1}").format(
+                    self.endpoint_id, ", ".join(unknown)
+                )
+            )
+        else:
+            self.statusBar().showMessage(self.tr("Preset loaded."), 5000)
+
+    def save_preset(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save preset"), f"{self.endpoint_id}.json", self.tr("Presets (*.json)")
+            )
+            if not path:
+                return
+        try:
+            with open(path, "w", encoding="utf-8") as file:
+                json.dump(self.form.values(), file, indent=2)
+                file.write("\n")
+        except OSError as err:
+            self.show_error(self.tr("Could not save the preset: {0}").format(err))
+            return
+        self.statusBar().showMessage(
+            self.tr("Saved; use it with: realtime-gui mint --endpoint {0} --preset {1}").format(self.endpoint_id, path),
+            8000,
+        )
+
+    # -- small things --
+
+    def _on_token_panel_copied(self) -> None:
+        self.statusBar().showMessage(self.tr("Copied the token to the clipboard."), 2000)
+
+    def _on_token_panel_expired(self) -> None:
+        self.statusBar().showMessage(self.tr("The token has expired; press Create for a new one."))
+
+    def _on_clipboard_action_toggled(self, checked: bool) -> None:
+        self.token_panel.clear_clipboard_on_expiry = checked
+        self.settings.set_preference("clear_clipboard_on_expiry", checked)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Realtime GUI"),
+            self.tr("Realtime GUI {0}\nMints short-lived OpenAI Realtime API tokens.\nSettings: {1}").format(
+                __version__, self.settings.file_name
+            ),
+        )
+
+    def save_state(self) -> None:
+        for endpoint_id, form in self._forms.items():
+            self.settings.set_form_values(endpoint_id, form.all_values())
+        self.settings.endpoint = self.endpoint_id
+        self.settings.profile_name = self.profile.name
+        self.settings.set_geometry(QByteArray(self.saveGeometry()))
+        self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._warmed:
+            self._warmed = True
+            # After the first paint, in worker threads: read the key's status (imports keyring, may prompt),
+            # then import httpx and build the TLS context so that the first Create is quick.
+            QTimer.singleShot(50, lambda: self.controller.refresh_key_status(self.profile.name))
+            QTimer.singleShot(300, self.controller.warm_up)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.token_panel.stop()
+        self.controller.shutdown()
+        super().closeEvent(event)

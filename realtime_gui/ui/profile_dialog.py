@@ -1,0 +1,89 @@
+"""Edits one profile's non-secret settings: base URL, auth style (bearer, or api-key for Azure), organization,
+project and timeout. The URL is checked before the dialog closes."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from realtime_gui.connection import DEFAULT_BASE_URL, Connection, check_base_url
+from realtime_gui.errors import ConfigError
+from realtime_gui.profiles import Profile
+from realtime_gui.secrets import check_profile
+
+
+class ProfileDialog(QDialog):
+    def __init__(self, profile: Profile | None, *, taken: set[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("profileDialog")
+        self.setWindowTitle(self.tr("Edit profile") if profile else self.tr("New profile"))
+        self._taken = taken
+        c = profile.connection if profile else Connection()
+        self.name = QLineEdit(profile.name if profile else "")
+        self.name.setObjectName("profileName")
+        self.name.setReadOnly(profile is not None)
+        self.base_url = QLineEdit(c.base_url)
+        self.base_url.setObjectName("profileBaseUrl")
+        self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
+        self.auth = QComboBox()
+        self.auth.setObjectName("profileAuth")
+        self.auth.addItem(self.tr("Authorization: Bearer (OpenAI)"), "bearer")
+        self.auth.addItem(self.tr("api-key header (Azure OpenAI)"), "api-key")
+        self.auth.setCurrentIndex(0 if c.auth == "bearer" else 1)
+        self.organization = QLineEdit(c.organization)
+        self.organization.setPlaceholderText(self.tr("optional: org-…"))
+        self.project = QLineEdit(c.project)
+        self.project.setPlaceholderText(self.tr("optional: proj_…"))
+        self.timeout = QDoubleSpinBox()
+        self.timeout.setRange(1, 600)
+        self.timeout.setSuffix(" s")
+        self.timeout.setValue(c.timeout)
+        self.error = QLabel()
+        self.error.setObjectName("profileError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_ok)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Base URL"), self.base_url)
+        form.addRow(self.tr("Auth"), self.auth)
+        form.addRow(self.tr("Organization"), self.organization)
+        form.addRow(self.tr("Project"), self.project)
+        form.addRow(self.tr("Timeout"), self.timeout)
+        form.addRow(self.error)
+        form.addRow(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def profile(self) -> Profile:
+        return Profile(
+            self.name.text().strip(),
+            Connection(
+                base_url=self.base_url.text().strip() or DEFAULT_BASE_URL,
+                auth="api-key" if self.auth.currentData() == "api-key" else "bearer",
+                organization=self.organization.text().strip(),
+                project=self.project.text().strip(),
+                timeout=self.timeout.value(),
+            ),
+        )
+
+    def _on_ok(self) -> None:
+        try:
+            name = check_profile(self.name.text())
+            if not self.name.isReadOnly() and name in self._taken:
+                raise ValueError(self.tr("A profile named “{0}” exists already.").format(name))
+            check_base_url(self.base_url.text().strip() or DEFAULT_BASE_URL)
+        except (ValueError, ConfigError) as err:
+            self.error.setText(str(err))
+            self.error.show()
+            return
+        self.accept()
