@@ -15,8 +15,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QMessageLogContext, QStandardPaths, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINT_IDS
@@ -71,6 +71,7 @@ def create_window(argv: list[str]) -> QMainWindow:
         demo_note=demo_note,
     )
     controller.setParent(window)
+    window.demo_server = demo_server
     if demo_server is not None:
         server = demo_server
         window.destroyed.connect(lambda *_: server.stop())
@@ -103,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def log_file() -> Path:
+    from PySide6.QtCore import QStandardPaths
+
     folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation))
     return folder / "realtime-gui.log"
 
@@ -138,6 +141,8 @@ def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackTy
     app: Any = QApplication.instance()
     if app is None:
         return
+    from PySide6.QtWidgets import QMessageBox
+
     QMessageBox.critical(
         None,
         "Realtime GUI",

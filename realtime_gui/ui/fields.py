@@ -9,7 +9,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from realtime_gui.catalog import UNSET, JsonValue, Kind, Parameter, Unset
 from realtime_gui.checks import Problem
 from realtime_gui.request import allowed, check_value, value_from_text
+from realtime_gui.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 
 FieldValue = JsonValue | Unset
 _UNBOUNDED = 1_000_000_000  # a spin box needs a ceiling; no API limit comes near it
@@ -58,6 +58,7 @@ class Field:
 
     widget: QWidget  # what the form lays out
     editor: QWidget  # the input itself, named by the row's path: marked invalid, focused, scrolled to
+    focus: QWidget  # what the label's mnemonic and "go to the problem" give the keyboard focus to
 
     def __init__(self, row: Parameter) -> None:
         self.row = row
@@ -75,7 +76,7 @@ class Field:
         return None
 
     def _name(self, widget: QWidget) -> None:
-        self.editor = widget
+        self.editor = self.focus = widget
         widget.setObjectName(self.row.path)
         widget.setToolTip(tooltip(self.row))
         widget.setAccessibleName(self.row.label)
@@ -404,6 +405,7 @@ class ChecksField(Field):
             self.boxes.append((str(choice), box))
         layout.addStretch(1)
         self._name(self.widget)
+        self.focus = self.boxes[0][1]  # the container itself takes no focus
 
     def value(self) -> FieldValue:
         picked: list[JsonValue] = [choice for choice, box in self.boxes if box.isChecked()]
@@ -433,7 +435,6 @@ class JsonField(Field):
         self.status = QLabel()
         self.status.setObjectName(f"{row.path}#status")
         self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.widget = QWidget()
         layout = QVBoxLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -480,9 +481,9 @@ class JsonField(Field):
     def _show_status(self, text: str, *, ok: bool | None) -> None:
         self.status.setText(text)
         self.status.setProperty("state", {True: "ok", False: "bad", None: "idle"}[ok])
-        style = self.status.style()
-        style.unpolish(self.status)
-        style.polish(self.status)
+        set_text_color(self.status, {True: OK, False: ERROR, None: MUTED}[ok])
+        if ok is False:
+            make_selectable(self.status)
 
 
 def _json_example(row: Parameter) -> str:

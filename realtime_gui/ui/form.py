@@ -7,21 +7,45 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from realtime_gui.catalog import UNSET, Endpoint, JsonValue, Kind, Parameter, Unset
+from realtime_gui.catalog import UNSET, Endpoint, JsonValue, Parameter, Unset
 from realtime_gui.checks import Problem
 from realtime_gui.ui.fields import Field, make_field, tooltip
+from realtime_gui.ui.look import ERROR, make_selectable, mark_invalid, set_text_color
 
 
 class _Row:
-    def __init__(self, field: Field, layout: QFormLayout, label: QLabel, container: QWidget, error: QLabel) -> None:
+    def __init__(self, field: Field, layout: QFormLayout, label: QLabel) -> None:
         self.field = field
         self.layout = layout
         self.label = label
-        self.container = container
-        self.error = error
+        self.error: QLabel | None = None  # made when there is a problem to show: most rows never need one
+
+    def show_error(self, text: str) -> None:
+        if self.error is None:
+            self.error = QLabel()
+            self.error.setObjectName(f"{self.field.row.path}#error")
+            self.error.setProperty("role", "fieldError")
+            self.error.setWordWrap(True)
+            make_selectable(self.error)
+            set_text_color(self.error, ERROR)
+            position = self.layout.getWidgetPosition(self.field.widget)  # (row, role)
+            assert isinstance(position, tuple)
+            self.layout.insertRow(int(position[0]) + 1, "", self.error)
+        self.error.setText(text)
+        self.error.show()
+        self.layout.setRowVisible(self.error, True)
+
+    def hide_error(self) -> None:
+        if self.error is not None and not self.error.isHidden():
+            self.error.clear()
+            self.layout.setRowVisible(self.error, False)
+
+    @property
+    def error_shown(self) -> bool:
+        return self.error is not None and not self.error.isHidden()
 
 
 class ParameterForm(QWidget):
@@ -44,7 +68,6 @@ class ParameterForm(QWidget):
             box.setObjectName(f"section:{section}")
             layout = QFormLayout(box)
             layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-            layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             layouts[section] = layout
             outer.addWidget(box)
         outer.addStretch(1)
@@ -59,24 +82,9 @@ class ParameterForm(QWidget):
         field = make_field(row)
         label = QLabel(row.label)
         label.setToolTip(tooltip(row))
-        if field.editor.focusPolicy() != Qt.FocusPolicy.NoFocus:
-            label.setBuddy(field.editor)
-        container = QWidget()
-        box = QVBoxLayout(container)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.setSpacing(1)
-        box.addWidget(field.widget)
-        error = QLabel()
-        error.setObjectName(f"{row.path}#error")
-        error.setProperty("role", "fieldError")
-        error.setWordWrap(True)
-        error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        error.hide()
-        box.addWidget(error)
-        if row.kind is Kind.GROUP or _in_group(self.endpoint, row):
-            label.setIndent(0 if row.kind is Kind.GROUP else 16)
-        layout.addRow(label, container)
-        self._rows[row.path] = _Row(field, layout, label, container, error)
+        label.setBuddy(field.focus)
+        layout.addRow(label, field.widget)
+        self._rows[row.path] = _Row(field, layout, label)
         field.on_change(partial(self._on_field_changed, row.path))
 
     # -- values --
@@ -147,11 +155,13 @@ class ParameterForm(QWidget):
     def refresh(self) -> None:
         current = self.all_values()
         for path, row in self._rows.items():
-            row.layout.setRowVisible(row.container, self._applies(self.endpoint.by_path[path], current))
+            shown = self._applies(self.endpoint.by_path[path], current)
+            row.layout.setRowVisible(row.field.widget, shown)
+            if row.error is not None:
+                row.layout.setRowVisible(row.error, shown and bool(row.error.text()))
 
     def is_shown(self, path: str) -> bool:
-        row = self._rows[path]
-        return bool(row.container.isVisibleTo(self)) and not row.container.isHidden()
+        return not self._rows[path].field.widget.isHidden()
 
     # -- problems beside their fields --
 
@@ -168,8 +178,7 @@ class ParameterForm(QWidget):
             messages.setdefault(row.field.row.path, []).append(prefix + problem.message)
         for path, lines in messages.items():
             row = self._rows[path]
-            row.error.setText("\n".join(lines))
-            row.error.show()
+            row.show_error("\n".join(lines))
             mark_invalid(row.field.editor, True)
             first = first or row.field.editor
         return first
@@ -183,8 +192,7 @@ class ParameterForm(QWidget):
 
     def clear_problems(self) -> None:
         for row in self._rows.values():
-            row.error.clear()
-            row.error.hide()
+            row.hide_error()
             mark_invalid(row.field.editor, False)
 
     def _row_for_param(self, param: str) -> _Row | None:
@@ -199,25 +207,11 @@ class ParameterForm(QWidget):
 
     def _on_field_changed(self, path: str) -> None:
         row = self._rows[path]
-        if row.error.isVisible() or row.field.editor.property("invalid"):
-            row.error.hide()
+        if row.error_shown or row.field.editor.property("invalid"):
+            row.hide_error()
             mark_invalid(row.field.editor, False)
         self.refresh()
         self.changed.emit()
-
-
-def mark_invalid(widget: QWidget, invalid: bool) -> None:
-    """Set the dynamic property `invalid` the style sheet draws a red border for."""
-    if bool(widget.property("invalid")) == invalid:
-        return
-    widget.setProperty("invalid", invalid)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-
-
-def _in_group(endpoint: Endpoint, row: Parameter) -> bool:
-    return endpoint.enclosing_group(row.path) is not None
 
 
 def _first_choice(row: Parameter) -> JsonValue | Unset:

@@ -10,16 +10,14 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -42,28 +40,18 @@ from realtime_gui.secrets import InvalidKey, KeyringUnavailable, redact
 from realtime_gui.settings import Settings
 from realtime_gui.ui.form import ParameterForm
 from realtime_gui.ui.key_dialog import KeyDialog
+from realtime_gui.ui.look import BANNER, make_selectable
 from realtime_gui.ui.profile_dialog import ProfileDialog
 from realtime_gui.ui.token_panel import TokenPanel
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-log = logging.getLogger(__name__)
+    from PySide6.QtGui import QCloseEvent, QShowEvent
 
-STYLE = """
-*[invalid="true"] { border: 2px solid #d32f2f; border-radius: 3px; }
-QLabel[role="fieldError"] { color: #c62828; }
-QLabel[state="bad"] { color: #c62828; }
-QLabel[state="ok"] { color: #2e7d32; }
-QLabel[state="idle"] { color: palette(mid); }
-QLabel#expiresIn { font-size: 15pt; font-weight: bold; }
-QLabel#expiresIn[urgency="urgent"] { color: #c62828; }
-QLabel#expiresIn[urgency="expired"] { color: palette(mid); }
-QLabel#panelTitle { font-weight: bold; }
-QFrame#error { background: #fdecea; border: 1px solid #ef9a9a; border-radius: 4px; }
-QFrame#error QLabel { color: #5f2120; }
-QLabel#clockNote { color: #8d6e00; }
-"""
+    from realtime_gui.fake_server import FakeOpenAI
+
+log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
@@ -87,9 +75,9 @@ class MainWindow(QMainWindow):
         self._last_profile: Profile | None = None
         self._retired_values: tuple[str, dict[str, JsonValue]] | None = None
         self._warmed = False
+        self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
         self.setObjectName("mainWindow")
         self.setWindowTitle("Realtime GUI" + (f" — {demo_note}" if demo_note else ""))
-        self.setStyleSheet(STYLE)
 
         # -- top bar --
         self.endpoint_combo = QComboBox()
@@ -97,9 +85,6 @@ class MainWindow(QMainWindow):
         self.endpoint_combo.setAccessibleName(self.tr("Endpoint"))
         for ep in ENDPOINTS.values():
             self.endpoint_combo.addItem(ep.title, ep.id)
-            self.endpoint_combo.setItemData(
-                self.endpoint_combo.count() - 1, f"POST {{base}}{ep.path}\n{ep.summary}", Qt.ItemDataRole.ToolTipRole
-            )
         self.profile_combo = QComboBox()
         self.profile_combo.setObjectName("profile")
         self.profile_combo.setAccessibleName(self.tr("Profile"))
@@ -121,10 +106,10 @@ class MainWindow(QMainWindow):
         # -- error banner --
         self.error_banner = QFrame()
         self.error_banner.setObjectName("error")
+        self.error_banner.setStyleSheet(BANNER)
         self.error_text = QLabel()
         self.error_text.setObjectName("errorText")
         self.error_text.setWordWrap(True)
-        self.error_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.switch_button = QPushButton()
         self.switch_button.setObjectName("switchToGa")
         self.switch_button.clicked.connect(self.switch_to_ga)
@@ -135,8 +120,8 @@ class MainWindow(QMainWindow):
         close_banner.clicked.connect(self.hide_error)
         banner = QHBoxLayout(self.error_banner)
         banner.addWidget(self.error_text, 1)
-        banner.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignTop)
-        banner.addWidget(close_banner, 0, Qt.AlignmentFlag.AlignTop)
+        banner.addWidget(self.switch_button)
+        banner.addWidget(close_banner)
         self.error_banner.hide()
 
         # -- form side --
@@ -218,11 +203,12 @@ class MainWindow(QMainWindow):
         def action(menu_name: str, text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
             act = QAction(text, self)
             if shortcut:
-                act.setShortcut(QKeySequence(shortcut))
+                self._shortcuts.append((act, shortcut))
             act.triggered.connect(lambda _checked=False: slot())
             menus[menu_name].addAction(act)
             return act
 
+        self._shortcuts: list[tuple[QAction, str]] = []
         bar = self.menuBar()
         menus = {
             name: bar.addMenu(label)
@@ -257,7 +243,14 @@ class MainWindow(QMainWindow):
         action("help", self.tr("About Realtime GUI"), self._about)
         # Enter on the numeric keypad, and Escape to cancel a call in flight.
         QShortcut(QKeySequence("Ctrl+Enter"), self, self.mint)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel)
+        QShortcut(QKeySequence("Esc"), self, self.cancel)
+
+    def _bind_shortcuts(self) -> None:
+        # Bound just after the first paint: QAction.setShortcut makes PySide6 build its whole `Qt` namespace
+        # (~12 ms), which the window does not need to appear.
+        for act, keys in self._shortcuts:
+            act.setShortcut(QKeySequence(keys))
+        self._shortcuts.clear()
 
     # -- endpoint and form --
 
@@ -280,6 +273,8 @@ class MainWindow(QMainWindow):
         return form
 
     def _show_form(self, endpoint_id: str) -> None:
+        ep = endpoint(endpoint_id)
+        self.endpoint_combo.setToolTip(f"POST {{base}}{ep.path}\n{ep.summary}")
         self.stack.setCurrentWidget(self.form_for(endpoint_id))
         self.form_scroll.verticalScrollBar().setValue(0)
 
@@ -322,14 +317,19 @@ class MainWindow(QMainWindow):
     def _fill_profiles(self, selected: str) -> None:
         self.profile_combo.blockSignals(True)
         self.profile_combo.clear()
-        for name, profile in self.profiles.items():
+        for name in self.profiles:
             self.profile_combo.addItem(name, name)
-            self.profile_combo.setItemData(
-                self.profile_combo.count() - 1, profile.connection.base_url, Qt.ItemDataRole.ToolTipRole
-            )
         index = self.profile_combo.findData(selected)
         self.profile_combo.setCurrentIndex(max(0, index))
         self.profile_combo.blockSignals(False)
+        self.profile_combo.setToolTip(self.tr("Sends to {0}").format(self.profile.connection.base_url))
+
+    def _warm_up(self) -> None:
+        self.controller.warm_up()
+        self.token_panel.prime()
+
+    def _refresh_key_status(self) -> None:
+        self.controller.refresh_key_status(self.profile.name)
 
     def _on_profile_combo_changed(self, _index: int) -> None:
         self.key_label.setText(self.tr("Checking the key…"))
@@ -516,6 +516,7 @@ class MainWindow(QMainWindow):
     def show_error(self, text: str, *, keep_switch: bool = False) -> None:
         if not keep_switch:
             self.switch_button.hide()
+        make_selectable(self.error_text)
         self.error_text.setText(redact(text))
         self.error_banner.show()
 
@@ -536,6 +537,8 @@ class MainWindow(QMainWindow):
 
     def open_preset(self, path: str | None = None) -> None:
         if path is None:
+            from PySide6.QtWidgets import QFileDialog
+
             path, _ = QFileDialog.getOpenFileName(self, self.tr("Open preset"), "", self.tr("Presets (*.json)"))
             if not path:
                 return
@@ -560,6 +563,8 @@ class MainWindow(QMainWindow):
 
     def save_preset(self, path: str | None = None) -> None:
         if path is None:
+            from PySide6.QtWidgets import QFileDialog
+
             path, _ = QFileDialog.getSaveFileName(
                 self, self.tr("Save preset"), f"{self.endpoint_id}.json", self.tr("Presets (*.json)")
             )
@@ -590,6 +595,8 @@ class MainWindow(QMainWindow):
         self.settings.set_preference("clear_clipboard_on_expiry", checked)
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             self.tr("About Realtime GUI"),
@@ -612,8 +619,10 @@ class MainWindow(QMainWindow):
             self._warmed = True
             # After the first paint, in worker threads: read the key's status (imports keyring, may prompt),
             # then import httpx and build the TLS context so that the first Create is quick.
-            QTimer.singleShot(50, lambda: self.controller.refresh_key_status(self.profile.name))
-            QTimer.singleShot(300, self.controller.warm_up)
+            # `self` as the timers' context: they die with the window instead of firing into a deleted one.
+            QTimer.singleShot(20, self, self._bind_shortcuts)
+            QTimer.singleShot(50, self, self._refresh_key_status)
+            QTimer.singleShot(300, self, self._warm_up)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()

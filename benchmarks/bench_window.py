@@ -1,0 +1,173 @@
+"""The window against a bare PySide6 window of 40 form widgets, measured side by side in one run (offscreen):
+
+1. time from process start to the window shown (goal: within 1.2x),
+2. peak RSS at that moment (goal: within 1.3x),
+3. the longest event-loop stall while a mint waits 2 s on the server (goal: < 16 ms), cold (first mint, while the
+   HTTP stack loads in the worker) and warm.
+
+Run: .venv/bin/python benchmarks/bench_window.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+# Both children print "shown <seconds since their own start> <peak rss KiB>" when the window first paints
+# (what a person sees), then exit.
+_REPORT = """
+import resource, sys, time
+from PySide6.QtCore import QEvent, QObject
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and obj is w:
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            print("shown", time.perf_counter() - T0, rss, flush=True)
+            app.quit()
+        return False
+watcher = FirstPaint()
+w.installEventFilter(watcher)
+app.exec()
+"""
+
+OURS = (
+    "import time\nT0 = time.perf_counter()\n"
+    "from realtime_gui import cli\n"  # the console script's path: cli first, then the window
+    "from PySide6.QtWidgets import QApplication\n"
+    "app = QApplication([])\n"
+    "from realtime_gui.app import create_window\n"
+    "w = create_window(['--settings', SETTINGS])\n" + _REPORT.replace("app.exec()", "w.show()\napp.exec()")
+)
+
+BARE = (
+    "import time\nT0 = time.perf_counter()\n"
+    "from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QLineEdit, QMainWindow, QSpinBox, QWidget\n"
+    "app = QApplication([])\n"
+    "w = QMainWindow()\n"
+    "body = QWidget()\n"
+    "form = QFormLayout(body)\n"
+    "for i in range(40):\n"
+    "    field = (QLineEdit, QComboBox, QSpinBox)[i % 3]()\n"
+    "    if isinstance(field, QComboBox):\n"
+    "        field.addItems(['alpha', 'beta', 'gamma'])\n"
+    "    form.addRow(f'Field {i}', field)\n"
+    "w.setCentralWidget(body)\n" + _REPORT.replace("app.exec()", "w.show()\napp.exec()")
+)
+
+
+def _run(code: str, settings: str) -> tuple[float, float, int]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", f"SETTINGS = {settings!r}\n{code}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    line = next((x for x in done.stdout.splitlines() if x.startswith("shown ")), None)
+    if done.returncode != 0 or line is None:
+        raise SystemExit(f"child failed:\n{done.stderr}")
+    _, inside, rss = line.split()
+    return wall, float(inside), int(rss)
+
+
+def startup(rounds: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = str(Path(folder) / "settings.ini")
+        results: dict[str, list[tuple[float, float, int]]] = {"ours": [], "bare": []}
+        for i in range(rounds + 2):
+            for name, code in (("ours", OURS), ("bare", BARE)):
+                sample = _run(code, settings)
+                if i >= 2:  # warm the page cache first
+                    results[name].append(sample)
+    med = {name: [statistics.median(s[k] for s in samples) for k in range(3)] for name, samples in results.items()}
+    for name, label in (("ours", "realtime-gui window"), ("bare", "bare 40-widget window")):
+        wall, _inside, rss = med[name]
+        print(f"{label:24s} process start -> shown {wall * 1000:6.1f} ms   peak RSS {rss / 1024:6.1f} MiB")
+    print(f"start-up ratio {med['ours'][0] / med['bare'][0]:.2f}x (goal within 1.2x)")
+    print(f"peak RSS ratio {med['ours'][2] / med['bare'][2]:.2f}x (goal within 1.3x)")
+
+
+def _stall_during_mint(app: Any, window: Any, label: str, *, idle_first: float) -> None:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from realtime_gui.fake_server import Fault, FaultKind
+
+    settle = time.monotonic() + idle_first  # a person takes a moment before pressing Create
+    while time.monotonic() < settle:
+        app.processEvents()
+        time.sleep(0.005)
+    window.demo_server.inject(Fault(FaultKind.SLOW, seconds=2.0))
+    clock = QElapsedTimer()
+    gaps: list[float] = []
+    last = [0.0]
+
+    def on_tick() -> None:
+        now = clock.nsecsElapsed() / 1e6
+        gaps.append(now - last[0])
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setInterval(1)
+    ticker.timeout.connect(on_tick)
+    clock.start()
+    ticker.start()
+    window.mint()
+    deadline = time.monotonic() + 10
+    while window.controller.busy and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.0005)
+    ticker.stop()
+    if window.token_panel.current is None:
+        raise SystemExit(f"mint failed: {window.error_text.text()}")
+    print(f"{label}: longest event-loop stall {max(gaps):5.1f} ms over {len(gaps)} ticks (goal < 16 ms)")
+
+
+def stalls() -> None:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from realtime_gui.app import create_window
+
+    app = QApplication.instance() or QApplication([])
+    runs = [
+        [("first mint, at once after show (during the warm-up)", 0.0), ("next mint", 0.5)],
+        [("first mint, 1 s after show (after the warm-up)", 1.0)],
+    ]
+    for run in runs:
+        with tempfile.TemporaryDirectory() as folder:
+            window = create_window(["--demo", "--settings", str(Path(folder) / "s.ini")])
+            window.show()
+            for label, idle in run:
+                _stall_during_mint(app, window, label, idle_first=idle)
+            window.close()
+            window.deleteLater()
+            app.processEvents()
+            del window
+
+
+def main() -> None:
+    import realtime_gui
+
+    compileall.compile_dir(Path(realtime_gui.__file__).parent, quiet=1)  # as pip does for an installed package
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    print("== start-up (offscreen) ==")
+    startup(args.rounds)
+    print("\n== event loop during a 2 s mint ==")
+    stalls()
+
+
+if __name__ == "__main__":
+    main()
