@@ -13,7 +13,16 @@ import pytest
 from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from realtime_gui.catalog import ENDPOINTS
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
@@ -450,8 +459,17 @@ def test_presets_round_trip_with_the_cli_format(open_window: Any, tmp_path: Path
 
 
 def test_a_stored_key_lives_in_no_widget(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring, settings_file: Path, tmp_path: Path
+    qtbot: Any,
+    open_window: Any,
+    memory_keyring: MemoryKeyring,
+    settings_file: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    home = tmp_path / "home"
+    for name, folder in (("HOME", home), ("XDG_CONFIG_HOME", home / ".config"), ("XDG_DATA_HOME", home / ".local")):
+        folder.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(name, str(folder))
     memory_keyring.entries.clear()
     window = open_window()
     qtbot.waitUntil(lambda: "No API key" in window.key_label.text(), timeout=WAIT_MS)
@@ -504,6 +522,26 @@ def test_without_a_keyring_the_key_is_kept_in_memory_only(qtbot: Any, open_windo
     for file in tmp_path.rglob("*"):
         if file.is_file():
             assert TEST_KEY.encode() not in file.read_bytes(), file
+
+
+def test_profiles_can_be_added_edited_and_deleted(qtbot: Any, open_window: Any, settings_file: Path) -> None:
+    window = open_window()
+    dialog = window.edit_profile(new=True)
+    dialog.name.setText("azure")
+    dialog.base_url.setText("http://example.com/openai/v1")
+    dialog.auth.setCurrentIndex(1)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.isVisible(), "plain http to another host is refused"
+    assert "unencrypted" in dialog.error.text()
+    dialog.base_url.setText("https://res.openai.azure.com/openai/v1")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert window.profile.name == "azure"
+    assert window.profile.connection.auth == "api-key"
+    window.delete_profile()
+    assert window.profile.name == "default"
+    names = [p.name for p in window.settings.profiles()]
+    assert "azure" not in names
+    assert "test" in names
 
 
 def test_missing_key_is_explained(

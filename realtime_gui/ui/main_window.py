@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
         menus["key"].addSeparator()
         action("key", self.tr("New profile…"), lambda: self.edit_profile(new=True))
         action("key", self.tr("Edit profile…"), lambda: self.edit_profile(new=False))
+        action("key", self.tr("Delete profile"), self.delete_profile)
         self.clipboard_action = QAction(self.tr("Clear the clipboard when the token expires"), self)
         self.clipboard_action.setCheckable(True)
         self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
@@ -363,6 +364,23 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def delete_profile(self) -> None:
+        """Forget the current profile's settings (not the default one). Its stored key is left in the keyring."""
+        name = self.profile.name
+        if name == DEFAULT_PROFILE or self.profile.is_demo:
+            self.show_error(self.tr("The “{0}” profile cannot be deleted.").format(name))
+            return
+        del self.profiles[name]
+        self.settings.set_profiles(list(self.profiles.values()))
+        self._fill_profiles(DEFAULT_PROFILE)
+        self._on_profile_combo_changed(0)
+        self.statusBar().showMessage(
+            self.tr(
+                "Deleted the profile “{0}”. Its key, if any, is still in the keyring: Key > Remove stored key."
+            ).format(name),
+            8000,
+        )
 
     def _on_controller_key_status_changed(self, status: KeyStatus) -> None:
         if status.profile != self.profile.name:
