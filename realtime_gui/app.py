@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,7 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from realtime_gui import __version__
@@ -37,6 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint", choices=ENDPOINT_IDS, help="endpoint to show first")
     parser.add_argument("--profile", help="profile to use (its key is in the OS keyring)")
     parser.add_argument("--settings", metavar="FILE", help="settings file to use instead of the default")
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check this build end to end offscreen (demo mint, keyring), print one JSON line, and exit",
+    )
     parser.add_argument("--version", action="version", version=f"realtime-gui {__version__}")
     return parser
 
@@ -72,6 +79,7 @@ def create_window(argv: list[str]) -> QMainWindow:
     )
     controller.setParent(window)
     window.demo_server = demo_server
+    window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
     if demo_server is not None:
         server = demo_server
         window.destroyed.connect(lambda *_: server.stop())
@@ -81,17 +89,22 @@ def create_window(argv: list[str]) -> QMainWindow:
     return window
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the window; returns the process exit code."""
+def main(argv: Sequence[str] | None = None, *, started: float | None = None) -> int:
+    """Run the window; returns the process exit code. `started`: perf_counter() at process start, if known."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if "--smoke-test" in args:
+        from realtime_gui import smoke
+
+        return smoke.run(started if started is not None else time.perf_counter())
     app = QApplication.instance() or QApplication([sys.argv[0], *args])
     assert isinstance(app, QApplication)
     app.setApplicationName("realtime-gui")
     app.setOrganizationName("realtime-gui")
     app.setApplicationVersion(__version__)
     app.setApplicationDisplayName("Realtime GUI")
+    app.setDesktopFileName("realtime-gui")  # matches the .desktop file of the Linux bundle
     _setup_logging()
-    qInstallMessageHandler(_qt_message)
+    route_qt_messages()
     sys.excepthook = _excepthook
     window = create_window(args)
     window.show()
@@ -130,8 +143,20 @@ _QT_LEVELS = {
 }
 
 
+# Said by Qt's offscreen and minimal platforms for every window; harmless, so not worth a warning.
+_QT_NOISE = ("This plugin does not support propagateSizeHints",)
+
+
+def route_qt_messages() -> None:
+    """Send Qt's own messages to the `qt` logger (and so through the redaction filter) instead of stderr."""
+    qInstallMessageHandler(_qt_message)
+
+
 def _qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    logging.getLogger("qt").log(_QT_LEVELS.get(kind, logging.WARNING), message)
+    level = _QT_LEVELS.get(kind, logging.WARNING)
+    if message.startswith(_QT_NOISE):
+        level = logging.DEBUG
+    logging.getLogger("qt").log(level, message)
 
 
 def _excepthook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:

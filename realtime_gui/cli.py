@@ -14,6 +14,7 @@ import logging
 import os
 import shlex
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
@@ -37,11 +38,12 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `realtime-gui` command and `python -m realtime_gui`."""
+    started = time.perf_counter()
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] not in ("mint", "key", "-h", "--help", "--version"):
         from realtime_gui.app import main as window_main  # Qt is imported on this path only
 
-        return window_main(args)
+        return window_main(args, started=started)
     setup_logging()
     try:
         return _run(args)
