@@ -178,8 +178,9 @@ class Controller(QObject):
 def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | None) -> MintedToken:
     from realtime_gui.client import shared_client
 
-    key = secrets.key_from_environment()
-    value = key.value if key is not None else memory_key
+    # A key given in this run (the demo's, or one typed while no keyring works) was chosen on purpose: it wins.
+    from_env = secrets.key_from_environment()
+    value = memory_key or (from_env.value if from_env is not None else None)
     if value is None:
         stored = secrets.load_stored_key(profile.name)
         value = stored.value if stored is not None else None
@@ -195,11 +196,12 @@ def _warm_up() -> None:
 
 
 def _key_status(profile: str, memory_key: str | None) -> KeyStatus:
+    # The same order as _mint_blocking: this run's key, then OPENAI_API_KEY, then the keyring.
+    if memory_key is not None:
+        return KeyStatus(profile, secrets.key_hint(memory_key), "memory")
     from_env = secrets.key_from_environment()
     if from_env is not None:
         return KeyStatus(profile, from_env.hint, "environment")
-    if memory_key is not None:
-        return KeyStatus(profile, secrets.key_hint(memory_key), "memory")
     try:
         stored = secrets.load_stored_key(profile)
     except secrets.KeyringUnavailable as err:

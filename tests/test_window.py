@@ -557,9 +557,10 @@ def test_missing_key_is_explained(
 # -- demo and start-up ---------------------------------------------------------------------------------------
 
 
-def test_demo_mode_mints_without_an_account(qtbot: Any, settings_file: Path) -> None:
+def test_demo_mode_mints_without_an_account(qtbot: Any, settings_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from realtime_gui.app import create_window
 
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)  # a real key in the environment must not go to the demo server
     window = create_window(["--demo", "--settings", str(settings_file)])
     qtbot.addWidget(window)
     window.show()
@@ -568,6 +569,8 @@ def test_demo_mode_mints_without_an_account(qtbot: Any, settings_file: Path) -> 
     assert window.profile.name == "demo"
     mint(qtbot, window)
     assert window.token_panel.token.text().startswith("ek_")
+    assert window.demo_server is not None
+    assert TEST_KEY not in str(window.demo_server.requests[-1].headers)
     window.close()
     assert "demo" not in Path(settings_file).read_text(), "the demo profile is not remembered"
 
