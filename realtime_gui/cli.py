@@ -16,12 +16,15 @@ import shlex
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from realtime_gui import __version__
 from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, JsonValue, endpoint
 from realtime_gui.checks import Problem
 from realtime_gui.logs import setup_logging
+
+if TYPE_CHECKING:
+    from realtime_gui.connection import Connection
 
 OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4
 PROG = "realtime-gui"
@@ -91,22 +94,26 @@ def _parser() -> argparse.ArgumentParser:
         "(numbers, true/false, null, arrays, objects), else as text. Repeatable.",
     )
     mint.add_argument("--preset", metavar="FILE", help="a JSON file of PATH -> VALUE (as the window saves)")
-    mint.add_argument("--base-url", help="API base URL (default https://api.openai.com/v1)")
+    # Connection options default to None: given ones win over the profile's settings, which win over defaults.
+    mint.add_argument("--base-url", help="API base URL (default: the profile's, else https://api.openai.com/v1)")
     mint.add_argument(
         "--auth",
         choices=("bearer", "api-key"),
-        default="bearer",
-        help="bearer (OpenAI) or api-key (Azure OpenAI)",
+        help="bearer (OpenAI) or api-key (Azure OpenAI); default: the profile's, else bearer",
     )
-    mint.add_argument("--organization", default="", help="sent as OpenAI-Organization")
-    mint.add_argument("--project", default="", help="sent as OpenAI-Project")
-    mint.add_argument("--profile", default="default", help="which stored key to use")
+    mint.add_argument("--organization", help="sent as OpenAI-Organization")
+    mint.add_argument("--project", help="sent as OpenAI-Project")
+    mint.add_argument(
+        "--profile",
+        default="default",
+        help="which stored key to use, and the base URL, auth, organization, project and timeout saved for it "
+        "in the window",
+    )
     mint.add_argument(
         "--timeout",
         type=float,
-        default=30.0,
         metavar="SECONDS",
-        help="give up after this many seconds (default 30)",
+        help="give up after this many seconds (default: the profile's, else 30)",
     )
     mint.add_argument("--output", choices=("token", "json", "env"), default="token")
     mint.add_argument(
@@ -152,16 +159,7 @@ def _mint(args: argparse.Namespace) -> int:
         request = build_request(args.endpoint, values)
     except InvalidRequest as err:
         raise UsageError("the request is not valid; nothing was sent.", err.problems) from None
-    if not args.timeout > 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
-    connection = api.Connection(
-        base_url=args.base_url or os.environ.get("OPENAI_BASE_URL") or api.DEFAULT_BASE_URL,
-        auth=args.auth,
-        organization=args.organization,
-        project=args.project,
-        timeout=args.timeout,
-        connect_timeout=min(10.0, args.timeout),
-    )
+    connection = _connection(args)
     try:
         api.check_base_url(connection.base_url)
     except api.ConfigError as err:
@@ -186,6 +184,29 @@ def _mint(args: argparse.Namespace) -> int:
         return NETWORK_FAILED
     _print_token(token, args.output)
     return OK
+
+
+def _connection(args: argparse.Namespace) -> Connection:
+    """The options given, else the profile's saved settings, else OPENAI_BASE_URL and the defaults."""
+    from realtime_gui.connection import DEFAULT_BASE_URL, Connection
+    from realtime_gui.profiles import FILE_NAME, config_folder, saved_profile
+
+    if args.timeout is not None and not args.timeout > 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
+    profile = saved_profile(config_folder() / FILE_NAME, args.profile)
+    if profile is not None:
+        base = profile.connection
+    else:
+        base = Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
+    timeout = args.timeout if args.timeout is not None else base.timeout
+    return Connection(
+        base_url=args.base_url or base.base_url,
+        auth=args.auth or base.auth,
+        organization=args.organization if args.organization is not None else base.organization,
+        project=args.project if args.project is not None else base.project,
+        timeout=timeout,
+        connect_timeout=min(10.0, timeout),
+    )
 
 
 def _values(args: argparse.Namespace) -> dict[str, JsonValue]:

@@ -1,5 +1,6 @@
 """What the window remembers between runs, in an INI file through QSettings: last endpoint and profile, form
-values per endpoint, profiles, preferences, window geometry. Never a key or a token (a test scans the file).
+values per endpoint, preferences, window geometry; profiles go to profiles.json beside it (profiles.py). Never a
+key or a token (a test scans the files).
 
 Preferences and window state live in separate groups (ReText's habit), each read through a defaults table.
 """
@@ -8,13 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINTS, JsonValue
-from realtime_gui.connection import AUTH_STYLES, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, Connection
-from realtime_gui.profiles import DEFAULT_PROFILE, DEMO_PROFILE, Profile
+from realtime_gui.profiles import DEFAULT_PROFILE, DEMO_PROFILE, FILE_NAME, Profile, load_profiles, save_profiles
 
 log = logging.getLogger(__name__)
 
@@ -103,45 +104,14 @@ class Settings:
     def set_geometry(self, geometry: QByteArray) -> None:
         self._qs.setValue("window/geometry", geometry)
 
-    # -- profiles --
+    # -- profiles (a JSON file beside the INI, which the command line reads too) --
+
+    @property
+    def profiles_file(self) -> Path:
+        return Path(self._qs.fileName()).parent / FILE_NAME
 
     def profiles(self) -> list[Profile]:
-        found = [Profile(DEFAULT_PROFILE)]
-        size = self._qs.beginReadArray("profiles")
-        for i in range(size):
-            self._qs.setArrayIndex(i)
-            name = str(self._qs.value("name", ""))
-            if not name or name == DEMO_PROFILE:
-                continue
-            auth = str(self._qs.value("auth", "bearer"))
-            try:
-                timeout = float(str(self._qs.value("timeout", DEFAULT_TIMEOUT_S)))
-            except ValueError:
-                timeout = DEFAULT_TIMEOUT_S
-            connection = Connection(
-                base_url=str(self._qs.value("base_url", DEFAULT_BASE_URL)),
-                auth="api-key" if auth == "api-key" else "bearer",
-                organization=str(self._qs.value("organization", "")),
-                project=str(self._qs.value("project", "")),
-                timeout=timeout,
-            )
-            profile = Profile(name, connection)
-            found = [p for p in found if p.name != name] + [profile]
-        self._qs.endArray()
-        return found
+        return load_profiles(self.profiles_file)
 
     def set_profiles(self, profiles: list[Profile]) -> None:
-        kept = [p for p in profiles if not p.is_demo]
-        self._qs.remove("profiles")
-        self._qs.beginWriteArray("profiles", len(kept))
-        for i, profile in enumerate(kept):
-            self._qs.setArrayIndex(i)
-            c = profile.connection
-            assert c.auth in AUTH_STYLES
-            self._qs.setValue("name", profile.name)
-            self._qs.setValue("base_url", c.base_url)
-            self._qs.setValue("auth", c.auth)
-            self._qs.setValue("organization", c.organization)
-            self._qs.setValue("project", c.project)
-            self._qs.setValue("timeout", c.timeout)
-        self._qs.endArray()
+        save_profiles(self.profiles_file, profiles)

@@ -286,6 +286,50 @@ def test_the_suggested_ga_command_works(cli, server: FakeOpenAI) -> None:  # typ
     assert server.requests[-1].json()["session"]["audio"]["input"]["turn_detection"] == {"type": "semantic_vad"}
 
 
+# -- profiles saved by the window ---------------------------------------------------------------------------------
+
+
+def test_a_profile_saved_by_the_window_sets_url_and_auth(  # type: ignore[no-untyped-def]
+    cli, server: FakeOpenAI, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from realtime_gui.connection import Connection
+    from realtime_gui.profiles import FILE_NAME, Profile, config_folder, save_profiles
+
+    monkeypatch.delenv("OPENAI_API_KEY")
+
+    save_profiles(
+        config_folder() / FILE_NAME,
+        [Profile("azure", Connection(base_url=server.base_url, auth="api-key", project="proj_9", timeout=4))],
+    )
+    memory_keyring.set_password("realtime-gui", "azure", "sk-test-azure-key-0000000000")
+    server.state.api_key = "sk-test-azure-key-0000000000"
+    result = cli("mint", "--profile", "azure", base=False)
+    assert result.code == 0, result.err
+    headers = server.requests[-1].headers
+    assert headers["api-key"] == "sk-test-azure-key-0000000000"
+    assert headers["openai-project"] == "proj_9"
+    # options on the command line win over the saved profile
+    again = cli("mint", "--profile", "azure", "--auth", "bearer", "--project", "", base=False)
+    assert again.code == 0, again.err
+    assert server.requests[-1].headers["authorization"] == "Bearer sk-test-azure-key-0000000000"
+    assert "openai-project" not in server.requests[-1].headers
+
+
+def test_the_window_and_the_cli_share_the_profiles_file(tmp_path: Path) -> None:
+    # A fresh process: Qt decides its settings folder once per process.
+    probe = (
+        "import os\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "app = QCoreApplication([])\n"
+        "from realtime_gui.settings import Settings\n"
+        "from realtime_gui.profiles import FILE_NAME, config_folder\n"
+        "print(Settings().profiles_file == config_folder() / FILE_NAME)\n"
+    )
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "APPDATA": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
+
+
 # -- key ------------------------------------------------------------------------------------------------------
 
 
