@@ -77,9 +77,6 @@ class Jobs(QObject):
         """Forget `job_id`: whatever it returns later is ignored."""
         self._wanted.discard(job_id)
 
-    def is_running(self, job_id: int) -> bool:
-        return job_id in self._running
-
     @property
     def running_count(self) -> int:
         return len(self._running)

@@ -93,11 +93,6 @@ class ParameterForm(QWidget):
         row = self._rows.get(path)
         return row.field if row is not None else None
 
-    def widget_for(self, path: str) -> QWidget | None:
-        """The widget named by `path`, or by the row that holds it (an API param such as session.tools[0].name)."""
-        row = self._row_for_param(path)
-        return row.field.editor if row is not None else None
-
     def all_values(self) -> dict[str, JsonValue]:
         """Every value the user set, shown or not (what is remembered)."""
         out: dict[str, JsonValue] = {}
