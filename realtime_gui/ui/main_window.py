@@ -387,7 +387,9 @@ class MainWindow(QMainWindow):
             return
         self._key_status = status
         text = status.describe
-        if status.keyring_problem and status.source is None:
+        if self.profile.is_demo and status.source == "memory":
+            text = self.tr("Demo key for the fake server on this computer")
+        elif status.keyring_problem and status.source is None:
             text = self.tr("No OS keyring: {0}").format(status.keyring_problem)
         self.key_label.setText(text)
         self.key_label.setToolTip(status.keyring_problem or "")
