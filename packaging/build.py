@@ -122,11 +122,14 @@ def frozen_binary() -> Path:
 
 
 def smoke_test(binary: Path) -> dict[str, object]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    report_file = WORK / "smoke-report.json"  # read when a windowed build had no stdout to print to
+    report_file.unlink(missing_ok=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "REALTIME_GUI_SMOKE_REPORT": str(report_file)}
     started = time.perf_counter()
     done = subprocess.run([str(binary), "--smoke-test"], env=env, capture_output=True, text=True, timeout=120)
     wall = time.perf_counter() - started
-    line = next((x for x in reversed(done.stdout.splitlines()) if x.startswith("{")), "")
+    lines = done.stdout.splitlines() + (report_file.read_text().splitlines() if report_file.exists() else [])
+    line = next((x for x in reversed(lines) if x.startswith("{")), "")
     try:
         report = json.loads(line)
     except ValueError:

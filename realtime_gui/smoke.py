@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+REPORT_ENV = "REALTIME_GUI_SMOKE_REPORT"
 PLATFORM_BACKENDS = {
     "linux": "keyring.backends.SecretService",
     "darwin": "keyring.backends.macOS",
@@ -47,7 +48,13 @@ def run(started: float) -> int:
     except Exception as err:  # a report, not a traceback: the line must stay one parseable JSON object
         report["error"] = f"{type(err).__name__}: {err}"
     report["total_ms"] = round((time.perf_counter() - started) * 1000, 1)
-    print(json.dumps(report, sort_keys=True), flush=True)
+    line = json.dumps(report, sort_keys=True)
+    if sys.stdout is not None:
+        print(line, flush=True)
+    # A windowed Windows build may have no stdout at all: the report can also go to a file the caller names.
+    target = os.environ.get(REPORT_ENV)
+    if target:
+        Path(target).write_text(line + "\n", encoding="utf-8")
     return 0 if report["ok"] else 1
 
 

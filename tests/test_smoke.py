@@ -12,9 +12,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_smoke_test_mints_through_the_window_and_reports_json() -> None:
+def test_smoke_test_mints_through_the_window_and_reports_json(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("realtime-gui")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    report_file = tmp_path / "report.json"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "REALTIME_GUI_SMOKE_REPORT": str(report_file)}
     done = subprocess.run([str(script), "--smoke-test"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -25,6 +26,7 @@ def test_smoke_test_mints_through_the_window_and_reports_json() -> None:
     assert report["checks"]["keyring"]["platform_backend"] == "keyring.backends.SecretService"
     assert set(report["steps_ms"]) == {"qt", "window", "mint", "keyring"}
     assert done.stderr == "", "Qt's messages go to the log, not the terminal"
+    assert json.loads(report_file.read_text()) == report, "the same report, for builds without a stdout"
 
 
 def test_smoke_test_fails_loudly_when_a_check_fails(tmp_path: Path) -> None:
