@@ -240,22 +240,15 @@ def test_refused_connection_exits_4(cli) -> None:  # type: ignore[no-untyped-def
     assert "refused the connection" in result.err
 
 
-def test_retired_beta_exits_3_and_prints_the_ga_command(cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def mint_on_retired_beta(cli, *sets: str) -> Run:  # type: ignore[no-untyped-def]
+    """`mint --endpoint beta-sessions --set …` against a server that answers as OpenAI does today."""
     with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
-        result = cli(
-            "mint",
-            "--endpoint",
-            "beta-sessions",
-            "--base-url",
-            retired.base_url,
-            "--set",
-            "voice=ash",
-            "--set",
-            "temperature=0.7",
-            "--set",
-            "input_audio_format=g711_ulaw",
-            base=False,
-        )
+        args = [arg for item in sets for arg in ("--set", item)]
+        return cli("mint", "--endpoint", "beta-sessions", "--base-url", retired.base_url, *args, base=False)  # type: ignore[no-any-return]
+
+
+def test_retired_beta_exits_3_and_prints_the_ga_command(cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    result = mint_on_retired_beta(cli, "voice=ash", "temperature=0.7", "input_audio_format=g711_ulaw")
     assert result.code == 3
     assert "retired the beta endpoint POST /v1/realtime/sessions" in result.err
     assert "code: beta_api_shape_disabled" in result.err
@@ -266,19 +259,7 @@ def test_retired_beta_exits_3_and_prints_the_ga_command(cli, capsys: pytest.Capt
 
 
 def test_the_suggested_ga_command_works(cli, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
-    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
-        result = cli(
-            "mint",
-            "--endpoint",
-            "beta-sessions",
-            "--base-url",
-            retired.base_url,
-            "--set",
-            'turn_detection={"type": "semantic_vad"}',
-            "--set",
-            "speed=1.2",
-            base=False,
-        )
+    result = mint_on_retired_beta(cli, 'turn_detection={"type": "semantic_vad"}', "speed=1.2")
     ga_line = next(line for line in result.err.splitlines() if "--endpoint realtime" in line)
     argv = shlex.split(ga_line)[1:]
     again = cli(*argv)

@@ -122,7 +122,7 @@ class ParameterForm(QWidget):
         """Fill the form (every row not named goes back to "not sent"); returns the paths it has no row for."""
         unknown = [p for p in values if p not in self._rows]
         for path, row in self._rows.items():
-            value: JsonValue | Unset = values.get(path, UNSET) if path in values else UNSET
+            value: JsonValue | Unset = values.get(path, UNSET)
             if row.field.row.required and isinstance(value, Unset):
                 default = row.field.row.default
                 value = default if not isinstance(default, Unset) else _first_choice(row.field.row)
