@@ -43,7 +43,7 @@ OURS = (
     "from realtime_gui import cli\n"  # the console script's path: cli first, then the window
     "from PySide6.QtWidgets import QApplication\n"
     "app = QApplication([])\n"
-    "from realtime_gui.app import create_window\n"
+    "from realtime_gui.qt.app import create_window\n"
     "w = create_window(['--settings', SETTINGS])\n" + _REPORT.replace("app.exec()", "w.show()\napp.exec()")
 )
 
@@ -137,7 +137,7 @@ def stalls() -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
-    from realtime_gui.app import create_window
+    from realtime_gui.qt.app import create_window
 
     app = QApplication.instance() or QApplication([])
     runs = [

@@ -1,6 +1,6 @@
 """Derives the app icons from resources/icon.svg: PNGs for Linux and the window, .ico for Windows, .icns for macOS.
 
-Run: .venv/bin/python packaging/make_icons.py   (writes resources/icons/ and realtime_gui/icon.png; the results
+Run: .venv/bin/python packaging/make_icons.py   (writes resources/icons/ and realtime_gui/qt/icon.png; the results
 are committed, and a test checks they match the SVG)
 
 Qt renders the SVG (QtSvg ships with PySide6-Essentials); the .ico and .icns containers are written here with PNG
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "resources" / "icon.svg"
 OUT = ROOT / "resources" / "icons"
-WINDOW_ICON = ROOT / "realtime_gui" / "icon.png"  # shipped in the package: the window's own icon
+WINDOW_ICON = ROOT / "realtime_gui" / "qt" / "icon.png"  # shipped in the package: the window's own icon
 PNG_SIZES = (16, 24, 32, 48, 64, 128, 256, 512, 1024)
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
 # icns element types holding PNG data, by pixel size (the @2x types repeat a size for Retina).

@@ -43,10 +43,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `realtime-gui` command and `python -m realtime_gui`."""
     started = time.perf_counter()
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in ("mint", "key", "-h", "--help", "--version"):
-        from realtime_gui.app import main as window_main  # Qt is imported on this path only
+    if "--smoke-test" in args:  # checked before the window's own parsing: smoke.py opens the window itself
+        from realtime_gui.qt.smoke import run as smoke_test
 
-        return window_main(args, started=started)
+        return smoke_test(started)
+    if not args or args[0] not in ("mint", "key", "-h", "--help", "--version"):
+        from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
+
+        return window_main(args)
     setup_logging()
     try:
         return _run(args)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from realtime_gui.app import create_window
-from realtime_gui.ui.main_window import MainWindow
+from realtime_gui.qt.app import create_window
+from realtime_gui.qt.ui.main_window import MainWindow
 
 
 def main() -> None:

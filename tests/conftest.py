@@ -81,7 +81,7 @@ def write_profile(settings_file: Path, name: str, base_url: str, *, timeout: flo
     """A settings file with one profile, as the window itself would write it."""
     from realtime_gui.connection import Connection
     from realtime_gui.profiles import Profile
-    from realtime_gui.settings import Settings
+    from realtime_gui.qt.settings import Settings
 
     settings = Settings(str(settings_file))
     settings.set_profiles([Profile(name, Connection(base_url=base_url, timeout=timeout))])
@@ -94,8 +94,8 @@ def open_window(qtbot: Any, settings_file: Path, server: FakeOpenAI, memory_keyr
     """Opens a main window on the `test` profile (pointing at the fake server, its key in the keyring)."""
     from PySide6.QtGui import QAction
 
-    from realtime_gui.app import create_window
-    from realtime_gui.ui.main_window import MainWindow
+    from realtime_gui.qt.app import create_window
+    from realtime_gui.qt.ui.main_window import MainWindow
 
     write_profile(settings_file, "test", server.base_url)
     memory_keyring.set_password("realtime-gui", "test", TEST_KEY)

@@ -302,7 +302,7 @@ def test_the_window_and_the_cli_share_the_profiles_file(tmp_path: Path) -> None:
         "import os\n"
         "from PySide6.QtCore import QCoreApplication\n"
         "app = QCoreApplication([])\n"
-        "from realtime_gui.settings import Settings\n"
+        "from realtime_gui.qt.settings import Settings\n"
         "from realtime_gui.profiles import FILE_NAME, config_folder\n"
         "print(Settings().profiles_file == config_folder() / FILE_NAME)\n"
     )

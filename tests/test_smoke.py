@@ -51,7 +51,7 @@ def test_committed_icons_are_the_svg_rendered() -> None:
     icons = ROOT / "resources" / "icons"
     for size in (32, 64, 128, 256, 512):
         assert _png_size((icons / f"realtime-gui-{size}.png").read_bytes()) == (size, size)
-    assert _png_size((ROOT / "realtime_gui" / "icon.png").read_bytes()) == (256, 256)
+    assert _png_size((ROOT / "realtime_gui" / "qt" / "icon.png").read_bytes()) == (256, 256)
     ico = (icons / "realtime-gui.ico").read_bytes()
     reserved, kind, count = struct.unpack("<HHH", ico[:6])
     assert (reserved, kind, count) == (0, 1, 7)

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.catalog import ENDPOINTS
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.request import build_request
-from realtime_gui.ui.main_window import MainWindow
 
 from conftest import TEST_KEY, write_profile
 from memory_keyring import MemoryKeyring
@@ -558,7 +558,7 @@ def test_missing_key_is_explained(
 
 
 def test_demo_mode_mints_without_an_account(qtbot: Any, settings_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from realtime_gui.app import create_window
+    from realtime_gui.qt.app import create_window
 
     monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)  # a real key in the environment must not go to the demo server
     window = create_window(["--demo", "--settings", str(settings_file)])
@@ -581,7 +581,7 @@ def test_start_up_loads_neither_httpx_nor_keyring_nor_the_fake_server(tmp_path: 
         "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from realtime_gui.app import create_window\n"
+        "from realtime_gui.qt.app import create_window\n"
         f"w = create_window(['--settings', {str(tmp_path / 's.ini')!r}])\n"
         "print(sorted(m for m in ('httpx', 'keyring', 'realtime_gui.fake_server', 'jsonschema') if m in sys.modules))\n"
     )

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
+from realtime_gui.qt.ui.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
 from realtime_gui.request import MintRequest
-from realtime_gui.ui.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
 
 URGENT_SECONDS = 10
 TICK_MS = 250  # four ticks a second keep the shown second within a quarter second of the truth

@@ -31,18 +31,18 @@ from PySide6.QtWidgets import (
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINTS, JsonValue, endpoint
 from realtime_gui.checks import Problem
-from realtime_gui.controller import Controller, KeySaved, KeyStatus
 from realtime_gui.errors import ApiError, ConfigError, MintError, ResponseError, RetiredEndpointError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import DEFAULT_PROFILE, Profile
+from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
+from realtime_gui.qt.settings import Settings
+from realtime_gui.qt.ui.form import ParameterForm
+from realtime_gui.qt.ui.key_dialog import KeyDialog
+from realtime_gui.qt.ui.look import BANNER, make_selectable
+from realtime_gui.qt.ui.profile_dialog import ProfileDialog
+from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
 from realtime_gui.secrets import InvalidKey, KeyringUnavailable, redact
-from realtime_gui.settings import Settings
-from realtime_gui.ui.form import ParameterForm
-from realtime_gui.ui.key_dialog import KeyDialog
-from realtime_gui.ui.look import BANNER, make_selectable
-from realtime_gui.ui.profile_dialog import ProfileDialog
-from realtime_gui.ui.token_panel import TokenPanel
 
 if TYPE_CHECKING:
     from collections.abc import Callable

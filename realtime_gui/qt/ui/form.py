@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 
 from realtime_gui.catalog import UNSET, Endpoint, JsonValue, Parameter, Unset
 from realtime_gui.checks import Problem
-from realtime_gui.ui.fields import Field, make_field, tooltip
-from realtime_gui.ui.look import ERROR, make_selectable, mark_invalid, set_text_color
+from realtime_gui.qt.ui.fields import Field, make_field, tooltip
+from realtime_gui.qt.ui.look import ERROR, make_selectable, mark_invalid, set_text_color
 
 
 class _Row:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,12 +22,12 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINT_IDS
 from realtime_gui.connection import Connection
-from realtime_gui.controller import Controller
 from realtime_gui.logs import setup_logging
 from realtime_gui.profiles import DEMO_PROFILE, Profile
+from realtime_gui.qt.controller import Controller
+from realtime_gui.qt.settings import Settings
+from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.secrets import redact
-from realtime_gui.settings import Settings
-from realtime_gui.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +88,9 @@ def create_window(argv: list[str]) -> QMainWindow:
     return window
 
 
-def main(argv: Sequence[str] | None = None, *, started: float | None = None) -> int:
-    """Run the window; returns the process exit code. `started`: perf_counter() at process start, if known."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the window; returns the process exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if "--smoke-test" in args:
-        from realtime_gui import smoke
-
-        return smoke.run(started if started is not None else time.perf_counter())
     app = QApplication.instance() or QApplication([sys.argv[0], *args])
     assert isinstance(app, QApplication)
     app.setApplicationName("realtime-gui")

@@ -62,15 +62,15 @@ def _checks(report: dict[str, Any], step: Any) -> None:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from realtime_gui.app import route_qt_messages
+    from realtime_gui.qt.app import route_qt_messages
 
     route_qt_messages()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     report["qt_platform"] = QApplication.platformName()
     step("qt")
 
-    from realtime_gui.app import create_window
-    from realtime_gui.ui.main_window import MainWindow
+    from realtime_gui.qt.app import create_window
+    from realtime_gui.qt.ui.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as folder:  # never the user's own settings
         window = create_window(["--demo", "--settings", str(Path(folder) / "smoke.ini")])

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.catalog import UNSET, JsonValue, Kind, Parameter, Unset
 from realtime_gui.checks import Problem
+from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.request import allowed, check_value, value_from_text
-from realtime_gui.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 
 FieldValue = JsonValue | Unset
 _UNBOUNDED = 1_000_000_000  # a spin box needs a ceiling; no API limit comes near it

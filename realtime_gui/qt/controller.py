@@ -15,9 +15,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from realtime_gui import secrets
 from realtime_gui.errors import ConfigError
-from realtime_gui.jobs import Jobs
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
+from realtime_gui.qt.jobs import Jobs
 from realtime_gui.request import MintRequest
 
 log = logging.getLogger(__name__)

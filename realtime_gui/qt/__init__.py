@@ -1,0 +1,1 @@
+"""Everything that imports PySide6: the application, the controller and its worker threads, settings, widgets."""
