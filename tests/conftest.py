@@ -16,6 +16,7 @@ import pytest
 from realtime_gui.client import Connection, TokenClient
 from realtime_gui.fake_server import FakeOpenAI
 
+from hostile_server import HostileServer
 from memory_keyring import MemoryKeyring
 from official_schema import check as official_check
 
@@ -45,6 +46,13 @@ def server() -> Iterator[FakeOpenAI]:
     """The fake OpenAI server, judging bodies by the official schemas."""
     with FakeOpenAI(api_key=TEST_KEY, check=official_check) as fake:
         yield fake
+
+
+@pytest.fixture
+def hostile() -> Iterator[HostileServer]:
+    """The hostile server: one mode per misbehaviour, chosen by `hostile.base_url(mode)`."""
+    with HostileServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -1,0 +1,73 @@
+"""JSON that comes from outside (`--set` values, presets, settings, server answers), parsed strictly and within
+bounds: no NaN or Infinity (Python accepts them, the API does not), no nesting deeper than a sane limit, no
+unbounded file reads. Every failure is a `JsonTextError` whose str() is a sentence fragment for people.
+
+Qt-free and dependency-free.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from typing import Any
+
+# Deeper than anything a request body, preset or settings value needs; far below Python's recursion limit.
+MAX_DEPTH = 64
+
+
+class JsonTextError(ValueError):
+    """The text is not JSON we accept; str() says why, e.g. "is not valid JSON (Expecting value at line 1 …)"."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise JsonTextError(f"contains {name}, which JSON does not allow; use a finite number")
+
+
+def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
+    """Parse `text` as strict JSON nested at most `max_depth` levels deep."""
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except JsonTextError:
+        raise
+    except json.JSONDecodeError as err:
+        raise JsonTextError(f"is not valid JSON ({err.msg} at line {err.lineno} column {err.colno})") from None
+    except RecursionError:
+        raise JsonTextError(f"is nested too deeply (more than {max_depth} levels)") from None
+    except ValueError as err:  # e.g. an integer past Python's digit limit, or undecodable bytes
+        raise JsonTextError(f"is not valid JSON ({err})") from None
+    if depth(value, limit=max_depth) > max_depth:
+        raise JsonTextError(f"is nested too deeply (more than {max_depth} levels)")
+    return value
+
+
+def depth(value: object, *, limit: int = MAX_DEPTH) -> int:
+    """How deeply `value` nests lists and objects (a scalar is 0); stops counting past `limit`."""
+    if limit < 0 or not isinstance(value, dict | list):
+        return 0
+    children = value.values() if isinstance(value, dict) else value
+    return 1 + max((depth(child, limit=limit - 1) for child in children), default=0)
+
+
+def read_file(path: str | os.PathLike[str], *, max_bytes: int) -> str:
+    """The text of a regular file of at most `max_bytes`; OSError with a plain `strerror` otherwise.
+
+    Opens without blocking (a FIFO would otherwise wait for a writer) and checks the opened file itself, so
+    `/dev/zero` or a named pipe is refused instead of read until memory runs out."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(0, "it is not a regular file")
+        if info.st_size > max_bytes:
+            raise OSError(0, f"it is larger than {max_bytes // 1024} KiB")
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            data = file.read(max_bytes + 1)
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise OSError(0, f"it is larger than {max_bytes // 1024} KiB")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise OSError(0, "it is not UTF-8 text") from None

@@ -1,0 +1,192 @@
+"""A deliberately hostile HTTP server on 127.0.0.1: one server, one mode per misbehaviour.
+
+The mode is the first path segment of the base URL, so one running server serves every case:
+`server.base_url("slow-headers")` -> `http://127.0.0.1:PORT/slow-headers/v1`, and the client's POST to
+`…/slow-headers/v1/realtime/client_secrets` is answered by the handler registered as "slow-headers".
+
+Handlers write raw bytes to the socket, so they can break HTTP in ways no framework would let them. Add a case with
+
+    @mode("name")
+    def _name(conn: Connection) -> None: ...
+
+Every handler must end by itself or when `conn.stopping` is set (the server's `stop()` sets it and closes every
+socket), so a test never leaves a thread behind.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from email.utils import formatdate
+
+_MAX_REQUEST_BYTES = 1024 * 1024
+
+
+@dataclass
+class Connection:
+    """One accepted connection and the request read from it."""
+
+    sock: socket.socket
+    method: str
+    path: str  # below the mode segment, e.g. /v1/realtime/client_secrets
+    headers: dict[str, str]  # lower-cased names
+    body: bytes
+    stopping: threading.Event
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; True when the server is stopping (the handler should return)."""
+        return self.stopping.wait(seconds)
+
+
+Handler = Callable[[Connection], None]
+MODES: dict[str, Handler] = {}
+
+
+def mode(name: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        MODES[name] = handler
+        return handler
+
+    return register
+
+
+def response(status: int, body: bytes, *, reason: str = "", headers: dict[str, str] | None = None) -> bytes:
+    """A complete HTTP/1.1 response with Content-Length, as bytes."""
+    lines = [f"HTTP/1.1 {status} {reason or 'Status'}", f"Content-Length: {len(body)}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in {"Date": formatdate(usegmt=True), **(headers or {})}.items()]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def token_body(*, value: str = "ek_hostile_0123456789abcdef", expires_at: object = None) -> bytes:
+    """A GA client-secret answer (the shape `realtime` expects)."""
+    when = int(time.time()) + 600 if expires_at is None else expires_at
+    return json.dumps(
+        {"value": value, "expires_at": when, "session": {"type": "realtime", "id": "sess_hostile"}}
+    ).encode()
+
+
+@mode("ok")
+def _ok(conn: Connection) -> None:
+    conn.send(response(200, token_body(), headers={"Content-Type": "application/json", "x-request-id": "req_ok"}))
+
+
+@mode("hang")
+def _hang(conn: Connection) -> None:
+    conn.wait(3600)
+
+
+class HostileServer:
+    """`with HostileServer() as server:` serves every mode at `server.base_url(mode)` until the block ends."""
+
+    def __init__(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.05)
+        self.port: int = self._listener.getsockname()[1]
+        self.stopping = threading.Event()
+        self.requests: list[Connection] = []
+        self._threads: list[threading.Thread] = []
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._acceptor = threading.Thread(target=self._accept_loop, name="hostile-accept", daemon=True)
+
+    def base_url(self, mode_name: str) -> str:
+        if mode_name not in MODES:
+            raise KeyError(f"no hostile mode {mode_name!r}; known: {', '.join(sorted(MODES))}")
+        return f"http://127.0.0.1:{self.port}/{mode_name}/v1"
+
+    def start(self) -> HostileServer:
+        self._acceptor.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self._acceptor.join(5)
+        with self._lock:
+            for sock in self._socks:
+                _close(sock)
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(5)
+        self._listener.close()
+
+    def __enter__(self) -> HostileServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _accept_loop(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                sock, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            thread = threading.Thread(target=self._serve, args=(sock,), name="hostile-conn", daemon=True)
+            with self._lock:
+                self._socks.append(sock)
+                self._threads.append(thread)
+            thread.start()
+
+    def _serve(self, sock: socket.socket) -> None:
+        try:
+            conn = self._read_request(sock)
+            if conn is None:
+                return
+            self.requests.append(conn)
+            segments = conn.path.split("/", 2)  # "", mode, rest
+            handler = MODES.get(segments[1]) if len(segments) > 1 else None
+            if handler is None:
+                conn.send(response(404, b"no such mode"))
+                return
+            conn.path = "/" + (segments[2] if len(segments) > 2 else "")
+            handler(conn)
+        except OSError:
+            pass  # the client hung up, or stop() closed the socket: both are expected here
+        finally:
+            _close(sock)
+
+    def _read_request(self, sock: socket.socket) -> Connection | None:
+        sock.settimeout(10)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = sock.recv(65536)
+            if not chunk or len(data) > _MAX_REQUEST_BYTES:
+                return None
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        method, path, _version = lines[0].split(" ", 2)
+        headers = {}
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0") or 0)
+        while len(body) < min(length, _MAX_REQUEST_BYTES):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return Connection(sock=sock, method=method, path=path, headers=headers, body=body, stopping=self.stopping)
+
+
+def _close(sock: socket.socket) -> None:
+    with suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
+
+
+@contextmanager
+def running() -> Iterator[HostileServer]:
+    with HostileServer() as server:
+        yield server
