@@ -4,7 +4,7 @@ The GA and translation requests are judged by the 2026-08-21 cut, the beta ones 
 whose beta request schema is clean). Two adjustments, both read from the spec itself:
 - OpenAPI's "nullable", a default of null, and prose saying a field "can be set to null" all mean null is
   accepted; JSON Schema needs that spelled out, so such nodes become `anyOf: [node, null]`.
-- beta `speed` and `tracing` (taken from the 2026 spec) and the beta token lifetimes (from API-NOTES) came after
+- beta `speed` and `tracing` (taken from the 2026 spec) and the beta token lifetimes (docs/api.md) came after
   2025-04 and are added to the beta request schemas.
 """
 

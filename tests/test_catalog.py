@@ -1,4 +1,4 @@
-"""The catalog covers every parameter API-NOTES lists, and each row describes itself consistently."""
+"""The catalog covers every parameter docs/api.md and the spec list, and each row describes itself consistently."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from realtime_gui.catalog import ENDPOINTS, UNSET, Kind
 from realtime_gui.request import check_value
 
-# Every parameter named in shared/API-NOTES.md, by endpoint, as JSON paths in the request body.
+# Every parameter the API documents (docs/api.md), by endpoint, as JSON paths in the request body.
 EXPECTED = {
     "realtime": """
         session.type session.model session.instructions session.output_modalities
