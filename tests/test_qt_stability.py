@@ -33,8 +33,8 @@ def test_a_lost_reference_per_call_is_caught_and_survived(qapp: object, monkeypa
     monkeypatch.setattr(QLabel, "setText", dropping_none(QLabel.setText))
     count = sys.getrefcount(None)
     drifts = drift_per_method(CALLS_EACH)
-    assert drifts["QLabel.setText"] == -CALLS_EACH
-    assert all(drift == 0 for name, drift in drifts.items() if name != "QLabel.setText")
+    assert abs(drifts["QLabel.setText"] + CALLS_EACH) <= TOLERANCE
+    assert all(abs(drift) <= TOLERANCE for name, drift in drifts.items() if name != "QLabel.setText"), drifts
     assert sys.getrefcount(None) >= count - TOLERANCE, "what was lost was handed back"
 
 
