@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import struct
 import subprocess
 import sys
 from pathlib import Path
+
+import PySide6
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +27,10 @@ def test_smoke_test_mints_through_the_window_and_reports_json(tmp_path: Path) ->
     assert report["checks"]["mint"].startswith("token ek_")
     assert report["checks"]["demo_server"].startswith("http://127.0.0.1:")
     assert report["checks"]["keyring"]["platform_backend"] == "keyring.backends.SecretService"
-    assert set(report["steps_ms"]) == {"qt", "window", "mint", "keyring"}
+    assert set(report["steps_ms"]) == {"qt", "refcount", "window", "mint", "keyring"}
+    assert report["python"] == platform.python_version()
+    assert report["pyside6"] == PySide6.__version__
+    assert report["checks"]["void_calls"] == {"calls": 3000, "none_refcount_drift": 0}
     assert done.stderr == "", "Qt's messages go to the log, not the terminal"
     assert json.loads(report_file.read_text()) == report, "the same report, for builds without a stdout"
 
@@ -40,6 +46,28 @@ def test_smoke_test_fails_loudly_when_a_check_fails(tmp_path: Path) -> None:
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["ok"] is False
     assert "simulated missing package" in report["error"]
+
+
+def test_smoke_test_fails_when_pyside6_loses_references_to_none() -> None:
+    # QLabel.setText made to drop a reference to None per call, as every void method of PySide6-Essentials 6.12.0
+    # does on Python 3.11: the build is refused before a long session could abort, and the report says why.
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT / "tests")}
+    code = (
+        "import sys, faulty_pyside; faulty_pyside.install()\n"
+        "from realtime_gui.cli import main; sys.exit(main(['--smoke-test']))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1, "still one JSON line"
+    report = json.loads(lines[0])
+    assert report["ok"] is False
+    assert report["pyside6"] == PySide6.__version__
+    assert report["python"] == platform.python_version()
+    assert f"PySide6 {PySide6.__version__} on Python {platform.python_version()}" in report["error"]
+    assert "by -500 over 3000 void calls (QLabel.setText -500, QFormLayout.setRowVisible 0" in report["error"]
+    assert "none_dealloc" in report["error"]
+    assert "Traceback" not in done.stdout + done.stderr
 
 
 def _png_size(data: bytes) -> tuple[int, int]:

@@ -1,9 +1,10 @@
 """`realtime-gui --smoke-test`: proves a build works end to end, in seconds, without an account or a screen.
 
-Opens the main window offscreen in demo mode (the fake server in this process), mints one token through the same
-path the Create button takes, checks that the keyring package loads and finds its platform backend, and prints one
-JSON line with what it checked and how long each step took. Exit 0 when all passed. In a frozen build this is what
-catches a missing hidden import, data file or Qt plugin.
+Checks that PySide6's void C++ methods keep None's reference count (PySide6-Essentials 6.12.0 on Python 3.11 does
+not, and a long session aborts), opens the main window offscreen in demo mode (the fake server in this process), mints
+one token through the same path the Create button takes, checks that the keyring package loads and finds its platform
+backend, and prints one JSON line with the Python and PySide6 versions, what it checked and how long each step took.
+Exit 0 when all passed. In a frozen build this is what catches a missing hidden import, data file or Qt plugin.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ PLATFORM_BACKENDS = {
     "darwin": "keyring.backends.macOS",
     "win32": "keyring.backends.Windows",
 }
+VOID_CALLS = 3000  # enough to see a per-call loss at once, far too few for it to bring this process down
 
 
 def run(started: float) -> int:
@@ -42,6 +44,7 @@ def run(started: float) -> int:
 
         report["version"] = __version__
         report["python"] = platform.python_version()
+        report["pyside6"] = _pyside6_version()
         report["frozen"] = bool(getattr(sys, "frozen", False))
         _checks(report, step)
         report["ok"] = True
@@ -68,6 +71,9 @@ def _checks(report: dict[str, Any], step: Any) -> None:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     report["qt_platform"] = QApplication.platformName()
     step("qt")
+
+    report["checks"]["void_calls"] = _none_refcount(report)
+    step("refcount")
 
     from realtime_gui.qt.app import create_window
     from realtime_gui.qt.ui.main_window import MainWindow
@@ -106,6 +112,27 @@ def _checks(report: dict[str, Any], step: Any) -> None:
 
     report["checks"]["keyring"] = _keyring()
     step("keyring")
+
+
+def _pyside6_version() -> str:
+    import PySide6
+
+    return str(PySide6.__version__)
+
+
+def _none_refcount(report: dict[str, Any]) -> dict[str, int]:
+    from realtime_gui.qt.none_refcount import TOLERANCE, VOID_METHODS, drift_per_method
+
+    drifts = drift_per_method(VOID_CALLS // len(VOID_METHODS))
+    drift = sum(drifts.values())
+    if abs(drift) > TOLERANCE:
+        raise RuntimeError(
+            f"PySide6 {report['pyside6']} on Python {report['python']} changes the reference count of None by "
+            f"{drift} over {VOID_CALLS} void calls ({', '.join(f'{k} {v}' for k, v in drifts.items())}): a long "
+            "session would abort with 'Fatal Python error: none_dealloc'. Use a PySide6-Essentials release that "
+            "passes this check (pyproject.toml excludes the known ones)."
+        )
+    return {"calls": VOID_CALLS, "none_refcount_drift": drift}
 
 
 def _keyring() -> dict[str, str]:
