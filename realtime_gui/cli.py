@@ -235,10 +235,10 @@ def _known_profile(name: str) -> Profile | None:
         if secrets.load_stored_key(name) is not None:
             return None
         unchecked = ""
-    except secrets.KeyringUnavailable as err:
-        unchecked = f" (the OS keyring could not be checked: {err})"
+    except secrets.KeyringUnavailable:
+        unchecked = "; no OS keyring to look for a stored key"
     raise UsageError(
-        f"no profile {name!r} (saved: {', '.join(saved.names)}){unchecked}; check the name, or give it a key "
+        f"no profile {name!r} (saved: {', '.join(saved.names)}{unchecked}); check the name, or give it a key "
         f"with `{PROG} key set --profile {name}`."
     )
 

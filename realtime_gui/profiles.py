@@ -72,8 +72,8 @@ def read_profiles(path: Path) -> ProfilesFile:
         why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
         return ProfilesFile(
             found,
-            f"ignored the settings file {path} ({why}); using defaults until a profile is saved, "
-            f"which keeps the old file as {path.name}.bak.",
+            f"ignored the settings file {path}: {why}; using defaults until a profile is saved "
+            f"(the old file is then kept as {path.name}.bak).",
         )
     for profile in saved:
         found = [p for p in found if p.name != profile.name] + [profile]

@@ -116,8 +116,8 @@ class Settings:
             return None
         log.warning("ignoring the settings file %s: %s", path, why)
         return (
-            f"Ignored the settings file {path} ({why}): the window starts with defaults. The file is left as it "
-            f"is until you change a setting, and is then kept as {Path(path).name}.bak."
+            f"Ignored the settings file {path}: {why}; using defaults until you change a setting "
+            f"(the old file is then kept as {Path(path).name}.bak)."
         )
 
     @property
