@@ -132,7 +132,8 @@ class Settings:
 
     def _set_value(self, key: str, value: Any) -> None:
         if self.ignored:
-            # The first setting saved replaces the broken file; the user keeps the old one beside it.
+            # The first setting saved replaces the broken file; the user keeps the old one beside it. Cleared
+            # first, so that no broken value is read back from Qt's cache or written into the new file.
             self._qs.clear()
             path = self._qs.fileName()
             try:
@@ -149,7 +150,7 @@ class Settings:
     @property
     def endpoint(self) -> str:
         value = self._value("session/endpoint", DEFAULT_ENDPOINT)
-        return value if value in ENDPOINTS else DEFAULT_ENDPOINT  # e.g. one of a later version
+        return value if isinstance(value, str) and value in ENDPOINTS else DEFAULT_ENDPOINT  # e.g. a later version's
 
     @endpoint.setter
     def endpoint(self, endpoint_id: str) -> None:
@@ -168,7 +169,11 @@ class Settings:
 
     def form_values(self, endpoint_id: str) -> dict[str, JsonValue]:
         text = self._value(f"form/{endpoint_id}", "")
-        return _form_values(text) if text else {}  # checked when the file was opened
+        try:
+            return _form_values(text) if text else {}
+        except jsontext.JsonTextError as err:  # checked at start-up, so only if another process wrote it since
+            log.warning("ignoring the saved values for %s: they %s", endpoint_id, err)
+            return {}
 
     def set_form_values(self, endpoint_id: str, values: dict[str, JsonValue]) -> None:
         self._set_value(f"form/{endpoint_id}", json.dumps(values, allow_nan=False))
