@@ -22,6 +22,7 @@ DEFAULT_TIMEOUT_S = 30.0
 # Every timeout, typed or saved, lies in this range: long enough for a slow network, short enough that a call
 # cannot hang for hours, and finite (inf or 1e10 would overflow the deadline arithmetic).
 TIMEOUT_RANGE_S = (0.1, 600.0)
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")  # underscores too: some internal DNS names have them
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +89,11 @@ def check_base_url(base_url: str) -> str:
         raise ConfigError(
             f"The base URL {url!r} must start with https:// and name a host, e.g. https://api.openai.com/v1."
         )
+    if not _is_host_name(host):
+        raise ConfigError(
+            f"The base URL's host {host!r} is not a valid host name; use a name such as api.openai.com "
+            "or an IP address."
+        )
     if parts.username or parts.password:
         raise ConfigError("The base URL must not contain a user name or password.")
     if parts.query or parts.fragment:
@@ -98,6 +104,30 @@ def check_base_url(base_url: str) -> str:
             "Use https://, or http:// only to this machine (127.0.0.1, ::1, localhost)."
         )
     return url
+
+
+def _is_host_name(host: str) -> bool:
+    """An IP address, or a DNS name whose labels resolvers accept (checked here: the socket layer would raise a
+    bare UnicodeError for an empty or over-long label)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.removesuffix(".").split(".")
+    if len(ascii_host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        return False
+    try:  # an A-label must decode, as the resolver's IDNA layer insists
+        for label in labels:
+            if label.lower().startswith("xn--"):
+                label[4:].encode("ascii").decode("punycode")
+    except UnicodeError:
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:

@@ -98,6 +98,13 @@ def test_a_base_url_with_control_characters_is_refused(
     assert "printable characters only" in result.err
 
 
+@pytest.mark.parametrize("host", ["api.open ai.com", "a..b", "x" * 64 + ".com", "xn--zz.com", "-a.com", "exa<mple.com"])
+def test_a_base_url_with_a_malformed_host_is_refused(run, server: FakeOpenAI, host: str) -> None:  # type: ignore[no-untyped-def]
+    # Before, some of these ended in a bare UnicodeError from the socket layer: exit 1, "unexpected error".
+    result = run("mint", "--base-url", f"https://{host}/v1")
+    assert_refused(result, f"The base URL's host '{host}' is not a valid host name", server)
+
+
 @pytest.mark.parametrize("text", ["inf", "1e400", "1e10", "nan", "0", "-1", "601", "0.01", "abc", ""])
 def test_a_timeout_outside_the_finite_range_is_refused(run, server: FakeOpenAI, text: str) -> None:  # type: ignore[no-untyped-def]
     result = run("mint", "--base-url", server.base_url, "--timeout", text)
