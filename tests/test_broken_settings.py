@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
 
 from realtime_gui.catalog import DEFAULT_ENDPOINT, endpoint
+from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.profiles import FILE_NAME
 from realtime_gui.qt.app import create_window
 from realtime_gui.qt.settings import Settings
@@ -22,7 +23,8 @@ DEEP = "[" * 5000 + "]" * 5000
 
 
 @pytest.fixture
-def open_window(qtbot: Any, settings_file: Path) -> Iterator[Callable[[], MainWindow]]:
+def open_plain(qtbot: Any, settings_file: Path) -> Iterator[Callable[[], MainWindow]]:
+    """Opens the window on whatever `settings_file` holds (conftest's `open_window` writes a good one first)."""
     opened: list[MainWindow] = []
 
     def make() -> MainWindow:
@@ -72,10 +74,10 @@ BROKEN_INI: list[tuple[dict[str, object], str]] = [
 
 @pytest.mark.parametrize(("values", "why"), BROKEN_INI)
 def test_a_broken_ini_opens_the_window_with_defaults_and_says_why(
-    open_window: Callable[[], MainWindow], settings_file: Path, values: dict[str, object], why: str
+    open_plain: Callable[[], MainWindow], settings_file: Path, values: dict[str, object], why: str
 ) -> None:
     before = write_values(settings_file, **{"session__endpoint": "transcription", **values})
-    window = open_window()
+    window = open_plain()
     assert window.error_banner.isVisible()
     text = window.error_text.text()
     assert text.startswith(f"Ignored the settings file {settings_file}: ")
@@ -89,18 +91,18 @@ def test_a_broken_ini_opens_the_window_with_defaults_and_says_why(
     assert not Path(f"{settings_file}.bak").exists()
 
 
-def test_an_unreadable_ini_opens_the_window(open_window: Callable[[], MainWindow], settings_file: Path) -> None:
+def test_an_unreadable_ini_opens_the_window(open_plain: Callable[[], MainWindow], settings_file: Path) -> None:
     settings_file.parent.mkdir(parents=True)
     settings_file.write_text("[form\nrealtime=1\n")
-    window = open_window()
+    window = open_plain()
     assert "it is not a readable INI file" in window.error_text.text()
 
 
 def test_a_changed_setting_replaces_the_broken_ini_and_keeps_it_as_bak(
-    qtbot: Any, open_window: Callable[[], MainWindow], settings_file: Path
+    qtbot: Any, open_plain: Callable[[], MainWindow], settings_file: Path
 ) -> None:
     before = write_values(settings_file, form__realtime=DEEP, preferences__clear_clipboard_on_expiry="maybe")
-    window = open_window()
+    window = open_plain()
     editor = window.form.field("session.instructions").editor  # type: ignore[union-attr]
     assert isinstance(editor, QPlainTextEdit)
     qtbot.keyClicks(editor, "Be brief.")
@@ -114,12 +116,12 @@ def test_a_changed_setting_replaces_the_broken_ini_and_keeps_it_as_bak(
 
 
 def test_a_changed_preference_is_saved_at_once_over_a_broken_ini(
-    open_window: Callable[[], MainWindow], settings_file: Path
+    open_plain: Callable[[], MainWindow], settings_file: Path
 ) -> None:
     before = write_values(
         settings_file, window__geometry="hello", form__transcription=DEEP, session__endpoint=["a", "b"]
     )
-    window = open_window()
+    window = open_plain()
     window.clipboard_action.setChecked(False)
     assert window.settings.endpoint == DEFAULT_ENDPOINT, "nothing of the broken file is read back after a change"
     assert window.settings.geometry() is None
@@ -139,12 +141,12 @@ PROFILES = '{"profiles": [{"name": "work", "timeout": 1' + "0" * 400 + "}]}"
 
 
 def test_a_broken_profiles_file_opens_the_window_and_is_kept_until_a_profile_is_saved(
-    open_window: Callable[[], MainWindow], settings_file: Path
+    open_plain: Callable[[], MainWindow], settings_file: Path
 ) -> None:
     profiles = settings_file.parent / FILE_NAME
     profiles.parent.mkdir(parents=True)
     profiles.write_text(PROFILES)
-    window = open_window()
+    window = open_plain()
     assert window.error_banner.isVisible()
     text = window.error_text.text()
     assert text.startswith(f"Ignored the settings file {profiles}: profile 'work': timeout must be a number of")
@@ -153,7 +155,7 @@ def test_a_broken_profiles_file_opens_the_window_and_is_kept_until_a_profile_is_
     window.close()
     assert profiles.read_text() == PROFILES
 
-    again = open_window()
+    again = open_plain()
     dialog = again.edit_profile(new=True)
     dialog.name.setText("home")
     dialog.base_url.setText("https://example.com/v1")
@@ -165,19 +167,40 @@ def test_a_broken_profiles_file_opens_the_window_and_is_kept_until_a_profile_is_
     assert saved.names == ["default", "home"]
 
 
-def test_both_broken_files_are_named(open_window: Callable[[], MainWindow], settings_file: Path) -> None:
+def test_both_broken_files_are_named(open_plain: Callable[[], MainWindow], settings_file: Path) -> None:
     write_values(settings_file, form__realtime="[")
     (settings_file.parent / FILE_NAME).write_text("null")
-    lines = open_window().error_text.text().splitlines()
+    lines = open_plain().error_text.text().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"Ignored the settings file {settings_file}: form/realtime is not valid JSON")
     assert lines[1].startswith(f"Ignored the settings file {settings_file.parent / FILE_NAME}: it holds null")
 
 
-def test_the_profile_dialog_refuses_control_characters_and_keeps_the_timeout_range(
-    open_window: Callable[[], MainWindow],
+@pytest.mark.parametrize(
+    ("default", "why"),
+    [("NaN", "contains NaN, which JSON does not allow"), ("1e400", "contains the number 1e400, which is too large")],
+)
+def test_the_window_refuses_json_that_is_not_strict(
+    qtbot: Any, open_window: Any, server: FakeOpenAI, default: str, why: str
 ) -> None:
-    dialog = open_window().edit_profile(new=True)
+    window = open_window()
+    tools = window.form.field("session.tools")
+    assert tools is not None
+    editor = tools.editor
+    assert isinstance(editor, QPlainTextEdit)
+    tool = '[{"type": "function", "name": "f", "parameters": {"type": "object", "default": VALUE}}]'
+    editor.setPlainText(tool.replace("VALUE", default))
+    qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+    assert window.error_banner.isVisible()
+    assert "Nothing was sent" in window.error_text.text()
+    assert why in window.error_text.text()
+    assert server.requests == []
+
+
+def test_the_profile_dialog_refuses_control_characters_and_keeps_the_timeout_range(
+    open_plain: Callable[[], MainWindow],
+) -> None:
+    dialog = open_plain().edit_profile(new=True)
     dialog.name.setText("odd")
     dialog.base_url.setText("https://example.com/v1\x1b[2J")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
