@@ -25,6 +25,7 @@ from realtime_gui.logs import setup_logging
 
 if TYPE_CHECKING:
     from realtime_gui.connection import Connection
+    from realtime_gui.profiles import Profile
 
 OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4
 PROG = "realtime-gui"
@@ -113,13 +114,12 @@ def _parser() -> argparse.ArgumentParser:
         "--profile",
         default="default",
         help="which stored key to use, and the base URL, auth, organization, project and timeout saved for it "
-        "in the window",
+        "in the window; a name that is neither saved nor holds a stored key is refused as a likely typo",
     )
     mint.add_argument(
         "--timeout",
-        type=float,
         metavar="SECONDS",
-        help="give up after this many seconds (default: the profile's, else 30)",
+        help="give up after this many seconds, 0.1 to 600 (default: the profile's, else 30)",
     )
     mint.add_argument("--output", choices=("token", "json", "env"), default="token")
     mint.add_argument(
@@ -194,17 +194,16 @@ def _mint(args: argparse.Namespace) -> int:
 
 def _connection(args: argparse.Namespace) -> Connection:
     """The options given, else the profile's saved settings, else OPENAI_BASE_URL and the defaults."""
-    from realtime_gui.connection import DEFAULT_BASE_URL, Connection
-    from realtime_gui.profiles import FILE_NAME, config_folder, saved_profile
+    from realtime_gui.connection import DEFAULT_BASE_URL, Connection, timeout_problem
 
-    if args.timeout is not None and not args.timeout > 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
-    profile = saved_profile(config_folder() / FILE_NAME, args.profile)
+    if args.timeout is not None and (problem := timeout_problem(args.timeout)):
+        raise UsageError(f"--timeout {problem}.")
+    profile = _known_profile(args.profile)
     if profile is not None:
         base = profile.connection
     else:
         base = Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
-    timeout = args.timeout if args.timeout is not None else base.timeout
+    timeout = float(args.timeout) if args.timeout is not None else base.timeout
     return Connection(
         base_url=args.base_url or base.base_url,
         auth=args.auth or base.auth,
@@ -212,6 +211,35 @@ def _connection(args: argparse.Namespace) -> Connection:
         project=args.project if args.project is not None else base.project,
         timeout=timeout,
         connect_timeout=min(10.0, timeout),
+    )
+
+
+def _known_profile(name: str) -> Profile | None:
+    """The profile saved as `name`, or None for the default one or one that only has a stored key. Any other
+    name is most likely a typo: it is refused, even with OPENAI_API_KEY set, rather than silently minting with
+    the default URL. A broken profiles.json is said once on stderr and read as empty."""
+    from realtime_gui import secrets
+    from realtime_gui.profiles import DEFAULT_PROFILE, FILE_NAME, config_folder, read_profiles
+
+    try:
+        name = secrets.check_profile(name)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    saved = read_profiles(config_folder() / FILE_NAME)
+    if saved.problem:
+        _say(saved.problem)
+    profile = saved.get(name)
+    if profile is not None or name == DEFAULT_PROFILE:
+        return profile
+    try:
+        if secrets.load_stored_key(name) is not None:
+            return None
+        unchecked = ""
+    except secrets.KeyringUnavailable:
+        unchecked = "; no OS keyring to look for a stored key"
+    raise UsageError(
+        f"no profile {name!r} (saved: {', '.join(saved.names)}{unchecked}); check the name, or give it a key "
+        f"with `{PROG} key set --profile {name}`."
     )
 
 
@@ -354,6 +382,10 @@ def _key(args: argparse.Namespace) -> int:
 
     try:
         profile = secrets.check_profile(args.profile)
+        if args.action == "status":
+            # A typo is refused as in `mint`. `key set` is how a new profile gets its key, and `key delete` of a
+            # name without a key already says so and stays idempotent for scripts.
+            _known_profile(profile)
         if args.action == "set":
             text = _read_key_text()
             stored = secrets.store_key(profile, text)

@@ -53,7 +53,8 @@ def create_window(argv: list[str]) -> QMainWindow:
     args, _qt_args = _parser().parse_known_args(argv)
     settings = Settings(args.settings)
     controller = Controller()
-    profiles = settings.profiles()
+    saved = settings.read_profiles()
+    profiles = saved.profiles
     profile_name = args.profile or settings.profile_name
     demo_note = ""
     demo_server = None
@@ -77,6 +78,9 @@ def create_window(argv: list[str]) -> QMainWindow:
         demo_note=demo_note,
     )
     controller.setParent(window)
+    ignored = [note for note in (settings.ignored, saved.problem) if note]
+    if ignored:  # said once, at start-up; the banner stays until dismissed or replaced
+        window.show_error("\n".join(note[0].upper() + note[1:] for note in ignored))
     window.demo_server = demo_server
     window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
     if demo_server is not None:

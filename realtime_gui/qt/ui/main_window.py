@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self._last_profile: Profile | None = None
         self._retired_values: tuple[str, dict[str, JsonValue]] | None = None
         self._warmed = False
+        self._edited = False  # the user changed a value or the endpoint since the window opened
         self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
         self.setObjectName("mainWindow")
         self.setWindowTitle("Realtime GUI" + (f" — {demo_note}" if demo_note else ""))
@@ -269,6 +270,7 @@ class MainWindow(QMainWindow):
         if form is None:
             form = ParameterForm(endpoint(endpoint_id))
             form.set_values(self.settings.form_values(endpoint_id))
+            form.changed.connect(self._on_form_changed)
             self._forms[endpoint_id] = form
             self.stack.addWidget(form)
         return form
@@ -289,6 +291,7 @@ class MainWindow(QMainWindow):
             merged = {**self.form.all_values(), **carried}
             self.form.set_values(merged)
         self._current_endpoint = now
+        self._edited = True
         self.hide_error()
         self.statusBar().showMessage(endpoint(now).summary, 5000)
 
@@ -625,7 +628,12 @@ class MainWindow(QMainWindow):
             ),
         )
 
+    def _on_form_changed(self) -> None:
+        self._edited = True
+
     def save_state(self) -> None:
+        if self.settings.ignored and not self._edited:
+            return  # a broken settings file stays as it is until the user changes something
         for endpoint_id, form in self._forms.items():
             self.settings.set_form_values(endpoint_id, form.all_values())
         self.settings.endpoint = self.endpoint_id
