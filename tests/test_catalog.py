@@ -7,7 +7,8 @@ import pytest
 from realtime_gui.catalog import ENDPOINTS, UNSET, Kind
 from realtime_gui.request import check_value
 
-# Every parameter named in shared/API-NOTES.md, by endpoint, as JSON paths in the request body.
+# Every parameter named in shared/API-NOTES.md (noise_reduction.strength: its SDK section), by endpoint,
+# as JSON paths in the request body.
 EXPECTED = {
     "realtime": """
         session.type session.model session.instructions session.output_modalities
@@ -18,6 +19,7 @@ EXPECTED = {
         session.audio.input.transcription.keywords session.audio.input.transcription.prompt
         session.audio.input.transcription.delay
         session.audio.input.noise_reduction session.audio.input.noise_reduction.type
+        session.audio.input.noise_reduction.strength
         session.audio.input.turn_detection session.audio.input.turn_detection.type
         session.audio.input.turn_detection.threshold session.audio.input.turn_detection.prefix_padding_ms
         session.audio.input.turn_detection.silence_duration_ms session.audio.input.turn_detection.create_response
@@ -38,6 +40,7 @@ EXPECTED = {
         session.audio.input.transcription.keywords session.audio.input.transcription.prompt
         session.audio.input.transcription.delay
         session.audio.input.noise_reduction session.audio.input.noise_reduction.type
+        session.audio.input.noise_reduction.strength
         session.audio.input.turn_detection session.audio.input.turn_detection.type
         session.audio.input.turn_detection.threshold session.audio.input.turn_detection.prefix_padding_ms
         session.audio.input.turn_detection.silence_duration_ms session.audio.input.turn_detection.create_response
@@ -48,6 +51,7 @@ EXPECTED = {
     "translation": """
         session.model session.audio.input.transcription session.audio.input.transcription.model
         session.audio.input.noise_reduction session.audio.input.noise_reduction.type
+        session.audio.input.noise_reduction.strength
         session.audio.output.language expires_after.anchor expires_after.seconds
     """,
     "beta-sessions": """
