@@ -69,9 +69,13 @@ def sentence(model: str, *, on: date) -> str:
     return f"{head}{advice} (see {DEPRECATIONS_URL})."
 
 
+def is_model_row(row: Parameter) -> bool:
+    """Whether `row` names a model (the session's, the transcriber's)."""
+    return row.name == "model"
+
+
 def model_rows(ep: Endpoint) -> tuple[Parameter, ...]:
-    """The rows of `ep` that name a model (the session's, the transcriber's)."""
-    return tuple(row for row in ep.parameters if row.name == "model")
+    return tuple(row for row in ep.parameters if is_model_row(row))
 
 
 def models_in_body(ep: Endpoint, body: Mapping[str, JsonValue]) -> list[tuple[str, str]]:
