@@ -134,20 +134,21 @@ class Endpoint:
 
 # -- Shared value lists -------------------------------------------------------------------------------
 
-# Models that stay come first (a required model starts at the first entry); those going away follow.
+# Every list keeps a name before the longer names it begins (gpt-realtime-2 before gpt-realtime-2.1): the window's
+# model box completes what is typed with the first match.
 REALTIME_MODELS = (
+    "gpt-realtime",
+    "gpt-realtime-2",
     "gpt-realtime-2.1",
     "gpt-realtime-2.1-mini",
-    "gpt-realtime-2",
     "gpt-realtime-1.5",
-    "gpt-realtime-mini-2025-10-06",
-    "gpt-audio-1.5",
-    "gpt-audio-mini-2025-10-06",
-    "gpt-realtime",
-    "gpt-realtime-2025-08-28",
     "gpt-realtime-mini",
+    "gpt-realtime-2025-08-28",
+    "gpt-realtime-mini-2025-10-06",
     "gpt-realtime-mini-2025-12-15",
+    "gpt-audio-1.5",
     "gpt-audio-mini",
+    "gpt-audio-mini-2025-10-06",
     "gpt-audio-mini-2025-12-15",
     "gpt-4o-realtime-preview",
     "gpt-4o-realtime-preview-2025-06-03",

@@ -54,8 +54,9 @@ def mark(model: str, *, on: date) -> str:
     return f"{verb} {found.shutdown.isoformat()}"
 
 
-def sentence(model: str, *, on: date) -> str:
-    """One sentence on what is happening to `model` and what to use instead, or "" for a model that stays."""
+def sentence(model: str, *, on: date, link: bool = True) -> str:
+    """One sentence on what is happening to `model` and what to use instead, or "" for a model that stays;
+    `link` adds where to read more."""
     found = DEPRECATIONS.get(model)
     if found is None:
         return ""
@@ -66,7 +67,7 @@ def sentence(model: str, *, on: date) -> str:
     else:
         head = f"{model} is deprecated and shuts down on {when}"
         advice = f"; consider {found.replacement}" if found.replacement else ""
-    return f"{head}{advice} (see {DEPRECATIONS_URL})."
+    return f"{head}{advice}" + (f" (see {DEPRECATIONS_URL})." if link else ".")
 
 
 def is_model_row(row: Parameter) -> bool:

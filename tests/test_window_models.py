@@ -83,7 +83,8 @@ def test_the_list_marks_models_going_away_and_picking_one_shows_a_dated_note(
     label = note(window, "session.model")
     assert label is not None
     assert label.isVisible()
-    assert label.text() == deprecations.sentence("gpt-realtime", on=BEFORE)
+    assert label.text() == deprecations.sentence("gpt-realtime", on=BEFORE, link=False)
+    assert "https://developers.openai.com/api/docs/deprecations" in label.toolTip()
     assert "shuts down on 2027-01-20; consider gpt-realtime-2.1" in label.text()
 
     # The choice is the user's: it is sent as picked, the note only informs.
@@ -179,3 +180,14 @@ def test_no_default_hint_advertises_a_model_going_away(
         assert ENDPOINTS["realtime"].by_path["session.model"].default == "gpt-realtime"
         assert model_combo(window, "session.model").lineEdit().placeholderText() == "not sent"
         assert window.form.field("session.model").value() is UNSET  # type: ignore[union-attr]
+
+
+def test_no_list_entry_hides_a_shorter_name_from_completion() -> None:
+    # An editable model box completes what is typed with the first entry that begins with it: a list with
+    # gpt-realtime-2.1 before gpt-realtime-2 would turn a typed "gpt-realtime-2" into gpt-realtime-2.1.
+    for ep in ENDPOINTS.values():
+        for row in ep.parameters:
+            names = [c for c in row.choices if isinstance(c, str)]
+            for i, name in enumerate(names):
+                earlier = [n for n in names[:i] if n.startswith(name)]
+                assert not earlier, f"{ep.id} {row.path}: {earlier} comes before {name}"

@@ -4,9 +4,19 @@ field while one of them is picked."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-from PySide6.QtWidgets import QComboBox, QLabel, QStyledItemDelegate, QStyleOptionViewItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from realtime_gui import deprecations
+from realtime_gui.catalog import DEPRECATIONS_URL
 from realtime_gui.qt.ui.fields import Field
 from realtime_gui.qt.ui.look import WARNING, make_selectable, set_text_color
 
@@ -32,11 +42,13 @@ class _Note:
 
     def update(self) -> None:
         value = self.field.value()
-        words = deprecations.sentence(value, on=deprecations.today()) if isinstance(value, str) else ""
+        on = deprecations.today()
+        words = deprecations.sentence(value, on=on, link=False) if isinstance(value, str) else ""
         if words and self.label is None:
             self.label = QLabel()
             self.label.setObjectName(f"{self.field.row.path}#deprecation")
             self.label.setWordWrap(True)
+            self.label.setToolTip(f"Shutdown dates and replacements: {DEPRECATIONS_URL}")
             set_text_color(self.label, WARNING)
             make_selectable(self.label)
             self.layout.addWidget(self.label)
@@ -52,11 +64,18 @@ def add_model_notes(field: Field) -> Field:
     if not deprecations.is_model_row(field.row) or not isinstance(combo, QComboBox):
         return field
     combo.setItemDelegate(_MarkedItems(combo))
+    view = combo.view()  # wide enough for the marks, which the combo's own width does not count
+    view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width())
+    # The box takes the row's whole width, so the note wraps there; the combo keeps its own width.
     box = QWidget()
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)
-    layout.addWidget(field.widget)
+    line = QHBoxLayout()
+    line.addWidget(field.widget)
+    line.addStretch(1)
+    layout.addLayout(line)
     note = _Note(field, layout)
     field.widget = box
     field.on_change(note.update)  # the connection keeps the note alive as long as the field
