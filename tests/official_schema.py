@@ -5,9 +5,9 @@ whose beta request schema is clean). Two adjustments, both read from the spec it
 - OpenAPI's "nullable", a default of null, and prose saying a field "can be set to null" all mean null is
   accepted; JSON Schema needs that spelled out, so such nodes become `anyOf: [node, null]`.
 - beta `speed` and `tracing` (taken from the 2026 spec) and the beta token lifetimes (from API-NOTES) came after
-  2025-04 and are added to the beta request schemas; from the SDK of 2026-11, beta sessions need the lifetime's
-  `anchor` and accept three more models.
-- `noise_reduction.strength` (a number) came after 2026-08-21, in the SDK of 2026-11; it is added to the GA requests.
+  2025-04 and are added to the beta request schemas.
+From the official SDK of 2026-11, newer than both: beta sessions need the lifetime's `anchor` and accept three more
+models, and the GA requests take `noise_reduction.strength` (a number).
 """
 
 from __future__ import annotations
