@@ -8,7 +8,6 @@ from realtime_gui.catalog import ENDPOINTS, UNSET, Kind
 from realtime_gui.request import check_value
 
 # Every parameter named in shared/API-NOTES.md, by endpoint, as JSON paths in the request body.
-# (noise_reduction.strength: from its section on the SDK of 2026-11.)
 EXPECTED = {
     "realtime": """
         session.type session.model session.instructions session.output_modalities
