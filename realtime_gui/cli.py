@@ -19,13 +19,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from realtime_gui import __version__
-from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, JsonValue, endpoint
+from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, JsonValue, Parameter, endpoint
 from realtime_gui.checks import Problem
 from realtime_gui.logs import setup_logging
 
 if TYPE_CHECKING:
     from realtime_gui.connection import Connection
     from realtime_gui.profiles import Profile
+    from realtime_gui.request import MintRequest
 
 OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4
 PROG = "realtime-gui"
@@ -165,6 +166,7 @@ def _mint(args: argparse.Namespace) -> int:
         request = build_request(args.endpoint, values)
     except InvalidRequest as err:
         raise UsageError("the request is not valid; nothing was sent.", err.problems) from None
+    _warn_about_models(request)
     connection = _connection(args)
     try:
         api.check_base_url(connection.base_url)
@@ -190,6 +192,17 @@ def _mint(args: argparse.Namespace) -> int:
         return NETWORK_FAILED
     _print_token(token, args.output)
     return OK
+
+
+def _warn_about_models(request: MintRequest) -> None:
+    """One line on stderr per model in the request that OpenAI is shutting down; stdout stays the token's."""
+    from realtime_gui import deprecations
+
+    on = deprecations.today()
+    for path, model in deprecations.models_in_body(request.endpoint, request.body):
+        words = deprecations.sentence(model, on=on)
+        if words:
+            _say(f"warning: {path}: {words}")
 
 
 def _connection(args: argparse.Namespace) -> Connection:
@@ -372,6 +385,20 @@ def _list_parameters(endpoint_id: str) -> None:
         for row in ep.parameters:
             if row.section == section and not row.fixed:
                 print(f"  {row.path}\n      {row.help} {allowed(row).capitalize()}.")
+                _list_shutdowns(row)
+
+
+def _list_shutdowns(row: Parameter) -> None:
+    """Under a model row: the listed models OpenAI is shutting down, with their dates and successors."""
+    from realtime_gui import deprecations
+
+    on = deprecations.today()
+    for choice in row.choices:
+        found = deprecations.deprecation(choice) if isinstance(choice, str) else None
+        if found is None:
+            continue
+        instead = f"; use {found.replacement}" if found.replacement else ""
+        print(f"      {choice}: {deprecations.mark(str(choice), on=on)}{instead}")
 
 
 # -- key --------------------------------------------------------------------------------------------------------------

@@ -410,7 +410,12 @@ def _assemble(ep: Endpoint, checked: Mapping[str, JsonValue]) -> dict[str, JsonV
 
 def _object_is_sent(ep: Endpoint, checked: Mapping[str, JsonValue], row: Parameter) -> bool:
     group = ep.enclosing_group(row.path)
-    return group is None or group_sends_object(ep, checked, group)
+    if group is not None:
+        return group_sends_object(ep, checked, group)
+    # A top-level object (`session`) always goes out; a deeper plain one (the beta `client_secret.expires_after`)
+    # only when something else in it is sent, so its fixed anchor rides along with the lifetime.
+    parent = row.path.rsplit(".", 1)[0]
+    return "." not in parent or any(path.startswith(parent + ".") for path in checked)
 
 
 def _parent_object(body: dict[str, JsonValue], keys: list[str]) -> dict[str, JsonValue]:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.catalog import UNSET, JsonValue, Kind, Parameter, Unset
 from realtime_gui.checks import Problem
+from realtime_gui.deprecations import going_away
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.request import allowed, check_value, value_from_text
 
@@ -33,7 +34,7 @@ _UNBOUNDED = 1_000_000_000  # a spin box needs a ceiling; no API limit comes nea
 
 
 def default_words(row: Parameter) -> str:
-    if isinstance(row.default, Unset):
+    if isinstance(row.default, Unset) or going_away(row.default):  # never advertise a model being shut down
         return "not sent"
     return f"default ({_show(row.default)})"
 

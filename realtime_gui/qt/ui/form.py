@@ -14,6 +14,7 @@ from realtime_gui.catalog import UNSET, Endpoint, JsonValue, Parameter, Unset
 from realtime_gui.checks import Problem
 from realtime_gui.qt.ui.fields import Field, make_field, tooltip
 from realtime_gui.qt.ui.look import ERROR, make_selectable, mark_invalid, set_text_color
+from realtime_gui.qt.ui.model_notes import add_model_notes
 
 
 class _Row:
@@ -79,7 +80,7 @@ class ParameterForm(QWidget):
         self.refresh()
 
     def _add_row(self, row: Parameter, layout: QFormLayout) -> None:
-        field = make_field(row)
+        field = add_model_notes(make_field(row))
         label = QLabel(row.label)
         label.setToolTip(tooltip(row))
         label.setBuddy(field.focus)
