@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidg
 
 from realtime_gui.catalog import UNSET, Endpoint, JsonValue, Parameter, Unset
 from realtime_gui.checks import Problem
-from realtime_gui.qt.ui.fields import Field, make_field, tooltip
+from realtime_gui.qt.ui.fields import Field, initial_value, make_field, tooltip
 from realtime_gui.qt.ui.look import ERROR, make_selectable, mark_invalid, set_text_color
+from realtime_gui.request import check_value
 
 
 class _Row:
@@ -86,6 +87,7 @@ class ParameterForm(QWidget):
         layout.addRow(label, field.widget)
         self._rows[row.path] = _Row(field, layout, label)
         field.on_change(partial(self._on_field_changed, row.path))
+        field.on_edited(partial(self._on_field_edited, row.path))
 
     # -- values --
 
@@ -119,14 +121,13 @@ class ParameterForm(QWidget):
         return found
 
     def set_values(self, values: dict[str, JsonValue]) -> list[str]:
-        """Fill the form (every row not named goes back to "not sent"); returns the paths it has no row for."""
-        unknown = [p for p in values if p not in self._rows]
+        """Fill the form (every row not named goes back to how it starts); returns the paths it has no row for.
+        Rows the endpoint fills in itself (session.type) are not missing rows."""
+        by_path = self.endpoint.by_path
+        unknown = [p for p in values if p not in self._rows and not (p in by_path and by_path[p].fixed)]
         for path, row in self._rows.items():
-            value: JsonValue | Unset = values.get(path, UNSET)
-            if row.field.row.required and isinstance(value, Unset):
-                default = row.field.row.default
-                value = default if not isinstance(default, Unset) else _first_choice(row.field.row)
-            row.field.set_value(value)
+            value = values.get(path, UNSET)
+            row.field.set_value(initial_value(row.field.row) if isinstance(value, Unset) else value)
         self.refresh()
         return unknown
 
@@ -200,6 +201,17 @@ class ParameterForm(QWidget):
             head = head.rsplit(".", 1)[0]
         return None
 
+    def _on_field_edited(self, path: str) -> None:
+        """The user finished typing: say at once, beside the field, what is wrong with the value (the same
+        sentence Create and the CLI would give); the text stays as typed."""
+        field = self._rows[path].field
+        value = field.value()
+        syntax = field.problem()
+        problems = [syntax] if syntax else check_value(field.row, value)[1] if not isinstance(value, Unset) else []
+        if problems:
+            self._rows[path].show_error("\n".join(p.message if p.path == path else str(p) for p in problems))
+            mark_invalid(field.editor, True)
+
     def _on_field_changed(self, path: str) -> None:
         row = self._rows[path]
         if row.error_shown or row.field.editor.property("invalid"):
@@ -207,7 +219,3 @@ class ParameterForm(QWidget):
             mark_invalid(row.field.editor, False)
         self.refresh()
         self.changed.emit()
-
-
-def _first_choice(row: Parameter) -> JsonValue | Unset:
-    return row.choices[0] if row.choices else UNSET
