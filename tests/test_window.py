@@ -451,7 +451,7 @@ def test_presets_round_trip_with_the_cli_format(open_window: Any, tmp_path: Path
     assert window.form.values() == {"session.audio.output.voice": "marin", "expires_after.seconds": 45}
     (tmp_path / "bad.json").write_text("[1, 2")
     window.open_preset(str(tmp_path / "bad.json"))
-    assert "Could not read the preset" in window.error_text.text()
+    assert "bad.json' is not valid JSON (Expecting" in window.error_text.text()
     assert window.form.values() == {"session.audio.output.voice": "marin", "expires_after.seconds": 45}
 
 
