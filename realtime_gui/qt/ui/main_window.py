@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -41,6 +40,7 @@ from realtime_gui.qt.ui.key_dialog import KeyDialog
 from realtime_gui.qt.ui.look import BANNER, make_selectable
 from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.token_panel import TokenPanel
+from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
 from realtime_gui.secrets import InvalidKey, KeyringUnavailable, redact
 
@@ -80,12 +80,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Realtime GUI" + (f" — {demo_note}" if demo_note else ""))
 
         # -- top bar --
-        self.endpoint_combo = QComboBox()
+        self.endpoint_combo = ComboBox()  # the wheel switches it only while it has the focus
         self.endpoint_combo.setObjectName("endpoint")
         self.endpoint_combo.setAccessibleName(self.tr("Endpoint"))
         for ep in ENDPOINTS.values():
             self.endpoint_combo.addItem(ep.title, ep.id)
-        self.profile_combo = QComboBox()
+        self.profile_combo = ComboBox()
         self.profile_combo.setObjectName("profile")
         self.profile_combo.setAccessibleName(self.tr("Profile"))
         self.key_label = QLabel(self.tr("Checking the key…"))
