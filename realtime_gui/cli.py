@@ -263,7 +263,7 @@ def _values(args: argparse.Namespace) -> dict[str, JsonValue]:
     values: dict[str, JsonValue] = {}
     problems: list[Problem] = []
     if args.preset is not None:
-        values.update(_read_preset(args.preset))
+        values.update(_read_preset(args.preset, args.endpoint))
     for item in args.sets:
         path, sep, text = item.partition("=")
         path = path.strip()
@@ -279,19 +279,13 @@ def _values(args: argparse.Namespace) -> dict[str, JsonValue]:
     return values
 
 
-def _read_preset(path: str) -> dict[str, JsonValue]:
+def _read_preset(path: str, endpoint_id: str) -> dict[str, JsonValue]:
+    from realtime_gui.presets import PresetError, read_preset  # the same checks as the window's File > Open
+
     try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
-    except OSError as err:
-        raise UsageError(f"cannot read the preset {path!r}: {err.strerror or err}.") from None
-    except ValueError as err:
-        raise UsageError(f"the preset {path!r} is not valid JSON: {err}.") from None
-    if not isinstance(data, dict):
-        raise UsageError(
-            f'the preset {path!r} must be a JSON object of PATH -> VALUE, e.g. {{"session.model": "gpt-realtime"}}.'
-        )
-    return data
+        return read_preset(path, endpoint_id)
+    except PresetError as err:
+        raise UsageError(str(err), err.problems) from None
 
 
 def _api_key(profile: str) -> str:

@@ -142,14 +142,14 @@ def test_a_closed_model_list_gets_the_note_as_well(qtbot: Any, window_on: Callab
     assert "gpt-4o-transcribe is deprecated and shuts down on 2027-02-26" in label.text()
 
 
-def test_a_required_model_starts_on_one_that_stays(window_on: Callable[[date], MainWindow]) -> None:
+def test_a_required_model_is_asked_for_never_guessed(window_on: Callable[[date], MainWindow]) -> None:
+    # Issue 7: nothing is pre-filled but a documented default, so a required model with none stays empty (and is
+    # reported at Create); in particular the form never quietly picks a model that is going away.
     window = window_on(BEFORE)
     choose_endpoint(window, "translation")
     group = model_combo(window, "session.audio.input.transcription")
     group.setCurrentIndex(group.findText("on"))
-    value = window.form.values()["session.audio.input.transcription.model"]
-    assert isinstance(value, str)
-    assert not deprecations.going_away(value)
+    assert "session.audio.input.transcription.model" not in window.form.values()
     label = note(window, "session.audio.input.transcription.model")
     assert label is None or not label.isVisible()
 

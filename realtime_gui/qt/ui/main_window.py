@@ -6,14 +6,12 @@ millisecond) -> Controller (worker thread: key, HTTP) -> minted / failed signals
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -33,6 +31,7 @@ from realtime_gui.catalog import ENDPOINTS, JsonValue, endpoint
 from realtime_gui.checks import Problem
 from realtime_gui.errors import ApiError, ConfigError, MintError, ResponseError, RetiredEndpointError
 from realtime_gui.minted import MintedToken
+from realtime_gui.presets import PresetError, check_preset, read_preset, write_preset
 from realtime_gui.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
 from realtime_gui.qt.settings import Settings
@@ -41,6 +40,7 @@ from realtime_gui.qt.ui.key_dialog import KeyDialog
 from realtime_gui.qt.ui.look import BANNER, make_selectable
 from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.token_panel import TokenPanel
+from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
 from realtime_gui.secrets import InvalidKey, KeyringUnavailable, redact
 
@@ -81,12 +81,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Realtime GUI" + (f" — {demo_note}" if demo_note else ""))
 
         # -- top bar --
-        self.endpoint_combo = QComboBox()
+        self.endpoint_combo = ComboBox()  # the wheel switches it only while it has the focus
         self.endpoint_combo.setObjectName("endpoint")
         self.endpoint_combo.setAccessibleName(self.tr("Endpoint"))
         for ep in ENDPOINTS.values():
             self.endpoint_combo.addItem(ep.title, ep.id)
-        self.profile_combo = QComboBox()
+        self.profile_combo = ComboBox()
         self.profile_combo.setObjectName("profile")
         self.profile_combo.setAccessibleName(self.tr("Profile"))
         self.key_label = QLabel(self.tr("Checking the key…"))
@@ -447,13 +447,15 @@ class MainWindow(QMainWindow):
         self.controller.cancel()
         self.statusBar().showMessage(self.tr("Cancelled. A late answer from the server will be ignored."), 5000)
 
-    def _show_problems(self, problems: list[Problem]) -> None:
+    def _show_problems(self, problems: list[Problem], *, lead: str = "") -> None:
         first = self.form.show_problems(problems)
         count = len(problems)
         lines = "\n".join(f"• {p}" for p in problems[:6]) + ("\n…" if count > 6 else "")
         self.show_error(
-            self.tr("Nothing was sent: {0} to fix.\n{1}").format(
-                self.tr("1 value") if count == 1 else self.tr("{0} values").format(count), lines
+            self.tr("{0}: {1} to fix.\n{2}").format(
+                lead or self.tr("Nothing was sent"),
+                self.tr("1 value") if count == 1 else self.tr("{0} values").format(count),
+                lines,
             )
         )
         if first is not None:
@@ -559,6 +561,7 @@ class MainWindow(QMainWindow):
     # -- presets --
 
     def open_preset(self, path: str | None = None) -> None:
+        """Load a preset through the same checks as `mint --preset`: a preset with a bad value loads nothing."""
         if path is None:
             from PySide6.QtWidgets import QFileDialog
 
@@ -566,25 +569,22 @@ class MainWindow(QMainWindow):
             if not path:
                 return
         try:
-            with open(path, encoding="utf-8") as file:
-                data = json.load(file)
-        except (OSError, ValueError) as err:
-            self.show_error(self.tr("Could not read the preset {0}: {1}").format(path, err))
+            values = read_preset(path, self.endpoint_id)
+        except PresetError as err:
+            self.show_error(_sentence(str(err)) + "".join(f"\n• {p}" for p in err.problems))
             return
-        if not isinstance(data, dict):
-            self.show_error(self.tr("The preset {0} is not a JSON object of PATH -> VALUE.").format(path))
-            return
-        unknown = self.form.set_values(data)
-        if unknown:
-            self.show_error(
-                self.tr("Loaded the preset, except what {0} has no parameter for: {1}").format(
-                    self.endpoint_id, ", ".join(unknown)
-                )
-            )
-        else:
-            self.statusBar().showMessage(self.tr("Preset loaded."), 5000)
+        self.form.set_values(values)
+        self.hide_error()
+        self.statusBar().showMessage(self.tr("Preset loaded."), 5000)
 
     def save_preset(self, path: str | None = None) -> None:
+        """Save what Create would send, once every value in it is one a preset may hold."""
+        values = self.form.values()
+        self.form.clear_problems()
+        problems = self.form.text_problems() or check_preset(self.endpoint_id, values)[1]
+        if problems:
+            self._show_problems(problems, lead=self.tr("The preset was not saved"))
+            return
         if path is None:
             from PySide6.QtWidgets import QFileDialog
 
@@ -594,11 +594,9 @@ class MainWindow(QMainWindow):
             if not path:
                 return
         try:
-            with open(path, "w", encoding="utf-8") as file:
-                json.dump(self.form.values(), file, indent=2)
-                file.write("\n")
+            write_preset(path, values)
         except OSError as err:
-            self.show_error(self.tr("Could not save the preset: {0}").format(err))
+            self.show_error(self.tr("Could not save the preset: {0}").format(err.strerror or err))
             return
         self.statusBar().showMessage(
             self.tr("Saved; use it with: realtime-gui mint --endpoint {0} --preset {1}").format(self.endpoint_id, path),
@@ -657,3 +655,8 @@ class MainWindow(QMainWindow):
         self.token_panel.stop()
         self.controller.shutdown()
         super().closeEvent(event)
+
+
+def _sentence(text: str) -> str:
+    """A message shared with the CLI (which prints it after "realtime-gui: ") as a sentence of its own."""
+    return text[:1].upper() + text[1:]
