@@ -120,7 +120,7 @@ class _Session:
             self._drain()
         elif kind is FaultKind.WS_CLOSE:
             write(frames.close_frame(fault.close_code or 1008, fault.text))
-            self._drain()
+            self._drain(until_close=True)
         elif kind is FaultKind.WS_ERROR_EVENT:
             self._event(
                 "error",
@@ -143,10 +143,11 @@ class _Session:
             return False
         return True
 
-    def _drain(self) -> None:
-        """Read and ignore the client until it goes away: the fault modes that never answer."""
-        while frames.read_message(self._rfile) is not None:
-            pass
+    def _drain(self, *, until_close: bool = False) -> None:
+        """Read and ignore the client until it goes away, or until its close frame comes back."""
+        while (message := frames.read_message(self._rfile)) is not None:
+            if until_close and message[0] == frames.CLOSE:
+                return
 
     def _converse(self, *, answer: bool) -> None:
         while not self._state.stopping.is_set():
