@@ -27,6 +27,7 @@ from websockets.exceptions import (
     SecurityError,
 )
 from websockets.sync.client import ClientConnection, connect
+from websockets.sync.connection import Connection as WebSocket  # what `with connect()` gives, in every version
 
 from realtime_gui import __version__
 from realtime_gui.errors import ErrorDetails
@@ -181,7 +182,7 @@ class Verification:
             if self._cancelled:
                 raise VerifyCancelled("The token check was cancelled.")
 
-    def _wait_for_session(self, ws: ClientConnection, deadline: float) -> dict[str, Any]:
+    def _wait_for_session(self, ws: WebSocket, deadline: float) -> dict[str, Any]:
         while True:
             event = self._next_event(ws, deadline)
             if event["type"] == "session.created":
@@ -190,7 +191,7 @@ class Verification:
                 raise self._error_event(event)
             # Anything else before session.created is not ours to judge: wait on.
 
-    def _turn(self, ws: ClientConnection, deadline: float, parts: list[str]) -> Reply:
+    def _turn(self, ws: WebSocket, deadline: float, parts: list[str]) -> Reply:
         text = self.request.say or ""
         item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
         ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
@@ -206,7 +207,7 @@ class Verification:
             elif kind == "response.done":
                 return self._reply(event, "".join(parts))
 
-    def _next_event(self, ws: ClientConnection, deadline: float) -> dict[str, Any]:
+    def _next_event(self, ws: WebSocket, deadline: float) -> dict[str, Any]:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
