@@ -7,6 +7,7 @@ every step (connect, TLS, upgrade, each event, the close), and `Verification.can
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
@@ -104,7 +105,8 @@ class Verification:
             self._cancelled = True
             connection = self._connection
         if connection is not None:
-            connection.close_socket()
+            with contextlib.suppress(OSError):  # already closed: the check had ended
+                connection.close_socket()
 
     def run(self) -> VerifyResult:
         """Open the session, say the text if asked, close cleanly. A VerifyError subclass on failure."""

@@ -162,11 +162,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(problem)
             return
         answer = _mint(endpoint_id, body, now=state.clock() + self._skew)
-        holder = answer["client_secret"] if endpoint_id.startswith("beta-") else answer
+        beta = endpoint_id.startswith("beta-")
+        secret = answer["client_secret"] if beta else answer
+        session = {k: v for k, v in answer.items() if k != "client_secret"} if beta else answer["session"]
         with state.lock:  # the token opens a session with these settings until it expires (realtime.py)
-            state.tokens[holder["value"]] = Issued(
-                endpoint_id, answer if endpoint_id.startswith("beta-") else answer["session"], holder["expires_at"]
-            )
+            state.tokens[secret["value"]] = Issued(endpoint_id, session, secret["expires_at"])
         self._json(200, answer)
 
     def _authenticate(self) -> ErrorReply | None:
