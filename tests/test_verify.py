@@ -115,6 +115,7 @@ def test_each_kind_of_token_opens_its_own_url(
     ran = run(*args, stdin=minted.value + "\n", server=server, secret=minted.value)
     assert ran.code == 0, ran.err
     assert SESSION_LINE.fullmatch(ran.out.strip())
+    assert minted.value not in ran.out, "session.created does not echo the secret"
     assert sessions(server)[-1].path == path
 
 
@@ -357,3 +358,25 @@ def test_websockets_is_imported_by_verify_py_alone() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", "only a token check may load websockets"
+
+
+# -- the fake's sessions, as a browser page will open them ----------------------------------------------------------
+
+
+def test_the_fake_takes_the_token_as_a_browser_subprotocol_and_closes_beta_sessions(
+    token: MintedToken, server: FakeOpenAI
+) -> None:
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+    from websockets.typing import Subprotocol
+
+    url = server.base_url.replace("http", "ws", 1) + "/realtime?model=gpt-realtime"
+    browser = [Subprotocol("realtime"), Subprotocol(f"openai-insecure-api-key.{token.value}")]
+    with connect(url, subprotocols=browser, open_timeout=5) as ws:
+        assert ws.subprotocol == "realtime"
+        assert json.loads(ws.recv(timeout=5))["session"]["id"] == token.session_id
+    beta = {"Authorization": f"Bearer {token.value}", "OpenAI-Beta": "realtime=v1"}
+    with connect(url, additional_headers=beta, open_timeout=5) as ws, pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=5)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4000
