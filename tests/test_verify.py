@@ -169,6 +169,15 @@ def test_mint_verify_exit_code_is_the_verification_s(server: FakeOpenAI) -> None
     assert "Sessions are disabled for this project." in ran.err
 
 
+def test_help_says_that_say_costs_tokens(capsys: pytest.CaptureFixture[str]) -> None:
+    from realtime_gui.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["verify", "--help"])
+    assert done.value.code == 0
+    assert "costs tokens" in " ".join(capsys.readouterr().out.split())
+
+
 # -- exit 2: bad input, nothing sent ----------------------------------------------------------------------------------
 
 
