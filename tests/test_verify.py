@@ -272,6 +272,14 @@ def test_hostile_server_text_is_escaped_and_the_token_redacted(token: MintedToke
     assert "\\u202e" in ran.err
 
 
+def test_the_session_line_escapes_what_the_server_applied() -> None:
+    from realtime_gui.verified import applied_settings
+
+    hostile = {"id": "sess_1\x1b[2J", "model": "gpt\u202e\x07", "audio": {"output": {"voice": {"id": "voice_\r9"}}}}
+    opened = SessionOpened(session_id=hostile["id"], elapsed_ms=1, settings=applied_settings(hostile), event={})
+    assert opened.summary() == "session sess_1\\x1b[2J opened in 1 ms: model gpt\\u202e\\x07, voice voice_\\x0d9"
+
+
 # -- exit 4: network failure, timeout, not the Realtime protocol ------------------------------------------------------
 
 
