@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from realtime_gui.qt.smoke import run as smoke_test
 
         return smoke_test(started)
-    if not args or args[0] not in ("mint", "key", "-h", "--help", "--version"):
+    if not args or args[0] not in ("mint", "key", "verify", "-h", "--help", "--version"):
         from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
 
         return window_main(args)
@@ -129,15 +129,27 @@ def _parser() -> argparse.ArgumentParser:
         help="list the endpoint's parameters and what each accepts, then exit",
     )
 
+    mint.add_argument(
+        "--verify",
+        action="store_true",
+        help="then open a Realtime session with the token and say on stderr whether it works (stdout unchanged)",
+    )
+
     key = commands.add_parser("key", help="store, remove or inspect the API key in the OS keyring")
     key.add_argument("action", choices=("set", "delete", "status"))
     key.add_argument("--profile", default="default")
+
+    from realtime_gui import verify_cli
+
+    verify_cli.add_parser(commands)
     return parser
 
 
 def _run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)  # argparse exits 2 on bad usage, as the contract wants
     runner: Callable[[argparse.Namespace], int] = _mint if args.command == "mint" else _key
+    if args.command == "verify":
+        from realtime_gui.verify_cli import run as runner
     try:
         return runner(args)
     except UsageError as err:
@@ -191,6 +203,10 @@ def _mint(args: argparse.Namespace) -> int:
             print(f"  request id: {request_id}", file=sys.stderr)
         return NETWORK_FAILED
     _print_token(token, args.output)
+    if args.verify:
+        from realtime_gui.verify_cli import verify_minted
+
+        return verify_minted(token, connection)
     return OK
 
 
@@ -241,7 +257,7 @@ def _known_profile(name: str) -> Profile | None:
     saved = read_profiles(config_folder() / FILE_NAME)
     if saved.problem:
         _say(saved.problem)
-    profile = saved.get(name)
+    profile = saved.saved(name)  # the default profile, never saved, follows OPENAI_BASE_URL
     if profile is not None or name == DEFAULT_PROFILE:
         return profile
     try:

@@ -1,7 +1,8 @@
 """Logging set-up shared by the command line and the window: one redaction filter on every handler.
 
-Qt-free. httpx logs full URLs at INFO and httpcore every connection event at DEBUG, so both are capped at WARNING unless
-REALTIME_GUI_DEBUG is set; the filter replaces anything shaped like a key or token in every record written.
+Qt-free. httpx logs full URLs at INFO, httpcore every connection event and websockets the upgrade's headers at DEBUG,
+so all three are capped at WARNING unless REALTIME_GUI_DEBUG is set; the filter replaces anything shaped like a key or
+token in every record written.
 """
 
 from __future__ import annotations
@@ -36,6 +37,6 @@ def setup_logging(handler: logging.Handler | None = None) -> logging.Handler:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
-    for noisy in ("httpx", "httpcore"):
+    for noisy in ("httpx", "httpcore", "websockets"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
     return handler
