@@ -42,7 +42,8 @@ from realtime_gui.qt.ui.look import BANNER, make_selectable
 from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
-from realtime_gui.secrets import InvalidKey, KeyringUnavailable, redact
+from realtime_gui.secrets import InvalidKey, KeyringUnavailable
+from realtime_gui.shown import shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -537,7 +538,8 @@ class MainWindow(QMainWindow):
         if not keep_switch:
             self.switch_button.hide()
         make_selectable(self.error_text)
-        self.error_text.setText(redact(text))
+        # Errors were cleaned when made; this catches text from anywhere else (a preset's path, a keyring message).
+        self.error_text.setText(shown(text, multiline=True))
         self.error_banner.show()
 
     def hide_error(self) -> None:

@@ -151,12 +151,12 @@ class TokenPanel(QWidget):
         self.token.setText(token.value)
         self.copy.setEnabled(True)
         self.copy_curl.setEnabled(True)
+        for label in self.details.values():
+            make_selectable(label)  # plain text from here on: these show what the server sent
         self.details["endpoint"].setText(f"{token.endpoint} (HTTP {token.status})")
         self.details["model"].setText(token.model or "–")
         self.details["session"].setText(token.session_id or "–")
         self.details["request"].setText(token.request_id or "–")
-        for label in self.details.values():
-            make_selectable(label)
         if token.clock_offset:
             self.clock_note.setText(
                 self.tr(
@@ -181,7 +181,8 @@ class TokenPanel(QWidget):
         if self._token is None:
             self.response_view.clear()
             return
-        text = json.dumps(self._token.response, indent=2)
+        # ASCII only: every control character, bidi override or lone surrogate a server sent shows as an escape.
+        text = json.dumps(self._token.response, indent=2, ensure_ascii=True)
         if not self.reveal.isChecked():
             text = text.replace(self._token.value, MASK)  # the token is masked here too
         self.response_view.setPlainText(text)
