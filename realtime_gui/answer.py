@@ -77,10 +77,10 @@ def token_fields(
     if in_client_secret:
         prefix = "client_secret."
         secret = data.get("client_secret")
+        if secret is None:
+            raise _unusable("client_secret is missing", status, request_id, missing=True)
         if not isinstance(secret, dict):
-            problem = f"client_secret is {describe(secret)}, not an object" if secret is not None else ""
-            problem = problem or "client_secret is missing"
-            raise _unusable(problem, status, request_id, missing=secret is None)
+            raise _unusable(f"client_secret is {describe(secret)}, not an object", status, request_id, missing=False)
         holder = secret
     found = (_token_problem(holder.get("value")), _expiry_problem(holder.get("expires_at"), server_now))
     problems = [p for p in found if p]
