@@ -315,26 +315,21 @@ def _print_token(token: object, output: str) -> None:
     """The token on stdout. Its value is printable ASCII (answer.py refuses any other) and every other text the
     server filled in was cleaned when the token was made; escaping here once more keeps that true for stdout too."""
     from realtime_gui.client import MintedToken
-    from realtime_gui.shown import escape_controls
+    from realtime_gui.shown import escape_controls, json_text
 
     assert isinstance(token, MintedToken)
     if output == "token":
         print(escape_controls(token.value))
     elif output == "json":
-        text = json.dumps(
-            {
-                "token": token.value,
-                "expires_at": token.expires_at,
-                "session_id": token.session_id,
-                "endpoint": token.endpoint,
-                "request_id": token.request_id,
-                "response": token.response,
-            },
-            indent=2,
-            ensure_ascii=True,  # escapes C0, C1, bidi and lone surrogates inside strings; stays valid JSON
-        )
-        # DEL is ASCII, so json.dumps leaves it raw; it can only occur inside a string, where \u007f means the same.
-        print(text.replace("\x7f", "\\u007f"))
+        data = {
+            "token": token.value,
+            "expires_at": token.expires_at,
+            "session_id": token.session_id,
+            "endpoint": token.endpoint,
+            "request_id": token.request_id,
+            "response": token.response,
+        }
+        print(json_text(data, ascii_only=True))  # ASCII: a script's locale cannot garble it
     else:
         for name, value in (
             ("REALTIME_TOKEN", token.value),

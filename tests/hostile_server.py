@@ -303,11 +303,13 @@ def _control_error(conn: Connection) -> None:
 
 @mode("control-token")
 def _control_token(conn: Connection) -> None:
-    """A usable token whose session id, model, instructions and request id carry terminal control codes."""
+    """A usable token whose session id, model, instructions and request id carry terminal control codes; the model
+    name is also far too long to fit the window."""
+    session = {"type": "realtime", "id": f"sess_{ESCAPES}", "model": f"gpt{ESCAPES}" + "-mini" * 60}
     data = {
         "value": "ek_control_0123456789abcdef",
         "expires_at": int(time.time()) + 600,
-        "session": {"type": "realtime", "id": f"sess_{ESCAPES}", "model": f"gpt{ESCAPES}", "instructions": ESCAPES},
+        "session": {**session, "instructions": ESCAPES},
     }
     conn.send(_json(200, data, headers={"x-request-id": "req_\x9b31m_c1"}))
 

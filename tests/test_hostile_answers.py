@@ -24,7 +24,7 @@ from realtime_gui.connection import Connection
 from realtime_gui.logs import DEBUG_ENV, RedactingFilter
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
-from realtime_gui.shown import shown
+from realtime_gui.shown import json_text, shown
 
 from hostile_server import ESCAPES, HostileServer
 from memory_keyring import MemoryKeyring
@@ -184,8 +184,12 @@ def window_on(qtbot: Any, open_window: Any, settings_file: Path, memory_keyring:
         settings.sync()
         memory_keyring.set_password("realtime-gui", "hostile", KEYS[auth])
         window: MainWindow = open_window("--endpoint", endpoint)
+        width = window.width()
         with qtbot.waitSignals([window.controller.busy_changed] * 2, timeout=WAIT_MS):
             qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+        qtbot.wait(50)  # the banner's layout settles
+        assert window.width() == width, "a long word in the answer must not widen the window past the screen"
+        assert window.minimumSizeHint().width() < 1000
         if window.token_panel.current is not None:
             qtbot.wait(2 * 250)  # two countdown ticks: a token that was let through must survive them
         assert_clean(texts_shown(window), KEYS[auth])
@@ -207,6 +211,8 @@ def test_window_shows_unusable_answers_in_the_banner(
     assert window.error_banner.isVisible()
     assert says in window.error_text.text()
     assert window.error_text.textFormat() == Qt.TextFormat.PlainText, "server text must never render as HTML"
+    if mode in ("control-error", "echo-error"):
+        assert "HTTP 400" in window.error_text.text() or "HTTP 401" in window.error_text.text(), "the facts line"
     assert window.token_panel.token.text() == "", "no token from an unusable answer"
     assert window.token_panel.current is None
     assert window.mint_button.isEnabled()
@@ -229,7 +235,9 @@ def test_window_escapes_control_codes_in_a_good_answer(window_on: Any) -> None:
     assert panel.token.text() == "ek_control_0123456789abcdef"
     assert panel.details["session"].text().startswith("sess_\\x1b[2J")
     assert panel.details["model"].textFormat() == Qt.TextFormat.PlainText
-    assert "\\u001b[2J" in panel.response_view.toPlainText()
+    response = panel.response_view.toPlainText()
+    assert "\\u001b[2J" in response
+    assert json.loads(response.replace('"ek_…(hidden)"', '"x"'))["session"]["instructions"] == ESCAPES
     assert window.error_banner.isHidden()
 
 
@@ -260,4 +268,15 @@ def test_shown_escapes_control_characters_visibly_and_is_idempotent() -> None:
     assert once.endswith("more characters)")
     assert shown(once) == once
     assert shown("line one\nline two", multiline=True) == "line one\nline two"
-    assert shown("héllo wörld ✓ 日本") == "héllo wörld ✓ 日本", "printable text is left alone"
+    assert shown("héllo wörld ✓ 日本\u3000語") == "héllo wörld ✓ 日本\u3000語", (
+        "printable text and spaces are left alone"
+    )
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_json_text_has_no_unsafe_character_and_stays_valid_json(ascii_only: bool) -> None:
+    value = {"instructions": f"日本語 {ESCAPES} \ud800 \U000e0001 😀", "n": [1, None]}
+    text = json_text(value, ascii_only=ascii_only)
+    assert json.loads(text) == value
+    assert all(c.isprintable() or c in "\n\u3000" for c in text)
+    assert ("日本語" in text) is not ascii_only
