@@ -319,3 +319,10 @@ def _date_overflow(conn: Connection) -> None:
     """A usable token with a Date header whose year no calendar holds."""
     date = "Mon, 01 Jan 99999999999999999999 00:00:00 GMT"
     conn.send(response(200, token_body(), headers={"Content-Type": "application/json", "Date": date}))
+
+
+@mode("retry-forever")
+def _retry_forever(conn: Connection) -> None:
+    """A rate limit asking the client to wait longer than any clock counts."""
+    error = {"message": "Rate limit reached.", "type": "requests", "code": "rate_limit_exceeded", "param": None}
+    conn.send(_json(429, {"error": error}, headers={"Retry-After": "1e400"}))

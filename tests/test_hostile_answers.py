@@ -150,6 +150,13 @@ def test_cli_env_output_stays_safe_to_eval(hostile: HostileServer, tmp_path: Pat
     assert request_id == "req_\\x9b31m_c1"
 
 
+def test_cli_a_retry_after_of_infinity_is_not_repeated(hostile: HostileServer, tmp_path: Path) -> None:
+    code, text = run_cli(hostile, tmp_path, "retry-forever")
+    assert code == 3
+    assert "Rate limit reached." in text
+    assert "retry after" not in text, "no one can wait 1e400 seconds; the header is ignored"
+
+
 def test_cli_a_date_no_calendar_holds_does_not_stop_the_mint(hostile: HostileServer, tmp_path: Path) -> None:
     code, out = run_cli(hostile, tmp_path, "date-overflow")
     assert code == 0
