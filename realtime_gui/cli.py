@@ -64,13 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
     except Exception as err:  # the last guard: a sentence, never a traceback, never the key
-        from realtime_gui.secrets import redact
-
         log.debug("unexpected error", exc_info=True)
-        print(
-            f"{PROG}: unexpected error ({type(err).__name__}): {redact(str(err))}. "
-            "Please report this; run with REALTIME_GUI_DEBUG=1 for details.",
-            file=sys.stderr,
+        _say(
+            f"unexpected error ({type(err).__name__}): {err}. "
+            "Please report this; run with REALTIME_GUI_DEBUG=1 for details."
         )
         return 1
 
@@ -155,12 +152,23 @@ def _run(argv: list[str]) -> int:
     except UsageError as err:
         _say(str(err))
         for problem in err.problems:
-            print(f"  {problem}", file=sys.stderr)
+            _detail(None, str(problem))
         return INVALID
 
 
+# Everything written to stderr goes through these two, so no key and no control character can reach the terminal.
+
+
 def _say(message: str, stream: TextIO | None = None) -> None:
-    print(f"{PROG}: {message}", file=stream or sys.stderr)
+    from realtime_gui.shown import shown
+
+    print(f"{PROG}: {shown(message)}", file=stream or sys.stderr)
+
+
+def _detail(label: str | None, value: str) -> None:
+    from realtime_gui.shown import shown
+
+    print(f"  {label}: {shown(value)}" if label else f"  {shown(value)}", file=sys.stderr)
 
 
 # -- mint ---------------------------------------------------------------------------------------------------
@@ -200,7 +208,7 @@ def _mint(args: argparse.Namespace) -> int:
         _say(str(err))
         request_id = getattr(err, "request_id", None)
         if request_id:
-            print(f"  request id: {request_id}", file=sys.stderr)
+            _detail("request id", request_id)
         return NETWORK_FAILED
     _print_token(token, args.output)
     if args.verify:
@@ -327,7 +335,7 @@ def _report_api_error(err: Exception) -> None:
     d = err.details
     _say(f"the API refused the request (HTTP {d.status}): {err}")
     if isinstance(err, RetiredEndpointError):
-        print(f"  server said: {err.server_message}", file=sys.stderr)
+        _detail("server said", err.server_message)
     for label, value in (
         ("type", d.type),
         ("code", d.code),
@@ -335,9 +343,9 @@ def _report_api_error(err: Exception) -> None:
         ("request id", d.request_id),
     ):
         if value:
-            print(f"  {label}: {value}", file=sys.stderr)
+            _detail(label, value)
     if d.retry_after is not None:
-        print(f"  retry after: {d.retry_after:g} s", file=sys.stderr)
+        _detail("retry after", f"{d.retry_after:g} s")
 
 
 def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
@@ -355,25 +363,24 @@ def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
 
 
 def _print_token(token: object, output: str) -> None:
+    """The token on stdout. Its value is printable ASCII (answer.py refuses any other) and every other text the
+    server filled in was cleaned when the token was made; escaping here once more keeps that true for stdout too."""
     from realtime_gui.client import MintedToken
+    from realtime_gui.shown import escape_controls, json_text
 
     assert isinstance(token, MintedToken)
     if output == "token":
-        print(token.value)
+        print(escape_controls(token.value))
     elif output == "json":
-        print(
-            json.dumps(
-                {
-                    "token": token.value,
-                    "expires_at": token.expires_at,
-                    "session_id": token.session_id,
-                    "endpoint": token.endpoint,
-                    "request_id": token.request_id,
-                    "response": token.response,
-                },
-                indent=2,
-            )
-        )
+        data = {
+            "token": token.value,
+            "expires_at": token.expires_at,
+            "session_id": token.session_id,
+            "endpoint": token.endpoint,
+            "request_id": token.request_id,
+            "response": token.response,
+        }
+        print(json_text(data, ascii_only=True))  # ASCII: a script's locale cannot garble it
     else:
         for name, value in (
             ("REALTIME_TOKEN", token.value),
@@ -382,7 +389,7 @@ def _print_token(token: object, output: str) -> None:
             ("REALTIME_ENDPOINT", token.endpoint),
             ("REALTIME_REQUEST_ID", token.request_id or ""),
         ):
-            print(f"export {name}={shlex.quote(value)}")
+            print(f"export {name}={shlex.quote(escape_controls(value))}")
 
 
 def _list_parameters(endpoint_id: str) -> None:

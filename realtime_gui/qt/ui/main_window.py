@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolButton,
@@ -42,7 +43,8 @@ from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
-from realtime_gui.secrets import InvalidKey, KeyringUnavailable, redact
+from realtime_gui.secrets import InvalidKey, KeyringUnavailable
+from realtime_gui.shown import DEFAULT_LIMIT, shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -111,6 +113,10 @@ class MainWindow(QMainWindow):
         self.error_text = QLabel()
         self.error_text.setObjectName("errorText")
         self.error_text.setWordWrap(True)
+        # Word wrap cannot break a long run without spaces (an id, a URL, a server's garbage): without this, such
+        # a run sets the window's minimum width and pushes it past the screen. Ignored: the banner takes the
+        # width the window has, and clips the run instead.
+        self.error_text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.switch_button = QPushButton()
         self.switch_button.setObjectName("switchToGa")
         self.switch_button.clicked.connect(self.switch_to_ga)
@@ -542,7 +548,9 @@ class MainWindow(QMainWindow):
         if not keep_switch:
             self.switch_button.hide()
         make_selectable(self.error_text)
-        self.error_text.setText(redact(text))
+        # Errors were cleaned (and capped) when made; this catches text from anywhere else (a preset's path, a
+        # keyring message). Looser cap: the banner adds its own lines (type, code, request id) to a capped message.
+        self.error_text.setText(shown(text, multiline=True, limit=3 * DEFAULT_LIMIT))
         self.error_banner.show()
 
     def hide_error(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -28,6 +29,7 @@ from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
 from realtime_gui.qt.ui.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
 from realtime_gui.request import MintRequest
+from realtime_gui.shown import json_text
 
 URGENT_SECONDS = 10
 TICK_MS = 250  # four ticks a second keep the shown second within a quarter second of the truth
@@ -151,12 +153,12 @@ class TokenPanel(QWidget):
         self.token.setText(token.value)
         self.copy.setEnabled(True)
         self.copy_curl.setEnabled(True)
+        for label in self.details.values():
+            make_selectable(label)  # plain text from here on: these show what the server sent
         self.details["endpoint"].setText(f"{token.endpoint} (HTTP {token.status})")
         self.details["model"].setText(token.model or "–")
         self.details["session"].setText(token.session_id or "–")
         self.details["request"].setText(token.request_id or "–")
-        for label in self.details.values():
-            make_selectable(label)
         if token.clock_offset:
             self.clock_note.setText(
                 self.tr(
@@ -166,7 +168,7 @@ class TokenPanel(QWidget):
             self.clock_note.show()
         else:
             self.clock_note.hide()
-        self.request_view.setPlainText(json.dumps(request.body, indent=2))
+        self.request_view.setPlainText(json_text(request.body, ascii_only=False))
         self._render_response()
         self.tick()
         self._timer.start()
@@ -174,14 +176,15 @@ class TokenPanel(QWidget):
     def show_request(self, request: MintRequest, connection: Connection) -> None:
         """Show what is about to be sent (also when it fails), without touching a live token."""
         self._request, self._connection = request, connection
-        self.request_view.setPlainText(json.dumps(request.body, indent=2))
+        self.request_view.setPlainText(json_text(request.body, ascii_only=False))
         self.copy_curl.setEnabled(True)
 
     def _render_response(self) -> None:
         if self._token is None:
             self.response_view.clear()
             return
-        text = json.dumps(self._token.response, indent=2)
+        # Every control character, bidi override or lone surrogate a server sent shows as an escape.
+        text = json_text(self._token.response, ascii_only=False)
         if not self.reveal.isChecked():
             text = text.replace(self._token.value, MASK)  # the token is masked here too
         self.response_view.setPlainText(text)
@@ -256,7 +259,10 @@ class TokenPanel(QWidget):
 
 
 def _selectable() -> QLabel:
-    return QLabel("–")  # made selectable when it first shows a value
+    label = QLabel("–")  # made selectable when it first shows a value
+    # What the server sent may be one long run (a model name, an id): clipped, it cannot widen the window.
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label
 
 
 def _json_view(name: str) -> QPlainTextEdit:
