@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from realtime_gui.qt.smoke import run as smoke_test
 
         return smoke_test(started)
-    if not args or args[0] not in ("mint", "key", "-h", "--help", "--version"):
+    if not args or args[0] not in ("mint", "key", "serve", "-h", "--help", "--version"):
         from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
 
         return window_main(args)
@@ -131,12 +131,16 @@ def _parser() -> argparse.ArgumentParser:
     key = commands.add_parser("key", help="store, remove or inspect the API key in the OS keyring")
     key.add_argument("action", choices=("set", "delete", "status"))
     key.add_argument("--profile", default="default")
+
+    from realtime_gui.serve_cli import add_parser as add_serve_parser
+
+    add_serve_parser(commands, mint)
     return parser
 
 
 def _run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)  # argparse exits 2 on bad usage, as the contract wants
-    runner: Callable[[argparse.Namespace], int] = _mint if args.command == "mint" else _key
+    runner: Callable[[argparse.Namespace], int] = {"mint": _mint, "key": _key, "serve": _serve}[args.command]
     try:
         return runner(args)
     except UsageError as err:
@@ -144,6 +148,12 @@ def _run(argv: list[str]) -> int:
         for problem in err.problems:
             print(f"  {problem}", file=sys.stderr)
         return INVALID
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from realtime_gui.serve_cli import run
+
+    return run(args)
 
 
 def _say(message: str, stream: TextIO | None = None) -> None:
