@@ -142,9 +142,12 @@ class HttpServer(ThreadingHTTPServer):
             request.shutdown(socket.SHUT_WR)
             # Read what the client still sends, briefly: closing with unread data resets the connection, which can
             # destroy our answer (a 413 or 431) before the client has read it.
-            request.settimeout(0.1)
-            drained = 0
-            while drained < MAX_BODY_BYTES and (chunk := request.recv(16 * 1024)):
+            drained, until = 0, time.monotonic() + 0.1
+            while drained < MAX_BODY_BYTES and (left := until - time.monotonic()) > 0:
+                request.settimeout(left)
+                chunk = request.recv(16 * 1024)
+                if not chunk:
+                    break
                 drained += len(chunk)
         except OSError:
             pass
@@ -185,12 +188,16 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "realtime-gui"
 
-    def log_message(self, format: str, *args: Any) -> None:
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass  # every answer is reported once, through TokenServer.record, escaped
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
 
     def handle_one_request(self) -> None:
         self.close_connection = True
-        self.command, self.path = "", ""
+        self.command, self.path, self.requestline = "", "", ""
+        self.request_version = self.default_request_version
         self._parsed = self._responding = False  # what is known of this request, for the report and the 408
         self._reader.start_request(time.monotonic() + self.server.client_timeout)
         try:
@@ -198,7 +205,6 @@ class _Handler(BaseHTTPRequestHandler):
             if not self.raw_requestline:
                 return  # the client closed the connection
             if len(self.raw_requestline) > MAX_LINE_BYTES:
-                self.requestline, self.request_version = "", self.default_request_version
                 self.send_error(414)
                 return
             if not self.parse_request():
@@ -255,6 +261,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, incoming: Incoming, reply: Reply) -> None:
         self._responding = True
+        # Reported before it is written, so whoever reads the counts after the client has its answer sees it.
+        self.server.app.record(served_now(incoming, reply))
         self.connection.settimeout(self.server.client_timeout)  # a client that does not read is cut off too
         self.send_response(reply.status)
         for name, value in reply.headers.items():
@@ -266,4 +274,3 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD" and reply.body:
             self.wfile.write(reply.body)
-        self.server.app.record(served_now(incoming, reply))
