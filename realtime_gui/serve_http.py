@@ -103,6 +103,7 @@ class _DeadlineReader:
 class HttpServer(ThreadingHTTPServer):
     daemon_threads = True  # an idle keep-alive connection must not hold up Ctrl+C
     block_on_close = False
+    request_queue_size = MAX_CONNECTIONS  # the default 5 drops a burst's connections, which retry after 1 s
 
     def __init__(self, app: TokenServer, host: str, port: int, *, client_timeout: float) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
