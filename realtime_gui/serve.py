@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from realtime_gui.catalog import JsonValue
 from realtime_gui.serve_policy import OriginPolicy, RateLimiter, host_allowed
+from realtime_gui.serve_replies import Incoming, Reply, ServedRequest, json_reply, own_error
 
 if TYPE_CHECKING:
     from realtime_gui.connection import Connection
@@ -25,10 +25,20 @@ if TYPE_CHECKING:
     from realtime_gui.request import MintRequest
     from realtime_gui.serve_http import HttpServer
 
+__all__ = [  # what the command line and the window use
+    "DEFAULT_PORT",
+    "DEFAULT_RATE",
+    "TOKEN_PATH",
+    "Minter",
+    "ServeStats",
+    "ServedRequest",
+    "Template",
+    "TokenServer",
+]
+
 DEFAULT_PORT = 8787
 DEFAULT_RATE = 30
 TOKEN_PATH = "/token"
-OWN_ERROR_TYPE = "realtime_gui_error"  # our own refusals, told apart from the API's errors by type
 log = logging.getLogger(__name__)
 
 Minter = Callable[["MintRequest", "Connection", str], "MintedToken"]
@@ -42,41 +52,6 @@ class Template:
     values: Mapping[str, JsonValue]
     connection: Connection
     api_key: str = field(repr=False)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Incoming:
-    """One parsed request, as the HTTP layer hands it over."""
-
-    method: str
-    path: str
-    host: str | None
-    origin: str | None
-    body: bytes = b""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Reply:
-    status: int
-    body: bytes = b""
-    headers: Mapping[str, str] = field(default_factory=dict)
-    request_id: str | None = None  # the API's x-request-id, when the API was asked
-    note: str = ""  # why it was refused, for the log
-    minted: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class ServedRequest:
-    """One request and its answer: a line of the log, never the token or the key."""
-
-    at: float  # unix time
-    method: str
-    path: str
-    origin: str | None
-    status: int
-    request_id: str | None
-    note: str
-    minted: bool
 
 
 @dataclass(frozen=True)
@@ -179,7 +154,7 @@ class TokenServer:
             reply = self._decide(incoming)
         except Exception:
             log.exception("unexpected error while answering a token request")
-            reply = _own_error(500, "unexpected", "realtime-gui could not answer; run it with REALTIME_GUI_DEBUG=1.")
+            reply = own_error(500, "unexpected", "realtime-gui could not answer; run it with REALTIME_GUI_DEBUG=1.")
         return self.with_cors(incoming.origin, reply)
 
     def record(self, served: ServedRequest) -> None:
@@ -203,9 +178,9 @@ class TokenServer:
 
     def _decide(self, incoming: Incoming) -> Reply:
         if incoming.host is None:
-            return _own_error(400, "missing_host", "The request has no Host header.")
+            return own_error(400, "missing_host", "The request has no Host header.")
         if not host_allowed(incoming.host, self.port):
-            return _own_error(
+            return own_error(
                 403,
                 "host_not_allowed",
                 f"Only requests addressed to this machine (localhost, 127.0.0.1 or [::1] with port {self.port}) "
@@ -213,18 +188,18 @@ class TokenServer:
             )
         origin = incoming.origin
         if origin is not None and not self.origins.allows(origin):
-            return _own_error(
+            return own_error(
                 403,
                 "origin_not_allowed",
                 f"Pages from this origin may not get tokens. Allowed: {self.origins.describe()}; "
                 "add one with `realtime-gui serve --allow-origin ORIGIN`. Open pages over http://, not file://.",
             )
         if incoming.path.split("?", 1)[0] != TOKEN_PATH:
-            return _own_error(404, "not_found", f"Nothing here; tokens are at {TOKEN_PATH}.")
+            return own_error(404, "not_found", f"Nothing here; tokens are at {TOKEN_PATH}.")
         if incoming.method == "OPTIONS":
             return Reply(status=204, headers={"Access-Control-Max-Age": "600"})
         if incoming.method not in ("GET", "POST"):
-            return _own_error(405, "method_not_allowed", "Use GET or POST.", headers={"Allow": "GET, POST, OPTIONS"})
+            return own_error(405, "method_not_allowed", "Use GET or POST.", headers={"Allow": "GET, POST, OPTIONS"})
         template = self.template
         overrides = _overrides(incoming.body) if incoming.method == "POST" else {}
         if isinstance(overrides, Reply):
@@ -241,7 +216,7 @@ class TokenServer:
         except InvalidRequest as err:
             first = err.problems[0] if err.problems else None
             lines = "; ".join(str(p) for p in err.problems)
-            return _own_error(
+            return own_error(
                 400,
                 "invalid_value",
                 f"The request is not valid; nothing was sent: {lines}",
@@ -250,7 +225,7 @@ class TokenServer:
             )
         wait = self.limiter.acquire()
         if wait is not None:
-            return _own_error(
+            return own_error(
                 429,
                 "rate_limited",
                 f"At most {self.limiter.per_minute} tokens a minute are served (--rate); try again in {wait} s.",
@@ -263,14 +238,14 @@ class TokenServer:
             message = err.server_message if isinstance(err, RetiredEndpointError) else d.message
             error = {"message": redact(message, template.api_key), "type": d.type, "param": d.param, "code": d.code}
             headers = {"Retry-After": f"{d.retry_after:.0f}"} if d.retry_after is not None else {}
-            return _json_reply(d.status, {"error": error}, headers=headers, request_id=d.request_id, note="API error")
+            return json_reply(d.status, {"error": error}, headers=headers, request_id=d.request_id, note="API error")
         except ConfigError as err:
-            return _own_error(500, "config_error", redact(str(err), template.api_key))
+            return own_error(500, "config_error", redact(str(err), template.api_key))
         except MintError as err:
             reason = getattr(err, "reason", None) or "bad_response"
             request_id = getattr(err, "request_id", None)
-            return _own_error(502, reason, redact(str(err), template.api_key), request_id=request_id)
-        return _json_reply(200, token.response, request_id=token.request_id, minted=True)
+            return own_error(502, reason, redact(str(err), template.api_key), request_id=request_id)
+        return json_reply(200, token.response, request_id=token.request_id, minted=True)
 
     def with_cors(self, origin: str | None, reply: Reply) -> Reply:
         """`reply` with CORS headers for an allowed origin; never cached, whoever asks."""
@@ -291,59 +266,9 @@ def _overrides(body: bytes) -> dict[str, JsonValue] | Reply:
     try:
         data: Any = json.loads(body)
     except (ValueError, RecursionError):
-        return _own_error(
+        return own_error(
             400, "invalid_json", f"The body is not valid JSON; send an object of PATH -> VALUE, {example}."
         )
     if not isinstance(data, dict):
-        return _own_error(400, "invalid_json", f"The body must be a JSON object of PATH -> VALUE, {example}.")
+        return own_error(400, "invalid_json", f"The body must be a JSON object of PATH -> VALUE, {example}.")
     return data
-
-
-def _json_reply(
-    status: int,
-    payload: Any,
-    *,
-    headers: Mapping[str, str] | None = None,
-    request_id: str | None = None,
-    note: str = "",
-    minted: bool = False,
-) -> Reply:
-    all_headers = {"Content-Type": "application/json", **(headers or {})}
-    if request_id:
-        all_headers["x-request-id"] = request_id
-    body = json.dumps(payload, indent=2).encode()
-    return Reply(status=status, body=body, headers=all_headers, request_id=request_id, note=note, minted=minted)
-
-
-def _own_error(
-    status: int,
-    code: str,
-    message: str,
-    *,
-    param: str | None = None,
-    headers: Mapping[str, str] | None = None,
-    extra: Mapping[str, Any] | None = None,
-    request_id: str | None = None,
-) -> Reply:
-    """Our own refusal, in the API's error shape so page code handles both alike."""
-    error = {"message": message, "type": OWN_ERROR_TYPE, "param": param, "code": code}
-    payload = {"error": error, **(extra or {})}
-    return _json_reply(status, payload, headers=headers, request_id=request_id, note=code)
-
-
-def own_error_reply(status: int, code: str, message: str) -> Reply:
-    """For the HTTP layer's own refusals (garbage, too large, too slow)."""
-    return _own_error(status, code, message)
-
-
-def served_now(incoming: Incoming, reply: Reply) -> ServedRequest:
-    return ServedRequest(
-        at=time.time(),
-        method=incoming.method,
-        path=incoming.path,
-        origin=incoming.origin,
-        status=reply.status,
-        request_id=reply.request_id,
-        note=reply.note,
-        minted=reply.minted,
-    )

@@ -21,7 +21,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, cast
 
-from realtime_gui.serve import Incoming, Reply, own_error_reply, served_now
+from realtime_gui.serve_replies import Incoming, Reply, own_error, served_now
 
 if TYPE_CHECKING:
     from realtime_gui.serve import TokenServer
@@ -223,7 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         incoming = self._incoming(b"")
         with contextlib.suppress(OSError):
-            self._send(incoming, self.server.app.with_cors(incoming.origin, own_error_reply(code, error, sentence)))
+            self._send(incoming, self.server.app.with_cors(incoming.origin, own_error(code, error, sentence)))
 
     def _answer(self) -> None:
         if self.headers.get("Transfer-Encoding") is not None:

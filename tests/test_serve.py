@@ -481,6 +481,7 @@ def test_serve_never_imports_qt() -> None:
     probe = (
         "import sys\n"
         "import realtime_gui.serve, realtime_gui.serve_http, realtime_gui.serve_cli, realtime_gui.serve_policy\n"
+        "import realtime_gui.serve_replies\n"
         "from realtime_gui.cli import _parser\n"
         "_parser().parse_args(['serve'])\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
