@@ -2,8 +2,8 @@
 
 Qt-free. `TokenServer` decides every answer (Host and Origin checks, CORS, rate limit, overrides, minting);
 serve_http.py carries the bytes. The window can run one too: `start()`/`stop()` from the GUI thread, `template`
-swapped whenever the form changes (the next request uses it), `stats` and `on_request` to show what it served.
-`on_request` is called from the server's threads.
+swapped whenever the form changes (the next request uses it), `limiter.per_minute` changed at any time, `stats` and
+`on_request` to show what it served. `on_request` is called from the server's threads.
 """
 
 from __future__ import annotations
@@ -174,6 +174,16 @@ class TokenServer:
             except Exception:
                 log.exception("the on_request callback failed")
 
+    def with_cors(self, origin: str | None, reply: Reply) -> Reply:
+        """`reply` with CORS headers for an allowed origin; never cached, whoever asks."""
+        headers = {**reply.headers, "Vary": "Origin", "Cache-Control": "no-store"}
+        if origin is not None and self.origins.allows(origin):
+            headers["Access-Control-Allow-Origin"] = origin
+            headers["Access-Control-Allow-Methods"] = "GET, POST"
+            headers["Access-Control-Allow-Headers"] = "Content-Type"
+            headers["Access-Control-Expose-Headers"] = "Retry-After, x-request-id"
+        return replace(reply, headers=headers)
+
     # -- the rules --
 
     def _decide(self, incoming: Incoming) -> Reply:
@@ -246,16 +256,6 @@ class TokenServer:
             request_id = getattr(err, "request_id", None)
             return own_error(502, reason, redact(str(err), template.api_key), request_id=request_id)
         return json_reply(200, token.response, request_id=token.request_id, minted=True)
-
-    def with_cors(self, origin: str | None, reply: Reply) -> Reply:
-        """`reply` with CORS headers for an allowed origin; never cached, whoever asks."""
-        headers = {**reply.headers, "Vary": "Origin", "Cache-Control": "no-store"}
-        if origin is not None and self.origins.allows(origin):
-            headers["Access-Control-Allow-Origin"] = origin
-            headers["Access-Control-Allow-Methods"] = "GET, POST"
-            headers["Access-Control-Allow-Headers"] = "Content-Type"
-            headers["Access-Control-Expose-Headers"] = "Retry-After, x-request-id"
-        return replace(reply, headers=headers)
 
 
 def _overrides(body: bytes) -> dict[str, JsonValue] | Reply:
