@@ -3,12 +3,8 @@ a sentence (CLI exit 4); Cancel and closing the window really close the connecti
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +21,7 @@ from realtime_gui.request import build_request
 from conftest import TEST_KEY, write_profile
 from hostile_server import HostileServer, gzip_bomb
 from memory_keyring import MemoryKeyring
+from processes import close_app_during_call, mint_cli
 
 REQUEST = build_request("realtime", {})
 TIMED_OUT = "Timed out after 1 s"
@@ -43,53 +40,6 @@ TIMEOUT_S = 1.0
 MAX_RSS_MIB = 200
 
 
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
-    env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.MemoryKeyring"  # never the real keyring
-    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-    env["XDG_DATA_HOME"] = str(tmp_path / "data")
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    env["OPENAI_API_KEY"] = TEST_KEY
-    env.update(extra)
-    return env
-
-
-class Finished:
-    def __init__(self, code: int, out: str, err: str, seconds: float, max_rss_mib: float) -> None:
-        self.code, self.out, self.err, self.seconds, self.max_rss_mib = code, out, err, seconds, max_rss_mib
-
-
-def run_measured(
-    args: list[str], *, env: dict[str, str], tmp_path: Path, started: Callable[[], bool], kill_after: float = 60
-) -> Finished:
-    """Run a child to its end: exit code, output, seconds from `started()` first being true (the request reached
-    the server, so the interpreter's start-up is not counted) to its exit, and its own peak RSS (wait4)."""
-    out_path, err_path = tmp_path / "stdout", tmp_path / "stderr"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(args, env=env, stdout=out, stderr=err)
-        spawned = time.monotonic()
-        call_started: float | None = None
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            now = time.monotonic()
-            if call_started is None and started():
-                call_started = now
-            if pid:
-                break
-            if now - spawned > kill_after:  # a regression must fail the test, not hang it
-                proc.kill()
-            time.sleep(0.005)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Finished(
-        proc.returncode,
-        out_path.read_text(errors="replace"),
-        err_path.read_text(errors="replace"),
-        now - (call_started if call_started is not None else spawned),
-        usage.ru_maxrss / 1024,  # KiB on Linux
-    )
-
-
 # -- the command line, as a separate process ------------------------------------------------------------------
 
 
@@ -97,9 +47,7 @@ def run_measured(
 def test_the_cli_ends_within_its_timeout_and_memory(mode: str, hostile: HostileServer, tmp_path: Path) -> None:
     if mode == "gzip-bomb":
         gzip_bomb()  # built once per process, before the clock starts
-    cli = Path(sys.executable).with_name("realtime-gui")
-    args = [str(cli), "mint", "--base-url", hostile.base_url(mode), "--timeout", f"{TIMEOUT_S:g}"]
-    done = run_measured(args, env=_env(tmp_path), tmp_path=tmp_path, started=lambda: bool(hostile.requests))
+    done = mint_cli(hostile, mode, timeout=TIMEOUT_S, tmp_path=tmp_path)
     assert done.code == 4, done.err
     assert CASES[mode] in done.err
     assert done.out == ""
@@ -107,7 +55,6 @@ def test_the_cli_ends_within_its_timeout_and_memory(mode: str, hostile: HostileS
     assert TEST_KEY not in done.out + done.err
     assert done.seconds < TIMEOUT_S + 1, f"{mode} took {done.seconds:.1f} s with --timeout {TIMEOUT_S:g}"
     assert done.max_rss_mib < MAX_RSS_MIB, f"{mode} peaked at {done.max_rss_mib:.0f} MiB"
-    assert hostile.requests, "the request reached the server"
     assert hostile.requests[0].headers.get("accept-encoding") == "gzip, deflate"
 
 
@@ -293,65 +240,13 @@ def test_calls_that_cannot_be_interrupted_are_capped_and_closing_does_not_wait_f
 
 # -- the real app, as a separate process ----------------------------------------------------------------------
 
-# Starts the app's own main(), clicks Create, and closes the window once the test says the request arrived.
-DRIVER = """
-import sys, time
-from pathlib import Path
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
-from realtime_gui.qt.app import main
-from realtime_gui.qt.ui.main_window import MainWindow
-
-flag = Path(sys.argv[1])
-app = QApplication([sys.argv[0]])
-
-def window():
-    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
-
-def create():
-    window().mint_button.click()
-    close_when_told()
-
-def close_when_told():
-    if not flag.exists():
-        QTimer.singleShot(20, close_when_told)
-        return
-    print("closing", time.monotonic(), flush=True)
-    window().close()
-
-QTimer.singleShot(100, create)
-sys.exit(main(sys.argv[2:]))
-"""
-
 
 @pytest.mark.parametrize("mode", ["hang", "early-hints"])
 def test_the_app_exits_promptly_when_closed_during_a_hung_call(
     mode: str, hostile: HostileServer, tmp_path: Path
 ) -> None:
-    settings = tmp_path / "settings.ini"
-    write_profile(settings, "test", hostile.base_url(mode), timeout=30)
-    flag = tmp_path / "close-now"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(flag), "--settings", str(settings)],
-        env=_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not hostile.requests and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.02)
-        assert hostile.requests, "the app sent its request"
-        flag.touch()
-        out, err = proc.communicate(timeout=20)
-        exited = time.monotonic()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
-    assert proc.returncode == 0, err
-    assert "Traceback" not in err
-    closing = float(out.split()[1])  # time.monotonic() is one clock for every process on the machine
-    assert exited - closing < 1.5, f"the process outlived its window by {exited - closing:.2f} s"
+    closed = close_app_during_call(hostile, mode, timeout=30, tmp_path=tmp_path)
+    assert closed.code == 0, closed.err
+    assert "Traceback" not in closed.err
+    assert closed.seconds_to_exit < 1.5, f"the process outlived its window by {closed.seconds_to_exit:.2f} s"
     assert hostile.requests[0].hung_up.wait(2), "the call's connection was closed"
