@@ -43,11 +43,6 @@ def install(client: httpx.Client) -> None:
             pool._network_backend = _CallBackend(pool._network_backend)
 
 
-def installed(client: httpx.Client) -> bool:
-    pool = getattr(client._transport, "_pool", None)
-    return isinstance(pool, httpcore.ConnectionPool) and isinstance(pool._network_backend, _CallBackend)
-
-
 def _current() -> Call | None:
     call = getattr(_active, "call", None)
     return call if isinstance(call, Call) else None

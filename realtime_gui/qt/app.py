@@ -33,6 +33,9 @@ from realtime_gui.secrets import redact
 
 log = logging.getLogger(__name__)
 
+# After the window closed: how long a thread blocked where nothing can interrupt it may delay the exit.
+EXIT_WAIT_MS = 300
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="realtime-gui", description="Mint OpenAI Realtime tokens in a window.")
@@ -111,10 +114,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if controller is not None and not controller.wait_for_threads(EXIT_WAIT_MS):
         _exit_now(code)
     return code
-
-
-# After the window closed: how long a thread blocked where nothing can interrupt it may delay the exit.
-EXIT_WAIT_MS = 300
 
 
 def _exit_now(code: int) -> NoReturn:
