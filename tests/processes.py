@@ -105,6 +105,7 @@ def window():
 
 def create():
     window().mint_button.click()
+    print("created", flush=True)
     close_when_told()
 
 def close_when_told():
@@ -126,23 +127,31 @@ class Closed:
     seconds_to_exit: float  # from window.close() to the process having exited
 
 
-def close_app_during_call(hostile: HostileServer, mode: str, *, timeout: float, tmp_path: Path) -> Closed:
-    """Start the real app on a profile at `mode`, click Create, close the window once the request arrived."""
+def close_app_during_call(
+    hostile: HostileServer, mode: str, *, timeout: float, tmp_path: Path, keyring_backend: str | None = None
+) -> Closed:
+    """Start the real app on a profile at `mode`, click Create, and close the window once the request arrived
+    (or, with a `keyring_backend` that never answers, once Create was clicked: no request can come)."""
     settings = tmp_path / "settings.ini"
     write_profile(settings, "test", hostile.base_url(mode), timeout=timeout)
     flag = tmp_path / "close-now"
     flag.unlink(missing_ok=True)
+    env = child_env(tmp_path)
+    if keyring_backend is not None:
+        env.update(PYTHON_KEYRING_BACKEND=keyring_backend, OPENAI_API_KEY="")  # the key must come from it
     seen = len(hostile.requests)
     proc = subprocess.Popen(
         [sys.executable, "-c", _APP_DRIVER, str(flag), "--settings", str(settings)],
-        env=child_env(tmp_path),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
+        assert proc.stdout is not None
+        created = proc.stdout.readline()  # "created", or "" if the app died
         deadline = time.monotonic() + 30
-        while len(hostile.requests) == seen and time.monotonic() < deadline and proc.poll() is None:
+        while keyring_backend is None and len(hostile.requests) == seen and time.monotonic() < deadline and created:
             time.sleep(0.01)
         flag.touch()
         out, err = proc.communicate(timeout=60)

@@ -250,3 +250,16 @@ def test_the_app_exits_promptly_when_closed_during_a_hung_call(
     assert "Traceback" not in closed.err
     assert closed.seconds_to_exit < 1.5, f"the process outlived its window by {closed.seconds_to_exit:.2f} s"
     assert hostile.requests[0].hung_up.wait(2), "the call's connection was closed"
+
+
+def test_the_app_exits_promptly_even_when_a_call_cannot_be_interrupted(hostile: HostileServer, tmp_path: Path) -> None:
+    # The mint (and the key status) wait on a keyring that never answers: no socket to shut, so the app must
+    # end without waiting for those threads, and without Qt aborting on them.
+    closed = close_app_during_call(
+        hostile, "ok", timeout=30, tmp_path=tmp_path, keyring_backend="memory_keyring.HangingKeyring"
+    )
+    assert closed.code == 0, closed.err
+    assert "Traceback" not in closed.err
+    assert "QThread" not in closed.err
+    assert closed.seconds_to_exit < 1.5, f"the process outlived its window by {closed.seconds_to_exit:.2f} s"
+    assert hostile.requests == []
