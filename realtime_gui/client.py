@@ -33,6 +33,7 @@ from realtime_gui.connection import (
     auth_headers,
     check_base_url,
     is_loopback,
+    missing_version_hint,
 )
 from realtime_gui.errors import (
     RETIRED_CODE,
@@ -47,6 +48,7 @@ from realtime_gui.errors import (
 from realtime_gui.minted import MintedToken
 from realtime_gui.request import MintRequest
 from realtime_gui.secrets import redact, remember
+from realtime_gui.shown import shown
 
 __all__ = [
     "AUTH_STYLES",
@@ -148,13 +150,18 @@ class TokenClient:
         except httpx.HTTPError as err:
             raise _transport_error(err, call=call, url=url, timeout=connection.timeout, api_key=api_key) from None
         received_at = self._clock()
-        return _interpret(
-            ep,
-            response,
-            raw,
-            local_time=(sent_at + received_at) / 2,
-            api_key=api_key,
-        )
+        try:
+            return _interpret(
+                ep,
+                response,
+                raw,
+                local_time=(sent_at + received_at) / 2,
+                api_key=api_key,
+            )
+        except (ApiError, ResponseError) as err:
+            if err.status == 404:  # "Invalid URL": most often a base URL without /v1
+                err.hint = shown(missing_version_hint(connection.base_url) or "")
+            raise
 
 
 def _read_body(response: httpx.Response, *, host: str) -> bytes:

@@ -23,6 +23,8 @@ DEFAULT_TIMEOUT_S = 30.0
 # Every timeout, typed or saved, lies in this range: long enough for a slow network, short enough that a call
 # cannot hang for hours, and finite (inf or 1e10 would overflow the deadline arithmetic).
 TIMEOUT_RANGE_S = (0.1, 600.0)
+# Where plain http:// may go: names and addresses that cannot leave this machine (is_loopback).
+LOOPBACK_NAMES = "localhost, 127.0.0.1 or any 127.x.x.x, ::1"
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")  # underscores too: some internal DNS names have them
 
 
@@ -70,9 +72,11 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def check_base_url(base_url: str) -> str:
-    """The base URL without a trailing slash; plain http is refused except to this machine."""
-    url = base_url.strip().rstrip("/")
+def check_base_url(base_url: str, *, sends: str = "the API key") -> str:
+    """The base URL without a trailing slash; plain http is refused except to this machine. `sends` names what
+    would travel to it, for that refusal's sentence."""
+    typed = base_url.strip()
+    url = typed.rstrip("/")
     bad = next((i for i, char in enumerate(url) if not char.isprintable()), None)
     if bad is not None:
         # Never echoed raw: a CR/LF or ESC in the message would reach the terminal or the window as is.
@@ -80,16 +84,30 @@ def check_base_url(base_url: str) -> str:
             f"The base URL contains the control character {url[bad]!r} at position {bad + 1}; "
             "type it on one line with printable characters only, e.g. https://api.openai.com/v1."
         )
+    if not url:
+        raise ConfigError(
+            f"The base URL is empty; give one such as {DEFAULT_BASE_URL}, or leave it out for that default."
+        )
+    if "://" not in typed:
+        raise ConfigError(
+            f"The base URL {typed!r} has no scheme; add https:// in front, or http:// for this machine only "
+            f"(e.g. https://api.openai.com/v1, http://127.0.0.1:8080/v1)."
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
-        _ = parts.port
-    except ValueError:
-        raise ConfigError(f"The base URL {url!r} is not a valid URL.") from None
-    if parts.scheme not in ("https", "http") or not host:
+    except ValueError as err:  # unbalanced [ ] around an IPv6 address, mostly
+        raise ConfigError(f"The base URL {typed!r} is not a valid URL: {str(err).lower()}.") from None
+    if parts.scheme not in ("https", "http"):
         raise ConfigError(
-            f"The base URL {url!r} must start with https:// and name a host, e.g. https://api.openai.com/v1."
+            f"The base URL {typed!r} must start with https:// (or http:// for this machine only), "
+            "e.g. https://api.openai.com/v1."
         )
+    if not host:
+        raise ConfigError(f"The base URL {typed!r} names no host; give one such as https://api.openai.com/v1.")
+    port_problem = _port_problem(parts.netloc)
+    if port_problem:
+        raise ConfigError(f"The base URL's port {port_problem}; a port is a number from 1 to 65535.")
     if not _is_host_name(host):
         raise ConfigError(
             f"The base URL's host {host!r} is not a valid host name; use a name such as api.openai.com "
@@ -101,10 +119,42 @@ def check_base_url(base_url: str) -> str:
         raise ConfigError("The base URL must not contain a query (?…) or fragment (#…).")
     if parts.scheme == "http" and not is_loopback(host):
         raise ConfigError(
-            f"Refusing plain http:// to {host}: the API key would travel unencrypted. "
-            "Use https://, or http:// only to this machine (127.0.0.1, ::1, localhost)."
+            f"Refusing plain http:// to {host}: {sends} would travel unencrypted. "
+            f"Use https://, or http:// only to this machine ({LOOPBACK_NAMES})."
         )
     return url
+
+
+def _port_problem(netloc: str) -> str | None:
+    """What is wrong with the port in `netloc` (host[:port], maybe [IPv6]:port), or None."""
+    host_and_port = netloc.rpartition("@")[2]
+    if host_and_port.startswith("["):
+        _, _, rest = host_and_port.partition("]")
+    else:
+        rest = host_and_port
+    if ":" not in rest:
+        return None
+    port = rest.rpartition(":")[2]
+    if not port:
+        return None  # "host:" means the scheme's default port
+    if not port.isascii() or not port.isdigit():
+        return f"{port!r} is not a number"
+    if not 1 <= int(port) <= 65535:
+        return f"{int(port)} is out of range"
+    return None
+
+
+def missing_version_hint(base_url: str) -> str | None:
+    """For a 404 answer: a sentence when the base URL's path lacks the API version (`/v1`, or Azure OpenAI's
+    `/openai/v1`), the usual cause of "Invalid URL"; None when it has it."""
+    url = base_url.strip().rstrip("/")
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    if path.endswith("/v1"):
+        return None
+    return f"The base URL {url} does not end in /v1: the API lives under /v1 (Azure OpenAI: /openai/v1); try {url}/v1."
 
 
 def _is_host_name(host: str) -> bool:

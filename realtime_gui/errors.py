@@ -24,10 +24,18 @@ _FIELD_LIMIT = 200  # type, code, param, request id: short names, never paragrap
 
 
 class MintError(Exception):
-    """Anything that stopped a mint; str() is a sentence for people."""
+    """Anything that stopped a mint; str() is a sentence for people, then the `hint` when one was added."""
+
+    hint = ""  # what probably caused it, from what the caller knows (the base URL): a sentence, or empty
 
     def __init__(self, message: str) -> None:
         super().__init__(shown(message))
+
+    def __str__(self) -> str:
+        said = super().__str__()
+        if not self.hint:
+            return said
+        return f"{said}{'' if said.endswith(('.', '!', '?')) else '.'} {self.hint}"
 
 
 class ConfigError(MintError):

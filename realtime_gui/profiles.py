@@ -103,6 +103,14 @@ def _saved(path: Path) -> list[Profile]:
         raise _Broken(f"it {err}") from None
     if not isinstance(data, dict):
         raise _Broken(f"it holds {_kind(data)} where an object with a list of profiles belongs")
+    others = [key for key in data if key != "profiles"]
+    if others:
+        # A hand-written file keyed by name ({"work": {…}}) would otherwise read as "no profiles", silently.
+        listed = ", ".join(json.dumps(key[:30]) for key in others[:3]) + (", …" if len(others) > 3 else "")
+        raise _Broken(
+            f'it has {listed} where only "profiles" belongs; the file holds '
+            f'{{"profiles": [{{"name": {json.dumps(others[0][:30])}, "base_url": …}}, …]}}'
+        )
     items = data.get("profiles", [])
     if not isinstance(items, list):
         raise _Broken(f'"profiles" is {_kind(items)}, not a list')

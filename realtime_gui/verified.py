@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from realtime_gui.answer import MAX_TOKEN_LENGTH
 from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS
 from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, check_base_url
 from realtime_gui.errors import ConfigError, ErrorDetails
@@ -31,6 +32,7 @@ from realtime_gui.errors import ConfigError, ErrorDetails
 TRANSCRIPTION_ENDPOINTS = ("transcription", "beta-transcription")
 TRANSLATION_ENDPOINTS = ("translation",)
 CONVERSATION_ENDPOINTS = ("realtime", "beta-sessions")  # only these can answer a text turn
+TOKEN_PREFIX = "ek_"  # what every Realtime client secret starts with, from OpenAI and Azure alike
 
 
 # -- What to check ----------------------------------------------------------------------------------------------------
@@ -66,7 +68,7 @@ def session_url(request: VerifyRequest) -> str:
                 f"saying something needs a token from {' or '.join(CONVERSATION_ENDPOINTS)}."
             )
     try:
-        base = check_base_url(request.base_url)
+        base = check_base_url(request.base_url, sends="the token")  # never the API key
     except ConfigError as err:
         raise VerifyInputError(str(err)) from None
     parts = urlsplit(base)
@@ -85,12 +87,23 @@ def check_token_text(token: str) -> str:
         raise VerifyInputError(
             "No token given: pass the ek_… token, or the JSON `realtime-gui mint --output json` prints."
         )
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise VerifyInputError(
+            f"The token is {len(token):,} characters long; a token is at most {MAX_TOKEN_LENGTH:,}. "
+            "Pass the ek_… token alone, or the JSON `realtime-gui mint --output json` prints."
+        )
     if not re.fullmatch(r"[\x21-\x7e]+", token):
         raise VerifyInputError("The token contains spaces or characters a token never has; paste it alone.")
     if token.startswith("sk-"):
         raise VerifyInputError(
             "That is an API key, not a token: a token check never sends the API key. Mint a token first "
             "(realtime-gui mint --output json | realtime-gui verify)."
+        )
+    if not token.startswith(TOKEN_PREFIX):
+        # Checked here, not by the server: junk would cost a round trip and come back as a confusing 401.
+        raise VerifyInputError(
+            f"That is not a token: a Realtime token starts with {TOKEN_PREFIX}. Pass the {TOKEN_PREFIX}… token "
+            "alone, or the JSON `realtime-gui mint --output json` prints."
         )
     return token
 

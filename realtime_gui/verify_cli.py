@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from realtime_gui import jsontext
 from realtime_gui.catalog import ENDPOINT_IDS
 from realtime_gui.cli import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, _say
 from realtime_gui.verified import (
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from realtime_gui.connection import Connection
     from realtime_gui.minted import MintedToken
 
-_MAX_INPUT_CHARS = 8 * 1024 * 1024  # `mint --output json` of the largest answer the token client accepts fits
+_MAX_INPUT_BYTES = 8 * 1024 * 1024  # `mint --output json` of the largest answer the token client accepts fits
 
 
 def add_parser(commands: Any) -> None:  # argparse's subparsers action has no public type
@@ -52,7 +53,11 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
     verify.add_argument(
         "--base-url", help="API base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1); wss:// is derived"
     )
-    verify.add_argument("--timeout", type=float, metavar="SECONDS", help="give up after this many seconds (default 30)")
+    verify.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        help="give up after this many seconds, 0.1 to 600 (default 30); waiting for standard input is bounded alike",
+    )
     verify.add_argument(
         "--say",
         metavar="TEXT",
@@ -64,15 +69,18 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(args: argparse.Namespace) -> int:
     """`realtime-gui verify`."""
-    from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S
+    from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, timeout_problem
 
-    given = parse_token_input(_read_input())
+    if args.timeout is not None and (problem := timeout_problem(args.timeout)):
+        raise UsageError(f"--timeout {problem}.")  # before reading: nothing is waited for in vain
+    timeout = float(args.timeout) if args.timeout is not None else DEFAULT_TIMEOUT_S
+    given = parse_token_input(_read_input(timeout))
     request = VerifyRequest(
         token=given.token,
         endpoint=args.endpoint or given.endpoint or "realtime",
-        base_url=args.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
+        base_url=args.base_url if args.base_url is not None else os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
         model=args.model or given.model,
-        timeout=args.timeout if args.timeout is not None else DEFAULT_TIMEOUT_S,
+        timeout=timeout,
         say=args.say,
         minted_session_id=given.session_id,
     )
@@ -129,15 +137,43 @@ class TokenInput:
     session_id: str | None = None
 
 
-def _read_input() -> str:
+def _read_input(timeout: float) -> str:
     if sys.stdin is None:
         return ""
     if sys.stdin.isatty():
-        return getpass.getpass("Token (input hidden): ")
-    text = sys.stdin.read(_MAX_INPUT_CHARS + 1)
-    if len(text) > _MAX_INPUT_CHARS:
+        return getpass.getpass("Token (input hidden): ")  # a person typing: no deadline
+    from realtime_gui.bounded_stdin import StdinTimeout, read_until
+
+    try:
+        data = read_until(sys.stdin.fileno(), complete=_complete, timeout=timeout, limit=_MAX_INPUT_BYTES)
+    except StdinTimeout as err:
+        got = "nothing arrived"
+        if err.received:
+            got = f"{err.received:,} bytes arrived but no complete token line or JSON"
+        raise UsageError(
+            f"{got} on standard input within {timeout:g} s (--timeout): verify waits for the ek_… token on one "
+            "line, or for the JSON of `realtime-gui mint --output json` and the end of input."
+        ) from None
+    if len(data) > _MAX_INPUT_BYTES:
         raise UsageError("standard input is too long for a token or the JSON of `realtime-gui mint --output json`.")
-    return text
+    return data.decode("utf-8", errors="replace")  # a replaced byte is refused later as a character no token has
+
+
+def _complete(data: bytes) -> bool:
+    """Whether the input so far can be used before standard input ends: a token is one line, so a bare one is
+    complete at its line end; JSON once it parses. A writer that keeps the pipe open then holds nothing up."""
+    text = data.lstrip()
+    if not text:
+        return False
+    if text[:1] not in b"{[":
+        return b"\n" in text
+    if not text.rstrip().endswith((b"}", b"]")):
+        return False
+    try:
+        jsontext.loads(text.decode("utf-8", errors="replace"))
+    except jsontext.JsonTextError:
+        return False
+    return True
 
 
 def parse_token_input(text: str) -> TokenInput:
@@ -147,7 +183,7 @@ def parse_token_input(text: str) -> TokenInput:
         raise UsageError(
             "no token on standard input: pipe the ek_… token, or the JSON of `realtime-gui mint --output json`."
         )
-    if not stripped.startswith("{"):
+    if not stripped.startswith(("{", "[")):
         if len(stripped.splitlines()) > 1:
             raise UsageError(
                 "standard input holds several lines; give the token alone, "
@@ -160,12 +196,16 @@ def parse_token_input(text: str) -> TokenInput:
         raise UsageError(
             f"standard input starts like JSON but does not parse (line {err.lineno}: {err.msg})."
         ) from None
-    token = data.get("token") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise UsageError(
+            "the JSON on standard input is a list, not an object: give the output of "
+            "`realtime-gui mint --output json`, or the ek_… token alone."
+        )
+    token = data.get("token")
     if not isinstance(token, str) or not token:
         raise UsageError(
             'the JSON on standard input has no "token": give the output of `realtime-gui mint --output json`.'
         )
-    assert isinstance(data, dict)
     endpoint = data.get("endpoint")
     return TokenInput(
         token.strip(),

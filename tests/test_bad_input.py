@@ -105,6 +105,44 @@ def test_a_base_url_with_a_malformed_host_is_refused(run, server: FakeOpenAI, ho
     assert_refused(result, f"The base URL's host '{host}' is not a valid host name", server)
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        # Each said "not a valid URL" without why, echoed 'http:', asked for https:// only, or used the default.
+        ("http://127.0.0.1:99999/v1", "The base URL's port 99999 is out of range; a port is a number from 1 to 65535."),
+        ("http://127.0.0.1:8o/v1", "The base URL's port '8o' is not a number; a port is a number from 1 to 65535."),
+        ("http://", "The base URL 'http://' names no host; give one such as https://api.openai.com/v1."),
+        (
+            "127.0.0.1:18080/v1",
+            "The base URL '127.0.0.1:18080/v1' has no scheme; add https:// in front, or http:// for this machine only",
+        ),
+        ("", "The base URL is empty; give one such as https://api.openai.com/v1, or leave it out for that default."),
+        (" ", "The base URL is empty"),
+    ],
+)
+def test_a_base_url_that_cannot_work_says_why(run, server: FakeOpenAI, url: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    assert_refused(run("mint", "--base-url", url), message, server)
+
+
+def test_a_404_from_a_base_url_without_v1_says_to_add_it(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    base = server.base_url.removesuffix("/v1")
+    result = run("mint", "--base-url", base)
+    assert result.code == 3
+    assert (
+        "realtime-gui: the API refused the request (HTTP 404): Invalid URL (POST /realtime/client_secrets). "
+        f"The base URL {base} does not end in /v1: the API lives under /v1 (Azure OpenAI: /openai/v1); "
+        f"try {base}/v1.\n"
+    ) in result.err
+
+
+def test_the_missing_version_hint_is_only_for_a_path_without_it() -> None:
+    from realtime_gui.connection import missing_version_hint
+
+    assert missing_version_hint("https://api.openai.com/v1/") is None
+    assert missing_version_hint("https://r.openai.azure.com/openai/v1") is None
+    assert missing_version_hint("https://gateway.example/api") is not None
+
+
 @pytest.mark.parametrize("text", ["inf", "1e400", "1e10", "nan", "0", "-1", "601", "0.01", "abc", ""])
 def test_a_timeout_outside_the_finite_range_is_refused(run, server: FakeOpenAI, text: str) -> None:  # type: ignore[no-untyped-def]
     result = run("mint", "--base-url", server.base_url, "--timeout", text)
@@ -186,6 +224,12 @@ BROKEN_PROFILES = [
     ('{"profiles": [{"name": "a\\u001b[2Jb"}]}', "profile 1 has a name that is not allowed"),
     ('{"profiles": [{"name": "x"}', "it is not valid JSON (Expecting"),
     ("\xff\xfe", "it is not UTF-8 text"),
+    # Keyed by name, as one might write it by hand: it was read as "no profiles" without a word.
+    (
+        '{"work": {"base_url": "https://example.com/v1"}}',
+        'it has "work" where only "profiles" belongs; '
+        'the file holds {"profiles": [{"name": "work", "base_url": …}, …]}',
+    ),
 ]
 
 

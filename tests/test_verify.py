@@ -39,12 +39,10 @@ def run(*args: str, stdin: str = "", server: FakeOpenAI | None = None, secret: s
     """`realtime-gui ARGS` in a fresh process, with the key in the environment (mint needs it; verify must not use
     it) and the fake as the base URL. Checks what every run must do: no traceback, no key, no control character,
     the token (`secret`) nowhere in the messages on stderr."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    env["OPENAI_API_KEY"] = TEST_KEY
-    if server is not None:
-        env["OPENAI_BASE_URL"] = server.base_url
     started = time.monotonic()
-    done = subprocess.run(CLI + list(args), input=stdin, env=env, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        CLI + list(args), input=stdin, env=child_env(server), capture_output=True, text=True, timeout=timeout
+    )
     ran = Ran(done, time.monotonic() - started)
     assert "Traceback" not in ran.err
     assert TEST_KEY not in ran.out + ran.err, "the API key must never be printed"
@@ -52,6 +50,14 @@ def run(*args: str, stdin: str = "", server: FakeOpenAI | None = None, secret: s
     if secret:
         assert secret not in ran.err, "the token must never appear in a message"
     return ran
+
+
+def child_env(server: FakeOpenAI | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    env["OPENAI_API_KEY"] = TEST_KEY
+    if server is not None:
+        env["OPENAI_BASE_URL"] = server.base_url
+    return env
 
 
 def mint(client: TokenClient, server: FakeOpenAI, endpoint: str = "realtime", **values: Any) -> MintedToken:
@@ -191,8 +197,18 @@ def test_help_says_that_say_costs_tokens(capsys: pytest.CaptureFixture[str]) -> 
         ('{"endpoint": "realtime"}', [], 'has no "token"'),
         ('{"token": "ek_0123456789abcdef", "endpoint": "nope"}', [], "Unknown endpoint 'nope'"),
         ("ek_one\nek_two", [], "several lines"),
-        ("ek_0123456789abcdef", ["--timeout", "0"], "positive number of seconds"),
-        ("ek_0123456789abcdef", ["--base-url", "http://example.com/v1"], "Refusing plain http://"),
+        # Junk, JSON that is not an object and a huge token were sent, to come back as a 401 (exit 3) or a 431.
+        ("junk", [], "That is not a token: a Realtime token starts with ek_."),
+        ("[1,2]", [], "the JSON on standard input is a list, not an object"),
+        ("ek_" + "a" * 100_000, [], "The token is 100,003 characters long; a token is at most 4,096."),
+        ('{"token": "x' + "a" * 5000 + '"}', [], "The token is 5,001 characters long"),
+        # The timeout takes mint's range and mint's sentence (1000 and 0.001 were accepted, abc was argparse's).
+        ("ek_0123456789abcdef", ["--timeout", "0"], "--timeout must be a number of seconds from 0.1 to 600, not 0."),
+        ("ek_0123456789abcdef", ["--timeout", "1000"], "from 0.1 to 600, not 1000."),
+        ("ek_0123456789abcdef", ["--timeout", "0.001"], "from 0.1 to 600, not 0.001."),
+        ("ek_0123456789abcdef", ["--timeout", "abc"], "from 0.1 to 600, not abc."),
+        ("ek_0123456789abcdef", ["--base-url", ""], "The base URL is empty"),
+        ("ek_0123456789abcdef", ["--base-url", "http://example.com/v1"], "the token would travel unencrypted"),
         ("ek_0123456789abcdef", ["--endpoint", "bogus"], "invalid choice"),
         ("ek_0123456789abcdef", ["--endpoint", "transcription", "--say", "hi"], "cannot answer text"),
         ("ek_0123 456789", [], "spaces or characters a token never has"),
@@ -202,8 +218,67 @@ def test_bad_input_exits_2_and_opens_nothing(server: FakeOpenAI, stdin: str, arg
     ran = run("verify", *args, stdin=stdin, server=server, secret="ek_0123456789abcdef")
     assert ran.code == 2
     assert fragment in ran.err
+    if "invalid choice" not in fragment:  # argparse's own errors come after the usage lines
+        assert len(ran.err.splitlines()) == 1, ran.err
+    assert "API key" not in ran.err or stdin == TEST_KEY, "verify never sends the API key; no message may say so"
     assert ran.out == ""
     assert sessions(server) == []
+
+
+def verify_with_open_stdin(server: FakeOpenAI, written: str, *args: str) -> tuple[int, str, str]:
+    """`realtime-gui verify ARGS` given `written` on a standard input that stays open until it exits."""
+    proc = subprocess.Popen(
+        [*CLI, "verify", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=child_env(server),
+        text=True,
+    )
+    stdin, stdout, stderr = proc.stdin, proc.stdout, proc.stderr
+    assert stdin is not None
+    assert stdout is not None
+    assert stderr is not None
+    try:
+        stdin.write(written)
+        stdin.flush()
+        code = proc.wait(timeout=30)  # a regression hangs until the pipe closes: fail instead
+        return code, stdout.read(), stderr.read()
+    finally:
+        proc.kill()
+        proc.communicate()
+
+
+def test_a_pipe_that_never_writes_ends_at_the_timeout_saying_what_it_waited_for(server: FakeOpenAI) -> None:
+    code, out, err = verify_with_open_stdin(server, "", "--timeout", "1")  # it waited for ever
+    assert code == 2, err
+    assert out == ""
+    assert err == (
+        "realtime-gui: nothing arrived on standard input within 1 s (--timeout): verify waits for the ek_… token "
+        "on one line, or for the JSON of `realtime-gui mint --output json` and the end of input.\n"
+    )
+    assert sessions(server) == []
+
+
+def test_an_unfinished_line_ends_at_the_timeout(server: FakeOpenAI) -> None:
+    code, _, err = verify_with_open_stdin(server, "ek_0123", "--timeout", "1")
+    assert code == 2, err
+    assert err.startswith("realtime-gui: 7 bytes arrived but no complete token line or JSON on standard input within")
+    assert sessions(server) == []
+
+
+def test_a_token_line_is_used_while_the_writer_keeps_the_pipe_open(token: MintedToken, server: FakeOpenAI) -> None:
+    # `(echo TOKEN; sleep 20) | realtime-gui verify --timeout 3` took the whole 20 s: the read waited for the end.
+    code, out, err = verify_with_open_stdin(server, token.value + "\n", "--timeout", "20")
+    assert code == 0, err
+    assert SESSION_LINE.fullmatch(out.strip())
+
+
+def test_json_is_used_once_complete_while_the_pipe_stays_open(token: MintedToken, server: FakeOpenAI) -> None:
+    written = json.dumps({"token": token.value, "endpoint": "realtime"}, indent=2)
+    code, out, err = verify_with_open_stdin(server, written, "--timeout", "20")
+    assert code == 0, err
+    assert SESSION_LINE.fullmatch(out.strip())
 
 
 # -- exit 3: the server refused ---------------------------------------------------------------------------------------
