@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from realtime_gui.catalog import JsonValue
-from realtime_gui.serve_policy import OriginPolicy, RateLimiter, host_allowed
+from realtime_gui.serve_policy import OriginPolicy, RateLimiter, host_allowed, printable
 from realtime_gui.serve_replies import Incoming, Reply, ServedRequest, json_reply, own_error
 
 if TYPE_CHECKING:
@@ -201,10 +201,10 @@ class TokenServer:
             return own_error(
                 403,
                 "origin_not_allowed",
-                f"Pages from this origin may not get tokens. Allowed: {self.origins.describe()}; "
+                f"Pages from {printable(origin, 80)} may not get tokens. Allowed: {self.origins.describe()}; "
                 "add one with `realtime-gui serve --allow-origin ORIGIN`. Open pages over http://, not file://.",
             )
-        if incoming.path.split("?", 1)[0] != TOKEN_PATH:
+        if incoming.path.split("?", 1)[0] not in (TOKEN_PATH, TOKEN_PATH + "/"):  # a trailing slash is the same
             return own_error(404, "not_found", f"Nothing here; tokens are at {TOKEN_PATH}.")
         if incoming.method == "OPTIONS":
             return Reply(status=204, headers={"Access-Control-Max-Age": "600"})

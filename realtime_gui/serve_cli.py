@@ -24,6 +24,7 @@ _print_lock = threading.Lock()
 def add_parser(commands: Any, mint: argparse.ArgumentParser) -> None:
     """Add `serve` to the CLI's subcommands, sharing `mint`'s form and connection options."""
     from realtime_gui.serve import DEFAULT_PORT, DEFAULT_RATE
+    from realtime_gui.serve_policy import LOOPBACK_HOSTS
 
     serve = commands.add_parser(
         "serve",
@@ -33,7 +34,11 @@ def add_parser(commands: Any, mint: argparse.ArgumentParser) -> None:
         "A POST may carry a JSON object of PATH -> VALUE overrides. Ctrl+C stops.",
     )
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks a free port")
-    serve.add_argument("--host", default="127.0.0.1", help="127.0.0.1 (default), ::1 or localhost: loopback only")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=f"{LOOPBACK_HOSTS}: this machine only. The port goes in --port",
+    )
     serve.add_argument(
         "--allow-origin",
         dest="allow_origins",
@@ -60,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from realtime_gui.connection import check_base_url
     from realtime_gui.errors import ConfigError
     from realtime_gui.request import InvalidRequest, build_request
+    from realtime_gui.secrets import ENV_VAR, key_from_environment
     from realtime_gui.serve import Template, TokenServer
     from realtime_gui.serve_policy import OriginPolicy, PolicyError, bind_address
 
@@ -83,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as err:
         raise UsageError(str(err)) from None
     template = Template(endpoint_id=args.endpoint, values=values, connection=connection, api_key=_api_key(args.profile))
+    key_source = ENV_VAR if key_from_environment() is not None else "the OS keyring"
     shared_client()  # its pool and TLS context are built now, not on the first page's request
     try:
         server = TokenServer(
@@ -98,8 +105,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(f"Serving tokens at {server.url}", flush=True)
         _err(
-            f"{PROG}: minting {args.endpoint} tokens for pages from {origins.describe()}, "
-            f"at most {args.rate} a minute. Ctrl+C stops."
+            f"{PROG}: minting {args.endpoint} tokens at {connection.base_url} (profile {args.profile!r}, "
+            f"key from {key_source}) for pages from {origins.describe()}, at most {args.rate} a minute. "
+            "Ctrl+C stops."
         )
         server.serve_forever()
     except KeyboardInterrupt:

@@ -39,15 +39,26 @@ def is_loopback_name(host: str) -> bool:
         return False
 
 
+# What `--host` takes: any address that cannot leave this machine. Every 127.x.x.x is loopback (RFC 1122), so
+# 127.0.0.2 is as private as 127.0.0.1; IPv6 has ::1 alone, with or without brackets.
+LOOPBACK_HOSTS = "127.0.0.1 (the default) or any 127.x.x.x, ::1 or localhost"
+
+
 def bind_address(host: str) -> str:
     """The address to listen on for `--host`; PolicyError unless it is this machine only."""
     text = host.strip()
+    with_port = re.fullmatch(r"(\[[^\]]*\]|[^:\[\]]+):(\d*)", text)
+    if with_port and is_loopback_name(with_port[1]):
+        address, port = with_port[1], with_port[2] or "PORT"
+        raise PolicyError(
+            f"--host takes an address without a port; give the port with --port: --host {address} --port {port}."
+        )
     if text.lower() == "localhost":
         return "127.0.0.1"  # one well-defined socket; pages on localhost reach it by name
     if not is_loopback_name(text):
         raise PolicyError(
             f"refusing to listen on {host!r}: anyone who can reach that address could mint tokens on your key. "
-            "Use 127.0.0.1 (the default), ::1 or localhost."
+            f"Use {LOOPBACK_HOSTS}."
         )
     return text.strip("[]")
 

@@ -101,6 +101,27 @@ def test_get_mints_with_the_template_and_is_not_cached(shared: Shared) -> None:
     assert answer.headers["x-request-id"] in line
 
 
+def test_a_trailing_slash_is_the_same_path(shared: Shared) -> None:
+    minted = shared.mints()
+    answer = shared.served.request(path="/token/?x=1")
+    assert answer.status == 200
+    assert answer.json()["value"].startswith("ek_")
+    assert shared.mints() == minted + 1
+    assert shared.served.request(path="/token//").status == 404
+    assert shared.served.request(path="/tokens").status == 404
+
+
+def test_the_start_up_line_says_where_and_with_which_key_it_mints(start: Start, server: FakeOpenAI) -> None:
+    served = start("--profile", "default")
+    end = time.monotonic() + 10
+    while "Ctrl+C stops." not in served.stderr and time.monotonic() < end:
+        time.sleep(0.01)
+    assert served.stderr.startswith(
+        f"realtime-gui: minting realtime tokens at {server.base_url} (profile 'default', key from OPENAI_API_KEY) "
+        "for pages from http://localhost:*, http://127.0.0.1:*, http://[::1]:*, at most 30 a minute. Ctrl+C stops.\n"
+    )
+
+
 @pytest.mark.parametrize(
     "origin", ["http://localhost:5173", "http://127.0.0.1:8000", "http://[::1]:3000", "http://localhost"]
 )
@@ -133,6 +154,7 @@ def test_other_origins_are_refused_and_nothing_is_minted(shared: Shared, origin:
         assert "access-control-allow-origin" not in answer.headers
         assert answer.json()["error"]["code"] == "origin_not_allowed"
         assert "--allow-origin" in answer.json()["error"]["message"]
+        assert answer.json()["error"]["message"].startswith(f"Pages from {origin} may not get tokens. Allowed: ")
     assert shared.mints() == minted
     lines = shared.served.wait_for_log(3, since=since)
     assert all(" 403 " in line and "(origin_not_allowed)" in line for line in lines)
@@ -429,7 +451,11 @@ def test_twenty_concurrent_pages_are_all_served(shared: Shared) -> None:
     [
         (["--host", "0.0.0.0"], "refusing to listen on '0.0.0.0'"),
         (["--host", "192.168.1.20"], "anyone who can reach that address"),
-        (["--host", "example.com"], "Use 127.0.0.1 (the default), ::1 or localhost"),
+        (["--host", "example.com"], "Use 127.0.0.1 (the default) or any 127.x.x.x, ::1 or localhost."),
+        # Refused before as unreachable: the port was the only thing wrong.
+        (["--host", "127.0.0.1:8000"], "--host takes an address without a port; give the port with --port: "),
+        (["--host", "[::1]:8000"], "give the port with --port: --host [::1] --port 8000."),
+        (["--host", "localhost:"], "give the port with --port: --host localhost --port PORT."),
         (["--allow-origin", "*"], "would let any page mint tokens"),
         (["--allow-origin", "http://localhost:5173/app"], "is not an origin"),
         (["--rate", "0"], "--rate must be at least 1"),
