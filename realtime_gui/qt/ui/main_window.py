@@ -40,6 +40,8 @@ from realtime_gui.qt.ui.form import ParameterForm
 from realtime_gui.qt.ui.key_dialog import KeyDialog
 from realtime_gui.qt.ui.look import BANNER, make_selectable
 from realtime_gui.qt.ui.profile_dialog import ProfileDialog
+from realtime_gui.qt.ui.serve_toggle import SHORTCUT as SERVE_SHORTCUT
+from realtime_gui.qt.ui.serve_toggle import ServeToggle
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
@@ -182,6 +184,7 @@ class MainWindow(QMainWindow):
         layout.addLayout(top)
         layout.addWidget(self.error_banner)
         layout.addWidget(self.splitter, 1)
+        self.serve = ServeToggle(self, place_panel=layout.addWidget)
         self.setCentralWidget(central)
         self.statusBar().showMessage(self.tr("Ready"))
         self._build_menus()
@@ -229,6 +232,9 @@ class MainWindow(QMainWindow):
         }
         action("file", self.tr("Open preset…"), self.open_preset, "Ctrl+O")
         action("file", self.tr("Save preset…"), self.save_preset, "Ctrl+S")
+        menus["file"].addSeparator()
+        menus["file"].addAction(self.serve.action)
+        self._shortcuts.append((self.serve.action, SERVE_SHORTCUT))
         menus["file"].addSeparator()
         action("file", self.tr("Quit"), self.close, "Ctrl+Q")
         action("edit", self.tr("Create token"), self.mint, "Ctrl+Return")
@@ -660,6 +666,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.serve.stop()
         self.token_panel.stop()
         self.controller.shutdown()
         super().closeEvent(event)
