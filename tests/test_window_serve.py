@@ -109,14 +109,14 @@ def test_the_toggle_shows_the_url_and_serves_tokens_to_local_pages(
     assert answer["value"].startswith("ek_")
     qtbot.waitUntil(lambda: "1 token served" in panel.counts.text(), timeout=WAIT_MS)
     assert "0 refused" in panel.counts.text()
-    assert f"last token to {PAGE}" in panel.counts.text()
+    assert f"last to {PAGE}" in panel.counts.text()
     assert len(server.requests) == 1
     assert server.requests[0].headers["authorization"] == f"Bearer {TEST_KEY}"
 
     status, _ = get(port, origin=None)  # curl, or a server-side fetch on this machine
     assert status == 200
     qtbot.waitUntil(lambda: "2 tokens served" in panel.counts.text(), timeout=WAIT_MS)
-    assert "last token to a request without an Origin" in panel.counts.text()
+    assert "last to a client without an Origin (curl)" in panel.counts.text()
 
 
 def test_a_foreign_origin_is_refused_and_counted(
@@ -128,14 +128,17 @@ def test_a_foreign_origin_is_refused_and_counted(
     assert answer["error"]["code"] == "origin_not_allowed"
     qtbot.waitUntil(lambda: "1 refused" in panel.counts.text(), timeout=WAIT_MS)
     assert "0 tokens served" in panel.counts.text()
-    assert "last refused: 403 origin_not_allowed from https://evil.example" in panel.counts.text()
+    assert "1 refused (last: 403 origin_not_allowed from https://evil.example)" in panel.counts.text()
     assert server.requests == [], "nothing was minted"
     # A page cannot write markup or control codes into the window through its Origin header.
     status, _ = get(port, origin="<b>big</b>\x1b[2J")
     assert status == 403
     qtbot.waitUntil(lambda: "2 refused" in panel.counts.text(), timeout=WAIT_MS)
-    assert "from <b>big</b>\\x1b[2J" in panel.counts.text()
+    assert "from <b>big</b>\\x1b[2J)" in panel.counts.text()
     assert panel.counts.textFormat() == Qt.TextFormat.PlainText
+    assert get(port)[0] == 200
+    qtbot.waitUntil(lambda: "1 token served" in panel.counts.text(), timeout=WAIT_MS)
+    assert "2 refused (last: 403 origin_not_allowed" in panel.counts.text(), "the reason stays in view"
 
 
 def test_form_edits_apply_to_the_next_request(qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI) -> None:
@@ -244,8 +247,9 @@ def test_the_window_stays_responsive_while_a_mint_through_the_endpoint_hangs(
     instructions = window.form.findChild(QPlainTextEdit, "session.instructions")
     qtbot.keyClicks(instructions, "Hi")
     assert instructions.toPlainText() == "Hi"
-    assert window.serve.server._server is not None
-    assert window.serve.server._server.template.values["session.instructions"] == "Hi"
+    template = window.serve.server.template
+    assert template is not None
+    assert template.values["session.instructions"] == "Hi"
     started = time.monotonic()
     window.serve.action.trigger()  # stop while the mint hangs
     assert time.monotonic() - started < 3, "stopping does not wait for a hanging mint"

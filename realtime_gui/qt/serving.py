@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
-    from realtime_gui.serve import ServedRequest, ServeStats, Template, TokenServer
+    from realtime_gui.serve import ServedRequest, Template, TokenServer
 
 __all__ = ["LocalServer", "PortUnavailable", "free_port_near"]
 
@@ -37,7 +37,6 @@ class LocalServer(QObject):
     """Owns at most one running TokenServer. Lives in the GUI thread; `served` arrives there, queued."""
 
     served = Signal(object, object)  # ServeStats, ServedRequest: after each answer (emitted from a server thread)
-    running_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -50,16 +49,9 @@ class LocalServer(QObject):
         return self._server is not None
 
     @property
-    def url(self) -> str | None:
-        return self._server.url if self._server is not None else None
-
-    @property
-    def port(self) -> int | None:
-        return self._server.port if self._server is not None else None
-
-    @property
-    def stats(self) -> ServeStats | None:
-        return self._server.stats if self._server is not None else None
+    def template(self) -> Template | None:
+        """What the next request mints with (None while stopped)."""
+        return self._server.template if self._server is not None else None
 
     def start(self, template: Template, port: int) -> str:
         """Listen on 127.0.0.1:`port` (0: any free port) and serve `template`; returns the URL.
@@ -72,7 +64,6 @@ class LocalServer(QObject):
         except OSError as err:
             raise PortUnavailable(_why_not(port, err), port=port, suggestion=free_port_near(port)) from None
         self._server = server.start()
-        self.running_changed.emit(True)
         return server.url
 
     def set_template(self, template: Template) -> None:
@@ -89,7 +80,6 @@ class LocalServer(QObject):
         with self._report_lock:
             server.on_request = None
         server.stop()
-        self.running_changed.emit(False)
 
     def _report(self, served: ServedRequest) -> None:
         # In a server thread. TokenServer updates its stats before calling this; the snapshot goes with the signal.

@@ -42,6 +42,7 @@ class ServePanel(QFrame):
         self.setObjectName("servePanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(self.tr("Serve to local apps"))
+        self._last_refused: ServedRequest | None = None
 
         # -- while serving --
         self.title = QLabel(self.tr("Serving tokens to local apps at"))
@@ -115,6 +116,7 @@ class ServePanel(QFrame):
 
     def show_serving(self, url: str) -> None:
         self.url.setText(url)
+        self._last_refused = None
         self.counts.setText(self.tr("No requests yet."))
         self._unavailable.hide()
         self._serving.show()
@@ -138,17 +140,23 @@ class ServePanel(QFrame):
         self.port.setFocus()
 
     def show_stats(self, stats: ServeStats, last: ServedRequest | None) -> None:
+        """The counts, whom the last token went to, and why the last refusal was made (kept until the next one)."""
+        if last is not None and last.status >= 400:
+            self._last_refused = last
         if stats.requests == 0:
             self.counts.setText(self.tr("No requests yet."))
             return
         tokens = self.tr("1 token served") if stats.tokens == 1 else self.tr("{0} tokens served").format(stats.tokens)
-        parts = [tokens, self.tr("{0} refused").format(stats.refused)]
+        parts = [tokens]
         if stats.tokens:
-            origin = _origin(stats.last_origin) if stats.last_origin else self.tr("a request without an Origin")
-            parts.append(self.tr("last token to {0}").format(origin))
-        if last is not None and last.status >= 400:
-            reason = last.note or self.tr("error")
-            parts.append(self.tr("last refused: {0} {1} from {2}").format(last.status, reason, _origin(last.origin)))
+            origin = _origin(stats.last_origin) if stats.last_origin else self.tr("a client without an Origin (curl)")
+            parts.append(self.tr("last to {0}").format(origin))
+        refused = self.tr("{0} refused").format(stats.refused)
+        if self._last_refused is not None:
+            why = self._last_refused
+            reason = _text(why.note or "error")
+            refused += self.tr(" (last: {0} {1} from {2})").format(why.status, reason, _origin(why.origin))
+        parts.append(refused)
         self.counts.setText(" · ".join(parts))
 
     def show_form_note(self, problem: str | None, *, endpoint_id: str, profile: str) -> None:
@@ -176,5 +184,9 @@ class ServePanel(QFrame):
 
 
 def _origin(origin: str | None) -> str:
-    # Whoever asks chooses the Origin header; it is shown as inert, short text.
-    return shown(origin, limit=_ORIGIN_LIMIT) if origin else "-"
+    return _text(origin) if origin else "-"
+
+
+def _text(text: str) -> str:
+    # Whoever asks chooses the Origin header (and so what is reported of it): shown as inert, short text.
+    return shown(text, limit=_ORIGIN_LIMIT)
