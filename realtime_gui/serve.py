@@ -21,6 +21,7 @@ from realtime_gui.serve_policy import OriginPolicy, RateLimiter, host_allowed
 from realtime_gui.serve_replies import Incoming, Reply, ServedRequest, json_reply, own_error
 
 if TYPE_CHECKING:
+    from realtime_gui.calls import Call
     from realtime_gui.checks import Problem
     from realtime_gui.connection import Connection
     from realtime_gui.minted import MintedToken
@@ -43,7 +44,7 @@ DEFAULT_RATE = 30
 TOKEN_PATH = "/token"
 log = logging.getLogger(__name__)
 
-Minter = Callable[["MintRequest", "Connection", str], "MintedToken"]
+Minter = Callable[["MintRequest", "Connection", str, "Call"], "MintedToken"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,10 +69,10 @@ class ServeStats:
     last_origin: str | None = None  # of the last token served (None: no Origin header, e.g. curl)
 
 
-def _shared_minter(request: MintRequest, connection: Connection, api_key: str) -> MintedToken:
+def _shared_minter(request: MintRequest, connection: Connection, api_key: str, call: Call) -> MintedToken:
     from realtime_gui.client import shared_client
 
-    return shared_client().mint(request, connection=connection, api_key=api_key)
+    return shared_client().mint(request, connection=connection, api_key=api_key, call=call)
 
 
 class TokenServer:
@@ -101,6 +102,7 @@ class TokenServer:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stopped = False
+        self._calls: set[Call] = set()  # mints under way, cancelled by stop()
         self._http: HttpServer = HttpServer(self, bind_address(host), port, client_timeout=client_timeout)
 
     # -- for the owner --
@@ -138,13 +140,17 @@ class TokenServer:
         return self
 
     def stop(self) -> None:
-        """Stop listening and cut open connections; nothing is reported after this returns."""
+        """Stop listening, cut open connections and cancel the mints under way (their pages are gone); nothing is
+        reported after this returns."""
         with self._lock:
             self._stopped = True
+            calls, self._calls = self._calls, set()
         if self._thread is not None:
             self._http.shutdown()
             self._thread.join(timeout=5)
         self._http.close()
+        for call in calls:  # after the pages' connections are cut: a cancelled mint answers no one
+            call.cancel()
 
     def __enter__(self) -> TokenServer:
         return self.start()
@@ -249,10 +255,18 @@ class TokenServer:
                 f"At most {self.limiter.per_minute} tokens a minute are served (--rate); try again in {wait} s.",
                 headers={"Retry-After": str(wait)},
             )
+        from realtime_gui.calls import Call
+
         api_key = ""
+        call = Call()
+        with self._lock:
+            if self._stopped:
+                call.cancel()  # stop() has run: this mint must not start
+            else:
+                self._calls.add(call)
         try:
             api_key = template.api_key() if callable(template.api_key) else template.api_key
-            token = self._minter(request, template.connection, api_key)
+            token = self._minter(request, template.connection, api_key, call)
         except ApiError as err:
             d = err.details
             message = err.server_message if isinstance(err, RetiredEndpointError) else d.message
@@ -265,6 +279,9 @@ class TokenServer:
             reason = getattr(err, "reason", None) or "bad_response"
             request_id = getattr(err, "request_id", None)
             return own_error(502, reason, redact(str(err), api_key), request_id=request_id)
+        finally:
+            with self._lock:
+                self._calls.discard(call)
         return json_reply(200, token.response, request_id=token.request_id, minted=True)
 
 
