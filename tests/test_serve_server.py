@@ -141,6 +141,7 @@ def test_stop_cancels_a_mint_under_way_and_reads_the_key_where_it_mints(
         api_key=read_key,
     )
     running = TokenServer(lazy, port=0, on_request=reported.append, minter=minter).start()
+
     def ask() -> None:
         with contextlib.suppress(OSError, http.client.HTTPException):  # the page's connection is cut
             get(running)
