@@ -139,6 +139,12 @@ def test_a_foreign_origin_is_refused_and_counted(
     assert get(port)[0] == 200
     qtbot.waitUntil(lambda: "1 token served" in panel.counts.text(), timeout=WAIT_MS)
     assert "2 refused (last: 403 origin_not_allowed" in panel.counts.text(), "the reason stays in view"
+    # Nor widen it: a made-up Origin is one long run that word wrap cannot break.
+    narrowest = serving.minimumSizeHint().width()
+    assert get(port, origin="http://" + "w" * 4000)[0] == 403
+    qtbot.waitUntil(lambda: "3 refused" in panel.counts.text(), timeout=WAIT_MS)
+    assert "more characters" in panel.counts.text()
+    assert serving.minimumSizeHint().width() <= narrowest
 
 
 def test_form_edits_apply_to_the_next_request(qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -61,13 +62,8 @@ class ServePanel(QFrame):
         self.stop = QPushButton(self.tr("Stop serving"))
         self.stop.setObjectName("stopServing")
         self.stop.clicked.connect(self.stop_requested)
-        self.counts = QLabel()
-        self.counts.setObjectName("serveCounts")
-        make_selectable(self.counts)
-        self.note = QLabel()
-        self.note.setObjectName("serveNote")
-        self.note.setWordWrap(True)
-        make_selectable(self.note)
+        self.counts = _wrapping_label("serveCounts")
+        self.note = _wrapping_label("serveNote")
         self._serving = QWidget()
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -82,10 +78,7 @@ class ServePanel(QFrame):
         serving.addWidget(self.note)
 
         # -- when the port cannot be used --
-        self.problem = QLabel()
-        self.problem.setObjectName("serveProblem")
-        self.problem.setWordWrap(True)
-        make_selectable(self.problem)
+        self.problem = _wrapping_label("serveProblem")
         set_text_color(self.problem, ERROR)
         self.port = QSpinBox()
         self.port.setObjectName("servePort")
@@ -181,6 +174,17 @@ class ServePanel(QFrame):
         if text:
             QGuiApplication.clipboard().setText(text)
             self.url_copied.emit()
+
+
+def _wrapping_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    # Word wrap cannot break a run without spaces (an Origin a client made up): Ignored keeps such a run from
+    # setting the window's minimum width; the label takes the width there is and clips it.
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    make_selectable(label)
+    return label
 
 
 def _origin(origin: str | None) -> str:
