@@ -197,8 +197,9 @@ def test_a_form_that_does_not_validate_is_answered_400_and_sends_nothing(
 def test_stopping_and_closing_free_the_port(qtbot: Any, serving: MainWindow, port: int) -> None:
     window = serving
     assert get(port)[0] == 200
-    window.serve.action.trigger()  # toggle off
+    qtbot.mouseClick(window.serve.panel.stop, Qt.MouseButton.LeftButton)
     assert not window.serve.server.running
+    assert not window.serve.action.isChecked()
     assert window.serve.panel.isHidden()
     assert refused(port)
     assert can_listen(port)

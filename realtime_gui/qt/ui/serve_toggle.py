@@ -56,7 +56,7 @@ class ServeToggle(QObject):
 
             self._panel = ServePanel()
             self._panel.start_requested.connect(self._on_panel_start_requested)
-            self._panel.stop_requested.connect(self.stop)
+            self._panel.stop_requested.connect(self._on_panel_stop_requested)
             self._panel.url_copied.connect(self._on_panel_url_copied)
             self._place_panel(self._panel)
         return self._panel
@@ -180,6 +180,10 @@ class ServeToggle(QObject):
     @Slot(int)
     def _on_panel_start_requested(self, port: int) -> None:
         self.start(port)
+
+    @Slot()
+    def _on_panel_stop_requested(self) -> None:
+        self.stop()
 
     @Slot()
     def _on_panel_url_copied(self) -> None:
