@@ -178,6 +178,7 @@ OUT_OF_RANGE = [
     ("realtime", "expires_after.seconds", "60.5", "60.5 is not a whole number; expected a whole number from 10"),
     ("realtime", "expires_after.seconds", "ten", '"ten" is not allowed; expected a whole number from 10 to 7200 s'),
     ("beta-sessions", "temperature", "1.5", "1.5 is out of range; expected a number from 0.6 to 1.2"),
+    ("realtime", "expires_after.seconds", "9" * 400, "9" * 57 + "… is out of range; expected a whole number from 10"),
 ]
 
 
@@ -334,6 +335,7 @@ BAD_PRESETS = [
     ),
     ({f"{TD}": None, f"{TD}.threshold": 0.5}, [f"{TD}.threshold: cannot be set while {TD} is off (null)"]),
     ('{"session.audio.output.speed": NaN}', ["contains NaN, which JSON does not allow"]),
+    ({"session.audio.output.speed": int("9" * 400)}, ["session.audio.output.speed: " + "9" * 57 + "… is out of range"]),
     ("[" * 100 + "]" * 100, ["is nested too deeply"]),
     ('["session.model"]', ["must be a JSON object of PATH -> VALUE"]),
     ("/dev/zero", ["it is not a regular file"]),
