@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4
 PROG = "realtime-gui"
+COMMANDS = {
+    "mint": "mint one token and print it",
+    "key": "store, remove or inspect the API key in the OS keyring",
+}
 log = logging.getLogger(__name__)
 
 
@@ -47,7 +51,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from realtime_gui.qt.smoke import run as smoke_test
 
         return smoke_test(started)
-    if not args or args[0] not in ("mint", "key", "-h", "--help", "--version"):
+    if args and not args[0].startswith("-") and args[0] not in COMMANDS:
+        _say(f"unknown command {args[0]!r}. The commands are:")
+        for name, summary in COMMANDS.items():
+            print(f"  {name:<6} {summary}", file=sys.stderr)
+        print(f"Without a command it opens the window; see `{PROG} --help`.", file=sys.stderr)
+        return INVALID
+    if not args or args[0] not in (*COMMANDS, "-h", "--help", "--version"):
         from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
 
         return window_main(args)
@@ -85,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     mint = commands.add_parser(
         "mint",
-        help="mint one token and print it",
+        help=COMMANDS["mint"],
         description="Mint one token. Exit codes: 0 minted, 2 invalid input or missing key, "
         "3 the API answered with an error, 4 network failure or unusable answer.",
     )
@@ -128,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
         help="list the endpoint's parameters and what each accepts, then exit",
     )
 
-    key = commands.add_parser("key", help="store, remove or inspect the API key in the OS keyring")
+    key = commands.add_parser("key", help=COMMANDS["key"])
     key.add_argument("action", choices=("set", "delete", "status"))
     key.add_argument("--profile", default="default")
     return parser

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINT_IDS
 from realtime_gui.connection import Connection
+from realtime_gui.display import missing_display
 from realtime_gui.logs import setup_logging
 from realtime_gui.profiles import DEMO_PROFILE, Profile
 from realtime_gui.qt.controller import Controller
@@ -91,6 +93,11 @@ def create_window(argv: list[str]) -> QMainWindow:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window; returns the process exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if QApplication.instance() is None:
+        problem = missing_display(os.environ, args)
+        if problem is not None:
+            print(f"realtime-gui: {problem}.", file=sys.stderr)
+            return 2
     app = QApplication.instance() or QApplication([sys.argv[0], *args])
     assert isinstance(app, QApplication)
     app.setApplicationName("realtime-gui")
