@@ -24,9 +24,7 @@ def platform_from_args(args: Sequence[str]) -> str | None:
     return None
 
 
-def missing_display(
-    env: Mapping[str, str], args: Sequence[str] = (), *, system: str = sys.platform
-) -> str | None:
+def missing_display(env: Mapping[str, str], args: Sequence[str] = (), *, system: str = sys.platform) -> str | None:
     """A sentence when the window cannot open for lack of a display, else None."""
     if system in ("darwin", "win32"):
         return None

@@ -38,9 +38,16 @@ def config_folder() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "realtime-gui"
 
 
+def default_connection() -> Connection:
+    """The settings of a profile never saved: OPENAI_BASE_URL when set (as the OpenAI SDKs read it), else the
+    default URL."""
+    return Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
+
+
 def load_profiles(path: Path) -> list[Profile]:
-    """The profiles in `path`, always starting with the default one; an unreadable file is logged and ignored."""
-    found = [Profile(DEFAULT_PROFILE)]
+    """The profiles in `path`, always starting with the default one (which follows OPENAI_BASE_URL until it is
+    saved); an unreadable file is logged and ignored."""
+    found = [Profile(DEFAULT_PROFILE, default_connection())]
     for profile in _saved(path):
         found = [p for p in found if p.name != profile.name] + [profile]
     return found

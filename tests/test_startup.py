@@ -5,10 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from realtime_gui.display import NO_DISPLAY, missing_display
+from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.profiles import Profile
+from realtime_gui.qt.ui.main_window import MainWindow
+
+from conftest import TEST_KEY
+from memory_keyring import MemoryKeyring
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -76,3 +85,70 @@ def test_an_unknown_command_lists_the_commands_and_exits_2() -> None:
     assert "  mint " in done.stderr
     assert "  key " in done.stderr
     assert done.stdout == ""
+
+
+# -- the window takes mint's connection options --------------------------------------------------------------
+
+
+def _window(qtbot: Any, *args: str) -> MainWindow:
+    from realtime_gui.qt.app import create_window
+
+    window = create_window(list(args))
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _mint(qtbot: Any, window: MainWindow) -> None:
+    with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=8000):
+        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+
+
+def test_base_url_and_timeout_options_reach_the_window_for_this_run_only(
+    qtbot: Any, server: FakeOpenAI, settings_file: Path, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.set_password("realtime-gui", "default", TEST_KEY)
+    window = _window(
+        qtbot, "--settings", str(settings_file), "--base-url", server.base_url, "--timeout", "7", "--project", "proj_1"
+    )
+    assert window.profile.connection.base_url == server.base_url
+    assert window.profile.connection.timeout == 7
+    assert "--base-url" in window.statusBar().currentMessage()
+    assert server.base_url in window.profile_combo.toolTip()
+    _mint(qtbot, window)
+    assert window.token_panel.token.text().startswith("ek_"), window.error_text.text()
+    assert server.requests[-1].headers.get("openai-project") == "proj_1"
+    # Editing another profile saves every profile: the options must not be written with them.
+    window.profiles["other"] = Profile("other")
+    window.settings.set_profiles(list(window.profiles.values()))
+    window.close()
+    assert server.base_url not in (settings_file.parent / "profiles.json").read_text()
+
+
+def test_the_default_profile_follows_openai_base_url(
+    qtbot: Any,
+    server: FakeOpenAI,
+    settings_file: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    memory_keyring.set_password("realtime-gui", "default", TEST_KEY)
+    window = _window(qtbot, "--settings", str(settings_file))
+    assert window.profile.name == "default"
+    assert window.profile.connection.base_url == server.base_url
+    _mint(qtbot, window)
+    assert window.token_panel.token.text().startswith("ek_"), window.error_text.text()
+    assert server.requests[-1].path == "/v1/realtime/client_secrets"
+
+
+def test_a_bad_timeout_option_is_refused_before_the_window_opens(
+    settings_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from realtime_gui.qt.app import create_window
+
+    with pytest.raises(SystemExit) as exited:
+        create_window(["--settings", str(settings_file), "--timeout", "0"])
+    assert exited.value.code == 2
+    assert "--timeout: must be a positive number of seconds, not 0" in capsys.readouterr().err

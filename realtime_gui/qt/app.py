@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINT_IDS
 from realtime_gui.connection import Connection
+from realtime_gui.connection_options import ConnectionOptions, add_connection_options
 from realtime_gui.display import missing_display
 from realtime_gui.logs import setup_logging
 from realtime_gui.profiles import DEMO_PROFILE, Profile
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint", choices=ENDPOINT_IDS, help="endpoint to show first")
     parser.add_argument("--profile", help="profile to use (its key is in the OS keyring)")
     parser.add_argument("--settings", metavar="FILE", help="settings file to use instead of the default")
+    add_connection_options(parser)  # the same as `realtime-gui mint`'s; they apply to the profile shown first
     parser.add_argument(
         "--smoke-test",
         action="store_true",
@@ -77,6 +79,7 @@ def create_window(argv: list[str]) -> QMainWindow:
         profile_name=profile_name,
         endpoint_id=args.endpoint or settings.endpoint,
         demo_note=demo_note,
+        options=ConnectionOptions.from_args(args),
     )
     controller.setParent(window)
     window.demo_server = demo_server

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINTS, JsonValue, endpoint
 from realtime_gui.checks import Problem
+from realtime_gui.connection_options import ConnectionOptions
 from realtime_gui.errors import ApiError, ConfigError, MintError, ResponseError, RetiredEndpointError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import DEFAULT_PROFILE, Profile
@@ -64,11 +65,15 @@ class MainWindow(QMainWindow):
         profile_name: str,
         endpoint_id: str,
         demo_note: str = "",
+        options: ConnectionOptions | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.controller = controller
-        self.profiles = {p.name: p for p in profiles}
+        self.profiles = {p.name: p for p in profiles}  # as saved
+        # Connection options from the command line: for this run, on the profile shown first, never saved.
+        self._options = options or ConnectionOptions()
+        self._options_profile = profile_name if self._options.given else None
         self._forms: dict[str, ParameterForm] = {}
         self._key_status: KeyStatus | None = None
         self._last_request: MintRequest | None = None
@@ -188,6 +193,12 @@ class MainWindow(QMainWindow):
 
         self._fill_profiles(profile_name)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_combo_changed)
+        if self._options_profile is not None:
+            self.statusBar().showMessage(
+                self.tr("Profile “{0}” uses {1} from the command line, for this run only.").format(
+                    self._options_profile, ", ".join(self._options.given)
+                )
+            )
         index = self.endpoint_combo.findData(endpoint_id)
         self.endpoint_combo.setCurrentIndex(max(0, index))
         self._current_endpoint = self.endpoint_id
@@ -312,6 +323,14 @@ class MainWindow(QMainWindow):
 
     @property
     def profile(self) -> Profile:
+        """The current profile as used: its saved settings, with this run's command-line options over them."""
+        saved = self.saved_profile
+        if saved.name == self._options_profile:
+            return Profile(saved.name, self._options.over(saved.connection))
+        return saved
+
+    @property
+    def saved_profile(self) -> Profile:
         name = str(self.profile_combo.currentData() or DEFAULT_PROFILE)
         return self.profiles.get(name) or Profile(DEFAULT_PROFILE)
 
@@ -323,7 +342,10 @@ class MainWindow(QMainWindow):
         index = self.profile_combo.findData(selected)
         self.profile_combo.setCurrentIndex(max(0, index))
         self.profile_combo.blockSignals(False)
-        self.profile_combo.setToolTip(self.tr("Sends to {0}").format(self.profile.connection.base_url))
+        tip = self.tr("Sends to {0}").format(self.profile.connection.base_url)
+        if self.profile.name == self._options_profile:
+            tip += "\n" + self.tr("From the command line, for this run: {0}").format(", ".join(self._options.given))
+        self.profile_combo.setToolTip(tip)
 
     def _warm_up(self) -> None:
         self.controller.warm_up()
@@ -351,7 +373,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Removing the stored key…"), 3000)
 
     def edit_profile(self, *, new: bool) -> ProfileDialog:
-        dialog = ProfileDialog(None if new else self.profile, taken=set(self.profiles), parent=self)
+        dialog = ProfileDialog(None if new else self.saved_profile, taken=set(self.profiles), parent=self)
 
         def accepted() -> None:
             profile = dialog.profile()
