@@ -30,6 +30,7 @@ from realtime_gui.profiles import DEMO_PROFILE, Profile
 from realtime_gui.qt.controller import Controller
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.palette import SCHEMES, apply_color_scheme
 from realtime_gui.secrets import redact
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--settings", metavar="FILE", help="settings file to use instead of the default")
     add_connection_options(parser)  # the same as `realtime-gui mint`'s; they apply to the profile shown first
     parser.add_argument(
+        "--color-scheme",
+        choices=SCHEMES,
+        default="system",
+        help="light or dark colours; default: follow the system's scheme as Qt reports it",
+    )
+    parser.add_argument(
         "--smoke-test",
         action="store_true",
         help="check this build end to end offscreen (demo mint, keyring), print one JSON line, and exit",
@@ -55,6 +62,9 @@ def create_window(argv: list[str]) -> QMainWindow:
     """Build the main window from command-line style arguments; a QApplication must exist. Does not block on the
     keyring or the network: the key status arrives from a worker thread."""
     args, _qt_args = _parser().parse_known_args(argv)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_color_scheme(app, args.color_scheme)
     settings = Settings(args.settings)
     controller = Controller()
     profiles = settings.profiles()
@@ -87,7 +97,6 @@ def create_window(argv: list[str]) -> QMainWindow:
     if demo_server is not None:
         server = demo_server
         window.destroyed.connect(lambda *_: server.stop())
-        app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(server.stop)
     return window

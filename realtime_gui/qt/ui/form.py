@@ -161,7 +161,7 @@ class ParameterForm(QWidget):
     # -- problems beside their fields --
 
     def show_problems(self, problems: list[Problem]) -> QWidget | None:
-        """Mark each problem's field and write the message under it; returns the first marked widget."""
+        """Mark each problem's field and write the message under it, once; returns the first marked widget."""
         self.clear_problems()
         first: QWidget | None = None
         messages: dict[str, list[str]] = {}
@@ -169,26 +169,45 @@ class ParameterForm(QWidget):
             row = self._row_for_param(problem.path)
             if row is None:
                 continue
-            prefix = "" if problem.path == row.field.row.path else f"{problem.path}: "
-            messages.setdefault(row.field.row.path, []).append(prefix + problem.message)
+            subject = row.field.row.label if problem.path == row.field.row.path else None
+            messages.setdefault(row.field.row.path, []).append(problem.sentence(subject))
         for path, lines in messages.items():
             row = self._rows[path]
-            row.show_error("\n".join(lines))
+            text = "\n".join(lines)
+            if row.field.show_problem(text) is None:
+                row.show_error(text)
             mark_invalid(row.field.editor, True)
+            row.field.editor.setAccessibleDescription(text)
             first = first or row.field.editor
         return first
 
-    def mark_param(self, param: str) -> QWidget | None:
+    def message_for(self, editor: QWidget) -> QWidget | None:
+        """The line that shows the problem of the field whose editor is `editor`, if one shows."""
+        for row in self._rows.values():
+            if row.field.editor is editor:
+                if row.error_shown:
+                    return row.error
+                return row.field.widget
+        return None
+
+    def mark_param(self, param: str, message: str = "") -> QWidget | None:
         row = self._row_for_param(param)
         if row is None:
             return None
         mark_invalid(row.field.editor, True)
+        row.field.editor.setAccessibleDescription(message)
         return row.field.editor
 
     def clear_problems(self) -> None:
         for row in self._rows.values():
+            self._clear_row(row)
+
+    def _clear_row(self, row: _Row) -> None:
+        if row.error_shown or row.field.editor.property("invalid"):
             row.hide_error()
+            row.field.clear_problem()
             mark_invalid(row.field.editor, False)
+            row.field.editor.setAccessibleDescription("")
 
     def _row_for_param(self, param: str) -> _Row | None:
         head = param.split("[", 1)[0]
@@ -201,10 +220,7 @@ class ParameterForm(QWidget):
         return None
 
     def _on_field_changed(self, path: str) -> None:
-        row = self._rows[path]
-        if row.error_shown or row.field.editor.property("invalid"):
-            row.hide_error()
-            mark_invalid(row.field.editor, False)
+        self._clear_row(self._rows[path])
         self.refresh()
         self.changed.emit()
 

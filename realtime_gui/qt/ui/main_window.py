@@ -14,7 +14,6 @@ from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,18 +30,27 @@ from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINTS, JsonValue, endpoint
 from realtime_gui.checks import Problem
 from realtime_gui.connection_options import ConnectionOptions
-from realtime_gui.errors import ApiError, ConfigError, MintError, ResponseError, RetiredEndpointError
+from realtime_gui.errors import (
+    ApiError,
+    ConfigError,
+    MintError,
+    MissingKeyError,
+    ResponseError,
+    RetiredEndpointError,
+)
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
 from realtime_gui.qt.settings import Settings
+from realtime_gui.qt.ui import banner as cause
+from realtime_gui.qt.ui.banner import Banner
 from realtime_gui.qt.ui.form import ParameterForm
+from realtime_gui.qt.ui.geometry import scroll_to_after_layout
 from realtime_gui.qt.ui.key_dialog import KeyDialog
-from realtime_gui.qt.ui.look import BANNER, make_selectable
 from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
-from realtime_gui.secrets import InvalidKey, KeyringUnavailable, redact
+from realtime_gui.secrets import InvalidKey, KeyringUnavailable
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -108,26 +115,9 @@ class MainWindow(QMainWindow):
         top.addWidget(self.key_label, 1)
         top.addWidget(self.key_button)
 
-        # -- error banner --
-        self.error_banner = QFrame()
-        self.error_banner.setObjectName("error")
-        self.error_banner.setStyleSheet(BANNER)
-        self.error_text = QLabel()
-        self.error_text.setObjectName("errorText")
-        self.error_text.setWordWrap(True)
-        self.switch_button = QPushButton()
-        self.switch_button.setObjectName("switchToGa")
-        self.switch_button.clicked.connect(self.switch_to_ga)
-        self.switch_button.hide()
-        close_banner = QToolButton()
-        close_banner.setText("✕")
-        close_banner.setToolTip(self.tr("Dismiss"))
-        close_banner.clicked.connect(self.hide_error)
-        banner = QHBoxLayout(self.error_banner)
-        banner.addWidget(self.error_text, 1)
-        banner.addWidget(self.switch_button)
-        banner.addWidget(close_banner)
-        self.error_banner.hide()
+        # -- message banner --
+        self.error_banner = Banner()
+        self.error_text = self.error_banner.text
 
         # -- form side --
         self.stack = QStackedWidget()
@@ -300,7 +290,7 @@ class MainWindow(QMainWindow):
             merged = {**self.form.all_values(), **carried}
             self.form.set_values(merged)
         self._current_endpoint = now
-        self.hide_error()
+        self.error_banner.end(cause.MINT, cause.FORM, cause.RETIRED, cause.PRESET)
         self.statusBar().showMessage(endpoint(now).summary, 5000)
 
     def _carry_values(self, source: str, target: str) -> dict[str, JsonValue]:
@@ -316,7 +306,7 @@ class MainWindow(QMainWindow):
 
     def reset_form(self) -> None:
         self.form.reset()
-        self.hide_error()
+        self.error_banner.end(cause.FORM, cause.PRESET)
         self.statusBar().showMessage(self.tr("Every parameter is back to “not sent”: the API's defaults apply."), 5000)
 
     # -- profiles and the key --
@@ -356,6 +346,7 @@ class MainWindow(QMainWindow):
 
     def _on_profile_combo_changed(self, _index: int) -> None:
         self.key_label.setText(self.tr("Checking the key…"))
+        self.error_banner.end(cause.AUTH, cause.MINT, cause.KEY, cause.PROFILE, cause.RETIRED, cause.UNEXPECTED)
         self.controller.refresh_key_status(self.profile.name)
         self.settings.profile_name = self.profile.name
 
@@ -391,7 +382,7 @@ class MainWindow(QMainWindow):
         """Forget the current profile's settings (not the default one). Its stored key is left in the keyring."""
         name = self.profile.name
         if name == DEFAULT_PROFILE or self.profile.is_demo:
-            self.show_error(self.tr("The “{0}” profile cannot be deleted.").format(name))
+            self.show_error(self.tr("The “{0}” profile cannot be deleted.").format(name), cause=cause.PROFILE)
             return
         del self.profiles[name]
         self.settings.set_profiles(list(self.profiles.values()))
@@ -421,14 +412,16 @@ class MainWindow(QMainWindow):
             self.show_error(
                 self.tr("{0}\nThe key is kept in memory for this run only and was not written anywhere.").format(
                     saved.status.keyring_problem
-                )
+                ),
+                cause=cause.KEY,
             )
         else:
+            self.error_banner.end(cause.AUTH, cause.KEY)
             self.statusBar().showMessage(self.tr("Key stored in the OS keyring."), 5000)
 
     def _on_controller_key_failed(self, error: object) -> None:
         if isinstance(error, InvalidKey | KeyringUnavailable | ValueError):
-            self.show_error(str(error))
+            self.show_error(str(error), cause=cause.KEY)
         else:
             self._unexpected(error)
 
@@ -451,7 +444,7 @@ class MainWindow(QMainWindow):
         try:
             profile.connection.url_for(request.endpoint)
         except ConfigError as err:
-            self.show_error(str(err))
+            self.show_error(str(err), cause=cause.MINT)
             return
         self.hide_error()
         self.settings.set_form_values(self.endpoint_id, form.all_values())
@@ -470,14 +463,29 @@ class MainWindow(QMainWindow):
         first = self.form.show_problems(problems)
         count = len(problems)
         lines = "\n".join(f"• {p}" for p in problems[:6]) + ("\n…" if count > 6 else "")
+        go = (
+            None
+            if first is None
+            else ("goToProblem", self.tr("&Go to the problem"), lambda: self._go_to_problem(first))
+        )
         self.show_error(
             self.tr("Nothing was sent: {0} to fix.\n{1}").format(
                 self.tr("1 value") if count == 1 else self.tr("{0} values").format(count), lines
-            )
+            ),
+            cause=cause.FORM,
+            action=go,
         )
         if first is not None:
-            self.form_scroll.ensureWidgetVisible(first, 50, 80)
-            first.setFocus()
+            self._go_to_problem(first)
+
+    def _go_to_problem(self, editor: QWidget) -> None:
+        """Scroll to the field and its message, once the banner and the message have taken their place."""
+
+        def targets() -> list[QWidget]:
+            message = self.form.message_for(editor)
+            return [editor] if message is None else [message, editor]
+
+        scroll_to_after_layout(self.form_scroll, targets, then=editor.setFocus)
 
     def _on_controller_busy_changed(self, busy: bool) -> None:
         self.mint_button.setEnabled(not busy)
@@ -499,6 +507,11 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(self.tr("The token could not be minted."), 5000)
         text = str(error)
+        why = cause.MINT
+        if isinstance(error, MissingKeyError | KeyringUnavailable) or (
+            isinstance(error, ApiError) and error.status in (401, 403)
+        ):
+            why = cause.AUTH
         if isinstance(error, ApiError):
             d = error.details
             facts = [
@@ -514,14 +527,14 @@ class MainWindow(QMainWindow):
                 self._offer_ga(error)
                 return
             if d.param:
-                widget = self.form.mark_param(d.param)
+                widget = self.form.mark_param(d.param, str(error))
                 if widget is not None:
-                    self.form_scroll.ensureWidgetVisible(widget, 50, 80)
+                    scroll_to_after_layout(self.form_scroll, lambda: [widget])
         elif isinstance(error, ResponseError) and error.request_id:
             text += f"\nrequest id {error.request_id}"
         elif isinstance(error, KeyringUnavailable):
             text += "\n" + self.tr("Choose Key… to use a key for this run only.")
-        self.show_error(text)
+        self.show_error(text, cause=why)
 
     def _offer_ga(self, error: RetiredEndpointError) -> None:
         source = self.endpoint_id
@@ -531,9 +544,8 @@ class MainWindow(QMainWindow):
         text = f"{error}\nServer: {error.server_message}"
         if dropped:
             text += "\n" + self.tr("Not carried over (no GA equivalent): {0}").format(dropped)
-        self.switch_button.setText(self.tr("Switch to {0}").format(error.ga_endpoint.id))
-        self.switch_button.show()
-        self.show_error(text, keep_switch=True)
+        switch = ("switchToGa", self.tr("Switch to {0}").format(error.ga_endpoint.id), self.switch_to_ga)
+        self.show_error(text, cause=cause.RETIRED, action=switch)
 
     def switch_to_ga(self) -> None:
         if self._retired_values is None:
@@ -555,24 +567,20 @@ class MainWindow(QMainWindow):
 
     # -- banner --
 
-    def show_error(self, text: str, *, keep_switch: bool = False) -> None:
-        if not keep_switch:
-            self.switch_button.hide()
-        make_selectable(self.error_text)
-        self.error_text.setText(redact(text))
-        self.error_banner.show()
+    def show_error(self, text: str, *, cause: str, action: tuple[str, str, Callable[[], object]] | None = None) -> None:
+        """Show `text` in the banner until its `cause` ends (banner.py lists the causes)."""
+        self.error_banner.show_message(text, cause=cause, action=action)
 
     def hide_error(self) -> None:
-        self.error_banner.hide()
-        self.error_text.clear()
-        self.switch_button.hide()
+        self.error_banner.clear()
 
     def _unexpected(self, error: object) -> None:
         log.error("unexpected error: %r", error, exc_info=error if isinstance(error, BaseException) else None)
         self.show_error(
             self.tr("Something unexpected went wrong ({0}). Details were written to the log.").format(
                 type(error).__name__
-            )
+            ),
+            cause=cause.UNEXPECTED,
         )
 
     # -- presets --
@@ -588,17 +596,20 @@ class MainWindow(QMainWindow):
             with open(path, encoding="utf-8") as file:
                 data = json.load(file)
         except (OSError, ValueError) as err:
-            self.show_error(self.tr("Could not read the preset {0}: {1}").format(path, err))
+            self.show_error(self.tr("Could not read the preset {0}: {1}").format(path, err), cause=cause.PRESET)
             return
         if not isinstance(data, dict):
-            self.show_error(self.tr("The preset {0} is not a JSON object of PATH -> VALUE.").format(path))
+            self.show_error(
+                self.tr("The preset {0} is not a JSON object of PATH -> VALUE.").format(path), cause=cause.PRESET
+            )
             return
         unknown = self.form.set_values(data)
         if unknown:
             self.show_error(
                 self.tr("Loaded the preset, except what {0} has no parameter for: {1}").format(
                     self.endpoint_id, ", ".join(unknown)
-                )
+                ),
+                cause=cause.PRESET,
             )
         else:
             self.statusBar().showMessage(self.tr("Preset loaded."), 5000)
@@ -617,7 +628,7 @@ class MainWindow(QMainWindow):
                 json.dump(self.form.values(), file, indent=2)
                 file.write("\n")
         except OSError as err:
-            self.show_error(self.tr("Could not save the preset: {0}").format(err))
+            self.show_error(self.tr("Could not save the preset: {0}").format(err), cause=cause.PRESET)
             return
         self.statusBar().showMessage(
             self.tr("Saved; use it with: realtime-gui mint --endpoint {0} --preset {1}").format(self.endpoint_id, path),
