@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtGui import QFontDatabase, QValidator
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -88,6 +89,10 @@ class Field:
         widget.setObjectName(self.row.path)
         widget.setToolTip(tooltip(self.row))
         widget.setAccessibleName(self.row.label)
+        # The line edit inside a spin box or an editable combo is what a screen reader lands on: name it too.
+        inner = widget.lineEdit() if isinstance(widget, QAbstractSpinBox | QComboBox) else None
+        if inner is not None:
+            inner.setAccessibleName(widget.accessibleName())
 
 
 class ComboField(Field):

@@ -11,7 +11,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -44,9 +43,11 @@ from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui import banner as cause
 from realtime_gui.qt.ui.banner import Banner
+from realtime_gui.qt.ui.focus import chain, no_tab_stop, reading_order
 from realtime_gui.qt.ui.form import ParameterForm
 from realtime_gui.qt.ui.geometry import scroll_to_after_layout
 from realtime_gui.qt.ui.key_dialog import KeyDialog
+from realtime_gui.qt.ui.menus import Menus
 from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
@@ -121,10 +122,7 @@ class MainWindow(QMainWindow):
 
         # -- form side --
         self.stack = QStackedWidget()
-        self.form_scroll = QScrollArea()
-        self.form_scroll.setObjectName("formScroll")
-        self.form_scroll.setWidgetResizable(True)
-        self.form_scroll.setWidget(self.stack)
+        self.form_scroll = _scroll_area("formScroll", self.tr("Parameters"), self.stack)
         self.reset_button = QPushButton(self.tr("Reset to defaults"))
         self.reset_button.setObjectName("reset")
         self.reset_button.clicked.connect(self.reset_form)
@@ -137,6 +135,7 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("cancel")
         self.cancel_button.setEnabled(False)
+        self.cancel_button.setToolTip(self.tr("Stop waiting for the call in flight (Esc)"))
         self.cancel_button.clicked.connect(self.cancel)
         self.mint_button = QPushButton(self.tr("Create token"))
         self.mint_button.setObjectName("mint")
@@ -159,9 +158,15 @@ class MainWindow(QMainWindow):
         self.token_panel.clear_clipboard_on_expiry = bool(settings.preference("clear_clipboard_on_expiry"))
         self.token_panel.copied.connect(self._on_token_panel_copied)
         self.token_panel.expired.connect(self._on_token_panel_expired)
+        # The token side scrolls too, so that a small screen (or 2x scale) never pushes part of it off-screen.
+        self.right_side = QWidget()
+        right_layout = QVBoxLayout(self.right_side)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.token_panel, 1)
+        self.token_scroll = _scroll_area("tokenScroll", self.tr("Token"), self.right_side)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.token_panel)
+        self.splitter.addWidget(self.token_scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
@@ -172,7 +177,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage(self.tr("Ready"))
-        self._build_menus()
+        self._keyboard_ready = False
+        self.menus = Menus(self)
+        self.clipboard_action = self.menus.actions["clear_clipboard"]
+        self.clipboard_action.setCheckable(True)
+        self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
+        self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
 
         controller.minted.connect(self._on_controller_minted)
         controller.failed.connect(self._on_controller_failed)
@@ -198,61 +208,28 @@ class MainWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1180, 780)
 
-    # -- menus and shortcuts --
+    # -- keyboard --
 
-    def _build_menus(self) -> None:
-        def action(menu_name: str, text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
-            act = QAction(text, self)
-            if shortcut:
-                self._shortcuts.append((act, shortcut))
-            act.triggered.connect(lambda _checked=False: slot())
-            menus[menu_name].addAction(act)
-            return act
+    def _after_first_paint(self) -> None:
+        self.menus.bind_shortcuts()
+        no_tab_stop(self.form_scroll, self.token_scroll)
+        self._keyboard_ready = True
+        self._update_tab_order()
 
-        self._shortcuts: list[tuple[QAction, str]] = []
-        bar = self.menuBar()
-        menus = {
-            name: bar.addMenu(label)
-            for name, label in (
-                ("file", self.tr("&File")),
-                ("edit", self.tr("&Edit")),
-                ("key", self.tr("&Key")),
-                ("settings", self.tr("&Settings")),
-                ("help", self.tr("&Help")),
-            )
-        }
-        action("file", self.tr("Open preset…"), self.open_preset, "Ctrl+O")
-        action("file", self.tr("Save preset…"), self.save_preset, "Ctrl+S")
-        menus["file"].addSeparator()
-        action("file", self.tr("Quit"), self.close, "Ctrl+Q")
-        action("edit", self.tr("Create token"), self.mint, "Ctrl+Return")
-        action("edit", self.tr("Cancel"), self.cancel)
-        action("edit", self.tr("Copy token"), self.token_panel.copy_token, "Ctrl+Shift+C")
-        action("edit", self.tr("Copy as curl"), self.token_panel.copy_as_curl)
-        menus["edit"].addSeparator()
-        action("edit", self.tr("Reset to defaults"), self.reset_form)
-        action("key", self.tr("Set API key…"), self.open_key_dialog, "Ctrl+K")
-        action("key", self.tr("Remove stored key"), self.remove_key)
-        menus["key"].addSeparator()
-        action("key", self.tr("New profile…"), lambda: self.edit_profile(new=True))
-        action("key", self.tr("Edit profile…"), lambda: self.edit_profile(new=False))
-        action("key", self.tr("Delete profile"), self.delete_profile)
-        self.clipboard_action = QAction(self.tr("Clear the clipboard when the token expires"), self)
-        self.clipboard_action.setCheckable(True)
-        self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
-        self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
-        menus["settings"].addAction(self.clipboard_action)
-        action("help", self.tr("About Realtime GUI"), self._about)
-        # Enter on the numeric keypad, and Escape to cancel a call in flight.
-        QShortcut(QKeySequence("Ctrl+Enter"), self, self.mint)
-        QShortcut(QKeySequence("Esc"), self, self.cancel)
-
-    def _bind_shortcuts(self) -> None:
-        # Bound just after the first paint: QAction.setShortcut makes PySide6 build its whole `Qt` namespace
-        # (~12 ms), which the window does not need to appear.
-        for act, keys in self._shortcuts:
-            act.setShortcut(QKeySequence(keys))
-        self._shortcuts.clear()
+    def _update_tab_order(self) -> None:
+        """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
+        the token panel. Set after the first paint (it needs the slow `Qt` namespace) and for each new form."""
+        if not self._keyboard_ready:
+            return
+        chain(
+            [
+                [self.endpoint_combo, self.profile_combo, self.key_button],
+                [self.error_banner.action, self.error_banner.close_button],
+                reading_order(self.stack),
+                [self.reset_button, self.cancel_button, self.mint_button],
+                reading_order(self.right_side),
+            ]
+        )
 
     # -- endpoint and form --
 
@@ -272,6 +249,7 @@ class MainWindow(QMainWindow):
             form.set_values(self.settings.form_values(endpoint_id))
             self._forms[endpoint_id] = form
             self.stack.addWidget(form)
+            self._update_tab_order()
         return form
 
     def _show_form(self, endpoint_id: str) -> None:
@@ -647,7 +625,7 @@ class MainWindow(QMainWindow):
         self.token_panel.clear_clipboard_on_expiry = checked
         self.settings.set_preference("clear_clipboard_on_expiry", checked)
 
-    def _about(self) -> None:
+    def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.about(
@@ -673,7 +651,7 @@ class MainWindow(QMainWindow):
             # After the first paint, in worker threads: read the key's status (imports keyring, may prompt),
             # then import httpx and build the TLS context so that the first Create is quick.
             # `self` as the timers' context: they die with the window instead of firing into a deleted one.
-            QTimer.singleShot(20, self, self._bind_shortcuts)
+            QTimer.singleShot(20, self, self._after_first_paint)
             QTimer.singleShot(50, self, self._refresh_key_status)
             QTimer.singleShot(300, self, self._warm_up)
 
@@ -682,3 +660,14 @@ class MainWindow(QMainWindow):
         self.token_panel.stop()
         self.controller.shutdown()
         super().closeEvent(event)
+
+
+def _scroll_area(name: str, accessible_name: str, content: QWidget) -> QScrollArea:
+    """A scroll area; once the window shows it stops being a Tab stop of its own (the widgets in it are, and it
+    scrolls to follow the focus)."""
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setAccessibleName(accessible_name)
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    return area
