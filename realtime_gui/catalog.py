@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from typing import TypeAlias
 
@@ -133,6 +134,8 @@ class Endpoint:
 
 # -- Shared value lists -------------------------------------------------------------------------------
 
+# Every list keeps a name before the longer names it begins (gpt-realtime-2 before gpt-realtime-2.1): the window's
+# model box completes what is typed with the first match.
 REALTIME_MODELS = (
     "gpt-realtime",
     "gpt-realtime-2",
@@ -156,19 +159,22 @@ REALTIME_MODELS = (
 )
 BETA_REALTIME_MODELS = (
     "gpt-4o-realtime-preview",
+    "gpt-4o-realtime-preview-2025-06-03",
     "gpt-4o-realtime-preview-2024-12-17",
     "gpt-4o-realtime-preview-2024-10-01",
     "gpt-4o-mini-realtime-preview",
     "gpt-4o-mini-realtime-preview-2024-12-17",
+    "gpt-realtime",
+    "gpt-realtime-2025-08-28",
 )
 TRANSCRIPTION_MODELS = (
+    "gpt-live-transcribe",
+    "gpt-transcribe",
+    "gpt-realtime-whisper",
     "gpt-4o-transcribe",
     "gpt-4o-mini-transcribe",
     "gpt-4o-mini-transcribe-2025-12-15",
     "gpt-4o-transcribe-diarize",
-    "gpt-transcribe",
-    "gpt-live-transcribe",
-    "gpt-realtime-whisper",
     "whisper-1",
 )
 BETA_TRANSCRIPTION_MODELS = ("gpt-4o-transcribe", "gpt-4o-mini-transcribe", "whisper-1")
@@ -180,6 +186,36 @@ BETA_AUDIO_FORMATS = ("pcm16", "g711_ulaw", "g711_alaw")
 EFFORTS = ("minimal", "low", "medium", "high", "xhigh")
 LOGPROBS = "item.input_audio_transcription.logprobs"
 WHISPER_STREAMING = "gpt-realtime-whisper"
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    """OpenAI has announced that a model stops working on `shutdown`; `replacement` is the model to move to,
+    when one is known."""
+
+    shutdown: date
+    replacement: str | None = None
+
+
+DEPRECATIONS_URL = "https://developers.openai.com/api/docs/deprecations"
+# Shutdown dates: the model docs of the official SDK (`openai` 3.57.0, realtime_session_create_request_param.py and
+# audio_transcription_param.py), which point to DEPRECATIONS_URL for the replacements. Those name no model; the ones
+# here are the successors in our own lists (gpt-realtime-2.1 for gpt-realtime, gpt-live-transcribe for live audio).
+_REALTIME_SHUTDOWN = date(2027, 1, 20)
+_TRANSCRIBE_SHUTDOWN = date(2027, 2, 26)
+DEPRECATIONS: dict[str, Deprecation] = {
+    "gpt-realtime": Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1"),
+    "gpt-realtime-2025-08-28": Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1"),
+    "gpt-realtime-mini": Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1-mini"),
+    "gpt-realtime-mini-2025-12-15": Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1-mini"),
+    "gpt-audio-mini": Deprecation(_REALTIME_SHUTDOWN),
+    "gpt-audio-mini-2025-12-15": Deprecation(_REALTIME_SHUTDOWN),
+    "whisper-1": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
+    "gpt-4o-transcribe": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
+    "gpt-4o-mini-transcribe": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
+    "gpt-4o-mini-transcribe-2025-12-15": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
+    "gpt-4o-transcribe-diarize": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
+}
 
 ISO_639_1 = r"[a-z]{2}"
 ISO_639_1_HINT = "a two-letter ISO-639-1 code such as en, de or ja"
@@ -199,7 +235,8 @@ LIFETIME = "Token lifetime"
 # -- Row builders for blocks several endpoints share ---------------------------------------------------
 
 
-def _lifetime(prefix: str, *, default: int) -> tuple[Parameter, ...]:
+def _lifetime(prefix: str, *, default: int, anchor_required: bool = False) -> tuple[Parameter, ...]:
+    # A required anchor has one possible value, so the request builder sends it whenever the lifetime is sent.
     return (
         Parameter(
             path=f"{prefix}.anchor",
@@ -209,6 +246,7 @@ def _lifetime(prefix: str, *, default: int) -> tuple[Parameter, ...]:
             section=LIFETIME,
             choices=("created_at",),
             default="created_at",
+            required=anchor_required,
         ),
         Parameter(
             path=f"{prefix}.seconds",
@@ -249,8 +287,8 @@ def _audio_format(prefix: str, *, direction: str, section: str) -> tuple[Paramet
     )
 
 
-def _noise_reduction(prefix: str, *, section: str, type_required: bool) -> tuple[Parameter, ...]:
-    return (
+def _noise_reduction(prefix: str, *, section: str, type_required: bool, strength: bool) -> tuple[Parameter, ...]:
+    rows = (
         Parameter(
             path=prefix,
             kind=Kind.GROUP,
@@ -268,6 +306,20 @@ def _noise_reduction(prefix: str, *, section: str, type_required: bool) -> tuple
             section=section,
             choices=("near_field", "far_field"),
             required=type_required,
+        ),
+    )
+    if not strength:  # the beta endpoints predate it
+        return rows
+    return (
+        *rows,
+        Parameter(
+            path=f"{prefix}.strength",
+            kind=Kind.NUMBER,
+            label="Strength",
+            help="How much noise to suppress; higher suppresses more.",
+            section=section,
+            minimum=0.0,  # the API states no range; a negative suppression means nothing
+            default=1.0,  # "defaults to 1 when noise reduction is first enabled"
         ),
     )
 
@@ -641,7 +693,7 @@ _REALTIME = Endpoint(
         _voice(f"{_OUT}.voice", custom=True),
         _speed(f"{_OUT}.speed"),
         *_audio_format(f"{_IN}.format", direction="Input", section=INPUT),
-        *_noise_reduction(f"{_IN}.noise_reduction", section=INPUT, type_required=False),
+        *_noise_reduction(f"{_IN}.noise_reduction", section=INPUT, type_required=False, strength=True),
         *_turn_detection(
             f"{_IN}.turn_detection",
             types=("server_vad", "semantic_vad"),
@@ -751,8 +803,9 @@ _REALTIME = Endpoint(
             path=f"{_S}.prompt.variables",
             kind=Kind.JSON,
             label="Variables",
-            help="A JSON object of values substituted into the prompt's variables.",
+            help="A JSON object of values substituted into the prompt's variables; null sends none.",
             section=PROMPT,
+            nullable=True,
             check="prompt_variables",
         ),
         *_lifetime("expires_after", default=600),
@@ -768,7 +821,7 @@ _TRANSCRIPTION = Endpoint(
     parameters=(
         _session_type("transcription"),
         *_audio_format(f"{_IN}.format", direction="Input", section=INPUT),
-        *_noise_reduction(f"{_IN}.noise_reduction", section=INPUT, type_required=False),
+        *_noise_reduction(f"{_IN}.noise_reduction", section=INPUT, type_required=False, strength=True),
         *_turn_detection(
             f"{_IN}.turn_detection",
             types=("server_vad", "semantic_vad"),
@@ -823,7 +876,7 @@ _TRANSLATION = Endpoint(
             open=True,
             required=True,
         ),
-        *_noise_reduction(f"{_IN}.noise_reduction", section=INPUT, type_required=True),
+        *_noise_reduction(f"{_IN}.noise_reduction", section=INPUT, type_required=True, strength=True),
         *_lifetime("expires_after", default=600),
     ),
 )
@@ -873,7 +926,7 @@ _BETA_SESSIONS = Endpoint(
             default=0.8,
         ),
         _beta_format("input_audio_format", direction="Input", section=INPUT),
-        *_noise_reduction("input_audio_noise_reduction", section=INPUT, type_required=False),
+        *_noise_reduction("input_audio_noise_reduction", section=INPUT, type_required=False, strength=False),
         *_turn_detection(_BETA_TD, types=("server_vad", "semantic_vad"), responses=True, idle_timeout=False),
         Parameter(
             path=_BETA_TX,
@@ -905,7 +958,7 @@ _BETA_SESSIONS = Endpoint(
         _beta_format("output_audio_format", direction="Output", section=OUTPUT),
         _token_limit("max_response_output_tokens"),
         *_tracing("tracing"),
-        *_lifetime("client_secret.expires_after", default=60),
+        *_lifetime("client_secret.expires_after", default=60, anchor_required=True),
     ),
 )
 
@@ -919,7 +972,7 @@ _BETA_TRANSCRIPTION = Endpoint(
     summary="The original POST /v1/realtime/transcription_sessions; retired in May 2026.",
     parameters=(
         _beta_format("input_audio_format", direction="Input", section=INPUT),
-        *_noise_reduction("input_audio_noise_reduction", section=INPUT, type_required=False),
+        *_noise_reduction("input_audio_noise_reduction", section=INPUT, type_required=False, strength=False),
         *_turn_detection(_BETA_TD, types=("server_vad",), responses=False, idle_timeout=False),
         *_beta_transcription(_BETA_TX, open_models=False),
         _include("include"),

@@ -19,12 +19,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from realtime_gui import __version__
-from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, JsonValue, endpoint
+from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, JsonValue, Parameter, endpoint
 from realtime_gui.checks import Problem
 from realtime_gui.logs import setup_logging
 
 if TYPE_CHECKING:
     from realtime_gui.connection import Connection
+    from realtime_gui.profiles import Profile
+    from realtime_gui.request import MintRequest
 
 OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4
 PROG = "realtime-gui"
@@ -123,13 +125,12 @@ def _parser() -> argparse.ArgumentParser:
         "--profile",
         default="default",
         help="which stored key to use, and the base URL, auth, organization, project and timeout saved for it "
-        "in the window",
+        "in the window; a name that is neither saved nor holds a stored key is refused as a likely typo",
     )
     mint.add_argument(
         "--timeout",
-        type=float,
         metavar="SECONDS",
-        help="give up after this many seconds (default: the profile's, else 30)",
+        help="give up after this many seconds, 0.1 to 600 (default: the profile's, else 30)",
     )
     mint.add_argument("--output", choices=("token", "json", "env"), default="token")
     mint.add_argument(
@@ -175,6 +176,7 @@ def _mint(args: argparse.Namespace) -> int:
         request = build_request(args.endpoint, values)
     except InvalidRequest as err:
         raise UsageError("the request is not valid; nothing was sent.", err.problems) from None
+    _warn_about_models(request)
     connection = _connection(args)
     try:
         api.check_base_url(connection.base_url)
@@ -202,19 +204,29 @@ def _mint(args: argparse.Namespace) -> int:
     return OK
 
 
+def _warn_about_models(request: MintRequest) -> None:
+    """One line on stderr per model in the request that OpenAI is shutting down; stdout stays the token's."""
+    from realtime_gui import deprecations
+
+    on = deprecations.today()
+    for path, model in deprecations.models_in_body(request.endpoint, request.body):
+        words = deprecations.sentence(model, on=on)
+        if words:
+            _say(f"warning: {path}: {words}")
+
+
 def _connection(args: argparse.Namespace) -> Connection:
     """The options given, else the profile's saved settings, else OPENAI_BASE_URL and the defaults."""
-    from realtime_gui.connection import DEFAULT_BASE_URL, Connection
-    from realtime_gui.profiles import FILE_NAME, config_folder, saved_profile
+    from realtime_gui.connection import DEFAULT_BASE_URL, Connection, timeout_problem
 
-    if args.timeout is not None and not args.timeout > 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
-    profile = saved_profile(config_folder() / FILE_NAME, args.profile)
+    if args.timeout is not None and (problem := timeout_problem(args.timeout)):
+        raise UsageError(f"--timeout {problem}.")
+    profile = _known_profile(args.profile)
     if profile is not None:
         base = profile.connection
     else:
         base = Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
-    timeout = args.timeout if args.timeout is not None else base.timeout
+    timeout = float(args.timeout) if args.timeout is not None else base.timeout
     return Connection(
         base_url=args.base_url or base.base_url,
         auth=args.auth or base.auth,
@@ -225,6 +237,35 @@ def _connection(args: argparse.Namespace) -> Connection:
     )
 
 
+def _known_profile(name: str) -> Profile | None:
+    """The profile saved as `name`, or None for the default one or one that only has a stored key. Any other
+    name is most likely a typo: it is refused, even with OPENAI_API_KEY set, rather than silently minting with
+    the default URL. A broken profiles.json is said once on stderr and read as empty."""
+    from realtime_gui import secrets
+    from realtime_gui.profiles import DEFAULT_PROFILE, FILE_NAME, config_folder, read_profiles
+
+    try:
+        name = secrets.check_profile(name)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    saved = read_profiles(config_folder() / FILE_NAME)
+    if saved.problem:
+        _say(saved.problem)
+    profile = saved.get(name)
+    if profile is not None or name == DEFAULT_PROFILE:
+        return profile
+    try:
+        if secrets.load_stored_key(name) is not None:
+            return None
+        unchecked = ""
+    except secrets.KeyringUnavailable:
+        unchecked = "; no OS keyring to look for a stored key"
+    raise UsageError(
+        f"no profile {name!r} (saved: {', '.join(saved.names)}{unchecked}); check the name, or give it a key "
+        f"with `{PROG} key set --profile {name}`."
+    )
+
+
 def _values(args: argparse.Namespace) -> dict[str, JsonValue]:
     from realtime_gui.request import value_from_text
 
@@ -232,7 +273,7 @@ def _values(args: argparse.Namespace) -> dict[str, JsonValue]:
     values: dict[str, JsonValue] = {}
     problems: list[Problem] = []
     if args.preset is not None:
-        values.update(_read_preset(args.preset))
+        values.update(_read_preset(args.preset, args.endpoint))
     for item in args.sets:
         path, sep, text = item.partition("=")
         path = path.strip()
@@ -248,19 +289,13 @@ def _values(args: argparse.Namespace) -> dict[str, JsonValue]:
     return values
 
 
-def _read_preset(path: str) -> dict[str, JsonValue]:
+def _read_preset(path: str, endpoint_id: str) -> dict[str, JsonValue]:
+    from realtime_gui.presets import PresetError, read_preset  # the same checks as the window's File > Open
+
     try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
-    except OSError as err:
-        raise UsageError(f"cannot read the preset {path!r}: {err.strerror or err}.") from None
-    except ValueError as err:
-        raise UsageError(f"the preset {path!r} is not valid JSON: {err}.") from None
-    if not isinstance(data, dict):
-        raise UsageError(
-            f'the preset {path!r} must be a JSON object of PATH -> VALUE, e.g. {{"session.model": "gpt-realtime"}}.'
-        )
-    return data
+        return read_preset(path, endpoint_id)
+    except PresetError as err:
+        raise UsageError(str(err), err.problems) from None
 
 
 def _api_key(profile: str) -> str:
@@ -354,6 +389,20 @@ def _list_parameters(endpoint_id: str) -> None:
         for row in ep.parameters:
             if row.section == section and not row.fixed:
                 print(f"  {row.path}\n      {row.help} {allowed(row).capitalize()}.")
+                _list_shutdowns(row)
+
+
+def _list_shutdowns(row: Parameter) -> None:
+    """Under a model row: the listed models OpenAI is shutting down, with their dates and successors."""
+    from realtime_gui import deprecations
+
+    on = deprecations.today()
+    for choice in row.choices:
+        found = deprecations.deprecation(choice) if isinstance(choice, str) else None
+        if found is None:
+            continue
+        instead = f"; use {found.replacement}" if found.replacement else ""
+        print(f"      {choice}: {deprecations.mark(str(choice), on=on)}{instead}")
 
 
 # -- key --------------------------------------------------------------------------------------------------------------
@@ -364,6 +413,10 @@ def _key(args: argparse.Namespace) -> int:
 
     try:
         profile = secrets.check_profile(args.profile)
+        if args.action == "status":
+            # A typo is refused as in `mint`. `key set` is how a new profile gets its key, and `key delete` of a
+            # name without a key already says so and stays idempotent for scripts.
+            _known_profile(profile)
         if args.action == "set":
             text = _read_key_text()
             stored = secrets.store_key(profile, text)

@@ -120,7 +120,7 @@ class TokenClient:
             with self._http.stream(
                 "POST",
                 url,
-                content=json.dumps(request.body).encode(),
+                content=json.dumps(request.body, allow_nan=False).encode(),  # never NaN or Infinity on the wire
                 headers={**headers, "Content-Type": "application/json"},
                 timeout=timeout,
             ) as response:

@@ -6,6 +6,7 @@ Qt-free and httpx-free. The key itself is never part of a Connection; it is pass
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -18,6 +19,10 @@ DEFAULT_BASE_URL = "https://api.openai.com/v1"
 AuthStyle = Literal["bearer", "api-key"]
 AUTH_STYLES: tuple[AuthStyle, ...] = ("bearer", "api-key")
 DEFAULT_TIMEOUT_S = 30.0
+# Every timeout, typed or saved, lies in this range: long enough for a slow network, short enough that a call
+# cannot hang for hours, and finite (inf or 1e10 would overflow the deadline arithmetic).
+TIMEOUT_RANGE_S = (0.1, 600.0)
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")  # underscores too: some internal DNS names have them
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,9 +41,44 @@ class Connection:
         return check_base_url(self.base_url) + ep.path
 
 
+def timeout_problem(value: object) -> str | None:
+    """Why `value` cannot be a timeout in seconds, as a fragment ("must be …, not …"), or None when it can.
+    Text is read as a number (`--timeout 30`); a saved JSON value must already be one."""
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+    low, high = TIMEOUT_RANGE_S
+    if isinstance(number, bool) or not isinstance(number, int | float) or not low <= number <= high:
+        return f"must be a number of seconds from {low:g} to {high:g}, not {shown(value)}"
+    return None
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """`value` for a message: printable text as typed, else quoted with control characters escaped; long
+    values cut."""
+    try:
+        if isinstance(value, str):
+            text = value if value.isprintable() and value.strip() else repr(value)
+        else:
+            text = json.dumps(value)
+    except (TypeError, ValueError):  # not JSON, or an integer past Python's digit limit
+        text = f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def check_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; plain http is refused except to this machine."""
     url = base_url.strip().rstrip("/")
+    bad = next((i for i, char in enumerate(url) if not char.isprintable()), None)
+    if bad is not None:
+        # Never echoed raw: a CR/LF or ESC in the message would reach the terminal or the window as is.
+        raise ConfigError(
+            f"The base URL contains the control character {url[bad]!r} at position {bad + 1}; "
+            "type it on one line with printable characters only, e.g. https://api.openai.com/v1."
+        )
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -48,6 +88,11 @@ def check_base_url(base_url: str) -> str:
     if parts.scheme not in ("https", "http") or not host:
         raise ConfigError(
             f"The base URL {url!r} must start with https:// and name a host, e.g. https://api.openai.com/v1."
+        )
+    if not _is_host_name(host):
+        raise ConfigError(
+            f"The base URL's host {host!r} is not a valid host name; use a name such as api.openai.com "
+            "or an IP address."
         )
     if parts.username or parts.password:
         raise ConfigError("The base URL must not contain a user name or password.")
@@ -59,6 +104,30 @@ def check_base_url(base_url: str) -> str:
             "Use https://, or http:// only to this machine (127.0.0.1, ::1, localhost)."
         )
     return url
+
+
+def _is_host_name(host: str) -> bool:
+    """An IP address, or a DNS name whose labels resolvers accept (checked here: the socket layer would raise a
+    bare UnicodeError for an empty or over-long label)."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.removesuffix(".").split(".")
+    if len(ascii_host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+        return False
+    try:  # an A-label must decode, as the resolver's IDNA layer insists
+        for label in labels:
+            if label.lower().startswith("xn--"):
+                label[4:].encode("ascii").decode("punycode")
+    except UnicodeError:
+        return False
+    return True
 
 
 def is_loopback(host: str) -> bool:

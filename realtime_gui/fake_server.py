@@ -496,7 +496,19 @@ def _mint(endpoint_id: str, body: dict[str, Any], *, now: float) -> dict[str, An
             },
         }
     _merge(session, requested)
+    _name_custom_voice(session)
     return {"value": token, "expires_at": expires, "session": session}
+
+
+def _name_custom_voice(session: dict[str, Any]) -> None:
+    """A custom voice is requested as {"id": "voice_…"} but reported by its id alone, as the SDK's session type says."""
+    audio = session.get("audio")
+    output = audio.get("output") if isinstance(audio, dict) else None
+    if not isinstance(output, dict):
+        return
+    voice = output.get("voice")
+    if isinstance(voice, dict) and isinstance(voice.get("id"), str):
+        output["voice"] = voice["id"]
 
 
 def _merge(into: dict[str, Any], update: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 """JSON that comes from outside (`--set` values, presets, settings, server answers), parsed strictly and within
-bounds: no NaN or Infinity (Python accepts them, the API does not), no nesting deeper than a sane limit, no
-unbounded file reads. Every failure is a `JsonTextError` whose str() is a sentence fragment for people.
+bounds: no NaN or Infinity, not even as `1e400` (Python accepts them, the API does not), no nesting deeper than a
+sane limit, no unbounded file reads. Every failure is a `JsonTextError` whose str() is a sentence fragment for people.
 
 Qt-free and dependency-free.
 """
@@ -8,6 +8,7 @@ Qt-free and dependency-free.
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 from typing import Any
@@ -24,10 +25,19 @@ def _refuse_constant(name: str) -> Any:
     raise JsonTextError(f"contains {name}, which JSON does not allow; use a finite number")
 
 
+def _finite_float(text: str) -> float:
+    # `1e400` is valid JSON syntax but becomes inf in Python, which would go out again as `Infinity`.
+    value = float(text)
+    if not math.isfinite(value):
+        shown = text if len(text) <= 24 else text[:21] + "…"
+        raise JsonTextError(f"contains the number {shown}, which is too large; use a finite number")
+    return value
+
+
 def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     """Parse `text` as strict JSON nested at most `max_depth` levels deep."""
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except JsonTextError:
         raise
     except json.JSONDecodeError as err:

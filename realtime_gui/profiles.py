@@ -1,24 +1,28 @@
 """Profiles: named sets of the non-secret connection settings (base URL, auth style, organization, project,
 timeout), kept in `profiles.json` in the config folder so the window and `realtime-gui mint --profile` share them.
 A profile's key lives in the OS keyring under the profile's name; nothing here is secret. Qt-free.
+
+A broken file is never fatal: it is read as "no saved profiles", with a sentence saying why, and left as it is
+until profiles are saved again, when it is first moved aside to `profiles.json.bak`.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, Connection
+from realtime_gui import jsontext
+from realtime_gui.connection import AUTH_STYLES, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, Connection, timeout_problem
+from realtime_gui.secrets import check_profile
 
 DEFAULT_PROFILE = "default"
 DEMO_PROFILE = "demo"
 FILE_NAME = "profiles.json"
-log = logging.getLogger(__name__)
+MAX_FILE_BYTES = 1024 * 1024  # thousands of profiles; anything bigger is not a file this program wrote
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,25 @@ class Profile:
     @property
     def is_demo(self) -> bool:
         return self.name == DEMO_PROFILE
+
+
+@dataclass(frozen=True)
+class ProfilesFile:
+    """What `profiles.json` holds: the default profile first, then the saved ones."""
+
+    profiles: list[Profile]
+    problem: str | None = None  # why the file was ignored, a sentence; None when it was fine or absent
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.profiles]
+
+    def get(self, name: str) -> Profile | None:
+        return next((p for p in self.profiles if p.name == name), None)
+
+
+class _Broken(ValueError):
+    """The file's content is not a profiles file; str() says why."""
 
 
 def config_folder() -> Path:
@@ -44,38 +67,49 @@ def default_connection() -> Connection:
     return Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
 
 
-def load_profiles(path: Path) -> list[Profile]:
-    """The profiles in `path`, always starting with the default one (which follows OPENAI_BASE_URL until it is
-    saved); an unreadable file is logged and ignored."""
+def read_profiles(path: Path) -> ProfilesFile:
+    """The profiles in `path`, always starting with the default one (which a saved one may replace; until then it
+    follows OPENAI_BASE_URL)."""
     found = [Profile(DEFAULT_PROFILE, default_connection())]
-    for profile in _saved(path):
+    try:
+        saved = _saved(path)
+    except FileNotFoundError:
+        return ProfilesFile(found)
+    except (OSError, _Broken) as err:
+        why = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        return ProfilesFile(
+            found,
+            f"ignored the settings file {path}: {why}; using defaults until a profile is saved "
+            f"(the old file is then kept as {path.name}.bak).",
+        )
+    for profile in saved:
         found = [p for p in found if p.name != profile.name] + [profile]
-    return found
+    return ProfilesFile(found)
 
 
-def saved_profile(path: Path, name: str) -> Profile | None:
-    """The profile called `name` as saved in `path`, or None (also for the default one, when never edited)."""
-    return next((p for p in _saved(path) if p.name == name), None)
+def save_profiles(path: Path, profiles: list[Profile]) -> None:
+    """Write `profiles` (never the demo one); a file that could not be read is first moved to `.bak`."""
+    items = [_to_json(p) for p in profiles if not p.is_demo]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if read_profiles(path).problem is not None:
+        os.replace(path, path.with_name(path.name + ".bak"))
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps({"profiles": items}, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    temporary.replace(path)  # never a half-written file
 
 
 def _saved(path: Path) -> list[Profile]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, ValueError) as err:
-        log.warning("ignoring unreadable profiles file %s: %s", path, err)
-        return []
-    items = data.get("profiles", []) if isinstance(data, dict) else []
-    return [p for p in map(_from_json, items) if p is not None and not p.is_demo]
-
-
-def save_profiles(path: Path, profiles: list[Profile]) -> None:
-    items = [_to_json(p) for p in profiles if not p.is_demo]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps({"profiles": items}, indent=2) + "\n", encoding="utf-8")
-    temporary.replace(path)  # never a half-written file
+        data = jsontext.loads(jsontext.read_file(path, max_bytes=MAX_FILE_BYTES))
+    except jsontext.JsonTextError as err:
+        raise _Broken(f"it {err}") from None
+    if not isinstance(data, dict):
+        raise _Broken(f"it holds {_kind(data)} where an object with a list of profiles belongs")
+    items = data.get("profiles", [])
+    if not isinstance(items, list):
+        raise _Broken(f'"profiles" is {_kind(items)}, not a list')
+    found = [_from_json(item, number) for number, item in enumerate(items, 1)]
+    return [p for p in found if not p.is_demo]  # the demo profile exists only while --demo runs
 
 
 def _to_json(profile: Profile) -> dict[str, Any]:
@@ -90,15 +124,42 @@ def _to_json(profile: Profile) -> dict[str, Any]:
     }
 
 
-def _from_json(item: object) -> Profile | None:
-    if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
-        return None
+def _from_json(item: object, number: int) -> Profile:
+    """One saved profile, checked field by field: a wrong value is a broken file, never a silent default."""
+    if not isinstance(item, dict):
+        raise _Broken(f"profile {number} is {_kind(item)}, not an object")
+    name = item.get("name")
+    if not isinstance(name, str):
+        raise _Broken(f"profile {number} has no name")
+    try:
+        check_profile(name)
+    except ValueError:
+        raise _Broken(f"profile {number} has a name that is not allowed") from None
+    where = f"profile {name!r}"
+    texts: dict[str, str] = {}
+    for key, default in (("base_url", DEFAULT_BASE_URL), ("organization", ""), ("project", "")):
+        value = item.get(key, default)
+        if not isinstance(value, str):
+            raise _Broken(f"{where}: {key} is {_kind(value)}, not text")
+        texts[key] = value
+    auth = item.get("auth", "bearer")
+    if auth not in AUTH_STYLES:
+        raise _Broken(f"{where}: auth must be {' or '.join(AUTH_STYLES)}")
     timeout = item.get("timeout", DEFAULT_TIMEOUT_S)
+    problem = timeout_problem(timeout) if not isinstance(timeout, str) else "must be a number, not text"
+    if problem is not None:
+        raise _Broken(f"{where}: timeout {problem}")
     connection = Connection(
-        base_url=str(item.get("base_url") or DEFAULT_BASE_URL),
-        auth="api-key" if item.get("auth") == "api-key" else "bearer",
-        organization=str(item.get("organization") or ""),
-        project=str(item.get("project") or ""),
-        timeout=float(timeout) if isinstance(timeout, int | float) and timeout > 0 else DEFAULT_TIMEOUT_S,
+        base_url=texts["base_url"] or DEFAULT_BASE_URL,
+        auth="api-key" if auth == "api-key" else "bearer",
+        organization=texts["organization"],
+        project=texts["project"],
+        timeout=float(timeout),
     )
-    return Profile(item["name"], connection)
+    return Profile(name, connection)
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "text", bool: "true or false"}.get(type(value), "a number")

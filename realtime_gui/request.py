@@ -7,13 +7,12 @@ the JSON path and what is allowed.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from realtime_gui import checks
+from realtime_gui import checks, jsontext
 from realtime_gui.catalog import (
     ENDPOINTS,
     WHISPER_STREAMING,
@@ -116,15 +115,14 @@ def unknown_parameter_message(ep: Endpoint, path: str) -> str:
 
 def value_from_text(row: Parameter | None, path: str, text: str) -> tuple[JsonValue, Problem | None]:
     """A value typed as text (`--set PATH=VALUE`, a JSON editor): the JSON it spells when it parses and the
-    row takes that type (numbers, true/false, null, arrays, objects), else the text itself. A JSON parameter
-    that does not parse is a problem, quoted with the parser's position."""
+    row takes that type (numbers, true/false, null, arrays, objects), else the text itself. Strict JSON only
+    (jsontext): NaN, Infinity and deep nesting stay text, so a number parameter refuses them as such; a JSON
+    parameter whose text is refused is a problem, quoted with the parser's reason and position."""
     try:
-        parsed: JsonValue = json.loads(text)
-    except ValueError as err:
+        parsed: JsonValue = jsontext.loads(text)
+    except jsontext.JsonTextError as err:
         if row is not None and row.kind is Kind.JSON and text.strip() not in row.literals:
-            where = f"line {err.lineno} column {err.colno}" if isinstance(err, json.JSONDecodeError) else ""
-            why = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
-            return text, Problem(path, f"is not valid JSON ({why} at {where}); {allowed(row)}")
+            return text, Problem(path, f"{err}; {allowed(row)}")
         return text, None
     if row is None or parsed is None:
         return parsed, None
@@ -412,7 +410,12 @@ def _assemble(ep: Endpoint, checked: Mapping[str, JsonValue]) -> dict[str, JsonV
 
 def _object_is_sent(ep: Endpoint, checked: Mapping[str, JsonValue], row: Parameter) -> bool:
     group = ep.enclosing_group(row.path)
-    return group is None or group_sends_object(ep, checked, group)
+    if group is not None:
+        return group_sends_object(ep, checked, group)
+    # A top-level object (`session`) always goes out; a deeper plain one (the beta `client_secret.expires_after`)
+    # only when something else in it is sent, so its fixed anchor rides along with the lifetime.
+    parent = row.path.rsplit(".", 1)[0]
+    return "." not in parent or any(path.startswith(parent + ".") for path in checked)
 
 
 def _parent_object(body: dict[str, JsonValue], keys: list[str]) -> dict[str, JsonValue]:

@@ -6,6 +6,8 @@ whose beta request schema is clean). Two adjustments, both read from the spec it
   accepted; JSON Schema needs that spelled out, so such nodes become `anyOf: [node, null]`.
 - beta `speed` and `tracing` (taken from the 2026 spec) and the beta token lifetimes (docs/api.md) came after
   2025-04 and are added to the beta request schemas.
+From the official SDK of 2026-11, newer than both: beta sessions need the lifetime's `anchor` and accept three more
+models, and the GA requests take `noise_reduction.strength` (a number).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ REQUEST_SCHEMAS = {
 _SAYS_NULLABLE = re.compile(r"set (?:this )?to `?null`?", re.IGNORECASE)
 
 
-def _lifetime(name: str) -> dict[str, Any]:
+def _lifetime(name: str, *, anchor_required: bool) -> dict[str, Any]:
     return {
         "type": "object",
         "properties": {
@@ -48,9 +50,27 @@ def _lifetime(name: str) -> dict[str, Any]:
                     "anchor": {"type": "string", "enum": ["created_at"]},
                     "seconds": {"type": "integer", "minimum": 10, "maximum": 7200},
                 },
+                "required": ["anchor"] if anchor_required else [],
             }
         },
     }
+
+
+# Beta models the SDK of 2026-11 lists beyond the 2025-04 spec.
+_BETA_MODELS_SINCE = ["gpt-4o-realtime-preview-2025-06-03", "gpt-realtime", "gpt-realtime-2025-08-28"]
+_GA_NOISE_REDUCTION_OWNERS = (
+    "RealtimeSessionCreateRequestGA",
+    "RealtimeTranscriptionSessionCreateRequestGA",
+    "RealtimeTranslationSessionCreateRequest",
+)
+
+
+def _add_noise_strength(schemas: dict[str, Any]) -> None:
+    for owner in _GA_NOISE_REDUCTION_OWNERS:
+        node = schemas[owner]["properties"]["audio"]["properties"]["input"]["properties"]["noise_reduction"]
+        for alternative in node.get("anyOf", [node]):
+            if alternative.get("type") == "object":
+                alternative.setdefault("properties", {})["strength"] = {"type": "number"}
 
 
 def _with_nulls(node: Any) -> Any:
@@ -77,8 +97,13 @@ def document(file: str) -> dict[str, Any]:
         sessions["speed"] = copy.deepcopy(beta_later["speed"])
         sessions["tracing"] = copy.deepcopy(beta_later["tracing"])
         sessions["tracing"]["nullable"] = True
-        sessions["client_secret"] = _lifetime("expires_after")
-        schemas["RealtimeTranscriptionSessionCreateRequest"]["properties"]["client_secret"] = _lifetime("expires_at")
+        sessions["model"]["enum"] += _BETA_MODELS_SINCE
+        sessions["client_secret"] = _lifetime("expires_after", anchor_required=True)
+        schemas["RealtimeTranscriptionSessionCreateRequest"]["properties"]["client_secret"] = _lifetime(
+            "expires_at", anchor_required=False
+        )
+    else:
+        _add_noise_strength(doc["components"]["schemas"])
     doc = _with_nulls(doc)
     assert isinstance(doc, dict)
     return doc

@@ -185,10 +185,13 @@ def example(row: Parameter) -> Any:
     return {"team": "voice"}
 
 
-def example_with_context(ep: Endpoint, row: Parameter) -> dict[str, Any]:
-    """Values that set `row` to its example, plus what makes it apply: its variant, its group's required
-    members, and the cross-field rule."""
-    values: dict[str, Any] = {row.path: example(row)}
+_EXAMPLE = object()
+
+
+def example_with_context(ep: Endpoint, row: Parameter, *, value: Any = _EXAMPLE) -> dict[str, Any]:
+    """Values that set `row` to its example (or to `value`), plus what makes it apply: its variant, its group's
+    required members, and the cross-field rule."""
+    values: dict[str, Any] = {row.path: example(row) if value is _EXAMPLE else value}
     group = ep.enclosing_group(row.path)
     if group is not None:
         for member in ep.members(group.path):

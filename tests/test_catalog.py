@@ -18,6 +18,7 @@ EXPECTED = {
         session.audio.input.transcription.keywords session.audio.input.transcription.prompt
         session.audio.input.transcription.delay
         session.audio.input.noise_reduction session.audio.input.noise_reduction.type
+        session.audio.input.noise_reduction.strength
         session.audio.input.turn_detection session.audio.input.turn_detection.type
         session.audio.input.turn_detection.threshold session.audio.input.turn_detection.prefix_padding_ms
         session.audio.input.turn_detection.silence_duration_ms session.audio.input.turn_detection.create_response
@@ -38,6 +39,7 @@ EXPECTED = {
         session.audio.input.transcription.keywords session.audio.input.transcription.prompt
         session.audio.input.transcription.delay
         session.audio.input.noise_reduction session.audio.input.noise_reduction.type
+        session.audio.input.noise_reduction.strength
         session.audio.input.turn_detection session.audio.input.turn_detection.type
         session.audio.input.turn_detection.threshold session.audio.input.turn_detection.prefix_padding_ms
         session.audio.input.turn_detection.silence_duration_ms session.audio.input.turn_detection.create_response
@@ -48,6 +50,7 @@ EXPECTED = {
     "translation": """
         session.model session.audio.input.transcription session.audio.input.transcription.model
         session.audio.input.noise_reduction session.audio.input.noise_reduction.type
+        session.audio.input.noise_reduction.strength
         session.audio.output.language expires_after.anchor expires_after.seconds
     """,
     "beta-sessions": """

@@ -143,7 +143,7 @@ def test_preset_file_with_set_overrides(cli, server: FakeOpenAI, tmp_path: Path)
         (["--set", "session.model"], "--set needs PATH=VALUE"),
         (["--set", "session.tools=[{"], "session.tools: is not valid JSON"),
         (["--base-url", "http://api.example.com/v1"], "Refusing plain http:// to api.example.com"),
-        (["--timeout", "0"], "--timeout must be a positive number"),
+        (["--timeout", "0"], "--timeout must be a number of seconds from 0.1 to 600, not 0."),
         (["--preset", "/no/such/file.json"], "cannot read the preset"),
     ],
 )

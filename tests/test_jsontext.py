@@ -21,6 +21,13 @@ def test_nan_and_infinity_are_refused(text: str) -> None:
         jsontext.loads(text)
 
 
+@pytest.mark.parametrize("text", ["1e400", "[-1e999]", '{"t": 1.5e309}'])
+def test_a_number_too_large_for_a_float_is_refused(text: str) -> None:
+    # Python reads these as inf, which would go out again as `Infinity`.
+    with pytest.raises(JsonTextError, match="which is too large; use a finite number"):
+        jsontext.loads(text)
+
+
 def test_nesting_past_the_limit_is_refused_and_within_it_accepted() -> None:
     assert jsontext.loads("[" * 64 + "]" * 64) is not None
     with pytest.raises(JsonTextError, match="nested too deeply"):

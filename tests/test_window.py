@@ -119,12 +119,12 @@ def test_typing_into_the_form(qtbot: Any, open_window: Any, server: FakeOpenAI) 
     qtbot.keyClicks(voice.lineEdit(), "voice_custom42")
     speed = form.findChild(QWidget, "session.audio.output.speed")
     speed.setFocus()
-    for _ in range(5):  # from "default" up to 0.25, 0.30, … 0.45
+    for _ in range(5):  # from empty to the default 1.0, then 1.05, … 1.2
         qtbot.keyClick(speed, Qt.Key.Key_Up)
     mint(qtbot, window)
     session = server.requests[-1].json()["session"]
     assert session["instructions"] == "Speak like a pirate."
-    assert session["audio"]["output"] == {"voice": {"id": "voice_custom42"}, "speed": 0.45}
+    assert session["audio"]["output"] == {"voice": {"id": "voice_custom42"}, "speed": 1.2}
 
 
 def test_variant_fields_show_only_when_they_apply(open_window: Any) -> None:
@@ -453,7 +453,7 @@ def test_presets_round_trip_with_the_cli_format(open_window: Any, tmp_path: Path
     assert window.form.values() == {"session.audio.output.voice": "marin", "expires_after.seconds": 45}
     (tmp_path / "bad.json").write_text("[1, 2")
     window.open_preset(str(tmp_path / "bad.json"))
-    assert "Could not read the preset" in window.error_text.text()
+    assert "bad.json' is not valid JSON (Expecting" in window.error_text.text()
     assert window.form.values() == {"session.audio.output.voice": "marin", "expires_after.seconds": 45}
 
 

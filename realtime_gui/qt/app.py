@@ -29,6 +29,7 @@ from realtime_gui.logs import setup_logging
 from realtime_gui.profiles import DEMO_PROFILE, Profile
 from realtime_gui.qt.controller import Controller
 from realtime_gui.qt.settings import Settings
+from realtime_gui.qt.ui.banner import SETTINGS
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import SCHEMES, apply_color_scheme
 from realtime_gui.secrets import redact
@@ -67,7 +68,8 @@ def create_window(argv: list[str]) -> QMainWindow:
         apply_color_scheme(app, args.color_scheme)
     settings = Settings(args.settings)
     controller = Controller()
-    profiles = settings.profiles()
+    saved = settings.read_profiles()
+    profiles = saved.profiles
     profile_name = args.profile or settings.profile_name
     demo_note = ""
     demo_server = None
@@ -92,6 +94,9 @@ def create_window(argv: list[str]) -> QMainWindow:
         options=ConnectionOptions.from_args(args),
     )
     controller.setParent(window)
+    ignored = [note for note in (settings.ignored, saved.problem) if note]
+    if ignored:  # said once, at start-up; the banner stays until dismissed or replaced
+        window.show_error("\n".join(note[0].upper() + note[1:] for note in ignored), cause=SETTINGS)
     window.demo_server = demo_server
     window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
     if demo_server is not None:

@@ -3,19 +3,32 @@ values per endpoint, preferences, window geometry; profiles go to profiles.json 
 key or a token (a test scans the files).
 
 Preferences and window state live in separate groups (ReText's habit), each read through a defaults table.
+A broken file is never fatal: the window starts with defaults, says which file was ignored and why, and leaves
+the file as it is until a setting is saved, when it is first moved aside to `<name>.bak`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from realtime_gui import jsontext
 from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINTS, JsonValue
-from realtime_gui.profiles import DEFAULT_PROFILE, DEMO_PROFILE, FILE_NAME, Profile, load_profiles, save_profiles
+from realtime_gui.profiles import (
+    DEFAULT_PROFILE,
+    DEMO_PROFILE,
+    FILE_NAME,
+    Profile,
+    ProfilesFile,
+    read_profiles,
+    save_profiles,
+)
+from realtime_gui.secrets import check_profile
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +40,54 @@ PREFERENCE_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _as_bool(value: object) -> bool:
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+# QWidget.saveGeometry() output starts with this magic number (Qt 4.3 and later); anything else is not a geometry.
+_GEOMETRY_MAGIC = bytes.fromhex("01d9d0cb")
+
+
+def _as_bool(value: object) -> bool | None:
     # INI files hand booleans back as the strings "true" / "false".
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    return None
+
+
+def _form_values(value: object) -> dict[str, JsonValue]:
+    """Saved form values: a JSON object as text. JsonTextError says why not."""
+    if not isinstance(value, str):
+        raise jsontext.JsonTextError("is not JSON text")
+    data = jsontext.loads(value)
+    if not isinstance(data, dict):
+        raise jsontext.JsonTextError("is not a JSON object of PATH -> VALUE")
+    return data
+
+
+def _problem(key: str, value: object) -> str | None:
+    """Why the saved `value` of `key` cannot be used, or None (also for keys this version does not know)."""
+    group, _, name = key.partition("/")
+    if key == "session/endpoint":
+        return None if isinstance(value, str) else "is not text"
+    if key == "session/profile":
+        try:
+            check_profile(value if isinstance(value, str) else "")
+        except ValueError:
+            return "is not a profile name"
+        return None
+    if group == "form":
+        try:
+            _form_values(value)
+        except jsontext.JsonTextError as err:
+            return str(err)
+        return None
+    if group == "preferences" and isinstance(PREFERENCE_DEFAULTS.get(name), bool) and _as_bool(value) is None:
+        return "is not true or false"
+    if key == "window/geometry" and not (
+        isinstance(value, QByteArray) and bytes(value.data()).startswith(_GEOMETRY_MAGIC)
+    ):
+        return "is not a saved window geometry"
+    return None
 
 
 class Settings:
@@ -40,6 +96,29 @@ class Settings:
             self._qs = QSettings(path, QSettings.Format.IniFormat)
         else:
             self._qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+        # Why the file was ignored, a sentence; None when it is fine. While set, every read gives the default
+        # and the file stays untouched.
+        self.ignored: str | None = self._check()
+
+    def _check(self) -> str | None:
+        path = self._qs.fileName()
+        status = self._qs.status()
+        if status is QSettings.Status.AccessError:
+            why = "it cannot be read"
+        elif status is QSettings.Status.FormatError:
+            why = "it is not a readable INI file"
+        else:
+            why = next(
+                (f"{key} {problem}" for key in self._qs.allKeys() if (problem := _problem(key, self._qs.value(key)))),
+                "",
+            )
+        if not why:
+            return None
+        log.warning("ignoring the settings file %s: %s", path, why)
+        return (
+            f"Ignored the settings file {path}: {why}; using defaults until you change a setting "
+            f"(the old file is then kept as {Path(path).name}.bak)."
+        )
 
     @property
     def file_name(self) -> str:
@@ -48,61 +127,76 @@ class Settings:
     def sync(self) -> None:
         self._qs.sync()
 
+    def _value(self, key: str, default: Any = None) -> Any:
+        return default if self.ignored else self._qs.value(key, default)
+
+    def _set_value(self, key: str, value: Any) -> None:
+        if self.ignored:
+            # The first setting saved replaces the broken file; the user keeps the old one beside it. Cleared
+            # first, so that no broken value is read back from Qt's cache or written into the new file.
+            self._qs.clear()
+            path = self._qs.fileName()
+            try:
+                os.replace(path, path + ".bak")
+            except FileNotFoundError:
+                pass
+            except OSError as err:  # then Qt cannot write the folder either; the window still works
+                log.warning("could not keep %s as .bak: %s", path, err)
+            self.ignored = None
+        self._qs.setValue(key, value)
+
     # -- session --
 
     @property
     def endpoint(self) -> str:
-        value = str(self._qs.value("session/endpoint", DEFAULT_ENDPOINT))
-        return value if value in ENDPOINTS else DEFAULT_ENDPOINT
+        value = self._value("session/endpoint", DEFAULT_ENDPOINT)
+        return value if isinstance(value, str) and value in ENDPOINTS else DEFAULT_ENDPOINT  # e.g. a later version's
 
     @endpoint.setter
     def endpoint(self, endpoint_id: str) -> None:
-        self._qs.setValue("session/endpoint", endpoint_id)
+        self._set_value("session/endpoint", endpoint_id)
 
     @property
     def profile_name(self) -> str:
-        return str(self._qs.value("session/profile", DEFAULT_PROFILE))
+        return str(self._value("session/profile", DEFAULT_PROFILE))
 
     @profile_name.setter
     def profile_name(self, name: str) -> None:
         if name != DEMO_PROFILE:  # the demo profile exists only while --demo runs
-            self._qs.setValue("session/profile", name)
+            self._set_value("session/profile", name)
 
     # -- form values (JSON text, one entry per endpoint) --
 
     def form_values(self, endpoint_id: str) -> dict[str, JsonValue]:
-        text = self._qs.value(f"form/{endpoint_id}", "")
-        if not text:
-            return {}
+        text = self._value(f"form/{endpoint_id}", "")
         try:
-            data = json.loads(str(text))
-        except ValueError:
-            log.warning("ignoring unreadable saved values for %s", endpoint_id)
+            return _form_values(text) if text else {}
+        except jsontext.JsonTextError as err:  # checked at start-up, so only if another process wrote it since
+            log.warning("ignoring the saved values for %s: they %s", endpoint_id, err)
             return {}
-        return data if isinstance(data, dict) else {}
 
     def set_form_values(self, endpoint_id: str, values: dict[str, JsonValue]) -> None:
-        self._qs.setValue(f"form/{endpoint_id}", json.dumps(values))
+        self._set_value(f"form/{endpoint_id}", json.dumps(values, allow_nan=False))
 
     # -- preferences --
 
     def preference(self, name: str) -> Any:
         default = PREFERENCE_DEFAULTS[name]
-        value = self._qs.value(f"preferences/{name}", default)
+        value = self._value(f"preferences/{name}", default)
         return _as_bool(value) if isinstance(default, bool) else value
 
     def set_preference(self, name: str, value: Any) -> None:
         assert name in PREFERENCE_DEFAULTS, name
-        self._qs.setValue(f"preferences/{name}", value)
+        self._set_value(f"preferences/{name}", value)
 
     # -- window state --
 
     def geometry(self) -> QByteArray | None:
-        value = self._qs.value("window/geometry")
+        value = self._value("window/geometry")
         return value if isinstance(value, QByteArray) else None
 
     def set_geometry(self, geometry: QByteArray) -> None:
-        self._qs.setValue("window/geometry", geometry)
+        self._set_value("window/geometry", geometry)
 
     # -- profiles (a JSON file beside the INI, which the command line reads too) --
 
@@ -111,7 +205,11 @@ class Settings:
         return Path(self._qs.fileName()).parent / FILE_NAME
 
     def profiles(self) -> list[Profile]:
-        return load_profiles(self.profiles_file)
+        return self.read_profiles().profiles
+
+    def read_profiles(self) -> ProfilesFile:
+        """The profiles, with `problem` saying why the file was ignored if it was."""
+        return read_profiles(self.profiles_file)
 
     def set_profiles(self, profiles: list[Profile]) -> None:
         save_profiles(self.profiles_file, profiles)

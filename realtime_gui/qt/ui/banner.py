@@ -24,6 +24,7 @@ KEY = "key"  # storing or reading the key: ends when a key is saved, another pro
 PROFILE = "profile"  # about the profile: ends on another profile
 PRESET = "preset"  # reading or saving a preset: ends on another endpoint, reset, success
 UNEXPECTED = "unexpected"  # ends on success, or when dismissed
+SETTINGS = "settings"  # a settings file was ignored: said once at start-up, ends when dismissed or replaced
 
 
 class Banner(QFrame):

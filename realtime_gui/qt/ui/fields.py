@@ -1,42 +1,50 @@
 """One editor per catalog row, chosen by the row's kind. Every field reads and writes JSON values, and `UNSET`
-means "not sent" (the API's default applies): an empty text box, a combo's "default (…)" entry, a spin box's
-lowest position. Each field's widget is named by the row's JSON path, so tests and tools can find it.
+means "not sent" (the API's default applies): an empty text or number box, a combo's "default (…)" entry.
+Nothing is filled in that the user did not choose, except the documented default of a row the API requires.
+Each field's widget is named by the row's JSON path, so tests and tools can find it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtGui import QFontDatabase, QValidator
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from realtime_gui.catalog import UNSET, JsonValue, Kind, Parameter, Unset
 from realtime_gui.checks import Problem
+from realtime_gui.deprecations import going_away
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
+from realtime_gui.qt.ui.number_box import NumberBox
+from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import allowed, check_value, value_from_text
 
 FieldValue = JsonValue | Unset
-_UNBOUNDED = 1_000_000_000  # a spin box needs a ceiling; no API limit comes near it
 
 
 def default_words(row: Parameter) -> str:
-    if isinstance(row.default, Unset):
-        return "not sent"
-    return f"default ({_show(row.default)})"
+    """What an empty field means: the API's default, or nothing sent, or a value still to be given."""
+    if not isinstance(row.default, Unset) and not going_away(row.default):  # never advertise a model going away
+        return f"default ({_show(row.default)})"
+    return "required" if row.required else "not sent"
+
+
+def initial_value(row: Parameter) -> FieldValue:
+    """What a field holds before the user chooses: nothing, except the documented default of a required row
+    (turn detection's type is server_vad unless chosen otherwise). A required row without one stays empty, and
+    Create says it is missing: a guess would be a value the user did not choose."""
+    return row.default if row.required else UNSET
 
 
 def _show(value: JsonValue) -> str:
@@ -73,6 +81,9 @@ class Field:
     def on_change(self, callback: Callable[[], None]) -> None:
         raise NotImplementedError
 
+    def on_edited(self, callback: Callable[[], None]) -> None:
+        """Call `callback` when the user has finished typing (the focus left, Enter): time to check the value."""
+
     def problem(self) -> Problem | None:
         return None
 
@@ -101,22 +112,25 @@ class ComboField(Field):
     def __init__(self, row: Parameter, entries: list[tuple[str, FieldValue]]) -> None:
         super().__init__(row)
         self._values = [value for _, value in entries]
-        self.combo = QComboBox()
+        self.combo = ComboBox()
         for label, _ in entries:
             self.combo.addItem(label)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._name(self.combo)
         self.widget = self.combo
+        self.set_value(initial_value(row))
 
     def value(self) -> FieldValue:
         index = self.combo.currentIndex()
         return self._values[index] if index >= 0 else UNSET
 
     def set_value(self, value: FieldValue) -> None:
-        for index, candidate in enumerate(self._values):
-            if candidate == value and type(candidate) is type(value):
-                self.combo.setCurrentIndex(index)
-                return
+        # A value this list does not hold (an old settings file) leaves the field as it starts, never at a guess.
+        for wanted in (value, initial_value(self.row)):
+            for index, candidate in enumerate(self._values):
+                if candidate == wanted and type(candidate) is type(wanted):
+                    self.combo.setCurrentIndex(index)
+                    return
         self.combo.setCurrentIndex(0)
 
     def on_change(self, callback: Callable[[], None]) -> None:
@@ -124,7 +138,11 @@ class ComboField(Field):
 
 
 def _unset_entry(row: Parameter) -> list[tuple[str, FieldValue]]:
-    return [] if row.required else [(default_words(row), UNSET)]
+    if not row.required:
+        return [(default_words(row), UNSET)]
+    if isinstance(row.default, Unset):
+        return [("required: choose one", UNSET)]  # not the first choice: that would be a guess
+    return []  # the documented default is chosen (initial_value)
 
 
 def choice_field(row: Parameter) -> ComboField:
@@ -156,7 +174,7 @@ class OpenChoiceField(Field):
 
     def __init__(self, row: Parameter) -> None:
         super().__init__(row)
-        self.combo = QComboBox()
+        self.combo = ComboBox()
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setMinimumContentsLength(28)
@@ -169,7 +187,7 @@ class OpenChoiceField(Field):
         line.setClearButtonEnabled(True)
         self._name(self.combo)
         self.widget = self.combo
-        self.set_value(row.choices[0] if row.required and row.choices else UNSET)
+        self.set_value(initial_value(row))
 
     def _text(self) -> str:
         return self.combo.currentText().strip()
@@ -186,6 +204,11 @@ class OpenChoiceField(Field):
         return value_from_text(self.row, self.row.path, text)[1] if text else None
 
     def set_value(self, value: FieldValue) -> None:
+        key, prefix = self.row.custom_key, self.row.custom_prefix
+        if isinstance(value, dict) and key and prefix and set(value) == {key}:
+            custom = value[key]
+            if isinstance(custom, str) and custom.startswith(prefix):
+                value = custom  # {"id": "voice_x"} reads better as voice_x, which means the same
         if isinstance(value, Unset) or value is None:
             self.combo.setCurrentIndex(-1)
             self.combo.setEditText("")
@@ -194,6 +217,11 @@ class OpenChoiceField(Field):
 
     def on_change(self, callback: Callable[[], None]) -> None:
         self.combo.currentTextChanged.connect(lambda _text: callback())
+
+    def on_edited(self, callback: Callable[[], None]) -> None:
+        line = self.combo.lineEdit()
+        assert line is not None
+        line.editingFinished.connect(callback)
 
 
 class LineField(Field):
@@ -229,6 +257,9 @@ class LineField(Field):
     def on_change(self, callback: Callable[[], None]) -> None:
         self.edit.textChanged.connect(lambda _text: callback())
 
+    def on_edited(self, callback: Callable[[], None]) -> None:
+        self.edit.editingFinished.connect(callback)
+
 
 class TextField(Field):
     """Free text over several lines (instructions, prompts)."""
@@ -253,153 +284,49 @@ class TextField(Field):
         self.edit.textChanged.connect(callback)
 
 
-class _Specials:
-    """Positions beyond a spin box's real range that stand for "not sent", keywords ("inf") or null."""
-
-    def __init__(self, row: Parameter, low: float, high: float, step: float) -> None:
-        self.row = row
-        self.below: list[tuple[float, str, FieldValue]] = []
-        if not row.required:
-            self.below.append((low - step, default_words(row), UNSET))
-        extras: list[tuple[str, FieldValue]] = [(lit, lit) for lit in row.literals]
-        if row.nullable:
-            extras.append(("null", None))
-        self.above = [(high + step * (i + 1), text, value) for i, (text, value) in enumerate(extras)]
-
-    @property
-    def all(self) -> list[tuple[float, str, FieldValue]]:
-        return self.below + self.above
-
-    def text_for(self, position: float) -> str | None:
-        for where, text, _ in self.all:
-            if abs(where - position) < 1e-9:
-                return text
-        return None
-
-    def position_for_text(self, text: str) -> float | None:
-        for where, words, value in self.all:
-            if text.strip() in (words, _show(value) if not isinstance(value, Unset) else words):
-                return where
-        return None
-
-    def value_at(self, position: float) -> tuple[bool, FieldValue]:
-        for where, _, value in self.all:
-            if abs(where - position) < 1e-9:
-                return True, value
-        return False, UNSET
-
-    def position_of(self, value: FieldValue) -> float | None:
-        for where, _, candidate in self.all:
-            if candidate == value and type(candidate) is type(value):
-                return where
-        return None
-
-    def validate(self, text: str) -> QValidator.State | None:
-        typed = text.strip()
-        if not typed:
-            return None
-        for _, words, value in self.all:
-            for form in (words, _show(value) if not isinstance(value, Unset) else words):
-                if form == typed:
-                    return QValidator.State.Acceptable
-                if form.startswith(typed) and not typed[0].isdigit() and typed[0] not in "-.":
-                    return QValidator.State.Intermediate
-        return None
-
-
-class _IntSpin(QSpinBox):
-    def __init__(self, specials: _Specials) -> None:
-        super().__init__()
-        self.specials = specials
-
-    def textFromValue(self, value: int) -> str:
-        return self.specials.text_for(value) or super().textFromValue(value)
-
-    def valueFromText(self, text: str) -> int:
-        position = self.specials.position_for_text(text)
-        return int(position) if position is not None else super().valueFromText(text)
-
-    def validate(self, text: str, pos: int) -> Any:
-        return self.specials.validate(text) or super().validate(text, pos)
-
-
-class _FloatSpin(QDoubleSpinBox):
-    def __init__(self, specials: _Specials) -> None:
-        super().__init__()
-        self.specials = specials
-
-    def textFromValue(self, value: float) -> str:
-        special = self.specials.text_for(value)
-        if special:
-            return special
-        # Three decimals keep a preset's 0.875 intact; trailing zeros would only be noise ("1.000").
-        text = super().textFromValue(value)
-        point = self.locale().decimalPoint()
-        return text.rstrip("0").rstrip(point) if point in text else text
-
-    def valueFromText(self, text: str) -> float:
-        position = self.specials.position_for_text(text)
-        return position if position is not None else super().valueFromText(text)
-
-    def validate(self, text: str, pos: int) -> Any:
-        return self.specials.validate(text) or super().validate(text, pos)
-
-
 class NumberField(Field):
-    """A spin box within the API's range; "not sent", "inf" and null sit just outside it."""
+    """A number exactly as typed (see number_box.py), a keyword such as "inf", or null; empty is "not sent"."""
 
     def __init__(self, row: Parameter) -> None:
         super().__init__(row)
-        integer = row.kind is Kind.INTEGER
-        low = row.minimum if row.minimum is not None else 0
-        high = row.maximum if row.maximum is not None else _UNBOUNDED
-        span = high - low
-        step = 1.0 if integer else (0.05 if span <= 2 else 0.1)
-        if integer and span >= 1000:
-            step = 100.0 if row.unit == "ms" else 1.0
-        self.specials = _Specials(row, low, high, 1 if integer else step)
-        self.spin: QSpinBox | QDoubleSpinBox
-        if integer:
-            spin_i = _IntSpin(self.specials)
-            spin_i.setRange(int(low) - (1 if self.specials.below else 0), int(high) + len(self.specials.above))
-            spin_i.setSingleStep(int(step))
-            self.spin = spin_i
-        else:
-            spin_f = _FloatSpin(self.specials)
-            spin_f.setDecimals(3)
-            spin_f.setRange(low - (step if self.specials.below else 0), high + step * len(self.specials.above))
-            spin_f.setSingleStep(step)
-            self.spin = spin_f
+        integer, low, high, default = row.kind is Kind.INTEGER, row.minimum, row.maximum, row.default
+        small = low is not None and high is not None and high - low <= 2
+        step = (100.0 if row.unit == "ms" else 1.0) if integer else 0.05 if small else 0.1
+        start = default if isinstance(default, int | float) and not isinstance(default, bool) else low or 0
+        self.box = NumberBox(start=start, low=low, high=high, step=step, integer=integer)
+        self.box.edit.setPlaceholderText(_number_hint(row))
+        self._name(self.box)
+        self.widget = self.box
         if row.unit and row.unit != "x":
-            self.spin.setSuffix(f" {row.unit}")
-        self.spin.setCorrectionMode(QSpinBox.CorrectionMode.CorrectToNearestValue)
-        self.spin.setKeyboardTracking(False)
-        self._name(self.spin)
-        self.widget = self.spin
-        self.set_value(UNSET if not row.required else (row.default if not isinstance(row.default, Unset) else low))
+            self.widget = QWidget()
+            layout = QHBoxLayout(self.widget)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(self.box)
+            layout.addWidget(QLabel(row.unit))
+            layout.addStretch(1)
+        self.set_value(initial_value(row))
 
     def value(self) -> FieldValue:
-        position = self.spin.value()
-        special, value = self.specials.value_at(position)
-        if special:
-            return value
-        if self.row.kind is Kind.INTEGER:
-            return int(position)
-        return round(float(position), 4)
+        text = self.box.text().strip()
+        return value_from_text(self.row, self.row.path, text)[0] if text else UNSET
 
     def set_value(self, value: FieldValue) -> None:
-        position = self.specials.position_of(value)
-        if position is None and isinstance(value, int | float) and not isinstance(value, bool):
-            position = float(value)
-        if position is None:
-            position = self.spin.minimum()
-        if isinstance(self.spin, QSpinBox):
-            self.spin.setValue(int(position))
-        else:
-            self.spin.setValue(position)
+        text = "" if isinstance(value, Unset) else value if isinstance(value, str) else json.dumps(value)
+        self.box.set_text(text)
 
     def on_change(self, callback: Callable[[], None]) -> None:
-        self.spin.valueChanged.connect(lambda _value: callback())
+        self.box.edit.textChanged.connect(lambda _text: callback())
+
+    def on_edited(self, callback: Callable[[], None]) -> None:
+        self.box.editingFinished.connect(callback)
+
+
+def _number_hint(row: Parameter) -> str:
+    """What an empty number box sends, and the words it also takes ("null" turns idle timeout off)."""
+    words = [f'"{literal}"' for literal in row.literals if literal != row.default]
+    if row.nullable:
+        words.append('"null"')
+    return default_words(row) + (f" · or {' or '.join(words)}" if words else "")
 
 
 class ChecksField(Field):

@@ -7,13 +7,37 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from realtime_gui.catalog import UNSET, Endpoint, JsonValue, Parameter, Unset
 from realtime_gui.checks import Problem
-from realtime_gui.qt.ui.fields import Field, make_field, tooltip
+from realtime_gui.qt.ui.fields import Field, initial_value, make_field, tooltip
 from realtime_gui.qt.ui.look import ERROR, make_selectable, mark_invalid, set_text_color
+from realtime_gui.qt.ui.model_notes import add_model_notes
+from realtime_gui.request import check_value
+
+
+class _ErrorLabel(QLabel):
+    """A wrapped message as wide as the field column and as tall as its lines there. QFormLayout sizes rows by
+    the size hint, and QLabel's hint for wrapped text is a narrow, tall block: hint the height for the width
+    the label really has."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(policy)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.heightForWidth(self.width())) if self.width() > hint.width() else hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.updateGeometry()
 
 
 class _Row:
@@ -25,10 +49,9 @@ class _Row:
 
     def show_error(self, text: str) -> None:
         if self.error is None:
-            self.error = QLabel()
+            self.error = _ErrorLabel()
             self.error.setObjectName(f"{self.field.row.path}#error")
             self.error.setProperty("role", "fieldError")
-            self.error.setWordWrap(True)
             make_selectable(self.error)
             set_text_color(self.error, ERROR)
             position = self.layout.getWidgetPosition(self.field.widget)  # (row, role)
@@ -79,13 +102,14 @@ class ParameterForm(QWidget):
         self.refresh()
 
     def _add_row(self, row: Parameter, layout: QFormLayout) -> None:
-        field = make_field(row)
+        field = add_model_notes(make_field(row))
         label = QLabel(row.label)
         label.setToolTip(tooltip(row))
         label.setBuddy(field.focus)
         layout.addRow(label, field.widget)
         self._rows[row.path] = _Row(field, layout, label)
         field.on_change(partial(self._on_field_changed, row.path))
+        field.on_edited(partial(self._on_field_edited, row.path))
 
     # -- values --
 
@@ -119,14 +143,13 @@ class ParameterForm(QWidget):
         return found
 
     def set_values(self, values: dict[str, JsonValue]) -> list[str]:
-        """Fill the form (every row not named goes back to "not sent"); returns the paths it has no row for."""
-        unknown = [p for p in values if p not in self._rows]
+        """Fill the form (every row not named goes back to how it starts); returns the paths it has no row for.
+        Rows the endpoint fills in itself (session.type) are not missing rows."""
+        by_path = self.endpoint.by_path
+        unknown = [p for p in values if p not in self._rows and not (p in by_path and by_path[p].fixed)]
         for path, row in self._rows.items():
-            value: JsonValue | Unset = values.get(path, UNSET)
-            if row.field.row.required and isinstance(value, Unset):
-                default = row.field.row.default
-                value = default if not isinstance(default, Unset) else _first_choice(row.field.row)
-            row.field.set_value(value)
+            value = values.get(path, UNSET)
+            row.field.set_value(initial_value(row.field.row) if isinstance(value, Unset) else value)
         self.refresh()
         return unknown
 
@@ -163,23 +186,35 @@ class ParameterForm(QWidget):
     def show_problems(self, problems: list[Problem]) -> QWidget | None:
         """Mark each problem's field and write the message under it, once; returns the first marked widget."""
         self.clear_problems()
-        first: QWidget | None = None
-        messages: dict[str, list[str]] = {}
+        by_row: dict[str, list[Problem]] = {}
         for problem in problems:
             row = self._row_for_param(problem.path)
-            if row is None:
-                continue
-            subject = row.field.row.label if problem.path == row.field.row.path else None
-            messages.setdefault(row.field.row.path, []).append(problem.sentence(subject))
-        for path, lines in messages.items():
-            row = self._rows[path]
-            text = "\n".join(lines)
-            if row.field.show_problem(text) is None:
-                row.show_error(text)
-            mark_invalid(row.field.editor, True)
-            row.field.editor.setAccessibleDescription(text)
-            first = first or row.field.editor
-        return first
+            if row is not None:
+                by_row.setdefault(row.field.row.path, []).append(problem)
+        for path, found in by_row.items():
+            self._mark(self._rows[path], found)
+        if not by_row:
+            return None
+        return self._rows[next(iter(by_row))].field.editor
+
+    def _mark(self, row: _Row, problems: list[Problem]) -> None:
+        """Error border on the field, and its problems written once, each starting with its subject: in the
+        field's own message line when it has one (a JSON editor), else under the field. A screen reader reads
+        them as the field's description."""
+        path = row.field.row.path
+        text = "\n".join(p.sentence(row.field.row.label if p.path == path else None) for p in problems)
+        if row.field.show_problem(text) is None:
+            row.show_error(text)
+        mark_invalid(row.field.editor, True)
+        row.field.editor.setAccessibleDescription(text)
+
+    def _reveal(self, widget: QWidget | None) -> None:
+        """Scroll `widget` (an error just written) into view, once the layout has made room for it."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if widget is not None and isinstance(area, QScrollArea):
+            QTimer.singleShot(0, area, partial(area.ensureWidgetVisible, widget, 0, 8))
 
     def message_for(self, editor: QWidget) -> QWidget | None:
         """The line that shows the problem of the field whose editor is `editor`, if one shows."""
@@ -219,11 +254,18 @@ class ParameterForm(QWidget):
             head = head.rsplit(".", 1)[0]
         return None
 
+    def _on_field_edited(self, path: str) -> None:
+        """The user finished typing: say at once, beside the field, what is wrong with the value (the same
+        sentence Create and the CLI would give); the text stays as typed."""
+        row = self._rows[path]
+        value, syntax = row.field.value(), row.field.problem()
+        problems = [syntax] if syntax else check_value(row.field.row, value)[1] if not isinstance(value, Unset) else []
+        if problems:
+            self._mark(row, problems)
+            if not row.field.editor.visibleRegion().isEmpty():  # never pull the view back to a field left behind
+                self._reveal(self.message_for(row.field.editor))
+
     def _on_field_changed(self, path: str) -> None:
         self._clear_row(self._rows[path])
         self.refresh()
         self.changed.emit()
-
-
-def _first_choice(row: Parameter) -> JsonValue | Unset:
-    return row.choices[0] if row.choices else UNSET

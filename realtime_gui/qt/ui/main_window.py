@@ -6,13 +6,11 @@ millisecond) -> Controller (worker thread: key, HTTP) -> minted / failed signals
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -38,6 +36,7 @@ from realtime_gui.errors import (
     RetiredEndpointError,
 )
 from realtime_gui.minted import MintedToken
+from realtime_gui.presets import PresetError, check_preset, read_preset, write_preset
 from realtime_gui.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
 from realtime_gui.qt.settings import Settings
@@ -50,6 +49,7 @@ from realtime_gui.qt.ui.key_dialog import KeyDialog
 from realtime_gui.qt.ui.menus import Menus
 from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.token_panel import TokenPanel
+from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
 from realtime_gui.secrets import InvalidKey, KeyringUnavailable
 
@@ -88,17 +88,18 @@ class MainWindow(QMainWindow):
         self._last_profile: Profile | None = None
         self._retired_values: tuple[str, dict[str, JsonValue]] | None = None
         self._warmed = False
+        self._edited = False  # the user changed a value or the endpoint since the window opened
         self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
         self.setObjectName("mainWindow")
         self.setWindowTitle("Realtime GUI" + (f" — {demo_note}" if demo_note else ""))
 
         # -- top bar --
-        self.endpoint_combo = QComboBox()
+        self.endpoint_combo = ComboBox()  # the wheel switches it only while it has the focus
         self.endpoint_combo.setObjectName("endpoint")
         self.endpoint_combo.setAccessibleName(self.tr("Endpoint"))
         for ep in ENDPOINTS.values():
             self.endpoint_combo.addItem(ep.title, ep.id)
-        self.profile_combo = QComboBox()
+        self.profile_combo = ComboBox()
         self.profile_combo.setObjectName("profile")
         self.profile_combo.setAccessibleName(self.tr("Profile"))
         self.key_label = QLabel(self.tr("Checking the key…"))
@@ -247,6 +248,7 @@ class MainWindow(QMainWindow):
         if form is None:
             form = ParameterForm(endpoint(endpoint_id))
             form.set_values(self.settings.form_values(endpoint_id))
+            form.changed.connect(self._on_form_changed)
             self._forms[endpoint_id] = form
             self.stack.addWidget(form)
             self._update_tab_order()
@@ -268,6 +270,7 @@ class MainWindow(QMainWindow):
             merged = {**self.form.all_values(), **carried}
             self.form.set_values(merged)
         self._current_endpoint = now
+        self._edited = True
         self.error_banner.end(cause.MINT, cause.FORM, cause.RETIRED, cause.PRESET)
         self.statusBar().showMessage(endpoint(now).summary, 5000)
 
@@ -437,7 +440,7 @@ class MainWindow(QMainWindow):
         self.controller.cancel()
         self.statusBar().showMessage(self.tr("Cancelled. A late answer from the server will be ignored."), 5000)
 
-    def _show_problems(self, problems: list[Problem]) -> None:
+    def _show_problems(self, problems: list[Problem], *, lead: str = "") -> None:
         first = self.form.show_problems(problems)
         count = len(problems)
         lines = "\n".join(f"• {p}" for p in problems[:6]) + ("\n…" if count > 6 else "")
@@ -447,8 +450,10 @@ class MainWindow(QMainWindow):
             else ("goToProblem", self.tr("&Go to the problem"), lambda: self._go_to_problem(first))
         )
         self.show_error(
-            self.tr("Nothing was sent: {0} to fix.\n{1}").format(
-                self.tr("1 value") if count == 1 else self.tr("{0} values").format(count), lines
+            self.tr("{0}: {1} to fix.\n{2}").format(
+                lead or self.tr("Nothing was sent"),
+                self.tr("1 value") if count == 1 else self.tr("{0} values").format(count),
+                lines,
             ),
             cause=cause.FORM,
             action=go,
@@ -564,6 +569,7 @@ class MainWindow(QMainWindow):
     # -- presets --
 
     def open_preset(self, path: str | None = None) -> None:
+        """Load a preset through the same checks as `mint --preset`: a preset with a bad value loads nothing."""
         if path is None:
             from PySide6.QtWidgets import QFileDialog
 
@@ -571,28 +577,22 @@ class MainWindow(QMainWindow):
             if not path:
                 return
         try:
-            with open(path, encoding="utf-8") as file:
-                data = json.load(file)
-        except (OSError, ValueError) as err:
-            self.show_error(self.tr("Could not read the preset {0}: {1}").format(path, err), cause=cause.PRESET)
+            values = read_preset(path, self.endpoint_id)
+        except PresetError as err:
+            self.show_error(_sentence(str(err)) + "".join(f"\n• {p}" for p in err.problems), cause=cause.PRESET)
             return
-        if not isinstance(data, dict):
-            self.show_error(
-                self.tr("The preset {0} is not a JSON object of PATH -> VALUE.").format(path), cause=cause.PRESET
-            )
-            return
-        unknown = self.form.set_values(data)
-        if unknown:
-            self.show_error(
-                self.tr("Loaded the preset, except what {0} has no parameter for: {1}").format(
-                    self.endpoint_id, ", ".join(unknown)
-                ),
-                cause=cause.PRESET,
-            )
-        else:
-            self.statusBar().showMessage(self.tr("Preset loaded."), 5000)
+        self.form.set_values(values)
+        self.error_banner.end(cause.PRESET, cause.FORM)
+        self.statusBar().showMessage(self.tr("Preset loaded."), 5000)
 
     def save_preset(self, path: str | None = None) -> None:
+        """Save what Create would send, once every value in it is one a preset may hold."""
+        values = self.form.values()
+        self.form.clear_problems()
+        problems = self.form.text_problems() or check_preset(self.endpoint_id, values)[1]
+        if problems:
+            self._show_problems(problems, lead=self.tr("The preset was not saved"))
+            return
         if path is None:
             from PySide6.QtWidgets import QFileDialog
 
@@ -602,11 +602,9 @@ class MainWindow(QMainWindow):
             if not path:
                 return
         try:
-            with open(path, "w", encoding="utf-8") as file:
-                json.dump(self.form.values(), file, indent=2)
-                file.write("\n")
+            write_preset(path, values)
         except OSError as err:
-            self.show_error(self.tr("Could not save the preset: {0}").format(err), cause=cause.PRESET)
+            self.show_error(self.tr("Could not save the preset: {0}").format(err.strerror or err), cause=cause.PRESET)
             return
         self.statusBar().showMessage(
             self.tr("Saved; use it with: realtime-gui mint --endpoint {0} --preset {1}").format(self.endpoint_id, path),
@@ -636,7 +634,12 @@ class MainWindow(QMainWindow):
             ),
         )
 
+    def _on_form_changed(self) -> None:
+        self._edited = True
+
     def save_state(self) -> None:
+        if self.settings.ignored and not self._edited:
+            return  # a broken settings file stays as it is until the user changes something
         for endpoint_id, form in self._forms.items():
             self.settings.set_form_values(endpoint_id, form.all_values())
         self.settings.endpoint = self.endpoint_id
@@ -671,3 +674,8 @@ def _scroll_area(name: str, accessible_name: str, content: QWidget) -> QScrollAr
     area.setWidgetResizable(True)
     area.setWidget(content)
     return area
+
+
+def _sentence(text: str) -> str:
+    """A message shared with the CLI (which prints it after "realtime-gui: ") as a sentence of its own."""
+    return text[:1].upper() + text[1:]

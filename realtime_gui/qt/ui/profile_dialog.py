@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from realtime_gui.connection import DEFAULT_BASE_URL, Connection, check_base_url
+from realtime_gui.connection import DEFAULT_BASE_URL, TIMEOUT_RANGE_S, Connection, check_base_url
 from realtime_gui.errors import ConfigError
 from realtime_gui.profiles import Profile
 from realtime_gui.secrets import check_profile
@@ -43,7 +43,7 @@ class ProfileDialog(QDialog):
         self.project = QLineEdit(c.project)
         self.project.setPlaceholderText(self.tr("optional: proj_…"))
         self.timeout = QDoubleSpinBox()
-        self.timeout.setRange(1, 600)
+        self.timeout.setRange(*TIMEOUT_RANGE_S)
         self.timeout.setSuffix(" s")
         self.timeout.setValue(c.timeout)
         self.error = QLabel()

@@ -1,0 +1,240 @@
+"""Bad arguments and broken settings files, through `realtime-gui` as a separate process: a bad argument is one
+sentence on stderr and exit 2 with nothing sent; a broken profiles.json is one line saying so, never fatal."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from realtime_gui.connection import Connection
+from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.profiles import FILE_NAME, Profile, config_folder, read_profiles, save_profiles
+
+from conftest import TEST_KEY
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e]")  # anything but \t and \n
+DEEP = "[" * 5000 + "]" * 5000
+TOOL_WITH = '[{{"type": "function", "name": "f", "parameters": {{"type": "object", "default": {0}}}}}]'
+
+
+class Done:
+    def __init__(self, done: subprocess.CompletedProcess[str]) -> None:
+        self.code, self.out, self.err = done.returncode, done.stdout, done.stderr
+        self.lines = done.stderr.splitlines()
+
+
+@pytest.fixture
+def keyring_file(tmp_path: Path) -> Path:
+    return tmp_path / "keyring.json"
+
+
+@pytest.fixture
+def run(keyring_file: Path):  # type: ignore[no-untyped-def]
+    """`realtime-gui ARGS` in a new process, with the test's config folder and a keyring file of its own."""
+
+    def start(*args: str, api_key: str | None = TEST_KEY, stdin: str | None = None) -> Done:
+        env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+        env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+        env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.SharedFileKeyring"
+        env["TEST_KEYRING_FILE"] = str(keyring_file)
+        if api_key is not None:
+            env["OPENAI_API_KEY"] = api_key
+        done = subprocess.run(
+            [sys.executable, "-m", "realtime_gui", *args],
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        result = Done(done)
+        assert "Traceback" not in result.err
+        assert TEST_KEY not in result.out + result.err, "the key must never be printed"
+        assert not CONTROL.search(result.out + result.err), "control characters must never reach the terminal"
+        return result
+
+    return start
+
+
+def assert_refused(result: Done, fragment: str, server: FakeOpenAI) -> None:
+    assert result.code == 2, result.err
+    assert len(result.lines) == 1, result.err
+    assert result.lines[0].startswith("realtime-gui: ")
+    assert fragment in result.err
+    assert result.out == ""
+    assert server.requests == []
+
+
+# -- arguments ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tail", "fragment"),
+    [
+        ("\r\nX-Injected: 1", "the control character '\\r' at position"),
+        ("\n", None),  # a trailing line break from a paste is trimmed, as spaces are: not refused
+        ("/\x1b[2J", "the control character '\\x1b' at position"),
+        ("/\x07", "the control character '\\x07' at position"),
+        ("/\u202eevil", "the control character '\\u202e' at position"),
+    ],
+)
+def test_a_base_url_with_control_characters_is_refused(
+    run,  # type: ignore[no-untyped-def]
+    server: FakeOpenAI,
+    tail: str,
+    fragment: str | None,
+) -> None:
+    result = run("mint", "--base-url", server.base_url + tail)
+    if fragment is None:
+        assert result.code == 0, result.err
+        return
+    assert_refused(result, fragment, server)
+    assert "printable characters only" in result.err
+
+
+@pytest.mark.parametrize("host", ["api.open ai.com", "a..b", "x" * 64 + ".com", "xn--zz.com", "-a.com", "exa<mple.com"])
+def test_a_base_url_with_a_malformed_host_is_refused(run, server: FakeOpenAI, host: str) -> None:  # type: ignore[no-untyped-def]
+    # Before, some of these ended in a bare UnicodeError from the socket layer: exit 1, "unexpected error".
+    result = run("mint", "--base-url", f"https://{host}/v1")
+    assert_refused(result, f"The base URL's host '{host}' is not a valid host name", server)
+
+
+@pytest.mark.parametrize("text", ["inf", "1e400", "1e10", "nan", "0", "-1", "601", "0.01", "abc", ""])
+def test_a_timeout_outside_the_finite_range_is_refused(run, server: FakeOpenAI, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("mint", "--base-url", server.base_url, "--timeout", text)
+    assert_refused(result, "--timeout must be a number of seconds from 0.1 to 600, not ", server)
+
+
+@pytest.mark.parametrize("text", ["0.1", "600"])
+def test_the_ends_of_the_timeout_range_are_accepted(run, server: FakeOpenAI, text: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("mint", "--base-url", server.base_url, "--timeout", text)
+    assert result.code == 0, result.err
+    assert result.out.startswith("ek_")
+
+
+@pytest.mark.parametrize(
+    ("assignment", "fragment"),
+    [
+        ("session.tools=" + TOOL_WITH.format("NaN"), "session.tools: contains NaN, which JSON does not allow"),
+        ("session.tools=" + TOOL_WITH.format("-Infinity"), "session.tools: contains -Infinity"),
+        ("session.tools=" + TOOL_WITH.format("1e400"), "session.tools: contains the number 1e400, which is too large"),
+        ("session.tools=" + DEEP, "session.tools: is nested too deeply (more than 64 levels)"),
+        ("session.audio.output.speed=NaN", 'session.audio.output.speed: "NaN" is not allowed; expected a number'),
+        ("session.audio.output.speed=Infinity", 'session.audio.output.speed: "Infinity" is not allowed'),
+        ("expires_after.seconds=1e400", 'expires_after.seconds: "1e400" is not allowed; expected a whole number'),
+    ],
+)
+def test_json_that_is_not_strict_is_refused_in_set(run, server: FakeOpenAI, assignment: str, fragment: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("mint", "--base-url", server.base_url, "--set", assignment)
+    assert result.code == 2, result.err
+    assert result.lines[0] == "realtime-gui: the request is not valid; nothing was sent."
+    assert len(result.lines) == 2, result.err
+    assert result.lines[1].startswith(f"  {fragment}")
+    assert server.requests == []
+
+
+# -- profiles ---------------------------------------------------------------------------------------------------
+
+
+def save(*profiles: Profile) -> Path:
+    path = config_folder() / FILE_NAME
+    save_profiles(path, list(profiles))
+    return path
+
+
+def test_an_unknown_profile_is_refused_even_with_a_key_in_the_environment(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    save(Profile("work", Connection(base_url=server.base_url)))
+    result = run("mint", "--base-url", server.base_url, "--profile", "lcoal")
+    assert_refused(result, "no profile 'lcoal' (saved: default, work); check the name", server)
+    assert "realtime-gui key set --profile lcoal" in result.err
+
+
+def test_key_status_of_an_unknown_profile_is_refused(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    result = run("key", "status", "--profile", "lcoal", api_key=None)
+    assert_refused(result, "no profile 'lcoal' (saved: default)", server)
+
+
+def test_default_saved_and_key_only_profiles_stay_usable(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    save(Profile("work", Connection(base_url=server.base_url)))
+    assert run("mint", "--base-url", server.base_url).code == 0
+    assert run("mint", "--profile", "work").code == 0
+    # `key set` creates a profile that is only a stored key, and mint then accepts its name.
+    assert run("key", "set", "--profile", "ci", api_key=None, stdin=TEST_KEY + "\n").code == 0
+    result = run("mint", "--base-url", server.base_url, "--profile", "ci", api_key=None)
+    assert result.code == 0, result.err
+    assert server.requests[-1].headers["authorization"] == f"Bearer {TEST_KEY}"
+    assert run("key", "status", "--profile", "ci", api_key=None).code == 0
+
+
+BROKEN_PROFILES = [
+    ('{"profiles": 5}', '"profiles" is a number, not a list'),
+    ("null", "it holds null where an object with a list of profiles belongs"),
+    ('[1, "junk", null]', "it holds a list where an object"),
+    ('{"profiles": [1, "junk"]}', "profile 1 is a number, not an object"),
+    (DEEP, "it is nested too deeply"),
+    ('{"profiles": [{"name": "x", "timeout": 1' + "0" * 400 + "}]}", "profile 'x': timeout must be a number of"),
+    ('{"profiles": [{"name": "x", "timeout": Infinity}]}', "it contains Infinity"),
+    ('{"profiles": [{"name": "x", "timeout": "30"}]}', "profile 'x': timeout must be a number, not text"),
+    ('{"profiles": [{"name": "x", "base_url": ["a"]}]}', "profile 'x': base_url is a list, not text"),
+    ('{"profiles": [{"name": "x", "auth": "basic"}]}', "profile 'x': auth must be bearer or api-key"),
+    ('{"profiles": [{"name": "a\\u001b[2Jb"}]}', "profile 1 has a name that is not allowed"),
+    ('{"profiles": [{"name": "x"}', "it is not valid JSON (Expecting"),
+    ("\xff\xfe", "it is not UTF-8 text"),
+]
+
+
+@pytest.mark.parametrize(("content", "why"), BROKEN_PROFILES)
+def test_a_broken_profiles_file_is_said_once_and_never_fatal(  # type: ignore[no-untyped-def]
+    run, server: FakeOpenAI, content: str, why: str
+) -> None:
+    path = config_folder() / FILE_NAME
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("latin-1") if content == "\xff\xfe" else content.encode())
+    before = path.read_bytes()
+    result = run("mint", "--base-url", server.base_url)
+    assert result.code == 0, result.err
+    assert result.out.startswith("ek_")
+    assert len(result.lines) == 1, result.err
+    assert result.lines[0].startswith(f"realtime-gui: ignored the settings file {path}: ")
+    assert why in result.lines[0]
+    assert "using defaults until a profile is saved" in result.lines[0]
+    assert path.read_bytes() == before, "a command never rewrites the file"
+    assert not path.with_name(FILE_NAME + ".bak").exists()
+
+
+def test_a_profile_in_a_broken_file_is_not_guessed(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    path = save(Profile("x", Connection(base_url=server.base_url)))
+    path.write_text(path.read_text().replace('"timeout": 30.0', '"timeout": 1e400'))
+    result = run("mint", "--profile", "x")
+    assert result.code == 2
+    assert [line.split(":")[0] for line in result.lines] == ["realtime-gui"] * 2
+    assert "contains the number 1e400, which is too large" in result.lines[0]
+    assert "no profile 'x' (saved: default)" in result.lines[1]
+    assert server.requests == []
+
+
+def test_saving_over_a_broken_file_keeps_it_as_bak(tmp_path: Path) -> None:
+    path = tmp_path / FILE_NAME
+    path.write_text('{"profiles": 5}')
+    assert read_profiles(path).problem is not None
+    save_profiles(path, [Profile("work")])
+    assert path.with_name(FILE_NAME + ".bak").read_text() == '{"profiles": 5}'
+    saved = read_profiles(path)
+    assert saved.problem is None
+    assert saved.names == ["default", "work"]
+    save_profiles(path, [Profile("home")])  # a good file is simply replaced
+    assert path.with_name(FILE_NAME + ".bak").read_text() == '{"profiles": 5}'
+    assert read_profiles(path).names == ["default", "home"]
+
+
+def test_a_saved_timeout_follows_the_same_range_as_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / FILE_NAME
+    for timeout, fine in ((0.1, True), (600, True), (0.05, False), (601, False), (True, False)):
+        path.write_text(json.dumps({"profiles": [{"name": "x", "timeout": timeout}]}))
+        assert (read_profiles(path).problem is None) is fine, timeout

@@ -1,0 +1,252 @@
+"""Models OpenAI is shutting down: the catalog's dates, the helpers that judge them on a given day, and what
+`realtime-gui mint` says about them (before and after the shutdown), plus the other catalog news of the 2026-11 SDK."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from realtime_gui import deprecations
+from realtime_gui.catalog import DEPRECATIONS, ENDPOINTS
+from realtime_gui.cli import main
+from realtime_gui.deprecations import Status
+from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.request import build_request, validate
+
+from conftest import TEST_KEY
+
+REALTIME_END = date(2027, 1, 20)
+TRANSCRIBE_END = date(2027, 2, 26)
+BEFORE = date(2026, 12, 1)
+AFTER = date(2027, 3, 1)
+
+
+# -- the data and the helpers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("model", "shutdown"),
+    [
+        ("gpt-realtime", REALTIME_END),
+        ("gpt-realtime-2025-08-28", REALTIME_END),
+        ("gpt-realtime-mini", REALTIME_END),
+        ("gpt-realtime-mini-2025-12-15", REALTIME_END),
+        ("gpt-audio-mini", REALTIME_END),
+        ("gpt-audio-mini-2025-12-15", REALTIME_END),
+        ("whisper-1", TRANSCRIBE_END),
+        ("gpt-4o-transcribe", TRANSCRIBE_END),
+        ("gpt-4o-mini-transcribe", TRANSCRIBE_END),
+        ("gpt-4o-mini-transcribe-2025-12-15", TRANSCRIBE_END),
+        ("gpt-4o-transcribe-diarize", TRANSCRIBE_END),
+    ],
+)
+def test_the_sdk_shutdown_dates_and_the_day_they_take_effect(model: str, shutdown: date) -> None:
+    assert DEPRECATIONS[model].shutdown == shutdown
+    assert deprecations.status(model, on=shutdown - timedelta(days=1)) is Status.DEPRECATED
+    assert deprecations.is_deprecated(model, on=shutdown - timedelta(days=1))
+    assert not deprecations.is_shut_down(model, on=shutdown - timedelta(days=1))
+    assert deprecations.status(model, on=shutdown) is Status.SHUT_DOWN
+    assert deprecations.is_shut_down(model, on=shutdown + timedelta(days=400))
+    assert not deprecations.is_deprecated(model, on=shutdown)
+
+
+@pytest.mark.parametrize(
+    "model", ["gpt-realtime-2.1", "gpt-realtime-mini-2025-10-06", "gpt-live-transcribe", "my-azure-deployment"]
+)
+def test_models_without_an_announcement_stay_active(model: str) -> None:
+    for day in (BEFORE, AFTER, date(2030, 1, 1)):
+        assert deprecations.status(model, on=day) is Status.ACTIVE
+    assert deprecations.sentence(model, on=AFTER) == ""
+    assert deprecations.mark(model, on=AFTER) == ""
+    assert not deprecations.going_away(model)
+
+
+def test_every_dated_model_is_offered_somewhere_and_every_successor_stays() -> None:
+    offered = {c for ep in ENDPOINTS.values() for row in deprecations.model_rows(ep) for c in row.choices}
+    assert set(DEPRECATIONS) <= offered
+    for model, found in DEPRECATIONS.items():
+        if found.replacement is not None:
+            assert found.replacement in offered, model
+            assert not deprecations.going_away(found.replacement), model
+
+
+def test_required_models_start_on_one_that_stays() -> None:
+    # The window pre-fills a required model with the first entry of its list.
+    for ep in ENDPOINTS.values():
+        for row in deprecations.model_rows(ep):
+            if row.required:
+                assert not deprecations.going_away(row.choices[0]), row.path
+
+
+def test_the_sentence_names_the_date_the_successor_and_where_to_read_more() -> None:
+    before = deprecations.sentence("gpt-realtime", on=BEFORE)
+    assert before == (
+        "gpt-realtime is deprecated and shuts down on 2027-01-20; consider gpt-realtime-2.1 "
+        "(see https://developers.openai.com/api/docs/deprecations)."
+    )
+    after = deprecations.sentence("gpt-realtime", on=REALTIME_END)
+    assert after.startswith("gpt-realtime was shut down on 2027-01-20, so the API will refuse it; use gpt-realtime-2.1")
+    assert "choose another model" in deprecations.sentence("gpt-audio-mini", on=AFTER)
+    assert deprecations.mark("whisper-1", on=BEFORE) == "shuts down 2027-02-26"
+    assert deprecations.mark("whisper-1", on=AFTER) == "shut down 2027-02-26"
+
+
+def test_models_in_body_finds_the_session_and_the_transcription_model() -> None:
+    ep = ENDPOINTS["realtime"]
+    body = build_request(
+        "realtime",
+        {"session.model": "gpt-realtime-mini", "session.audio.input.transcription.model": "whisper-1"},
+    ).body
+    assert deprecations.models_in_body(ep, body) == [
+        ("session.model", "gpt-realtime-mini"),
+        ("session.audio.input.transcription.model", "whisper-1"),
+    ]
+    assert deprecations.models_in_body(ep, build_request("realtime", {}).body) == []
+    beta = ENDPOINTS["beta-transcription"]
+    body = build_request("beta-transcription", {"input_audio_transcription.model": "gpt-4o-transcribe"}).body
+    assert deprecations.models_in_body(beta, body) == [("input_audio_transcription.model", "gpt-4o-transcribe")]
+
+
+# -- the rest of the 2026-11 news ------------------------------------------------------------------------------------
+
+
+def test_beta_lifetime_carries_its_required_anchor_only_when_sent() -> None:
+    assert build_request("beta-sessions", {}).body == {}
+    body = build_request("beta-sessions", {"client_secret.expires_after.seconds": 120}).body
+    assert body == {"client_secret": {"expires_after": {"anchor": "created_at", "seconds": 120}}}
+    # GA and beta transcription keep the anchor optional: nothing the user did not set is sent.
+    assert build_request("realtime", {"expires_after.seconds": 120}).body["expires_after"] == {"seconds": 120}
+    body = build_request("beta-transcription", {"client_secret.expires_at.seconds": 120}).body
+    assert body == {"client_secret": {"expires_at": {"seconds": 120}}}
+
+
+@pytest.mark.parametrize("endpoint_id", ["realtime", "transcription", "translation"])
+def test_noise_reduction_strength_is_a_parameter(endpoint_id: str) -> None:
+    path = "session.audio.input.noise_reduction.strength"
+    values = {path: 0.5, "session.audio.input.noise_reduction.type": "far_field"}
+    if endpoint_id == "translation":
+        values["session.model"] = "gpt-realtime-translate"
+    body = build_request(endpoint_id, values).body
+    assert body["session"]["audio"]["input"]["noise_reduction"] == {"type": "far_field", "strength": 0.5}
+    [problem] = validate(endpoint_id, {**values, path: -1})
+    assert str(problem) == f"{path}: -1 is out of range; expected a number of at least 0"
+
+
+def test_prompt_variables_may_be_null() -> None:
+    body = build_request("realtime", {"session.prompt.id": "pmpt_1", "session.prompt.variables": None}).body
+    assert body["session"]["prompt"] == {"id": "pmpt_1", "variables": None}
+
+
+# -- the command line ---------------------------------------------------------------------------------------------
+
+
+class Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+Mint = Callable[..., Result]
+
+
+@pytest.fixture
+def mint(
+    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
+    """`realtime-gui mint ARGS` in-process against the fake server, on the day `on`."""
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
+
+    def run(*args: str, on: date = BEFORE) -> Result:
+        monkeypatch.setattr(deprecations, "today", lambda: on)
+        code = main(["mint", "--base-url", server.base_url, *args])
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def test_mint_warns_on_stderr_and_leaves_stdout_and_the_exit_code_alone(mint: Mint, server: FakeOpenAI) -> None:
+    result = mint("--set", "session.model=gpt-realtime")
+    assert result.code == 0
+    assert result.out.startswith("ek_")
+    assert result.out.count("\n") == 1
+    assert result.err == (
+        "realtime-gui: warning: session.model: gpt-realtime is deprecated and shuts down on 2027-01-20; "
+        "consider gpt-realtime-2.1 (see https://developers.openai.com/api/docs/deprecations).\n"
+    )
+    assert server.requests[-1].json()["session"]["model"] == "gpt-realtime", "the user's choice is sent as is"
+
+
+def test_after_the_date_the_warning_says_shut_down(mint: Mint) -> None:
+    result = mint("--set", "session.model=gpt-realtime-mini", on=REALTIME_END)
+    assert result.code == 0
+    assert result.err.count("\n") == 1
+    assert "session.model: gpt-realtime-mini was shut down on 2027-01-20, so the API will refuse it" in result.err
+    assert "use gpt-realtime-2.1-mini instead" in result.err
+
+
+def test_one_line_per_model_going_away(mint: Mint) -> None:
+    result = mint(
+        "--endpoint",
+        "transcription",
+        "--set",
+        "session.audio.input.transcription.model=whisper-1",
+        "--output",
+        "json",
+        on=AFTER,
+    )
+    assert result.code == 0
+    assert result.out.lstrip().startswith("{")
+    assert result.err.splitlines() == [
+        "realtime-gui: warning: session.audio.input.transcription.model: whisper-1 was shut down on 2027-02-26, "
+        "so the API will refuse it; use gpt-live-transcribe instead "
+        "(see https://developers.openai.com/api/docs/deprecations)."
+    ]
+
+
+@pytest.mark.parametrize("sets", [[], ["--set", "session.model=gpt-realtime-2.1"]])
+def test_no_warning_for_models_that_stay_or_for_the_apis_default(mint: Mint, sets: list[str]) -> None:
+    result = mint(*sets, on=AFTER)
+    assert result.code == 0
+    assert result.err == ""
+
+
+def test_the_api_error_keeps_its_exit_code_after_the_warning(mint: Mint, server: FakeOpenAI) -> None:
+    server.inject(Fault(FaultKind.BAD_PARAM, param="session.model"))
+    result = mint("--set", "session.model=gpt-realtime", on=AFTER)
+    assert result.code == 3
+    assert result.out == ""
+    lines = result.err.splitlines()
+    assert lines[0].startswith("realtime-gui: warning: session.model: gpt-realtime was shut down")
+    assert "HTTP 400" in lines[1]
+
+
+def test_invalid_input_gets_no_warning_and_exits_2(mint: Mint, server: FakeOpenAI) -> None:
+    result = mint("--set", "session.model=gpt-realtime", "--set", "session.audio.output.speed=9")
+    assert result.code == 2
+    assert "warning" not in result.err
+    assert server.requests == []
+
+
+def test_list_parameters_shows_the_dates(mint: Mint) -> None:
+    result = mint("--list-parameters")
+    assert result.code == 0
+    assert "      gpt-realtime: shuts down 2027-01-20; use gpt-realtime-2.1\n" in result.out
+    assert "      gpt-audio-mini: shuts down 2027-01-20\n" in result.out
+    assert "      whisper-1: shuts down 2027-02-26; use gpt-live-transcribe\n" in result.out
+    assert "  session.audio.input.noise_reduction.strength\n" in result.out
+    after = mint("--endpoint", "beta-sessions", "--list-parameters", on=AFTER)
+    assert "      gpt-realtime-2025-08-28: shut down 2027-01-20; use gpt-realtime-2.1\n" in after.out
+    assert "gpt-4o-realtime-preview:" not in after.out
+
+
+def test_strength_and_the_beta_anchor_reach_the_server(mint: Mint, server: FakeOpenAI) -> None:
+    result = mint("--set", "session.audio.input.noise_reduction.strength=0.5")
+    assert result.code == 0, result.err
+    assert server.requests[-1].json()["session"]["audio"]["input"]["noise_reduction"] == {"strength": 0.5}
+    # The fake server judges beta bodies by the SDK's rule: a lifetime without its anchor is refused.
+    result = mint("--endpoint", "beta-sessions", "--set", "client_secret.expires_after.seconds=30")
+    assert result.code == 0, result.err
+    assert server.requests[-1].json() == {"client_secret": {"expires_after": {"anchor": "created_at", "seconds": 30}}}
