@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from realtime_gui import __version__
 from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, JsonValue, Parameter, endpoint
 from realtime_gui.checks import Problem
+from realtime_gui.connection_options import ConnectionOptions, add_connection_options
 from realtime_gui.logs import setup_logging
 
 if TYPE_CHECKING:
@@ -112,25 +113,12 @@ def _parser() -> argparse.ArgumentParser:
         "(numbers, true/false, null, arrays, objects), else as text. Repeatable.",
     )
     mint.add_argument("--preset", metavar="FILE", help="a JSON file of PATH -> VALUE (as the window saves)")
-    # Connection options default to None: given ones win over the profile's settings, which win over defaults.
-    mint.add_argument("--base-url", help="API base URL (default: the profile's, else https://api.openai.com/v1)")
-    mint.add_argument(
-        "--auth",
-        choices=("bearer", "api-key"),
-        help="bearer (OpenAI) or api-key (Azure OpenAI); default: the profile's, else bearer",
-    )
-    mint.add_argument("--organization", help="sent as OpenAI-Organization")
-    mint.add_argument("--project", help="sent as OpenAI-Project")
+    add_connection_options(mint)  # shared with the window
     mint.add_argument(
         "--profile",
         default="default",
         help="which stored key to use, and the base URL, auth, organization, project and timeout saved for it "
         "in the window; a name that is neither saved nor holds a stored key is refused as a likely typo",
-    )
-    mint.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        help="give up after this many seconds, 0.1 to 600 (default: the profile's, else 30)",
     )
     mint.add_argument("--output", choices=("token", "json", "env"), default="token")
     mint.add_argument(
@@ -217,24 +205,14 @@ def _warn_about_models(request: MintRequest) -> None:
 
 def _connection(args: argparse.Namespace) -> Connection:
     """The options given, else the profile's saved settings, else OPENAI_BASE_URL and the defaults."""
-    from realtime_gui.connection import DEFAULT_BASE_URL, Connection, timeout_problem
+    from realtime_gui.profiles import default_connection
 
-    if args.timeout is not None and (problem := timeout_problem(args.timeout)):
-        raise UsageError(f"--timeout {problem}.")
+    try:
+        options = ConnectionOptions.from_args(args)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     profile = _known_profile(args.profile)
-    if profile is not None:
-        base = profile.connection
-    else:
-        base = Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
-    timeout = float(args.timeout) if args.timeout is not None else base.timeout
-    return Connection(
-        base_url=args.base_url or base.base_url,
-        auth=args.auth or base.auth,
-        organization=args.organization if args.organization is not None else base.organization,
-        project=args.project if args.project is not None else base.project,
-        timeout=timeout,
-        connect_timeout=min(10.0, timeout),
-    )
+    return options.over(profile.connection if profile is not None else default_connection())
 
 
 def _known_profile(name: str) -> Profile | None:

@@ -8,18 +8,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, fields
 
-from realtime_gui.connection import AUTH_STYLES, AuthStyle, Connection
-
-
-def positive_seconds(text: str) -> float:
-    """argparse type of --timeout: a positive number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, not {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, not {text}")
-    return value
+from realtime_gui.connection import AUTH_STYLES, AuthStyle, Connection, timeout_problem
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
@@ -34,9 +23,8 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--project", help="sent as OpenAI-Project")
     parser.add_argument(
         "--timeout",
-        type=positive_seconds,
         metavar="SECONDS",
-        help="give up after this many seconds (default: the profile's, else 30)",
+        help="give up after this many seconds, 0.1 to 600 (default: the profile's, else 30)",
     )
 
 
@@ -52,7 +40,14 @@ class ConnectionOptions:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ConnectionOptions:
-        return cls(**{f.name: getattr(args, f.name, None) for f in fields(cls)})
+        """The options in `args`; ValueError with a sentence for a timeout out of range."""
+        given = {f.name: getattr(args, f.name, None) for f in fields(cls)}
+        if given["timeout"] is not None:
+            problem = timeout_problem(given["timeout"])
+            if problem:
+                raise ValueError(f"--timeout {problem}.")
+            given["timeout"] = float(given["timeout"])
+        return cls(**given)
 
     @property
     def given(self) -> list[str]:

@@ -151,4 +151,4 @@ def test_a_bad_timeout_option_is_refused_before_the_window_opens(
     with pytest.raises(SystemExit) as exited:
         create_window(["--settings", str(settings_file), "--timeout", "0"])
     assert exited.value.code == 2
-    assert "--timeout: must be a positive number of seconds, not 0" in capsys.readouterr().err
+    assert "--timeout must be a number of seconds from 0.1 to 600, not 0" in capsys.readouterr().err

@@ -62,7 +62,12 @@ def _parser() -> argparse.ArgumentParser:
 def create_window(argv: list[str]) -> QMainWindow:
     """Build the main window from command-line style arguments; a QApplication must exist. Does not block on the
     keyring or the network: the key status arrives from a worker thread."""
-    args, _qt_args = _parser().parse_known_args(argv)
+    parser = _parser()
+    args, _qt_args = parser.parse_known_args(argv)
+    try:
+        options = ConnectionOptions.from_args(args)
+    except ValueError as err:
+        parser.error(str(err))  # exits 2 with the usage, before anything opens
     app = QApplication.instance()
     if isinstance(app, QApplication):
         apply_color_scheme(app, args.color_scheme)
@@ -91,7 +96,7 @@ def create_window(argv: list[str]) -> QMainWindow:
         profile_name=profile_name,
         endpoint_id=args.endpoint or settings.endpoint,
         demo_note=demo_note,
-        options=ConnectionOptions.from_args(args),
+        options=options,
     )
     controller.setParent(window)
     ignored = [note for note in (settings.ignored, saved.problem) if note]
