@@ -91,7 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Mint short-lived OpenAI Realtime API tokens.",
         epilog="Without a command it opens the window: realtime-gui [--demo] [--endpoint ID] [--profile NAME] "
-        "[--settings FILE] [--smoke-test]. --demo tries everything against a fake server on this computer.",
+        "[--settings FILE] [--color-scheme system|light|dark] [--smoke-test], and mint's --base-url, --auth, "
+        "--organization, --project and --timeout (for this run). "
+        "--demo tries everything against a fake server on this computer.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -172,11 +172,17 @@ class ParameterForm(QWidget):
 
     def refresh(self) -> None:
         current = self.all_values()
+        sections_shown: set[str] = set()
         for path, row in self._rows.items():
             shown = self._applies(self.endpoint.by_path[path], current)
             row.layout.setRowVisible(row.field.widget, shown)
             if row.error is not None:
                 row.layout.setRowVisible(row.error, shown and bool(row.error.text()))
+            if shown:
+                sections_shown.add(row.field.row.section)
+        for name, box in self._sections.items():  # an empty box is only a title over nothing
+            if box is not None and box.isHidden() == (name in sections_shown):
+                box.setVisible(name in sections_shown)
 
     def is_shown(self, path: str) -> bool:
         return not self._rows[path].field.widget.isHidden()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QRect, QSize, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QLayout, QScrollArea, QWidget
+from PySide6.QtWidgets import QLayout, QScrollArea, QStackedWidget, QWidget
 
 PREFERRED = QSize(1180, 780)
 # Room for the frame the window manager adds (title bar, borders); not known before the window is first shown.
@@ -28,7 +28,11 @@ def fit_first_size(window: QWidget, preferred: QSize = PREFERRED) -> None:
     room = screen.availableGeometry()
     size = preferred.boundedTo(room.size() - FRAME_ALLOWANCE).expandedTo(window.minimumSizeHint())
     window.resize(size)
-    window.move(room.center() - QPoint(size.width() // 2, size.height() // 2 + FRAME_ALLOWANCE.height() // 2))
+    outer = size + FRAME_ALLOWANCE
+    window.move(
+        room.left() + max(0, (room.width() - outer.width()) // 2),
+        room.top() + max(0, (room.height() - outer.height()) // 2),
+    )
 
 
 def clamp_to_screen(window: QWidget) -> None:
@@ -82,3 +86,37 @@ def scroll_to_after_layout(
             then()
 
     QTimer.singleShot(0, area, scroll)
+
+
+class PageStack(QStackedWidget):
+    """A stack as large as its current page alone. Qt's is as large as its largest page, hidden ones included
+    (its height for a width too): after switching to a shorter form, the scroll area would scroll on into blank
+    space."""
+
+    def _page(self) -> QWidget | None:
+        return self.currentWidget()
+
+    def sizeHint(self) -> QSize:
+        page = self._page()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        page = self._page()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        page = self._page()
+        return page.hasHeightForWidth() if page is not None else False
+
+    def heightForWidth(self, width: int) -> int:
+        page = self._page()
+        return page.heightForWidth(width) if page is not None else -1
+
+
+def show_page(area: QScrollArea, page: QWidget) -> None:
+    """Show `page` of the PageStack in `area`, and fit the stack to it now."""
+    stack = area.widget()
+    assert isinstance(stack, PageStack)
+    stack.setCurrentWidget(page)
+    stack.updateGeometry()
+    area.setWidgetResizable(True)  # re-fits the stack to the viewport and the page (it already is resizable)

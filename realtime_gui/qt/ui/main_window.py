@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +43,7 @@ from realtime_gui.qt.ui import banner as cause
 from realtime_gui.qt.ui.banner import Banner
 from realtime_gui.qt.ui.focus import chain, no_tab_stop, reading_order
 from realtime_gui.qt.ui.form import ParameterForm
-from realtime_gui.qt.ui.geometry import scroll_to_after_layout
+from realtime_gui.qt.ui.geometry import PageStack, clamp_to_screen, fit_first_size, scroll_to_after_layout, show_page
 from realtime_gui.qt.ui.key_dialog import KeyDialog
 from realtime_gui.qt.ui.menus import Menus
 from realtime_gui.qt.ui.profile_dialog import ProfileDialog
@@ -122,7 +121,7 @@ class MainWindow(QMainWindow):
         self.error_text = self.error_banner.text
 
         # -- form side --
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         self.form_scroll = _scroll_area("formScroll", self.tr("Parameters"), self.stack)
         self.reset_button = QPushButton(self.tr("Reset to defaults"))
         self.reset_button.setObjectName("reset")
@@ -207,7 +206,9 @@ class MainWindow(QMainWindow):
         self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_combo_changed)
         geometry = settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1180, 780)
+            fit_first_size(self)
+        else:
+            clamp_to_screen(self)
 
     # -- keyboard --
 
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
     def _show_form(self, endpoint_id: str) -> None:
         ep = endpoint(endpoint_id)
         self.endpoint_combo.setToolTip(f"POST {{base}}{ep.path}\n{ep.summary}")
-        self.stack.setCurrentWidget(self.form_for(endpoint_id))
+        show_page(self.form_scroll, self.form_for(endpoint_id))
         self.form_scroll.verticalScrollBar().setValue(0)
 
     def _on_endpoint_combo_changed(self, _index: int) -> None:
