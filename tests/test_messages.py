@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
@@ -121,3 +122,61 @@ def assert_fully_in_view(widget: QWidget) -> None:
     seen = widget.visibleRegion().boundingRect()
     assert widget.isVisible()
     assert (seen.width(), seen.height()) == (widget.width(), widget.height()), f"{widget.objectName()} is cut off"
+
+
+def test_request_and_response_say_which_attempt_they_belong_to(
+    qtbot: Any, open_window: Any, server: FakeOpenAI
+) -> None:
+    window = open_window()
+    panel = window.token_panel
+    mint(qtbot, window)
+    first_token = panel.token.text()
+    caption = window.findChild(QLabel, "attempt")
+    assert "attempt 1" in caption.text()
+    assert caption.text().endswith("token minted (HTTP 200).")
+    assert panel.title.text().startswith("Token from attempt 1")
+    # A failed attempt: both tabs show it, the live token stays and says it is from the first.
+    window.form.field("session.audio.output.voice").set_value("verse")
+    server.inject(Fault(FaultKind.BAD_PARAM, param="session.audio.output.voice"))
+    mint(qtbot, window)
+    assert "attempt 2" in caption.text()
+    assert "failed" in caption.text()
+    assert '"voice": "verse"' in panel.request_view.toPlainText()
+    response = panel.response_view.toPlainText()
+    assert response.startswith("No token.")
+    assert "HTTP 400" in response
+    assert "sess_" not in response, "not the first attempt's answer"
+    assert panel.token.text() == first_token
+    assert panel.title.text().startswith("Token from attempt 1")
+    # A cancelled one says so too.
+    server.inject(Fault(FaultKind.SLOW, seconds=1.0))
+    with qtbot.waitSignal(window.controller.busy_changed, timeout=WAIT_MS):
+        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+    assert "attempt 3" in caption.text()
+    assert panel.response_view.toPlainText() == ""
+    window.cancel()
+    assert caption.text().endswith("cancelled.")
+    assert panel.response_view.toPlainText().startswith("Cancelled")
+    qtbot.waitUntil(lambda: window.controller._jobs.running_count == 0, timeout=WAIT_MS)
+
+
+def test_copy_as_curl_says_it_copied(qtbot: Any, open_window: Any) -> None:
+    window = open_window()
+    mint(qtbot, window)
+    button = window.findChild(QPushButton, "copyCurl")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert button.text() == "Copied ✓"
+    assert "curl" in window.statusBar().currentMessage()
+    assert QGuiApplication.clipboard().text().startswith("curl ")
+    qtbot.waitUntil(lambda: button.text() == "Copy as curl", timeout=3000)
+
+
+def test_the_masked_token_shows_its_start_and_the_include_box_speaks_words(qtbot: Any, open_window: Any) -> None:
+    window = open_window()
+    mint(qtbot, window)
+    token = window.token_panel.token
+    assert token.echoMode() == QLineEdit.EchoMode.Password
+    assert token.cursorPosition() == 0, "scrolled to the start: the first dot is not cut off"
+    include = window.form.findChild(QWidget, "session.include").findChild(QCheckBox)
+    assert include.text() == "log probabilities of the transcription"
+    assert "item.input_audio_transcription.logprobs" in include.toolTip()

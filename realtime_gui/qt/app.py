@@ -86,7 +86,7 @@ def create_window(argv: list[str]) -> QMainWindow:
         profiles.append(Profile(DEMO_PROFILE, Connection(base_url=demo_server.base_url, timeout=10)))
         controller.use_key_in_memory(DEMO_PROFILE, DEMO_KEY)
         profile_name = DEMO_PROFILE
-        demo_note = "demo (fake server on this computer)"
+        demo_note = "Demo (fake server on this computer)"
     if profile_name not in {p.name for p in profiles}:
         profile_name = profiles[0].name
     window = MainWindow(

@@ -30,8 +30,6 @@ from realtime_gui.errors import (
     ApiError,
     ConfigError,
     MintError,
-    MissingKeyError,
-    ResponseError,
     RetiredEndpointError,
 )
 from realtime_gui.minted import MintedToken
@@ -41,6 +39,7 @@ from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui import banner as cause
 from realtime_gui.qt.ui.banner import Banner
+from realtime_gui.qt.ui.failure import describe_failure
 from realtime_gui.qt.ui.focus import chain, no_tab_stop, reading_order
 from realtime_gui.qt.ui.form import ParameterForm
 from realtime_gui.qt.ui.geometry import PageStack, clamp_to_screen, fit_first_size, scroll_to_after_layout, show_page
@@ -90,7 +89,8 @@ class MainWindow(QMainWindow):
         self._edited = False  # the user changed a value or the endpoint since the window opened
         self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Realtime GUI" + (f" — {demo_note}" if demo_note else ""))
+        # Ends with the application's name, which Qt would otherwise append a second time on Linux.
+        self.setWindowTitle(f"{demo_note} — Realtime GUI" if demo_note else "Realtime GUI")
 
         # -- top bar --
         self.endpoint_combo = ComboBox()  # the wheel switches it only while it has the focus
@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.token_panel = TokenPanel()
         self.token_panel.clear_clipboard_on_expiry = bool(settings.preference("clear_clipboard_on_expiry"))
         self.token_panel.copied.connect(self._on_token_panel_copied)
+        self.token_panel.curl_copied.connect(self._on_token_panel_curl_copied)
         self.token_panel.expired.connect(self._on_token_panel_expired)
         # The token side scrolls too, so that a small screen (or 2x scale) never pushes part of it off-screen.
         self.right_side = QWidget()
@@ -431,7 +432,7 @@ class MainWindow(QMainWindow):
         self.hide_error()
         self.settings.set_form_values(self.endpoint_id, form.all_values())
         self._last_request, self._last_profile = request, profile
-        self.token_panel.show_request(request, profile.connection)
+        self.token_panel.begin_attempt(request, profile.connection)
         self.controller.mint(request, profile)
         self.statusBar().showMessage(self.tr("Minting…"))
 
@@ -439,6 +440,7 @@ class MainWindow(QMainWindow):
         if not self.controller.busy:
             return
         self.controller.cancel()
+        self.token_panel.show_cancelled()
         self.statusBar().showMessage(self.tr("Cancelled. A late answer from the server will be ignored."), 5000)
 
     def _show_problems(self, problems: list[Problem], *, lead: str = "") -> None:
@@ -479,7 +481,7 @@ class MainWindow(QMainWindow):
     def _on_controller_minted(self, token: MintedToken) -> None:
         assert self._last_request is not None
         assert self._last_profile is not None
-        self.token_panel.show_token(token, self._last_request, self._last_profile.connection)
+        self.token_panel.show_token(token)
         self.hide_error()
         self.statusBar().showMessage(
             self.tr("Token minted on {0}; request id {1}.").format(token.endpoint, token.request_id or "–"), 8000
@@ -490,34 +492,15 @@ class MainWindow(QMainWindow):
             self._unexpected(error)
             return
         self.statusBar().showMessage(self.tr("The token could not be minted."), 5000)
-        text = str(error)
-        why = cause.MINT
-        if isinstance(error, MissingKeyError | KeyringUnavailable) or (
-            isinstance(error, ApiError) and error.status in (401, 403)
-        ):
-            why = cause.AUTH
-        if isinstance(error, ApiError):
-            d = error.details
-            facts = [
-                f"HTTP {d.status}",
-                f"type {d.type}" if d.type else "",
-                f"code {d.code}" if d.code else "",
-                f"param {d.param}" if d.param else "",
-                f"request id {d.request_id}" if d.request_id else "",
-                f"retry after {d.retry_after:g} s" if d.retry_after is not None else "",
-            ]
-            text = f"{error}\n" + " · ".join(f for f in facts if f)
-            if isinstance(error, RetiredEndpointError):
-                self._offer_ga(error)
-                return
-            if d.param:
-                widget = self.form.mark_param(d.param, str(error))
-                if widget is not None:
-                    scroll_to_after_layout(self.form_scroll, lambda: [widget])
-        elif isinstance(error, ResponseError) and error.request_id:
-            text += f"\nrequest id {error.request_id}"
-        elif isinstance(error, KeyringUnavailable):
-            text += "\n" + self.tr("Choose Key… to use a key for this run only.")
+        text, why = describe_failure(error)
+        self.token_panel.show_failure(text)
+        if isinstance(error, RetiredEndpointError):
+            self._offer_ga(error)
+            return
+        if isinstance(error, ApiError) and error.param:
+            widget = self.form.mark_param(error.param, str(error))
+            if widget is not None:
+                scroll_to_after_layout(self.form_scroll, lambda: [widget])
         self.show_error(text, cause=why)
 
     def _offer_ga(self, error: RetiredEndpointError) -> None:
@@ -616,6 +599,11 @@ class MainWindow(QMainWindow):
 
     def _on_token_panel_copied(self) -> None:
         self.statusBar().showMessage(self.tr("Copied the token to the clipboard."), 2000)
+
+    def _on_token_panel_curl_copied(self) -> None:
+        self.statusBar().showMessage(
+            self.tr("Copied the request as a curl command; it reads the key from $OPENAI_API_KEY."), 4000
+        )
 
     def _on_token_panel_expired(self) -> None:
         self.statusBar().showMessage(self.tr("The token has expired; press Create for a new one."))
