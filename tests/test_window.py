@@ -539,7 +539,8 @@ def test_profiles_can_be_added_edited_and_deleted(qtbot: Any, open_window: Any, 
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert window.profile.name == "azure"
     assert window.profile.connection.auth == "api-key"
-    window.delete_profile()
+    box = window.delete_profile()
+    box.findChild(QPushButton, "confirmYes").click()
     assert window.profile.name == "default"
     names = [p.name for p in window.settings.profiles()]
     assert "azure" not in names

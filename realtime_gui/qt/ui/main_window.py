@@ -38,14 +38,13 @@ from realtime_gui.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui import banner as cause
+from realtime_gui.qt.ui import profile_actions
 from realtime_gui.qt.ui.banner import Banner
 from realtime_gui.qt.ui.failure import describe_failure
 from realtime_gui.qt.ui.focus import chain, no_tab_stop, reading_order
 from realtime_gui.qt.ui.form import ParameterForm
 from realtime_gui.qt.ui.geometry import PageStack, clamp_to_screen, fit_first_size, scroll_to_after_layout, show_page
-from realtime_gui.qt.ui.key_dialog import KeyDialog
 from realtime_gui.qt.ui.menus import Menus
-from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
@@ -55,8 +54,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtGui import QCloseEvent, QShowEvent
+    from PySide6.QtWidgets import QMessageBox
 
     from realtime_gui.fake_server import FakeOpenAI
+    from realtime_gui.qt.ui.key_dialog import KeyDialog
+    from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 
 log = logging.getLogger(__name__)
 
@@ -334,49 +336,26 @@ class MainWindow(QMainWindow):
         self.settings.profile_name = self.profile.name
 
     def open_key_dialog(self) -> KeyDialog:
-        status = self._key_status.describe if self._key_status else ""
-        problem = self._key_status.keyring_problem if self._key_status else None
-        dialog = KeyDialog(self.profile.name, status=status, keyring_problem=problem, parent=self)
-        dialog.accepted.connect(lambda: self.controller.store_key(self.profile.name, dialog.take_key()))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return profile_actions.open_key_dialog(self)
 
-    def remove_key(self) -> None:
-        self.controller.delete_key(self.profile.name)
-        self.statusBar().showMessage(self.tr("Removing the stored key…"), 3000)
+    def remove_key(self) -> QMessageBox:
+        return profile_actions.remove_key(self)
 
     def edit_profile(self, *, new: bool) -> ProfileDialog:
-        dialog = ProfileDialog(None if new else self.saved_profile, taken=set(self.profiles), parent=self)
+        return profile_actions.edit_profile(self, new=new)
 
-        def accepted() -> None:
-            profile = dialog.profile()
-            self.profiles[profile.name] = profile
-            self.settings.set_profiles(list(self.profiles.values()))
-            self._fill_profiles(profile.name)
-            self._on_profile_combo_changed(0)
+    def delete_profile(self) -> QMessageBox | None:
+        return profile_actions.delete_profile(self)
 
-        dialog.accepted.connect(accepted)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
-
-    def delete_profile(self) -> None:
-        """Forget the current profile's settings (not the default one). Its stored key is left in the keyring."""
-        name = self.profile.name
-        if name == DEFAULT_PROFILE or self.profile.is_demo:
-            self.show_error(self.tr("The “{0}” profile cannot be deleted.").format(name), cause=cause.PROFILE)
-            return
-        del self.profiles[name]
-        self.settings.set_profiles(list(self.profiles.values()))
-        self._fill_profiles(DEFAULT_PROFILE)
+    def select_profile(self, name: str) -> None:
+        """Show `name` (the profiles may have changed) and everything that follows from it."""
+        self._fill_profiles(name)
         self._on_profile_combo_changed(0)
-        self.statusBar().showMessage(
-            self.tr(
-                "Deleted the profile “{0}”. Its key, if any, is still in the keyring: Key > Remove stored key."
-            ).format(name),
-            8000,
-        )
+
+    @property
+    def key_status(self) -> KeyStatus | None:
+        """The current profile's key status, once the controller has told it."""
+        return self._key_status
 
     def _on_controller_key_status_changed(self, status: KeyStatus) -> None:
         if status.profile != self.profile.name:
