@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
 
 from realtime_gui.connection import Connection
 from realtime_gui.profiles import Profile
@@ -140,3 +140,38 @@ def test_an_invalid_key_keeps_the_dialog_open_with_what_was_typed(
     with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert memory_keyring.entries[("realtime-gui", "test")] == TEST_KEY
+
+
+def test_first_run_without_a_key_offers_the_key_dialog_and_the_demo(
+    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.entries.clear()
+    window = open_window()
+    empty = window.empty_state
+    qtbot.waitUntil(empty.isVisible, timeout=WAIT_MS)
+    assert "demo" in empty.text.text()
+    qtbot.mouseClick(empty.findChild(QPushButton, "addKey"), Qt.MouseButton.LeftButton)
+    dialog = window.findChild(QDialog, "keyDialog")
+    assert dialog is not None
+    assert dialog.isVisible()
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "keyEntry"), TEST_KEY)
+    with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(empty.isHidden, timeout=WAIT_MS)
+
+
+def test_the_demo_can_be_started_from_the_first_run_offer(
+    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.entries.clear()
+    window = open_window()
+    qtbot.waitUntil(window.empty_state.isVisible, timeout=WAIT_MS)
+    qtbot.mouseClick(window.empty_state.findChild(QPushButton, "tryDemo"), Qt.MouseButton.LeftButton)
+    assert window.profile.name == "demo"
+    assert window.windowTitle().startswith("Demo")
+    qtbot.waitUntil(window.empty_state.isHidden, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.controller.minted, timeout=WAIT_MS):
+        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+    assert window.token_panel.token.text().startswith("ek_")
+    assert window.demo_server is not None
+    assert window.demo_server.requests[-1].path == "/v1/realtime/client_secrets"

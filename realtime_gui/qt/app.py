@@ -22,12 +22,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINT_IDS
-from realtime_gui.connection import Connection
 from realtime_gui.connection_options import ConnectionOptions, add_connection_options
 from realtime_gui.display import missing_display
 from realtime_gui.logs import setup_logging
-from realtime_gui.profiles import DEMO_PROFILE, Profile
 from realtime_gui.qt.controller import Controller
+from realtime_gui.qt.demo import start_demo
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.banner import SETTINGS
 from realtime_gui.qt.ui.main_window import MainWindow
@@ -76,17 +75,6 @@ def create_window(argv: list[str]) -> QMainWindow:
     saved = settings.read_profiles()
     profiles = saved.profiles
     profile_name = args.profile or settings.profile_name
-    demo_note = ""
-    demo_server = None
-    if args.demo:
-        from realtime_gui.fake_server import DEMO_KEY, FakeOpenAI  # only in demo mode
-
-        # Like the real API today, the demo answers the retired beta endpoints with their retirement error.
-        demo_server = FakeOpenAI(retire_beta=True).start()
-        profiles.append(Profile(DEMO_PROFILE, Connection(base_url=demo_server.base_url, timeout=10)))
-        controller.use_key_in_memory(DEMO_PROFILE, DEMO_KEY)
-        profile_name = DEMO_PROFILE
-        demo_note = "Demo (fake server on this computer)"
     if profile_name not in {p.name for p in profiles}:
         profile_name = profiles[0].name
     window = MainWindow(
@@ -95,20 +83,15 @@ def create_window(argv: list[str]) -> QMainWindow:
         profiles=profiles,
         profile_name=profile_name,
         endpoint_id=args.endpoint or settings.endpoint,
-        demo_note=demo_note,
         options=options,
     )
     controller.setParent(window)
+    window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
+    if args.demo:
+        start_demo(window)
     ignored = [note for note in (settings.ignored, saved.problem) if note]
     if ignored:  # said once, at start-up; the banner stays until dismissed or replaced
         window.show_error("\n".join(note[0].upper() + note[1:] for note in ignored), cause=SETTINGS)
-    window.demo_server = demo_server
-    window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
-    if demo_server is not None:
-        server = demo_server
-        window.destroyed.connect(lambda *_: server.stop())
-        if app is not None:
-            app.aboutToQuit.connect(server.stop)
     return window
 
 

@@ -36,10 +36,12 @@ from realtime_gui.minted import MintedToken
 from realtime_gui.presets import PresetError, check_preset, read_preset, write_preset
 from realtime_gui.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
+from realtime_gui.qt.demo import start_demo
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui import banner as cause
 from realtime_gui.qt.ui import profile_actions
 from realtime_gui.qt.ui.banner import Banner
+from realtime_gui.qt.ui.empty_state import EmptyState
 from realtime_gui.qt.ui.failure import describe_failure
 from realtime_gui.qt.ui.focus import chain, no_tab_stop, reading_order
 from realtime_gui.qt.ui.form import ParameterForm
@@ -72,7 +74,6 @@ class MainWindow(QMainWindow):
         profiles: list[Profile],
         profile_name: str,
         endpoint_id: str,
-        demo_note: str = "",
         options: ConnectionOptions | None = None,
     ) -> None:
         super().__init__()
@@ -91,8 +92,7 @@ class MainWindow(QMainWindow):
         self._edited = False  # the user changed a value or the endpoint since the window opened
         self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
         self.setObjectName("mainWindow")
-        # Ends with the application's name, which Qt would otherwise append a second time on Linux.
-        self.setWindowTitle(f"{demo_note} — Realtime GUI" if demo_note else "Realtime GUI")
+        self.set_title_note("")
 
         # -- top bar --
         self.endpoint_combo = ComboBox()  # the wheel switches it only while it has the focus
@@ -165,6 +165,10 @@ class MainWindow(QMainWindow):
         self.right_side = QWidget()
         right_layout = QVBoxLayout(self.right_side)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        self.empty_state = EmptyState()
+        self.empty_state.add_key_clicked.connect(self.open_key_dialog)
+        self.empty_state.demo_clicked.connect(lambda: start_demo(self))
+        right_layout.addWidget(self.empty_state)
         right_layout.addWidget(self.token_panel, 1)
         self.token_scroll = _scroll_area("tokenScroll", self.tr("Token"), self.right_side)
         self.splitter = QSplitter()
@@ -347,6 +351,10 @@ class MainWindow(QMainWindow):
     def delete_profile(self) -> QMessageBox | None:
         return profile_actions.delete_profile(self)
 
+    def set_title_note(self, note: str) -> None:
+        # Ends with the application's name, which Qt would otherwise append a second time on Linux.
+        self.setWindowTitle(f"{note} — Realtime GUI" if note else "Realtime GUI")
+
     def select_profile(self, name: str) -> None:
         """Show `name` (the profiles may have changed) and everything that follows from it."""
         self._fill_profiles(name)
@@ -368,6 +376,8 @@ class MainWindow(QMainWindow):
             text = self.tr("No OS keyring: {0}").format(status.keyring_problem)
         self.key_label.setText(text)
         self.key_label.setToolTip(status.keyring_problem or "")
+        # First run: nothing to mint with yet. Offer the two ways on.
+        self.empty_state.setVisible(status.hint is None and self.token_panel.current is None)
 
     def _on_controller_key_saved(self, saved: KeySaved) -> None:
         if saved.in_memory_only:
@@ -461,6 +471,7 @@ class MainWindow(QMainWindow):
         assert self._last_request is not None
         assert self._last_profile is not None
         self.token_panel.show_token(token)
+        self.empty_state.hide()
         self.hide_error()
         self.statusBar().showMessage(
             self.tr("Token minted on {0}; request id {1}.").format(token.endpoint, token.request_id or "–"), 8000
