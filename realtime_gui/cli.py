@@ -31,10 +31,7 @@ if TYPE_CHECKING:
 
 OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4
 PROG = "realtime-gui"
-COMMANDS = {
-    "mint": "mint one token and print it",
-    "key": "store, remove or inspect the API key in the OS keyring",
-}
+COMMANDS = ("mint", "key", "verify", "serve")
 log = logging.getLogger(__name__)
 
 
@@ -55,10 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return smoke_test(started)
     if args and not args[0].startswith("-") and args[0] not in COMMANDS:
-        _say(f"unknown command {args[0]!r}. The commands are:")
-        for name, summary in COMMANDS.items():
-            print(f"  {name:<6} {summary}", file=sys.stderr)
-        print(f"Without a command it opens the window; see `{PROG} --help`.", file=sys.stderr)
+        _unknown_command(args[0])
         return INVALID
     if not args or args[0] not in (*COMMANDS, "-h", "--help", "--version"):
         from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
@@ -75,15 +69,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
     except Exception as err:  # the last guard: a sentence, never a traceback, never the key
-        from realtime_gui.secrets import redact
-
         log.debug("unexpected error", exc_info=True)
-        print(
-            f"{PROG}: unexpected error ({type(err).__name__}): {redact(str(err))}. "
-            "Please report this; run with REALTIME_GUI_DEBUG=1 for details.",
-            file=sys.stderr,
+        _say(
+            f"unexpected error ({type(err).__name__}): {err}. "
+            "Please report this; run with REALTIME_GUI_DEBUG=1 for details."
         )
         return 1
+
+
+def _unknown_command(word: str) -> None:
+    """A word where a command goes: most likely a typo, and opening the window instead would hide it."""
+    import difflib
+
+    guess = difflib.get_close_matches(word, COMMANDS, n=1)
+    _say(f"unknown command {word!r}" + (f"; did you mean {guess[0]}?" if guess else "."))
+    print(f"The commands are {', '.join(COMMANDS)}; without one it opens the window.", file=sys.stderr)
+    print(f"See `{PROG} --help`, or `{PROG} COMMAND --help`.", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -100,7 +101,7 @@ def _parser() -> argparse.ArgumentParser:
 
     mint = commands.add_parser(
         "mint",
-        help=COMMANDS["mint"],
+        help="mint one token and print it",
         description="Mint one token. Exit codes: 0 minted, 2 invalid input or missing key, "
         "3 the API answered with an error, 4 network failure or unusable answer.",
     )
@@ -129,26 +130,69 @@ def _parser() -> argparse.ArgumentParser:
         help="list the endpoint's parameters and what each accepts, then exit",
     )
 
-    key = commands.add_parser("key", help=COMMANDS["key"])
+    mint.add_argument(
+        "--verify",
+        action="store_true",
+        help="then open a Realtime session with the token and say on stderr whether it works (stdout unchanged)",
+    )
+
+    key = commands.add_parser("key", help="store, remove or inspect the API key in the OS keyring")
     key.add_argument("action", choices=("set", "delete", "status"))
     key.add_argument("--profile", default="default")
+
+    from realtime_gui import verify_cli
+
+    verify_cli.add_parser(commands)
+
+    from realtime_gui.serve_cli import add_parser as add_serve_parser
+
+    add_serve_parser(commands, mint)
     return parser
 
 
 def _run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)  # argparse exits 2 on bad usage, as the contract wants
-    runner: Callable[[argparse.Namespace], int] = _mint if args.command == "mint" else _key
+    runners: dict[str, Callable[[argparse.Namespace], int]] = {
+        "mint": _mint,
+        "key": _key,
+        "verify": _verify,
+        "serve": _serve,
+    }
+    runner = runners[args.command]
     try:
         return runner(args)
     except UsageError as err:
         _say(str(err))
         for problem in err.problems:
-            print(f"  {problem}", file=sys.stderr)
+            _detail(None, str(problem))
         return INVALID
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from realtime_gui.serve_cli import run
+
+    return run(args)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from realtime_gui.verify_cli import run
+
+    return run(args)
+
+
+# Everything written to stderr goes through these two, so no key and no control character can reach the terminal.
+
+
 def _say(message: str, stream: TextIO | None = None) -> None:
-    print(f"{PROG}: {message}", file=stream or sys.stderr)
+    from realtime_gui.shown import shown
+
+    print(f"{PROG}: {shown(message)}", file=stream or sys.stderr)
+
+
+def _detail(label: str | None, value: str) -> None:
+    from realtime_gui.shown import shown
+
+    print(f"  {label}: {shown(value)}" if label else f"  {shown(value)}", file=sys.stderr)
 
 
 # -- mint ---------------------------------------------------------------------------------------------------
@@ -188,9 +232,13 @@ def _mint(args: argparse.Namespace) -> int:
         _say(str(err))
         request_id = getattr(err, "request_id", None)
         if request_id:
-            print(f"  request id: {request_id}", file=sys.stderr)
+            _detail("request id", request_id)
         return NETWORK_FAILED
     _print_token(token, args.output)
+    if args.verify:
+        from realtime_gui.verify_cli import verify_minted
+
+        return verify_minted(token, connection)
     return OK
 
 
@@ -231,7 +279,7 @@ def _known_profile(name: str) -> Profile | None:
     saved = read_profiles(config_folder() / FILE_NAME)
     if saved.problem:
         _say(saved.problem)
-    profile = saved.get(name)
+    profile = saved.saved(name)  # the default profile, never saved, follows OPENAI_BASE_URL
     if profile is not None or name == DEFAULT_PROFILE:
         return profile
     try:
@@ -301,7 +349,7 @@ def _report_api_error(err: Exception) -> None:
     d = err.details
     _say(f"the API refused the request (HTTP {d.status}): {err}")
     if isinstance(err, RetiredEndpointError):
-        print(f"  server said: {err.server_message}", file=sys.stderr)
+        _detail("server said", err.server_message)
     for label, value in (
         ("type", d.type),
         ("code", d.code),
@@ -309,9 +357,9 @@ def _report_api_error(err: Exception) -> None:
         ("request id", d.request_id),
     ):
         if value:
-            print(f"  {label}: {value}", file=sys.stderr)
+            _detail(label, value)
     if d.retry_after is not None:
-        print(f"  retry after: {d.retry_after:g} s", file=sys.stderr)
+        _detail("retry after", f"{d.retry_after:g} s")
 
 
 def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
@@ -329,25 +377,24 @@ def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
 
 
 def _print_token(token: object, output: str) -> None:
+    """The token on stdout. Its value is printable ASCII (answer.py refuses any other) and every other text the
+    server filled in was cleaned when the token was made; escaping here once more keeps that true for stdout too."""
     from realtime_gui.client import MintedToken
+    from realtime_gui.shown import escape_controls, json_text
 
     assert isinstance(token, MintedToken)
     if output == "token":
-        print(token.value)
+        print(escape_controls(token.value))
     elif output == "json":
-        print(
-            json.dumps(
-                {
-                    "token": token.value,
-                    "expires_at": token.expires_at,
-                    "session_id": token.session_id,
-                    "endpoint": token.endpoint,
-                    "request_id": token.request_id,
-                    "response": token.response,
-                },
-                indent=2,
-            )
-        )
+        data = {
+            "token": token.value,
+            "expires_at": token.expires_at,
+            "session_id": token.session_id,
+            "endpoint": token.endpoint,
+            "request_id": token.request_id,
+            "response": token.response,
+        }
+        print(json_text(data, ascii_only=True))  # ASCII: a script's locale cannot garble it
     else:
         for name, value in (
             ("REALTIME_TOKEN", token.value),
@@ -356,7 +403,7 @@ def _print_token(token: object, output: str) -> None:
             ("REALTIME_ENDPOINT", token.endpoint),
             ("REALTIME_REQUEST_ID", token.request_id or ""),
         ):
-            print(f"export {name}={shlex.quote(value)}")
+            print(f"export {name}={shlex.quote(escape_controls(value))}")
 
 
 def _list_parameters(endpoint_id: str) -> None:

@@ -6,6 +6,7 @@ Qt-free. The only module that imports httpx, so nothing else pays for it at star
 from __future__ import annotations
 
 import json
+import math
 import re
 import socket
 import ssl
@@ -19,7 +20,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from realtime_gui import __version__
-from realtime_gui.catalog import Endpoint, JsonValue, endpoint
+from realtime_gui.answer import parse_body, token_fields
+from realtime_gui.catalog import Endpoint, endpoint
 from realtime_gui.connection import (
     AUTH_STYLES,
     DEFAULT_BASE_URL,
@@ -41,7 +43,7 @@ from realtime_gui.errors import (
 )
 from realtime_gui.minted import MintedToken
 from realtime_gui.request import MintRequest
-from realtime_gui.secrets import redact
+from realtime_gui.secrets import redact, remember
 
 __all__ = [
     "AUTH_STYLES",
@@ -218,42 +220,31 @@ def _interpret(ep: Endpoint, response: httpx.Response, raw: bytes, *, local_time
     data = _parse_json(raw, response, request_id=request_id)
     if status >= 400 or (isinstance(data, dict) and isinstance(data.get("error"), dict)):
         raise _api_error(ep, response, data, request_id=request_id, api_key=api_key)
-    if not isinstance(data, dict):
-        raise ResponseError(
-            f"The server answered HTTP {status} with JSON that is not an object.",
-            status=status,
-            request_id=request_id,
-        )
-    holder: Mapping[str, JsonValue] = data
-    where = "value and expires_at"
-    if ep.token_in_client_secret:
-        secret = data.get("client_secret")
-        holder = secret if isinstance(secret, dict) else {}
-        where = "client_secret.value and client_secret.expires_at"
-    value, expires_at = holder.get("value"), holder.get("expires_at")
-    if not isinstance(value, str) or not value or not _is_int(expires_at):
-        raise ResponseError(
-            f"The server answered HTTP {status} without a token ({where} missing). "
-            "The base URL may point at something other than the OpenAI API.",
-            status=status,
-            request_id=request_id,
-        )
-    assert isinstance(expires_at, int | float)
+    offset = clock_offset(response.headers.get("date"), local_time)
+    value, expires_at = token_fields(
+        data,
+        in_client_secret=ep.token_in_client_secret,
+        status=status,
+        request_id=request_id,
+        server_now=local_time + offset,
+    )
     session = data.get("session") if not ep.token_in_client_secret else data
     session = session if isinstance(session, dict) else {}
-    return MintedToken(
+    token = MintedToken(
         value=value,
-        expires_at=int(expires_at),
+        expires_at=expires_at,
         endpoint=ep.id,
         session_id=_text(session.get("id")),
         model=_text(session.get("model")) or _transcription_model(session),
         request_id=request_id,
-        clock_offset=clock_offset(response.headers.get("date"), local_time),
+        clock_offset=offset,
         status=status,
         processing_ms=_int_header(response.headers.get("openai-processing-ms")),
         headers={k: v for k, v in response.headers.items() if _shown_header(k)},
         response=data,
     )
+    remember(value)  # from now on a live credential: redacted from every message and log line
+    return token
 
 
 def _shown_header(name: str) -> bool:
@@ -262,31 +253,10 @@ def _shown_header(name: str) -> bool:
 
 
 def _parse_json(raw: bytes, response: httpx.Response, *, request_id: str | None) -> Any:
-    status = response.status_code
-    text = raw.decode("utf-8", errors="replace").strip()
-    if not text:
-        raise ResponseError(
-            f"The server answered HTTP {status} with an empty body. A proxy or gateway may be in the way; try again.",
-            status=status,
-            request_id=request_id,
-        )
-    try:
-        return json.loads(text)
-    except ValueError:
-        pass
-    content_type = response.headers.get("content-type", "")
-    if "html" in content_type or text.lstrip().startswith("<"):
-        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-        said = f' ("{" ".join(title.group(1).split())[:80]}")' if title else ""
-        raise ResponseError(
-            f"The server answered HTTP {status} with a web page{said}, not the API's JSON. "
-            "A proxy, gateway or wrong base URL is in the way.",
-            status=status,
-            request_id=request_id,
-        )
-    raise ResponseError(
-        f"The server's answer (HTTP {status}) is not valid JSON; it may have been cut off. Try again.",
-        status=status,
+    return parse_body(
+        raw,
+        status=response.status_code,
+        content_type=response.headers.get("content-type", ""),
         request_id=request_id,
     )
 
@@ -320,9 +290,11 @@ def retry_after(header: str | None) -> float | None:
     if not header:
         return None
     try:
-        return max(0.0, float(header))
+        seconds = float(header)
     except ValueError:
         pass
+    else:  # "1e400" parses as infinity, which no one can wait for
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     when = http_date(header)
     return None if when is None else max(0.0, when - time.time())
 
@@ -359,12 +331,8 @@ def http_date(text: str) -> float | None:
 
     try:
         return email.utils.parsedate_to_datetime(text).timestamp()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year of 20 digits
         return None
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _text(value: object) -> str | None:

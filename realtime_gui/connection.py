@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from realtime_gui.catalog import Endpoint
 from realtime_gui.errors import ConfigError
+from realtime_gui.secrets import remember
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 AuthStyle = Literal["bearer", "api-key"]
@@ -150,6 +151,7 @@ def auth_headers(connection: Connection, api_key: str) -> dict[str, str]:
             "The API key contains spaces or characters that cannot be sent in a header; "
             "paste it again without extra text."
         )
+    remember(key)  # whatever its shape, a key that is sent is redacted from everything shown from now on
     if connection.auth == "bearer":
         headers = {"Authorization": f"Bearer {key}"}
     elif connection.auth == "api-key":

@@ -1,7 +1,8 @@
 """Why a mint failed: one small exception tree, each with a `str()` that is a sentence for people.
 
 Qt-free and httpx-free, so the window can tell errors apart without importing the HTTP stack at start-up.
-None of these ever contains the API key.
+None of these ever contains the API key or a control character: every message and every field a server filled in
+is cleaned (shown.py) when the error is made, so no caller that prints or shows one can forget to.
 
     MintError                      anything that stopped a mint
      ├── ConfigError               unusable connection settings (base URL, auth style, key); nothing was sent
@@ -14,15 +15,20 @@ None of these ever contains the API key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from realtime_gui.catalog import Endpoint
+from realtime_gui.shown import DEFAULT_LIMIT, shown
 
 RETIRED_CODE = "beta_api_shape_disabled"
+_FIELD_LIMIT = 200  # type, code, param, request id: short names, never paragraphs
 
 
 class MintError(Exception):
     """Anything that stopped a mint; str() is a sentence for people."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message))
 
 
 class ConfigError(MintError):
@@ -42,6 +48,14 @@ class ErrorDetails:
     code: str | None = None
     request_id: str | None = None
     retry_after: float | None = None  # seconds, from Retry-After on 429
+
+    def __post_init__(self) -> None:
+        # Every text here came from the server, which may echo the key or send terminal control codes.
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, str):
+                limit = DEFAULT_LIMIT if f.name == "message" else _FIELD_LIMIT
+                object.__setattr__(self, f.name, shown(value, limit=limit))
 
 
 class ApiError(MintError):
@@ -80,7 +94,7 @@ class RetiredEndpointError(ApiError):
             "it takes the same settings under their GA names."
         )
         super().__init__(ErrorDetails(**{**details.__dict__, "message": message}))
-        self.server_message = details.message
+        self.server_message = details.message  # cleaned by ErrorDetails
 
 
 class NetworkError(MintError):
@@ -96,5 +110,5 @@ class ResponseError(MintError):
 
     def __init__(self, message: str, *, status: int, request_id: str | None = None) -> None:
         self.status = status
-        self.request_id = request_id
+        self.request_id = shown(request_id, limit=_FIELD_LIMIT) if request_id is not None else None
         super().__init__(message)

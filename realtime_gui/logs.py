@@ -1,7 +1,9 @@
 """Logging set-up shared by the command line and the window: one redaction filter on every handler.
 
-Qt-free. httpx logs full URLs at INFO and httpcore every connection event at DEBUG, so both are capped at WARNING unless
-REALTIME_GUI_DEBUG is set; the filter replaces anything shaped like a key or token in every record written.
+Qt-free. httpx logs full URLs at INFO, httpcore every connection event and websockets the upgrade's headers at DEBUG,
+so all three are capped at WARNING unless REALTIME_GUI_DEBUG is set; the filter replaces every key and token (by value
+and by shape) and escapes control characters in every record written (shown.py), since httpx logs the server's reason
+phrase and headers.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 
-from realtime_gui.secrets import redact
+from realtime_gui.shown import shown
 
 DEBUG_ENV = "REALTIME_GUI_DEBUG"
 
@@ -18,13 +20,17 @@ class RedactingFilter(logging.Filter):
     """Formats the record's message once and redacts keys and tokens from it (and from its traceback)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = redact(record.getMessage())
+        record.msg = _clean(record.getMessage())
         record.args = None
         if record.exc_info and not record.exc_text:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = _clean(logging.Formatter().formatException(record.exc_info))
         elif record.exc_text:
-            record.exc_text = redact(record.exc_text)
+            record.exc_text = _clean(record.exc_text)
         return True
+
+
+def _clean(text: str) -> str:
+    return shown(text, multiline=True, limit=None)  # a traceback is many lines, and a debug log may be long
 
 
 def setup_logging(handler: logging.Handler | None = None) -> logging.Handler:
@@ -36,6 +42,6 @@ def setup_logging(handler: logging.Handler | None = None) -> logging.Handler:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
-    for noisy in ("httpx", "httpcore"):
+    for noisy in ("httpx", "httpcore", "websockets"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
     return handler

@@ -41,6 +41,7 @@ class ProfilesFile:
 
     profiles: list[Profile]
     problem: str | None = None  # why the file was ignored, a sentence; None when it was fine or absent
+    saved_names: frozenset[str] = frozenset()  # the profiles the file itself holds (the default may not be one)
 
     @property
     def names(self) -> list[str]:
@@ -48,6 +49,10 @@ class ProfilesFile:
 
     def get(self, name: str) -> Profile | None:
         return next((p for p in self.profiles if p.name == name), None)
+
+    def saved(self, name: str) -> Profile | None:
+        """The profile `name` as the file holds it; None for the default one while it was never saved."""
+        return self.get(name) if name in self.saved_names else None
 
 
 class _Broken(ValueError):
@@ -84,7 +89,7 @@ def read_profiles(path: Path) -> ProfilesFile:
         )
     for profile in saved:
         found = [p for p in found if p.name != profile.name] + [profile]
-    return ProfilesFile(found)
+    return ProfilesFile(found, saved_names=frozenset(p.name for p in saved))
 
 
 def save_profiles(path: Path, profiles: list[Profile]) -> None:

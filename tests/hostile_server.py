@@ -190,3 +190,139 @@ def _close(sock: socket.socket) -> None:
 def running() -> Iterator[HostileServer]:
     with HostileServer() as server:
         yield server
+
+
+# -- answer modes --
+# Answers that arrive whole and on time but cannot be used, or try to smuggle something onto the user's screen:
+# the key echoed back, terminal control codes, JSON no parser should recurse into, numbers no clock can hold.
+
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\r\x08\x9b31m\u202egnp.exe\u2066\x7f"  # clear, retitle, bell, CR, C1, bidi, DEL
+
+
+def sent_key(conn: Connection) -> str:
+    """The key the client sent, whichever header carried it."""
+    bearer = conn.headers.get("authorization", "")
+    return bearer.removeprefix("Bearer ") if bearer.startswith("Bearer ") else conn.headers.get("api-key", "")
+
+
+def _json(status: int, data: object, *, reason: str = "", headers: dict[str, str] | None = None) -> bytes:
+    body = json.dumps(data).encode()
+    return response(status, body, reason=reason, headers={"Content-Type": "application/json", **(headers or {})})
+
+
+@mode("deep-json")
+def _deep_json(conn: Connection) -> None:
+    conn.send(response(200, b"[" * 100_000 + b"]" * 100_000, headers={"Content-Type": "application/json"}))
+
+
+@mode("token-surrogate")
+def _token_surrogate(conn: Connection) -> None:
+    conn.send(response(200, token_body(value="ek_\ud800lone_surrogate_0123456789"), headers={"x-request-id": "req_s"}))
+
+
+@mode("token-control")
+def _token_control(conn: Connection) -> None:
+    conn.send(response(200, token_body(value=f"ek_{ESCAPES}0123456789")))
+
+
+@mode("token-huge")
+def _token_huge(conn: Connection) -> None:
+    conn.send(response(200, token_body(value="ek_" + "a" * 100_000)))
+
+
+@mode("token-number")
+def _token_number(conn: Connection) -> None:
+    conn.send(_json(200, {"value": 12345, "expires_at": int(time.time()) + 600}))
+
+
+@mode("expiry-huge")
+def _expiry_huge(conn: Connection) -> None:
+    conn.send(response(200, token_body(expires_at=int("9" * 4000))))
+
+
+@mode("expiry-milliseconds")
+def _expiry_milliseconds(conn: Connection) -> None:
+    conn.send(response(200, token_body(expires_at=int(time.time() + 600) * 1000)))
+
+
+@mode("expiry-string")
+def _expiry_string(conn: Connection) -> None:
+    conn.send(response(200, token_body(expires_at=str(int(time.time()) + 600))))
+
+
+@mode("not-an-object")
+def _not_an_object(conn: Connection) -> None:
+    conn.send(_json(200, ["ek_in_a_list_0123456789", int(time.time()) + 600]))
+
+
+@mode("secret-not-an-object")
+def _secret_not_an_object(conn: Connection) -> None:
+    """For the beta endpoints, whose token sits in client_secret."""
+    conn.send(_json(200, {"client_secret": "ek_flat_0123456789", "expires_at": int(time.time()) + 600}))
+
+
+@mode("echo-error")
+def _echo_error(conn: Connection) -> None:
+    """A 401 that echoes the key in every field the client might show, in the reason phrase and the request id."""
+    key = sent_key(conn)
+    error = {"message": f"Incorrect API key provided: {key}.", "type": key, "code": key.upper(), "param": key}
+    conn.send(_json(401, {"error": error}, reason=f"Bad key {key}", headers={"x-request-id": key}))
+
+
+@mode("echo-html")
+def _echo_html(conn: Connection) -> None:
+    key = sent_key(conn)
+    page = f"<html><head><title>Denied {key}</title></head><body>{key}</body></html>".encode()
+    conn.send(response(502, page, reason=key, headers={"Content-Type": "text/html", "x-request-id": key}))
+
+
+@mode("echo-token")
+def _echo_token(conn: Connection) -> None:
+    """A usable token whose answer echoes the key (as sent and in capitals) in the session and the request id."""
+    key = sent_key(conn)
+    data = {
+        "value": "ek_echo_0123456789abcdef",
+        "expires_at": int(time.time()) + 600,
+        "session": {"type": "realtime", "id": key, "model": key.upper(), "instructions": f"key={key}"},
+    }
+    conn.send(_json(200, data, headers={"x-request-id": key}))
+
+
+@mode("control-error")
+def _control_error(conn: Connection) -> None:
+    """Terminal control codes in every field of an error, in its reason phrase and request id (C1 as a raw byte),
+    and a message far longer than any real one."""
+    error = {
+        "message": f"Denied{ESCAPES}\nrequest id: fake\ud800" + "x" * 1_000_000,
+        "type": f"invalid{ESCAPES}",
+        "code": f"\x1b[31mcode{ESCAPES}",
+        "param": f"session.model{ESCAPES}",
+    }
+    conn.send(_json(400, {"error": error}, reason="Bad\x9bRequest", headers={"x-request-id": "req_\x9b31m_c1"}))
+
+
+@mode("control-token")
+def _control_token(conn: Connection) -> None:
+    """A usable token whose session id, model, instructions and request id carry terminal control codes; the model
+    name is also far too long to fit the window."""
+    session = {"type": "realtime", "id": f"sess_{ESCAPES}", "model": f"gpt{ESCAPES}" + "-mini" * 60}
+    data = {
+        "value": "ek_control_0123456789abcdef",
+        "expires_at": int(time.time()) + 600,
+        "session": {**session, "instructions": ESCAPES},
+    }
+    conn.send(_json(200, data, headers={"x-request-id": "req_\x9b31m_c1"}))
+
+
+@mode("date-overflow")
+def _date_overflow(conn: Connection) -> None:
+    """A usable token with a Date header whose year no calendar holds."""
+    date = "Mon, 01 Jan 99999999999999999999 00:00:00 GMT"
+    conn.send(response(200, token_body(), headers={"Content-Type": "application/json", "Date": date}))
+
+
+@mode("retry-forever")
+def _retry_forever(conn: Connection) -> None:
+    """A rate limit asking the client to wait longer than any clock counts."""
+    error = {"message": "Rate limit reached.", "type": "requests", "code": "rate_limit_exceeded", "param": None}
+    conn.send(_json(429, {"error": error}, headers={"Retry-After": "1e400"}))

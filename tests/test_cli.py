@@ -461,3 +461,13 @@ def test_key_set_from_a_pipe_then_mint_in_another_process(server: FakeOpenAI, tm
     )
     assert failed.returncode == 2
     assert "Traceback" not in failed.stderr
+
+
+def test_the_default_profile_follows_openai_base_url_until_it_is_saved(
+    server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    assert main(["mint"]) == 0
+    assert capsys.readouterr().out.startswith("ek_")
+    assert len(server.requests) == 1

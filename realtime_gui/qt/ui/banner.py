@@ -9,11 +9,11 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QGuiApplication, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QWidget
 
 from realtime_gui.qt.ui.look import make_selectable
 from realtime_gui.qt.ui.palette import ERROR, contrast, mix, readable, tone_color
-from realtime_gui.secrets import redact
+from realtime_gui.shown import DEFAULT_LIMIT, shown
 
 # Why a message is shown; each ends with what makes it untrue.
 AUTH = "auth"  # the key was refused or missing: ends when a key is saved, the profile changes, a mint succeeds
@@ -37,6 +37,10 @@ class Banner(QFrame):
         self.text = QLabel()
         self.text.setObjectName("errorText")
         self.text.setWordWrap(True)
+        # Word wrap cannot break a long run without spaces (an id, a URL, a server's garbage): without this, such
+        # a run sets the window's minimum width and pushes it past the screen. Ignored: the banner takes the
+        # width the window has, and clips the run instead.
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.action = QPushButton()
         self.action.hide()
         self._action_slot: Callable[[], object] | None = None
@@ -59,7 +63,9 @@ class Banner(QFrame):
         """Show `text` (secrets redacted); `action` is (object name, button text, slot) for a button beside it."""
         self.cause = cause
         make_selectable(self.text)
-        self.text.setText(redact(text))
+        # Errors were cleaned (and capped) when made; this catches text from anywhere else (a preset's path, a
+        # keyring message). Looser cap: the banner adds its own lines (type, code, request id) to a capped message.
+        self.text.setText(shown(text, multiline=True, limit=3 * DEFAULT_LIMIT))
         self.setAccessibleName(self.tr("Message"))
         self.setAccessibleDescription(self.text.text())
         if action is None:

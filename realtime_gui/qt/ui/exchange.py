@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTabWidget, Q
 from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
 from realtime_gui.request import MintRequest
+from realtime_gui.shown import json_text
 
 MASK = "ek_…(hidden)"
 FEEDBACK_MS = 1500
@@ -89,7 +90,7 @@ class ExchangeView(QWidget):
         self.attempt += 1
         self._sent_at = time.strftime("%H:%M:%S", time.localtime(self.clock()))
         self._request, self._connection, self._token = request, connection, None
-        self.request_view.setPlainText(json.dumps(request.body, indent=2))
+        self.request_view.setPlainText(json_text(request.body, ascii_only=False))
         self.response_view.clear()
         self.response_view.setPlaceholderText(self.tr("Waiting for the answer…"))
         self.copy_curl.setEnabled(True)
@@ -122,7 +123,8 @@ class ExchangeView(QWidget):
     def _render_token(self) -> None:
         if self._token is None:
             return
-        text = json.dumps(self._token.response, indent=2)
+        # Every control character, bidi override or lone surrogate a server sent shows as an escape.
+        text = json_text(self._token.response, ascii_only=False)
         if self.masked:
             text = text.replace(self._token.value, MASK)  # the token is masked here too
         self.response_view.setPlainText(text)

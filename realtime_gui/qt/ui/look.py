@@ -29,10 +29,14 @@ def emphasize(widget: QWidget, *, scale: float = 1.0) -> None:
 
 
 def make_selectable(label: QLabel) -> None:
-    """Let the mouse select the label's text (error text, ids, so they can be copied into a support request)."""
+    """Let the mouse select the label's text (error text, ids, so they can be copied into a support request).
+
+    Such text may come from a server, so it is shown as plain text: a QLabel would otherwise render anything that
+    looks like HTML (`<img>`, `<a href>`, a huge `<font>`) as rich text."""
     if label.property("selectable"):
         return
     from PySide6.QtCore import Qt
 
+    label.setTextFormat(Qt.TextFormat.PlainText)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setProperty("selectable", True)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -140,12 +141,12 @@ class TokenPanel(QWidget):
         self.token.setCursorPosition(0)  # the start of the token in view, not its end with the first dot cut
         self.copy.setEnabled(True)
         self._title_token()
+        for label in self.details.values():
+            make_selectable(label)  # plain text from here on: these show what the server sent
         self.details["endpoint"].setText(f"{token.endpoint} (HTTP {token.status})")
         self.details["model"].setText(token.model or "–")
         self.details["session"].setText(token.session_id or "–")
         self.details["request"].setText(token.request_id or "–")
-        for label in self.details.values():
-            make_selectable(label)
         if token.clock_offset:
             self.clock_note.setText(
                 self.tr(
@@ -232,4 +233,7 @@ class TokenPanel(QWidget):
 
 
 def _selectable() -> QLabel:
-    return QLabel("–")  # made selectable when it first shows a value
+    label = QLabel("–")  # made selectable when it first shows a value
+    # What the server sent may be one long run (a model name, an id): clipped, it cannot widen the window.
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    return label

@@ -1,27 +1,20 @@
-"""A fake OpenAI token server on 127.0.0.1, for the tests and the window's demo mode.
-
-Serves the five token endpoints with realistic answers (`ek_…` tokens with the requested lifetime, `x-request-id`,
-`Date`, `openai-processing-ms`), requires an API key, and can misbehave on demand: `inject(Fault(...))` queues one
-fault per coming request (401, 400 with a param, 429 with Retry-After, 500, 502 with an HTML page, an empty or
-truncated body, a slow or hanging answer, a skewed clock, the retired-beta answer, a 200 without a token).
-
-It knows the endpoints' paths and answers, not our catalog: request bodies are judged by a pluggable `RequestCheck`
-(the tests plug in the official OpenAPI schemas, so `jsonschema` stays a test dependency). Not imported at start-up.
-"""
+"""The fake server's HTTP side: the five token endpoints, their answers and faults; upgrades go to realtime.py."""
 
 from __future__ import annotations
 
-import enum
 import json
 import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from realtime_gui.fake_server.realtime import serve_session
+from realtime_gui.fake_server.state import ErrorReply, Fault, FaultKind, Issued, Recorded, RequestCheck, State, masked
+from realtime_gui.fake_server.state import new_id as _id
 
 DEMO_KEY = "sk-demo-realtime-gui-not-a-real-key"
 RETIRED_MESSAGE = "The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API."
@@ -32,68 +25,6 @@ _TRANSLATION_PATH = "/v1/realtime/translations/client_secrets"
 _BETA_SESSIONS_PATH = "/v1/realtime/sessions"
 _BETA_TRANSCRIPTION_PATH = "/v1/realtime/transcription_sessions"
 _PATHS = (_GA_PATH, _TRANSLATION_PATH, _BETA_SESSIONS_PATH, _BETA_TRANSCRIPTION_PATH)
-
-
-@dataclass(frozen=True)
-class ErrorReply:
-    """An OpenAI-shaped error answer."""
-
-    status: int
-    message: str
-    type: str = "invalid_request_error"
-    param: str | None = None
-    code: str | None = None
-
-
-# Judges a request body for an endpoint id; None accepts it.
-RequestCheck = Callable[[str, dict[str, Any]], ErrorReply | None]
-
-
-class FaultKind(enum.Enum):
-    UNAUTHORIZED = "401"
-    BAD_PARAM = "400 with param"
-    RATE_LIMITED = "429"
-    SERVER_ERROR = "500"
-    BAD_GATEWAY_HTML = "502 html"
-    EMPTY_BODY = "empty body"
-    TRUNCATED = "truncated json"
-    NO_TOKEN = "200 without token"
-    SLOW = "slow"
-    HANG = "hang"
-    SKEWED_DATE = "skewed date"
-    RETIRED = "retired beta"
-
-
-@dataclass(frozen=True)
-class Fault:
-    """One misbehaviour for one request. `seconds`: delay (SLOW, HANG), Retry-After, or clock skew."""
-
-    kind: FaultKind
-    seconds: float = 0.0
-    param: str | None = None
-
-
-@dataclass(frozen=True)
-class Recorded:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-@dataclass
-class _State:
-    api_key: str
-    check: RequestCheck | None
-    retire_beta: bool
-    clock: Callable[[], float]
-    faults: list[Fault] = field(default_factory=list)
-    requests: list[Recorded] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 class FakeOpenAI:
@@ -108,7 +39,7 @@ class FakeOpenAI:
         clock: Callable[[], float] = time.time,
         port: int = 0,
     ) -> None:
-        self.state = _State(api_key=api_key, check=check, retire_beta=retire_beta, clock=clock)
+        self.state = State(api_key=api_key, check=check, retire_beta=retire_beta, clock=clock)
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.state = self.state
         self._thread = threading.Thread(
@@ -159,7 +90,8 @@ def running(**kwargs: Any) -> Iterator[FakeOpenAI]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
-    state: _State
+    request_queue_size = 64  # the default 5 drops a burst's connections, which retry only after 1 s
+    state: State
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -181,16 +113,23 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        with state.lock:
-            state.requests.append(Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-            fault = state.faults.pop(0) if state.faults else None
+        fault = state.record(Recorded("POST", self.path, self._header_dict(), body), websocket=False)
         self._skew = 0.0
         if fault is not None and self._misbehave(fault):
             return
         self._answer(body)
 
     def do_GET(self) -> None:
+        if self.headers.get("Upgrade", "").lower() == "websocket":
+            state = self.server.state
+            fault = state.record(Recorded("GET", self.path, self._header_dict(), b""), websocket=True)
+            self.close_connection = True  # the connection is the session's from here on
+            serve_session(self, state, fault, refuse=self._error)
+            return
         self._error(ErrorReply(405, "Method not allowed; the token endpoints take POST."))
+
+    def _header_dict(self) -> dict[str, str]:
+        return {k.lower(): v for k, v in self.headers.items()}
 
     # -- normal answers --
 
@@ -223,7 +162,13 @@ class _Handler(BaseHTTPRequestHandler):
         if problem is not None:
             self._error(problem)
             return
-        self._json(200, _mint(endpoint_id, body, now=state.clock() + self._skew))
+        answer = _mint(endpoint_id, body, now=state.clock() + self._skew)
+        beta = endpoint_id.startswith("beta-")
+        secret = answer["client_secret"] if beta else answer
+        session = {k: v for k, v in answer.items() if k != "client_secret"} if beta else answer["session"]
+        with state.lock:  # the token opens a session with these settings until it expires (realtime.py)
+            state.tokens[secret["value"]] = Issued(endpoint_id, session, secret["expires_at"])
+        self._json(200, answer)
 
     def _authenticate(self) -> ErrorReply | None:
         given = self.headers.get("api-key")
@@ -237,10 +182,9 @@ class _Handler(BaseHTTPRequestHandler):
                 "header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
             )
         if not secrets.compare_digest(given.encode(), self.server.state.api_key.encode()):
-            shown = f"{given[:3]}{'*' * max(0, len(given) - 7)}{given[-4:]}"
             return ErrorReply(
                 401,
-                f"Incorrect API key provided: {shown}. You can find your API key at "
+                f"Incorrect API key provided: {masked(given)}. You can find your API key at "
                 "https://platform.openai.com/account/api-keys.",
                 code="invalid_api_key",
             )
@@ -308,15 +252,7 @@ class _Handler(BaseHTTPRequestHandler):
     # -- writing --
 
     def _error(self, reply: ErrorReply, *, headers: dict[str, str] | None = None) -> None:
-        payload = {
-            "error": {
-                "message": reply.message,
-                "type": reply.type,
-                "param": reply.param,
-                "code": reply.code,
-            }
-        }
-        self._json(reply.status, payload, headers=headers)
+        self._json(reply.status, reply.payload(), headers=headers)
 
     def _json(self, status: int, payload: Any, *, headers: dict[str, str] | None = None) -> None:
         self._send(status, json.dumps(payload, indent=2).encode(), headers=headers)
@@ -341,10 +277,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
-
-
-def _id(prefix: str) -> str:
-    return prefix + secrets.token_hex(12)
 
 
 def _retired() -> ErrorReply:

@@ -1,0 +1,263 @@
+"""`realtime-gui verify` and `realtime-gui mint --verify`: prove a token opens a Realtime session, in one line.
+
+Qt-free. The token comes from standard input, never argv (it would show in `ps`): a bare `ek_…` line, or the JSON
+`realtime-gui mint --output json` prints, which also gives the endpoint, model and session id. Exit codes as mint:
+0 the session opened (and the reply came), 2 bad input (nothing sent), 3 the server refused, 4 network failure,
+timeout or an answer that is not the Realtime protocol.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from realtime_gui.catalog import ENDPOINT_IDS
+from realtime_gui.cli import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, _say
+from realtime_gui.verified import (
+    ErrorEvent,
+    SessionOpened,
+    SessionRefused,
+    UpgradeRefused,
+    VerifyError,
+    VerifyInputError,
+    VerifyRequest,
+    VerifyResult,
+    printable,
+)
+
+if TYPE_CHECKING:
+    from realtime_gui.connection import Connection
+    from realtime_gui.minted import MintedToken
+
+_MAX_INPUT_CHARS = 8 * 1024 * 1024  # `mint --output json` of the largest answer the token client accepts fits
+
+
+def add_parser(commands: Any) -> None:  # argparse's subparsers action has no public type
+    verify = commands.add_parser(
+        "verify",
+        help="open a Realtime session with a token read from standard input",
+        description="Open a Realtime session with the token on standard input (a bare ek_… line, or the JSON of "
+        "`realtime-gui mint --output json`, which also gives the endpoint, model and session id; options "
+        "override it), print the settings the server applied, and close. Exit codes: 0 the session opened, "
+        "2 invalid input, 3 the server refused, 4 network failure, timeout or unusable answer.",
+        epilog="Example: realtime-gui mint --output json | realtime-gui verify --say 'Hello'",
+    )
+    verify.add_argument("--endpoint", choices=ENDPOINT_IDS, help="what the token was minted for (default realtime)")
+    verify.add_argument("--model", help="the model in the session URL (default: the token's, from the JSON)")
+    verify.add_argument(
+        "--base-url", help="API base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1); wss:// is derived"
+    )
+    verify.add_argument("--timeout", type=float, metavar="SECONDS", help="give up after this many seconds (default 30)")
+    verify.add_argument(
+        "--say",
+        metavar="TEXT",
+        help="then send TEXT as a user message and print the reply as it streams. This runs a model response: "
+        "it costs tokens on your account.",
+    )
+    verify.add_argument("--output", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace) -> int:
+    """`realtime-gui verify`."""
+    from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S
+
+    given = parse_token_input(_read_input())
+    request = VerifyRequest(
+        token=given.token,
+        endpoint=args.endpoint or given.endpoint or "realtime",
+        base_url=args.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
+        model=args.model or given.model,
+        timeout=args.timeout if args.timeout is not None else DEFAULT_TIMEOUT_S,
+        say=args.say,
+        minted_session_id=given.session_id,
+    )
+    printer = _Printer(streaming=args.output == "text")
+    try:
+        result = _check(request, printer)
+    except VerifyError as err:
+        printer.end_reply()
+        _report(err)
+        return exit_code(err)
+    if args.output == "json":
+        print(_redacted(json.dumps(result_json(result), indent=2), request.token))
+    else:
+        printer.end_reply()
+        if result.reply is not None and result.reply.status != "completed":
+            _say(f"the reply ended early ({printable(result.reply.status)}).")
+    return OK
+
+
+def verify_minted(token: MintedToken, connection: Connection) -> int:
+    """`realtime-gui mint --verify`, after the token was printed: the verdict on stderr, stdout untouched."""
+    sys.stdout.flush()  # the reader has the token while the session opens
+    request = VerifyRequest(
+        token=token.value,
+        endpoint=token.endpoint,
+        base_url=connection.base_url,
+        model=token.model,
+        timeout=connection.timeout,
+        minted_session_id=token.session_id,
+    )
+    try:
+        result = _check(request, None)
+    except VerifyError as err:
+        _report(err, lead="the token did not open a session: ")
+        return exit_code(err)
+    _say(f"the token works: {result.opened.summary()}")
+    return OK
+
+
+def exit_code(err: VerifyError) -> int:
+    if isinstance(err, VerifyInputError):
+        return INVALID
+    return API_FAILED if isinstance(err, SessionRefused) else NETWORK_FAILED
+
+
+# -- standard input ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenInput:
+    token: str
+    endpoint: str | None = None
+    model: str | None = None
+    session_id: str | None = None
+
+
+def _read_input() -> str:
+    if sys.stdin is None:
+        return ""
+    if sys.stdin.isatty():
+        return getpass.getpass("Token (input hidden): ")
+    text = sys.stdin.read(_MAX_INPUT_CHARS + 1)
+    if len(text) > _MAX_INPUT_CHARS:
+        raise UsageError("standard input is too long for a token or the JSON of `realtime-gui mint --output json`.")
+    return text
+
+
+def parse_token_input(text: str) -> TokenInput:
+    """A bare token line, or the JSON of `mint --output json`; UsageError (never quoting a token) otherwise."""
+    stripped = text.strip()
+    if not stripped:
+        raise UsageError(
+            "no token on standard input: pipe the ek_… token, or the JSON of `realtime-gui mint --output json`."
+        )
+    if not stripped.startswith("{"):
+        if len(stripped.splitlines()) > 1:
+            raise UsageError(
+                "standard input holds several lines; give the token alone, "
+                "or the JSON of `realtime-gui mint --output json`."
+            )
+        return TokenInput(stripped)
+    try:
+        data = json.loads(stripped)
+    except json.JSONDecodeError as err:
+        raise UsageError(
+            f"standard input starts like JSON but does not parse (line {err.lineno}: {err.msg})."
+        ) from None
+    token = data.get("token") if isinstance(data, dict) else None
+    if not isinstance(token, str) or not token:
+        raise UsageError(
+            'the JSON on standard input has no "token": give the output of `realtime-gui mint --output json`.'
+        )
+    assert isinstance(data, dict)
+    endpoint = data.get("endpoint")
+    return TokenInput(
+        token.strip(),
+        endpoint=endpoint if isinstance(endpoint, str) else None,
+        model=_minted_model(data.get("response")),
+        session_id=data["session_id"] if isinstance(data.get("session_id"), str) else None,
+    )
+
+
+def _minted_model(response: object) -> str | None:
+    """The model the mint answered with: `session.model` on GA, top-level `model` on beta."""
+    if not isinstance(response, dict):
+        return None
+    session = response.get("session")
+    holder = session if isinstance(session, dict) else response
+    model = holder.get("model")
+    return model if isinstance(model, str) and model else None
+
+
+# -- output -----------------------------------------------------------------------------------------------------------
+
+
+class _Printer:
+    """Prints the session line as soon as session.created arrives, then the reply as it streams (text output)."""
+
+    def __init__(self, *, streaming: bool) -> None:
+        self.streaming = streaming
+        self._in_reply = False
+
+    def opened(self, opened: SessionOpened) -> None:
+        if self.streaming:
+            print(opened.summary(), flush=True)
+
+    def text(self, delta: str) -> None:
+        if self.streaming:
+            self._in_reply = True
+            sys.stdout.write(printable(delta, multiline=True))
+            sys.stdout.flush()
+
+    def end_reply(self) -> None:
+        if self._in_reply:
+            print(flush=True)
+            self._in_reply = False
+
+
+def _check(request: VerifyRequest, printer: _Printer | None) -> VerifyResult:
+    from realtime_gui.verify import verify  # imports websockets: only on this path
+
+    try:
+        return verify(
+            request,
+            on_opened=printer.opened if printer else None,
+            on_text=printer.text if printer else None,
+        )
+    except VerifyInputError as err:
+        raise UsageError(str(err)) from None
+
+
+def _report(err: VerifyError, *, lead: str = "") -> None:
+    _say(lead + str(err))
+    lines: list[tuple[str, str | None]] = []
+    if isinstance(err, UpgradeRefused):
+        d = err.details
+        lines = [("type", d.type), ("code", d.code), ("param", d.param), ("request id", d.request_id)]
+    elif isinstance(err, ErrorEvent):
+        lines = [("type", err.type), ("code", err.code), ("param", err.param)]
+    for label, value in lines:
+        if value:
+            print(f"  {label}: {value}", file=sys.stderr)
+
+
+def result_json(result: VerifyResult) -> dict[str, Any]:
+    opened, reply = result.opened, result.reply
+    return {
+        "session_id": opened.session_id,
+        "minted_session_id": opened.minted_session_id,
+        "elapsed_ms": round(opened.elapsed_ms, 1),
+        "settings": dict(opened.settings),
+        "session_created": opened.event,
+        "reply": None
+        if reply is None
+        else {
+            "text": reply.text,
+            "status": reply.status,
+            "response_id": reply.response_id,
+            "usage": reply.usage,
+            "response_done": reply.event,
+        },
+    }
+
+
+def _redacted(text: str, token: str) -> str:
+    from realtime_gui.secrets import redact
+
+    return redact(text, token)

@@ -1,0 +1,399 @@
+"""`realtime-gui verify` and `mint --verify`, run as a user runs them, against the fake server's Realtime sessions."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from realtime_gui.client import Connection, MintedToken, TokenClient
+from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.request import build_request
+from realtime_gui.verified import SessionOpened, SessionUnreachable, VerifyCancelled, VerifyRequest
+from realtime_gui.verify import Verification
+
+from conftest import TEST_KEY
+
+CLI = [sys.executable, "-m", "realtime_gui"]
+# Anything a terminal would act on; tabs and newlines are fine in output.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+SESSION_LINE = re.compile(r"session (sess_\w+) opened in \d+ ms: (.*)")
+
+
+class Ran:
+    def __init__(self, done: subprocess.CompletedProcess[str], elapsed: float) -> None:
+        self.code, self.out, self.err, self.elapsed = done.returncode, done.stdout, done.stderr, elapsed
+
+
+def run(*args: str, stdin: str = "", server: FakeOpenAI | None = None, secret: str = "", timeout: float = 30) -> Ran:
+    """`realtime-gui ARGS` in a fresh process, with the key in the environment (mint needs it; verify must not use
+    it) and the fake as the base URL. Checks what every run must do: no traceback, no key, no control character,
+    the token (`secret`) nowhere in the messages on stderr."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    env["OPENAI_API_KEY"] = TEST_KEY
+    if server is not None:
+        env["OPENAI_BASE_URL"] = server.base_url
+    started = time.monotonic()
+    done = subprocess.run(CLI + list(args), input=stdin, env=env, capture_output=True, text=True, timeout=timeout)
+    ran = Ran(done, time.monotonic() - started)
+    assert "Traceback" not in ran.err
+    assert TEST_KEY not in ran.out + ran.err, "the API key must never be printed"
+    assert not CONTROL.search(ran.out + ran.err), f"control characters printed: {ran.out!r} {ran.err!r}"
+    if secret:
+        assert secret not in ran.err, "the token must never appear in a message"
+    return ran
+
+
+def mint(client: TokenClient, server: FakeOpenAI, endpoint: str = "realtime", **values: Any) -> MintedToken:
+    request = build_request(endpoint, {k.replace("__", "."): v for k, v in values.items()})
+    return client.mint(request, connection=Connection(base_url=server.base_url, timeout=5), api_key=TEST_KEY)
+
+
+def sessions(server: FakeOpenAI) -> list[Any]:
+    return [r for r in server.requests if r.method == "GET"]
+
+
+@pytest.fixture
+def token(token_client: TokenClient, server: FakeOpenAI) -> MintedToken:
+    return mint(token_client, server)
+
+
+# -- it works ---------------------------------------------------------------------------------------------------------
+
+
+def test_mint_json_piped_into_verify_opens_the_minted_session(server: FakeOpenAI) -> None:
+    realtime_gui = Path(sys.executable).with_name("realtime-gui")
+    pipe = (
+        f"{realtime_gui} mint --output json --set session.model=gpt-realtime-2 "
+        f"--set session.audio.output.voice=marin --set session.output_modalities=text | {realtime_gui} verify"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    env.update(OPENAI_API_KEY=TEST_KEY, OPENAI_BASE_URL=server.base_url)
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", pipe], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    line = SESSION_LINE.fullmatch(done.stdout.strip())
+    assert line, done.stdout
+    (issued_token, issued), *_ = server.state.tokens.items()
+    assert line.group(1) == issued.session["id"], "the session opened is the one minted"
+    assert line.group(2).startswith("model gpt-realtime-2, voice marin, output text, input audio/pcm 24000 Hz")
+
+    (upgrade,) = sessions(server)
+    assert upgrade.path == "/v1/realtime?model=gpt-realtime-2"
+    assert upgrade.headers["authorization"] == f"Bearer {issued_token}"
+    assert "openai-beta" not in upgrade.headers, "GA closes sessions that send OpenAI-Beta"
+    assert TEST_KEY not in upgrade.path + json.dumps(upgrade.headers), "the API key must never reach the session"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "values", "path"),
+    [
+        ("transcription", {}, "/v1/realtime?intent=transcription"),
+        (
+            "translation",
+            {"session__model": "gpt-realtime-translate"},
+            "/v1/realtime/translations?model=gpt-realtime-translate",
+        ),
+        ("beta-sessions", {}, "/v1/realtime?model=gpt-4o-realtime-preview"),
+    ],
+)
+def test_each_kind_of_token_opens_its_own_url(
+    token_client: TokenClient, server: FakeOpenAI, endpoint: str, values: dict[str, Any], path: str
+) -> None:
+    minted = mint(token_client, server, endpoint, **values)
+    args = ["verify", "--endpoint", endpoint] + (["--model", minted.model] if minted.model else [])
+    ran = run(*args, stdin=minted.value + "\n", server=server, secret=minted.value)
+    assert ran.code == 0, ran.err
+    assert SESSION_LINE.fullmatch(ran.out.strip())
+    assert minted.value not in ran.out, "session.created does not echo the secret"
+    assert sessions(server)[-1].path == path
+
+
+@pytest.mark.parametrize("modality", ["audio", "text"])
+def test_say_streams_the_reply_with_control_characters_escaped(
+    token_client: TokenClient, server: FakeOpenAI, modality: str
+) -> None:
+    minted = mint(token_client, server, session__output_modalities=[modality])
+    ran = run("verify", "--say", "hi \x1b[31mred\x07 \u202eok", stdin=minted.value, server=server, secret=minted.value)
+    assert ran.code == 0, ran.err
+    session_line, reply = ran.out.splitlines()
+    assert SESSION_LINE.fullmatch(session_line)
+    assert reply == "Hello from the fake Realtime API. You said: hi \\x1b[31mred\\x07 \\u202eok"
+
+
+def test_output_json_has_the_session_created_event_and_the_reply(token: MintedToken, server: FakeOpenAI) -> None:
+    ran = run("verify", "--say", "Hello", "--output", "json", stdin=token.value, server=server, secret=token.value)
+    assert ran.code == 0, ran.err
+    data = json.loads(ran.out)
+    assert data["session_created"]["type"] == "session.created"
+    assert data["session_id"] == data["session_created"]["session"]["id"] == token.session_id
+    assert data["settings"]["voice"] == "alloy"
+    assert data["reply"]["text"] == "Hello from the fake Realtime API. You said: Hello"
+    assert data["reply"]["status"] == "completed"
+    assert data["reply"]["response_done"]["type"] == "response.done"
+
+
+@pytest.mark.parametrize("output", ["token", "json", "env"])
+def test_mint_verify_keeps_stdout_exactly_as_asked(server: FakeOpenAI, output: str) -> None:
+    ran = run("mint", "--verify", "--output", output, server=server)
+    assert ran.code == 0, ran.err
+    token = next(iter(server.state.tokens))
+    if output == "token":
+        assert ran.out == token + "\n"
+    elif output == "json":
+        assert json.loads(ran.out)["token"] == token
+    else:
+        assert dict(shlex.split(line)[1].split("=", 1) for line in ran.out.splitlines())["REALTIME_TOKEN"] == token
+    assert SESSION_LINE.search(ran.err)
+    assert ran.err.startswith("realtime-gui: the token works: session ")
+    assert token not in ran.err
+
+
+def test_mint_verify_exit_code_is_the_verification_s(server: FakeOpenAI) -> None:
+    server.inject(Fault(FaultKind.WS_REFUSED, status=403, text="Sessions are disabled for this project."))
+    ran = run("mint", "--verify", server=server)
+    assert ran.code == 3
+    assert ran.out == next(iter(server.state.tokens)) + "\n", "the token is still printed, alone"
+    assert "the token did not open a session" in ran.err
+    assert "HTTP 403" in ran.err
+    assert "Sessions are disabled for this project." in ran.err
+
+
+def test_help_says_that_say_costs_tokens(capsys: pytest.CaptureFixture[str]) -> None:
+    from realtime_gui.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["verify", "--help"])
+    assert done.value.code == 0
+    assert "costs tokens" in " ".join(capsys.readouterr().out.split())
+
+
+# -- exit 2: bad input, nothing sent ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stdin", "args", "fragment"),
+    [
+        ("", [], "no token on standard input"),
+        ("\n\n", [], "no token on standard input"),
+        (TEST_KEY, [], "That is an API key, not a token"),
+        ("{not json", [], "does not parse"),
+        ('{"endpoint": "realtime"}', [], 'has no "token"'),
+        ('{"token": "ek_0123456789abcdef", "endpoint": "nope"}', [], "Unknown endpoint 'nope'"),
+        ("ek_one\nek_two", [], "several lines"),
+        ("ek_0123456789abcdef", ["--timeout", "0"], "positive number of seconds"),
+        ("ek_0123456789abcdef", ["--base-url", "http://example.com/v1"], "Refusing plain http://"),
+        ("ek_0123456789abcdef", ["--endpoint", "bogus"], "invalid choice"),
+        ("ek_0123456789abcdef", ["--endpoint", "transcription", "--say", "hi"], "cannot answer text"),
+        ("ek_0123 456789", [], "spaces or characters a token never has"),
+    ],
+)
+def test_bad_input_exits_2_and_opens_nothing(server: FakeOpenAI, stdin: str, args: list[str], fragment: str) -> None:
+    ran = run("verify", *args, stdin=stdin, server=server, secret="ek_0123456789abcdef")
+    assert ran.code == 2
+    assert fragment in ran.err
+    assert ran.out == ""
+    assert sessions(server) == []
+
+
+# -- exit 3: the server refused ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fault", "fragments"),
+    [
+        (
+            Fault(FaultKind.WS_REFUSED, status=403, text="Realtime sessions are not enabled."),
+            ["HTTP 403", "Realtime sessions are not enabled.", "request id: req_"],
+        ),
+        (
+            Fault(FaultKind.WS_ERROR_EVENT, text="Your organization must be verified."),
+            ["The server sent an error: Your organization must be verified.", "code: session_refused"],
+        ),
+        (
+            Fault(FaultKind.WS_CLOSE, close_code=4000, text="invalid_request_error"),
+            ["closed the session with code 4000: invalid_request_error"],
+        ),
+    ],
+    ids=["upgrade refused", "error event", "close code"],
+)
+def test_refusals_exit_3_and_quote_the_server(
+    token: MintedToken, server: FakeOpenAI, fault: Fault, fragments: list[str]
+) -> None:
+    server.inject(fault)
+    ran = run("verify", stdin=token.value, server=server, secret=token.value)
+    assert ran.code == 3
+    for fragment in fragments:
+        assert fragment in ran.err
+    assert ran.out == ""
+
+
+def test_a_token_the_server_never_issued_is_refused(server: FakeOpenAI) -> None:
+    forged = "ek_" + "f" * 32
+    ran = run("verify", stdin=forged, server=server, secret=forged)
+    assert ran.code == 3
+    assert "HTTP 401" in ran.err
+    assert "invalid_api_key" in ran.err
+
+
+def test_an_expired_token_is_refused(token_client: TokenClient) -> None:
+    now = [time.time()]
+    with FakeOpenAI(api_key=TEST_KEY, clock=lambda: now[0]) as server:
+        minted = mint(token_client, server, expires_after__seconds=10)
+        assert run("verify", stdin=minted.value, server=server).code == 0
+        now[0] += 11
+        ran = run("verify", stdin=minted.value, server=server, secret=minted.value)
+    assert ran.code == 3
+    assert "expired" in ran.err
+
+
+def test_a_token_opened_at_the_wrong_endpoint_is_refused(token: MintedToken, server: FakeOpenAI) -> None:
+    ran = run("verify", "--endpoint", "translation", "--model", "gpt-realtime", stdin=token.value, server=server)
+    assert ran.code == 3
+    assert "HTTP 400" in ran.err
+    assert "minted for a realtime session" in ran.err
+
+
+def test_hostile_server_text_is_escaped_and_the_token_redacted(token: MintedToken, server: FakeOpenAI) -> None:
+    server.inject(Fault(FaultKind.WS_ERROR_EVENT, text=f"\x1b]0;owned\x07 bad token {token.value}\u202e"))
+    ran = run("verify", stdin=token.value, server=server, secret=token.value)
+    assert ran.code == 3
+    assert "\\x1b]0;owned\\x07 bad token ek_…" in ran.err
+    assert "\\u202e" in ran.err
+
+
+def test_the_session_line_escapes_what_the_server_applied() -> None:
+    from realtime_gui.verified import applied_settings
+
+    hostile = {"id": "sess_1\x1b[2J", "model": "gpt\u202e\x07", "audio": {"output": {"voice": {"id": "voice_\r9"}}}}
+    opened = SessionOpened(session_id=hostile["id"], elapsed_ms=1, settings=applied_settings(hostile), event={})
+    assert opened.summary() == "session sess_1\\x1b[2J opened in 1 ms: model gpt\\u202e\\x07, voice voice_\\x0d9"
+
+
+# -- exit 4: network failure, timeout, not the Realtime protocol ------------------------------------------------------
+
+
+def test_nothing_listening_exits_4() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ran = run("verify", "--base-url", f"http://127.0.0.1:{port}/v1", stdin="ek_0123456789abcdef")
+    assert ran.code == 4
+    assert "refused the connection: nothing is listening there" in ran.err
+
+
+@pytest.mark.parametrize(
+    ("fault", "fragment"),
+    [
+        (Fault(FaultKind.WS_SILENT), "No session.created from"),
+        (Fault(FaultKind.WS_HANG_UPGRADE, seconds=10), "No session.created from"),
+        (Fault(FaultKind.WS_MALFORMED), "sent a frame that breaks the WebSocket protocol"),
+        (Fault(FaultKind.WS_NOT_JSON), "sent text that is not a Realtime event"),
+        (Fault(FaultKind.WS_OVERSIZED), "sent an event larger than 4 MiB"),
+    ],
+    ids=lambda v: v.kind.value if isinstance(v, Fault) else "",
+)
+def test_failures_exit_4_within_the_timeout(
+    token: MintedToken, server: FakeOpenAI, fault: Fault, fragment: str
+) -> None:
+    server.inject(fault)
+    ran = run("verify", "--timeout", "1", stdin=token.value, server=server, secret=token.value)
+    assert ran.code == 4
+    assert fragment in ran.err
+    assert ran.elapsed < 1 + 3, "the timeout bounds the whole run (process start-up included)"
+
+
+def test_an_unanswered_turn_exits_4_after_the_session_line(token: MintedToken, server: FakeOpenAI) -> None:
+    server.inject(Fault(FaultKind.WS_SILENT_REPLY))
+    ran = run("verify", "--timeout", "1", "--say", "hi", stdin=token.value, server=server, secret=token.value)
+    assert ran.code == 4
+    assert SESSION_LINE.fullmatch(ran.out.strip()), "the session did open: say so"
+    assert "No reply (response.done) from" in ran.err
+
+
+# -- the core, as the window will drive it ----------------------------------------------------------------------------
+
+
+def test_cancel_from_another_thread_ends_a_silent_session_at_once(token: MintedToken, server: FakeOpenAI) -> None:
+    for fault in (FaultKind.WS_SILENT, FaultKind.WS_HANG_UPGRADE):
+        server.inject(Fault(fault))
+        check = Verification(VerifyRequest(token=token.value, base_url=server.base_url, timeout=20))
+        threading.Timer(0.2, check.cancel).start()
+        started = time.monotonic()
+        with pytest.raises(VerifyCancelled):
+            check.run()
+        assert time.monotonic() - started < 2, f"{fault}: cancel must not wait for the 20 s timeout"
+
+
+def test_the_deadline_bounds_the_core(token: MintedToken, server: FakeOpenAI) -> None:
+    server.inject(Fault(FaultKind.WS_SILENT_REPLY))
+    started = time.monotonic()
+    with pytest.raises(SessionUnreachable) as caught:
+        Verification(VerifyRequest(token=token.value, base_url=server.base_url, timeout=0.5, say="hi")).run()
+    assert time.monotonic() - started < 0.5 + 1
+    assert caught.value.reason == "timeout"
+    assert caught.value.opened is not None, "the session had opened before the turn timed out"
+    assert caught.value.opened.session_id == token.session_id
+
+
+def test_callbacks_see_the_session_then_the_reply_in_order(token: MintedToken, server: FakeOpenAI) -> None:
+    seen: list[object] = []
+    result = Verification(
+        VerifyRequest(token=token.value, base_url=server.base_url, timeout=5, say="one two"),
+        on_opened=seen.append,
+        on_text=seen.append,
+    ).run()
+    assert result.reply is not None
+    assert seen[0] is result.opened
+    assert isinstance(seen[0], SessionOpened)
+    assert "".join(str(piece) for piece in seen[1:]) == result.reply.text
+    assert result.reply.text.endswith("You said: one two")
+    assert result.opened.settings[0] == ("model", "gpt-realtime")
+
+
+def test_websockets_is_imported_by_verify_py_alone() -> None:
+    package = Path(__file__).parent.parent / "realtime_gui"
+    importers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if re.search(r"^\s*(?:import|from) websockets\b", path.read_text(encoding="utf-8"), re.MULTILINE)
+    )
+    assert importers == ["verify.py"]
+    probe = (
+        "import sys, realtime_gui.cli, realtime_gui.verify_cli, realtime_gui.verified\n"
+        "print('websockets' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", "only a token check may load websockets"
+
+
+# -- the fake's sessions, as a browser page will open them ----------------------------------------------------------
+
+
+def test_the_fake_takes_the_token_as_a_browser_subprotocol_and_closes_beta_sessions(
+    token: MintedToken, server: FakeOpenAI
+) -> None:
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+    from websockets.typing import Subprotocol
+
+    url = server.base_url.replace("http", "ws", 1) + "/realtime?model=gpt-realtime"
+    browser = [Subprotocol("realtime"), Subprotocol(f"openai-insecure-api-key.{token.value}")]
+    with connect(url, subprotocols=browser, open_timeout=5) as ws:
+        assert ws.subprotocol == "realtime"
+        assert json.loads(ws.recv(timeout=5))["session"]["id"] == token.session_id
+    beta = {"Authorization": f"Bearer {token.value}", "OpenAI-Beta": "realtime=v1"}
+    with connect(url, additional_headers=beta, open_timeout=5) as ws, pytest.raises(ConnectionClosed) as closed:
+        ws.recv(timeout=5)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4000
