@@ -132,14 +132,14 @@ def test_request_and_response_say_which_attempt_they_belong_to(
     mint(qtbot, window)
     first_token = panel.token.text()
     caption = window.findChild(QLabel, "attempt")
-    assert "attempt 1" in caption.text()
+    assert caption.text().startswith("Attempt 1, sent ")
     assert caption.text().endswith("token minted (HTTP 200).")
     assert panel.title.text().startswith("Token from attempt 1")
     # A failed attempt: both tabs show it, the live token stays and says it is from the first.
     window.form.field("session.audio.output.voice").set_value("verse")
     server.inject(Fault(FaultKind.BAD_PARAM, param="session.audio.output.voice"))
     mint(qtbot, window)
-    assert "attempt 2" in caption.text()
+    assert caption.text().startswith("Attempt 2, sent ")
     assert "failed" in caption.text()
     assert '"voice": "verse"' in panel.request_view.toPlainText()
     response = panel.response_view.toPlainText()
@@ -152,7 +152,7 @@ def test_request_and_response_say_which_attempt_they_belong_to(
     server.inject(Fault(FaultKind.SLOW, seconds=1.0))
     with qtbot.waitSignal(window.controller.busy_changed, timeout=WAIT_MS):
         qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
-    assert "attempt 3" in caption.text()
+    assert caption.text().startswith("Attempt 3, sent ")
     assert panel.response_view.toPlainText() == ""
     window.cancel()
     assert caption.text().endswith("cancelled.")

@@ -376,7 +376,7 @@ def test_json_syntax_errors_are_caught_before_sending(qtbot: Any, open_window: A
     assert "is not valid JSON" in window.form.findChild(QLabel, "session.tools#status").text()
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
     assert server.requests == []
-    assert "session.tools: is not valid JSON" in window.error_text.text()
+    assert "• session.tools is not valid JSON" in window.error_text.text()
 
 
 def test_retired_beta_offers_the_ga_endpoint_with_the_same_settings(

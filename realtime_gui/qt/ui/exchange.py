@@ -130,9 +130,7 @@ class ExchangeView(QWidget):
         self.response_view.setPlainText(text)
 
     def _say(self, outcome: str) -> None:
-        self.caption.setText(
-            self.tr("Request and response of attempt {0}, sent {1}: {2}").format(self.attempt, self._sent_at, outcome)
-        )
+        self.caption.setText(self.tr("Attempt {0}, sent {1}: {2}").format(self.attempt, self._sent_at, outcome))
         self.tabs.setAccessibleDescription(self.caption.text())
 
     def copy_as_curl(self) -> bool:

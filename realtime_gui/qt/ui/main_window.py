@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
     def _show_problems(self, problems: list[Problem], *, lead: str = "") -> None:
         first = self.form.show_problems(problems)
         count = len(problems)
-        lines = "\n".join(f"• {p}" for p in problems[:6]) + ("\n…" if count > 6 else "")
+        lines = "\n".join(f"• {p.sentence()}" for p in problems[:6]) + ("\n…" if count > 6 else "")
         go = (
             None
             if first is None
