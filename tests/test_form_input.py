@@ -317,7 +317,7 @@ def test_a_required_choice_without_a_default_is_asked_for_not_guessed(
     assert server.requests == []
     text = window.error_text.text()
     assert "session.model is required; expected one of gpt-realtime-translate" in text
-    assert "session.audio.input.noise_reduction.type: is required when" in text
+    assert "session.audio.input.noise_reduction.type is required when" in text
 
 
 # -- presets -----------------------------------------------------------------------------------------------------
