@@ -18,14 +18,9 @@ class EmptyState(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         title = QLabel(self.tr("No API key yet"))
         emphasize(title)
-        self.text = QLabel(
-            self.tr(
-                "Add your OpenAI API key to mint real tokens: it is kept in the OS keyring, never in a file. "
-                "Or try the demo first: everything against a fake server on this computer, no account needed "
-                "(the same as starting realtime-gui --demo)."
-            )
-        )
+        self.text = QLabel()
         self.text.setWordWrap(True)
+        self.offer(keyring=True)
         self.add_key = QPushButton(self.tr("&Add API key…"))
         self.add_key.setObjectName("addKey")
         self.add_key.clicked.connect(self.add_key_clicked)
@@ -42,3 +37,17 @@ class EmptyState(QFrame):
         layout.addLayout(buttons)
         self.setAccessibleName(self.tr("No API key yet"))
         self.hide()
+
+    def offer(self, *, keyring: bool) -> None:
+        """Say where an added key goes: the OS keyring, or (without one) this run's memory."""
+        where = (
+            self.tr("it is kept in the OS keyring, never in a file")
+            if keyring
+            else self.tr("with no OS keyring here, it is kept in memory for this run only")
+        )
+        self.text.setText(
+            self.tr(
+                "Add your OpenAI API key to mint real tokens: {0}. Or try the demo first: everything against a "
+                "fake server on this computer, no account needed (the same as starting realtime-gui --demo)."
+            ).format(where)
+        )

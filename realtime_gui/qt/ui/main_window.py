@@ -105,6 +105,8 @@ class MainWindow(QMainWindow):
         self.profile_combo.setAccessibleName(self.tr("Profile"))
         self.key_label = QLabel(self.tr("Checking the key…"))
         self.key_label.setObjectName("keyStatus")
+        # Wraps rather than widening the window past a small screen (1366 x 768 at 2x scale is 683 wide).
+        self.key_label.setWordWrap(True)
         self.key_button = QPushButton(self.tr("Key…"))
         self.key_button.setObjectName("setKey")
         self.key_button.setToolTip(self.tr("Store the API key for this profile in the OS keyring (Ctrl+K)"))
@@ -373,10 +375,11 @@ class MainWindow(QMainWindow):
         if self.profile.is_demo and status.source == "memory":
             text = self.tr("Demo key for the fake server on this computer")
         elif status.keyring_problem and status.source is None:
-            text = self.tr("No OS keyring: {0}").format(status.keyring_problem)
+            text = status.keyring_problem  # it says itself that there is no keyring, and what to do
         self.key_label.setText(text)
         self.key_label.setToolTip(status.keyring_problem or "")
         # First run: nothing to mint with yet. Offer the two ways on.
+        self.empty_state.offer(keyring=status.keyring_problem is None)
         self.empty_state.setVisible(status.hint is None and self.token_panel.current is None)
 
     def _on_controller_key_saved(self, saved: KeySaved) -> None:
