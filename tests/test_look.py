@@ -104,6 +104,7 @@ def test_every_coloured_text_reaches_aa_in_light_and_dark(
 @pytest.mark.usefixtures("keep_palette")
 def test_the_palette_follows_the_systems_colour_scheme(qtbot: Any, qapp: QApplication, open_window: Any) -> None:
     window = open_window()
+    qtbot.waitUntil(lambda: bool(qapp.property("followsColorScheme")))  # from just after the first paint
     label = window.token_panel.clock_note
     light_tone = label.palette().color(QPalette.ColorRole.WindowText)
     assert not is_dark(window.palette())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton, QWidget
 
@@ -102,10 +102,9 @@ class Banner(QFrame):
 
     # -- colours from the palette --
 
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ParentChange) and self.cause is not None:
-            self._restyle()
+    def palette_changed(self) -> None:
+        """Called by palette.refresh_colors after a scheme change."""
+        self._restyle()
 
     def _restyle(self) -> None:
         # From the parent's palette: this frame's own is rewritten by its style sheet.

@@ -26,7 +26,7 @@ def fit_first_size(window: QWidget, preferred: QSize = PREFERRED) -> None:
         window.resize(preferred)
         return
     room = screen.availableGeometry()
-    size = preferred.boundedTo(room.size() - FRAME_ALLOWANCE).expandedTo(window.minimumSizeHint())
+    size = preferred.boundedTo(room.size() - FRAME_ALLOWANCE)  # Qt keeps it above the window's minimum
     window.resize(size)
     outer = size + FRAME_ALLOWANCE
     window.move(
@@ -45,7 +45,7 @@ def clamp_to_screen(window: QWidget) -> None:
     room = screen.availableGeometry()
     inner = window.geometry()
     margins = QSize(frame.width() - inner.width(), frame.height() - inner.height()).expandedTo(FRAME_ALLOWANCE)
-    size = inner.size().boundedTo(room.size() - margins).expandedTo(window.minimumSizeHint())
+    size = inner.size().boundedTo(room.size() - margins)
     if size != inner.size():
         window.resize(size)
     outer = QRect(frame.topLeft(), size + margins)

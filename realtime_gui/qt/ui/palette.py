@@ -2,12 +2,12 @@
 and the light/dark scheme itself, as Qt reports it (QStyleHints.colorScheme) or as --color-scheme asks.
 
 Tones (error, ok, warning, muted) are a hue whose lightness is moved away from the palette's backgrounds until
-the text reaches the contrast it needs; a toned widget follows later palette changes by itself.
+the text reaches the contrast it needs; toned widgets are re-derived when the scheme changes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -73,7 +73,19 @@ def readable(color: QColor, behind: list[QColor], *, target: float = TARGET) -> 
     return color
 
 
+_tones: dict[tuple[int, str], QColor] = {}
+
+
 def tone_color(palette: QPalette, tone: str) -> QColor:
+    key = (palette.cacheKey(), tone)
+    if key not in _tones:
+        if len(_tones) > 64:  # palettes come and go with scheme changes; a few are live at a time
+            _tones.clear()
+        _tones[key] = _tone_color(palette, tone)
+    return _tones[key]  # shared: callers only read it
+
+
+def _tone_color(palette: QPalette, tone: str) -> QColor:
     behind = backgrounds(palette)
     if tone == MUTED:
         start = mix(palette.color(Role.WindowText), palette.color(Role.Window), 0.5)
@@ -86,32 +98,28 @@ def tone_color(palette: QPalette, tone: str) -> QColor:
 # -- toned widgets ---------------------------------------------------------------------------------------------
 
 
-class _ToneWatcher(QObject):
-    """Re-derives a toned widget's colours when its palette or parent changes (a scheme switch, a new parent)."""
+def refresh_colors() -> None:
+    """Re-derive every toned widget's colours, and call `palette_changed()` on widgets that draw their own (the
+    banner), after the application's palette changed. Scheduled, because Qt hands the new palette to the
+    widgets in events of its own, after `setPalette` returns. (No per-widget event filter: asking an event its
+    type builds PySide6's 190-member QEvent.Type, a cost the window's start-up does not need.)"""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ParentChange) and isinstance(watched, QWidget):
-            _apply_tone(watched)
-        return False
+    def run() -> None:
+        for widget in QApplication.allWidgets():
+            if widget.property("tone") or widget.property("invalid"):
+                _apply_tone(widget)
+            hook = getattr(widget, "palette_changed", None)
+            if callable(hook):
+                hook()
 
-
-_watcher: _ToneWatcher | None = None
-
-
-def _watch(widget: QWidget) -> None:
-    global _watcher
-    if widget.property("toneWatched"):
-        return
-    if _watcher is None:
-        _watcher = _ToneWatcher(QApplication.instance())
-    widget.installEventFilter(_watcher)
-    widget.setProperty("toneWatched", True)
+    app = QApplication.instance()
+    if app is not None:
+        QTimer.singleShot(0, app, run)
 
 
 def set_tone(widget: QWidget, tone: str | None) -> None:
     """Draw the widget's text in `tone` (None: the palette's own text colour), now and after palette changes."""
     widget.setProperty("tone", tone or "")
-    _watch(widget)
     _apply_tone(widget)
 
 
@@ -127,9 +135,12 @@ def _inherited(widget: QWidget) -> QPalette:
 def _apply_tone(widget: QWidget) -> None:
     tone = tone_of(widget)
     base = _inherited(widget)
-    wanted = tone_color(base, tone) if tone else base.color(Role.WindowText)
     palette = widget.palette()
-    if palette.color(Role.WindowText) != wanted:
+    if not tone:
+        # Back to inheriting: a colour copied from today's palette would go stale when the scheme changes.
+        if palette.color(Role.WindowText) != base.color(Role.WindowText):
+            widget.setPalette(QPalette())
+    elif palette.color(Role.WindowText) != (wanted := tone_color(base, tone)):
         palette.setColor(Role.WindowText, wanted)
         widget.setPalette(palette)
     if widget.property("invalid"):
@@ -147,8 +158,6 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
     if bool(widget.property("invalid")) == invalid:
         return
     widget.setProperty("invalid", invalid)
-    if invalid:
-        _watch(widget)
     widget.setStyleSheet(invalid_border(_inherited(widget)) if invalid else "")
 
 
@@ -191,40 +200,60 @@ def dark_palette() -> QPalette:
     return palette
 
 
-def readable_palette(palette: QPalette) -> QPalette:
-    """`palette` with placeholder text that reaches AA on its edits' base (Qt's half-transparent default does
-    not: 3.9:1 on white)."""
-    out = QPalette(palette)
-    for group in (Group.Active, Group.Inactive):
-        base = palette.color(group, Role.Base)
-        start = mix(palette.color(group, Role.Text), base, 0.45)
-        out.setColor(group, Role.PlaceholderText, readable(start, [base]))
-    return out
+def make_readable(palette: QPalette) -> QPalette:
+    """Give `palette` (changed in place, and returned) placeholder text that reaches AA on its edits' base (Qt's
+    half-transparent default does not: 3.9:1 on white). In place because QPalette's copy constructor makes
+    PySide6 build its whole `Qt` namespace (~30 ms at start-up); the palettes given are fresh copies anyway."""
+    base = palette.color(Role.Base)
+    disabled = palette.color(Group.Disabled, Role.PlaceholderText)  # disabled text needs no contrast (WCAG)
+    palette.setColor(Role.PlaceholderText, readable(mix(palette.color(Role.Text), base, 0.45), [base]))
+    palette.setColor(Group.Disabled, Role.PlaceholderText, disabled)
+    return palette
+
+
+FOLLOW_AFTER_MS = 400  # after the first paint: asking Qt for the scheme builds its `Qt` enums (~30 ms)
 
 
 def apply_color_scheme(app: QApplication, scheme: str) -> None:
-    """Use the palette of `scheme` ("light", "dark", or "system": what Qt reports, followed when it changes)."""
-    from PySide6.QtCore import Qt  # here, not at start-up: the `Qt` namespace costs ~18 ms to build
+    """Use the palette of `scheme`: "light", "dark", or "system" (what Qt reports, followed when it changes)."""
+    if scheme == "system":
+        # The platform's palette already follows the system where Qt can tell; a dark scheme on a platform
+        # without a dark palette (Fusion on a bare X server) is caught just after the window shows.
+        app.setPalette(make_readable(_platform_palette(app)))
+        QTimer.singleShot(FOLLOW_AFTER_MS, app, lambda: follow_system_scheme(app))
+        return
+    from PySide6.QtCore import Qt
+
+    wanted = Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light
+    app.styleHints().setColorScheme(wanted)  # platforms that can switch do (Qt 6.8+); the palette covers the rest
+    _use_scheme(app, wanted)
+
+
+def follow_system_scheme(app: QApplication) -> None:
+    """Match the scheme Qt reports now, and whenever it changes."""
+    from PySide6.QtCore import Qt
 
     hints = app.styleHints()
-    if scheme == "system":
-        _use_scheme(app, hints.colorScheme())
-        if not app.property("followsColorScheme"):
-            app.setProperty("followsColorScheme", True)
-            hints.colorSchemeChanged.connect(lambda now: _use_scheme(app, now))
-        return
-    wanted = Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light
-    hints.setColorScheme(wanted)  # platforms that can switch do (Qt 6.8+); the palette below covers the rest
-    _use_scheme(app, wanted)
+    if not app.property("followsColorScheme"):
+        app.setProperty("followsColorScheme", True)
+        hints.colorSchemeChanged.connect(lambda now: _use_scheme(app, now))
+    now = hints.colorScheme()
+    if now != Qt.ColorScheme.Unknown and (now == Qt.ColorScheme.Dark) != is_dark(app.palette()):
+        _use_scheme(app, now)
+
+
+def _platform_palette(app: QApplication) -> QPalette:
+    app.setPalette(QPalette())  # back to the platform's own palette, which may already match the scheme
+    return app.palette()
 
 
 def _use_scheme(app: QApplication, scheme: object) -> None:
     from PySide6.QtCore import Qt
 
-    app.setPalette(QPalette())  # back to the platform's own palette, which may already match the scheme
-    palette = app.palette()
+    palette = _platform_palette(app)
     if scheme == Qt.ColorScheme.Dark and not is_dark(palette):
         palette = dark_palette()
     elif scheme == Qt.ColorScheme.Light and is_dark(palette):
         palette = app.style().standardPalette()
-    app.setPalette(readable_palette(palette))
+    app.setPalette(make_readable(palette))
+    refresh_colors()
