@@ -109,7 +109,7 @@ class ExchangeView(QWidget):
 
     def cancelled(self) -> None:
         self.response_view.setPlaceholderText("")
-        self.response_view.setPlainText(self.tr("Cancelled: an answer that still arrives is ignored."))
+        self.response_view.setPlainText(self.tr("Cancelled: the connection to the server was closed; no token."))
         self._say(self.tr("cancelled."))
 
     @property

@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
             return
         self.controller.cancel()
         self.token_panel.show_cancelled()
-        self.statusBar().showMessage(self.tr("Cancelled. A late answer from the server will be ignored."), 5000)
+        self.statusBar().showMessage(self.tr("Cancelled: the connection to the server was closed."), 5000)
 
     def _show_problems(self, problems: list[Problem], *, lead: str = "") -> None:
         first = self.form.show_problems(problems)
