@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from realtime_gui import secrets
 from realtime_gui.calls import Call
-from realtime_gui.errors import ConfigError, MintError
+from realtime_gui.errors import MintError, MissingKeyError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.jobs import Jobs
@@ -144,7 +144,7 @@ class Controller(QObject):
     def key_reader(self, profile: str) -> Callable[[], str]:
         """A function that reads `profile`'s key exactly as this window's mints do, for another thread to call (the
         local token server's): it may block on the keyring, so never call it in the GUI thread. It raises
-        ConfigError (no key) or KeyringUnavailable."""
+        MissingKeyError or KeyringUnavailable."""
         return partial(_api_key, profile, self._memory_keys.get(profile))
 
     def use_key_in_memory(self, profile: str, key: str) -> None:
@@ -223,7 +223,7 @@ def _api_key(profile: str, memory_key: str | None) -> str:
         stored = secrets.load_stored_key(profile)
         value = stored.value if stored is not None else None
     if value is None:
-        raise ConfigError(f"No API key for profile {profile!r}. Choose Key… to add one, or set OPENAI_API_KEY.")
+        raise MissingKeyError(f"No API key for profile {profile!r}. Choose Key… to add one, or set OPENAI_API_KEY.")
     return value
 
 

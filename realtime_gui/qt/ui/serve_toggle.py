@@ -25,22 +25,19 @@ if TYPE_CHECKING:
     from realtime_gui.qt.ui.serve_panel import ServePanel
     from realtime_gui.serve import ServedRequest, ServeStats, Template
 
-SHORTCUT = "Ctrl+Shift+L"
-
 
 class ServeToggle(QObject):
-    """The menu action (checkable), and the panel, built on first use and handed to `place_panel` (the window's
-    layout). The window puts the action in a menu and calls `stop()` when it closes."""
+    """Drives the menu's `action` (made checkable here) and the panel, built on first use and handed to
+    `place_panel` (the window's layout). The window calls `stop()` when it closes."""
 
-    def __init__(self, window: MainWindow, *, place_panel: Callable[[QWidget], object]) -> None:
+    def __init__(self, window: MainWindow, *, action: QAction, place_panel: Callable[[QWidget], object]) -> None:
         super().__init__(window)
         self._window = window
         self._place_panel = place_panel
         self._panel: ServePanel | None = None
         self.server = LocalServer(self)
         self.server.served.connect(self._on_server_served)
-        self.action = QAction(self.tr("Ser&ve to local apps"), window)
-        self.action.setObjectName("serve")
+        self.action = action
         self.action.setCheckable(True)
         self.action.setToolTip(self.tr("Answer GET /token on this computer with a token minted from the form"))
         self.action.toggled.connect(self._on_action_toggled)
