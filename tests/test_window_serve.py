@@ -165,6 +165,25 @@ def test_form_edits_apply_to_the_next_request(qtbot: Any, serving: MainWindow, p
     assert "a transcription token" in window.serve.panel.note.text()
 
 
+def test_a_profile_change_applies_to_the_next_request_with_that_profiles_key(
+    qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI, memory_keyring: MemoryKeyring
+) -> None:
+    from realtime_gui.connection import Connection
+    from realtime_gui.profiles import Profile
+
+    window = serving
+    other_key = "sk-other-profile-key-0123456789abcdef"
+    with FakeOpenAI(api_key=other_key) as other:
+        memory_keyring.set_password("realtime-gui", "other", other_key)
+        window.profiles["other"] = Profile("other", Connection(base_url=other.base_url, timeout=5))
+        window.select_profile("other")  # as the Key menu does after New profile…
+        qtbot.waitUntil(lambda: "on profile “other”" in window.serve.panel.note.text(), timeout=WAIT_MS)
+        assert get(port)[0] == 200
+        assert len(other.requests) == 1
+        assert other.requests[0].headers["authorization"] == f"Bearer {other_key}"
+        assert server.requests == []
+
+
 def test_a_form_that_does_not_validate_is_answered_400_and_sends_nothing(
     qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI
 ) -> None:
