@@ -19,8 +19,9 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from realtime_gui import __version__
-from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, JsonValue, Parameter, endpoint
+from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, Parameter, endpoint
 from realtime_gui.checks import Problem
+from realtime_gui.json_types import JsonValue
 from realtime_gui.logs import setup_logging
 
 if TYPE_CHECKING:
@@ -281,7 +282,7 @@ def _known_profile(name: str) -> Profile | None:
 
 
 def _values(args: argparse.Namespace) -> dict[str, JsonValue]:
-    from realtime_gui.request import value_from_text
+    from realtime_gui.value_text import value_from_text
 
     ep = endpoint(args.endpoint)
     values: dict[str, JsonValue] = {}
@@ -349,7 +350,7 @@ def _report_api_error(err: Exception) -> None:
 
 
 def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
-    from realtime_gui.request import to_ga
+    from realtime_gui.beta_to_ga import to_ga
 
     mapped = to_ga(endpoint_id, values)
     words = [PROG, "mint", "--endpoint", mapped.endpoint_id]
@@ -393,7 +394,7 @@ def _print_token(token: object, output: str) -> None:
 
 
 def _list_parameters(endpoint_id: str) -> None:
-    from realtime_gui.request import allowed
+    from realtime_gui.value_checks import allowed
 
     ep = endpoint(endpoint_id)
     print(f"{ep.id}: POST {{base}}{ep.path}{'  (retired)' if ep.retired else ''}")

@@ -145,7 +145,7 @@ def test_the_comparison_sees_a_missing_row_and_enum_changes_both_ways() -> None:
 def test_tool_keys_match_the_sdk(endpoint_id: str, path: str) -> None:
     # Tools are one JSON row; checks.py knows their keys, and those follow the SDK too.
     expected = {"function": set(checks.FUNCTION_KEYS)}
-    if ENDPOINTS[endpoint_id].by_path[path].check == "tools":
+    if ENDPOINTS[endpoint_id].by_path[path].check is checks.TOOLS:
         expected["mcp"] = set(checks.MCP_KEYS)
         assert json_row_items(endpoint_id, path)["connector_id"].enum == set(checks.CONNECTORS)
     assert tool_keys(endpoint_id, path) == expected
