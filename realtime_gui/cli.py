@@ -257,10 +257,11 @@ def _known_profile(name: str) -> Profile | None:
     name is most likely a typo: it is refused, even with OPENAI_API_KEY set, rather than silently minting with
     the default URL. A broken profiles.json is said once on stderr and read as empty."""
     from realtime_gui import secrets
-    from realtime_gui.profiles import DEFAULT_PROFILE, FILE_NAME, config_folder, read_profiles
+    from realtime_gui.api_key import KeyringUnavailable
+    from realtime_gui.profiles import DEFAULT_PROFILE, FILE_NAME, check_profile, config_folder, read_profiles
 
     try:
-        name = secrets.check_profile(name)
+        name = check_profile(name)
     except ValueError as err:
         raise UsageError(str(err)) from None
     saved = read_profiles(config_folder() / FILE_NAME)
@@ -273,7 +274,7 @@ def _known_profile(name: str) -> Profile | None:
         if secrets.load_stored_key(name) is not None:
             return None
         unchecked = ""
-    except secrets.KeyringUnavailable:
+    except KeyringUnavailable:
         unchecked = "; no OS keyring to look for a stored key"
     raise UsageError(
         f"no profile {name!r} (saved: {', '.join(saved.names)}{unchecked}); check the name, or give it a key "
@@ -315,16 +316,18 @@ def _read_preset(path: str, endpoint_id: str) -> dict[str, JsonValue]:
 
 def _api_key(profile: str) -> str:
     from realtime_gui import secrets
+    from realtime_gui.api_key import ENV_VAR, KeyringUnavailable
+    from realtime_gui.profiles import check_profile
 
     try:
-        key = secrets.load_key(secrets.check_profile(profile))
+        key = secrets.resolve_key(check_profile(profile))
     except ValueError as err:
         raise UsageError(str(err)) from None
-    except secrets.KeyringUnavailable as err:
-        raise UsageError(f"{err} Or set {secrets.ENV_VAR}.") from None
+    except KeyringUnavailable as err:
+        raise UsageError(f"{err} Or set {ENV_VAR}.") from None
     if key is None:
         raise UsageError(
-            f"no API key for profile {profile!r}: run `{PROG} key set --profile {profile}` or set {secrets.ENV_VAR}."
+            f"no API key for profile {profile!r}: run `{PROG} key set --profile {profile}` or set {ENV_VAR}."
         )
     return key.value
 
@@ -424,9 +427,11 @@ def _list_shutdowns(row: Parameter) -> None:
 
 def _key(args: argparse.Namespace) -> int:
     from realtime_gui import secrets
+    from realtime_gui.api_key import KeyringUnavailable
+    from realtime_gui.profiles import check_profile
 
     try:
-        profile = secrets.check_profile(args.profile)
+        profile = check_profile(args.profile)
         if args.action == "status":
             # A typo is refused as in `mint`. `key set` is how a new profile gets its key, and `key delete` of a
             # name without a key already says so and stays idempotent for scripts.
@@ -446,7 +451,7 @@ def _key(args: argparse.Namespace) -> int:
                 print(f"No API key was stored for profile {profile!r}.")
             return OK
         return _key_status(profile)
-    except (ValueError, secrets.KeyringUnavailable) as err:
+    except (ValueError, KeyringUnavailable) as err:
         raise UsageError(str(err)) from None
 
 
@@ -459,12 +464,13 @@ def _read_key_text() -> str:
 
 def _key_status(profile: str) -> int:
     from realtime_gui import secrets
+    from realtime_gui.api_key import ENV_VAR, KeyringUnavailable
 
     from_env = secrets.key_from_environment()
     try:
         stored = secrets.load_stored_key(profile)
         where = f"in the OS keyring ({secrets.backend_name(secrets.safe_backend())})"
-    except secrets.KeyringUnavailable as err:
+    except KeyringUnavailable as err:
         stored, where = None, ""
         print(f"OS keyring: {err}")
     if stored is not None:
@@ -472,5 +478,5 @@ def _key_status(profile: str) -> int:
     elif where:
         print(f"Profile {profile!r}: no key stored {where}.")
     if from_env is not None:
-        print(f"{secrets.ENV_VAR} is set ({from_env.hint}) and is used instead of the stored key.")
+        print(f"{ENV_VAR} is set ({from_env.hint}) and is used instead of the stored key.")
     return OK if (from_env or stored) else INVALID

@@ -42,8 +42,8 @@ from realtime_gui.errors import (
     RetiredEndpointError,
 )
 from realtime_gui.minted import MintedToken
+from realtime_gui.redaction import redact, remember
 from realtime_gui.request import MintRequest
-from realtime_gui.secrets import redact, remember
 
 __all__ = [
     "AUTH_STYLES",

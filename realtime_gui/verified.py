@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS
-from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, check_base_url
+from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, HEADER_SAFE, check_base_url
 from realtime_gui.errors import ConfigError, ErrorDetails
 
 # Token kinds that open a transcription session (`?intent=transcription`), a translation session, or a conversation.
@@ -85,7 +85,7 @@ def check_token_text(token: str) -> str:
         raise VerifyInputError(
             "No token given: pass the ek_… token, or the JSON `realtime-gui mint --output json` prints."
         )
-    if not re.fullmatch(r"[\x21-\x7e]+", token):
+    if not HEADER_SAFE.fullmatch(token):
         raise VerifyInputError("The token contains spaces or characters a token never has; paste it alone.")
     if token.startswith("sk-"):
         raise VerifyInputError(

@@ -32,7 +32,7 @@ from websockets.sync.connection import Connection as WebSocket  # what `with con
 
 from realtime_gui import __version__
 from realtime_gui.errors import ErrorDetails
-from realtime_gui.secrets import redact
+from realtime_gui.redaction import redact
 from realtime_gui.verified import (
     ClosedByServer,
     ErrorEvent,

@@ -258,6 +258,6 @@ def result_json(result: VerifyResult) -> dict[str, Any]:
 
 
 def _redacted(text: str, token: str) -> str:
-    from realtime_gui.secrets import redact
+    from realtime_gui.redaction import redact
 
     return redact(text, token)

@@ -27,7 +27,7 @@ from realtime_gui.profiles import DEMO_PROFILE, Profile
 from realtime_gui.qt.controller import Controller
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.main_window import MainWindow
-from realtime_gui.secrets import redact
+from realtime_gui.redaction import redact
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,10 @@ from realtime_gui.profiles import (
     FILE_NAME,
     Profile,
     ProfilesFile,
+    check_profile,
     read_profiles,
     save_profiles,
 )
-from realtime_gui.secrets import check_profile
 
 log = logging.getLogger(__name__)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from realtime_gui import __version__
+from realtime_gui.api_key import InvalidKey, KeyringUnavailable
 from realtime_gui.beta_to_ga import to_ga
 from realtime_gui.catalog import ENDPOINTS, endpoint
 from realtime_gui.checks import Problem
@@ -45,7 +46,6 @@ from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import InvalidRequest, MintRequest, build_request
-from realtime_gui.secrets import InvalidKey, KeyringUnavailable
 from realtime_gui.shown import DEFAULT_LIMIT, shown
 
 if TYPE_CHECKING:
