@@ -22,7 +22,8 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
-from realtime_gui.client import Connection, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.request import build_request
 from realtime_gui.verified import VerifyRequest, session_url

@@ -26,6 +26,8 @@ from realtime_gui.logs import setup_logging
 
 if TYPE_CHECKING:
     from realtime_gui.connection import Connection
+    from realtime_gui.errors import ApiError
+    from realtime_gui.minted import MintedToken
     from realtime_gui.profiles import Profile
     from realtime_gui.request import MintRequest
 
@@ -176,7 +178,16 @@ def _detail(label: str | None, value: str) -> None:
 
 
 def _mint(args: argparse.Namespace) -> int:
-    from realtime_gui import client as api
+    from realtime_gui.client import shared_client
+    from realtime_gui.connection import check_base_url
+    from realtime_gui.errors import (
+        ApiError,
+        ConfigError,
+        NetworkError,
+        ResponseError,
+        RetiredEndpointError,
+        error_facts,
+    )
     from realtime_gui.request import InvalidRequest, build_request
 
     if args.list_parameters:
@@ -190,26 +201,25 @@ def _mint(args: argparse.Namespace) -> int:
     _warn_about_models(request)
     connection = _connection(args)
     try:
-        api.check_base_url(connection.base_url)
-    except api.ConfigError as err:
+        check_base_url(connection.base_url)
+    except ConfigError as err:
         raise UsageError(str(err)) from None
     key = _api_key(args.profile)
     try:
-        token = api.shared_client().mint(request, connection=connection, api_key=key)
-    except api.ConfigError as err:
+        token = shared_client().mint(request, connection=connection, api_key=key)
+    except ConfigError as err:
         raise UsageError(str(err)) from None
-    except api.RetiredEndpointError as err:
+    except RetiredEndpointError as err:
         _report_api_error(err)
         _suggest_ga(args.endpoint, values)
         return API_FAILED
-    except api.ApiError as err:
+    except ApiError as err:
         _report_api_error(err)
         return API_FAILED
-    except (api.NetworkError, api.ResponseError) as err:
+    except (NetworkError, ResponseError) as err:
         _say(str(err))
-        request_id = getattr(err, "request_id", None)
-        if request_id:
-            _detail("request id", request_id)
+        for label, value in error_facts(err):
+            _detail(label, value)
         return NETWORK_FAILED
     _print_token(token, args.output)
     if args.verify:
@@ -332,24 +342,15 @@ def _api_key(profile: str) -> str:
     return key.value
 
 
-def _report_api_error(err: Exception) -> None:
-    from realtime_gui.client import ApiError, RetiredEndpointError
+def _report_api_error(err: ApiError) -> None:
+    from realtime_gui.errors import RetiredEndpointError, error_facts
 
-    assert isinstance(err, ApiError)
     d = err.details
     _say(f"the API refused the request (HTTP {d.status}): {err}")
     if isinstance(err, RetiredEndpointError):
         _detail("server said", err.server_message)
-    for label, value in (
-        ("type", d.type),
-        ("code", d.code),
-        ("param", d.param),
-        ("request id", d.request_id),
-    ):
-        if value:
-            _detail(label, value)
-    if d.retry_after is not None:
-        _detail("retry after", f"{d.retry_after:g} s")
+    for label, value in error_facts(err):
+        _detail(label, value)
 
 
 def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
@@ -366,13 +367,11 @@ def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
         print(f"  not carried over: {problem}", file=sys.stderr)
 
 
-def _print_token(token: object, output: str) -> None:
+def _print_token(token: MintedToken, output: str) -> None:
     """The token on stdout. Its value is printable ASCII (answer.py refuses any other) and every other text the
     server filled in was cleaned when the token was made; escaping here once more keeps that true for stdout too."""
-    from realtime_gui.client import MintedToken
     from realtime_gui.shown import escape_controls, json_text
 
-    assert isinstance(token, MintedToken)
     if output == "token":
         print(escape_controls(token.value))
     elif output == "json":

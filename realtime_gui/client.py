@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -23,13 +21,8 @@ from realtime_gui import __version__
 from realtime_gui.answer import parse_body, token_fields
 from realtime_gui.catalog import Endpoint, endpoint
 from realtime_gui.connection import (
-    AUTH_STYLES,
-    DEFAULT_BASE_URL,
-    AuthStyle,
     Connection,
     auth_headers,
-    check_base_url,
-    is_loopback,
 )
 from realtime_gui.errors import (
     RETIRED_CODE,
@@ -44,29 +37,7 @@ from realtime_gui.errors import (
 from realtime_gui.minted import MintedToken
 from realtime_gui.redaction import redact, remember
 from realtime_gui.request import MintRequest
-
-__all__ = [
-    "AUTH_STYLES",
-    "DEFAULT_BASE_URL",
-    "ApiError",
-    "AuthStyle",
-    "ConfigError",
-    "Connection",
-    "ErrorDetails",
-    "MintError",
-    "MintedToken",
-    "NetworkError",
-    "ResponseError",
-    "RetiredEndpointError",
-    "TokenClient",
-    "auth_headers",
-    "check_base_url",
-    "clock_offset",
-    "http_date",
-    "is_loopback",
-    "retry_after",
-    "shared_client",
-]
+from realtime_gui.socket_failures import socket_failure
 
 # Date has one-second resolution: an offset smaller than this is the header's rounding, not a skewed clock.
 CLOCK_TOLERANCE_S = 1.5
@@ -172,30 +143,9 @@ def _network_error(err: httpx.HTTPError, *, url: str, timeout: float, api_key: s
         return ConfigError(f"The URL {url!r} cannot be used: {redact(str(err), api_key)}")
     if isinstance(err, httpx.DecodingError):
         return ResponseError(f"The answer from {host} could not be decoded.", status=0)
-    cause = _root_cause(err)
-    if isinstance(cause, ssl.SSLCertVerificationError):
-        return NetworkError(
-            f"The TLS certificate of {host} could not be verified ({cause.verify_message}). "
-            "A proxy that intercepts HTTPS, or a wrong base URL, is the usual cause.",
-            reason="tls",
-        )
-    if isinstance(cause, ssl.SSLError):
-        return NetworkError(
-            f"The secure connection to {host} failed ({cause.reason or 'TLS error'}). "
-            "Check that the base URL is right and speaks https.",
-            reason="tls",
-        )
-    if isinstance(cause, socket.gaierror):
-        return NetworkError(
-            f"Could not find the host {urlsplit(url).hostname!r} (DNS). "
-            "Check the base URL and your network connection.",
-            reason="dns",
-        )
-    if isinstance(cause, ConnectionRefusedError):
-        return NetworkError(
-            f"{host} refused the connection: nothing is listening there. Check the base URL.",
-            reason="refused",
-        )
+    known = socket_failure(_root_cause(err), host)
+    if known is not None:
+        return NetworkError(known[0], reason=known[1])
     return NetworkError(
         f"The connection to {host} failed: {redact(str(err) or type(err).__name__, api_key)}.",
         reason="connection",

@@ -53,11 +53,11 @@ def timeout_problem(value: object) -> str | None:
             number = None
     low, high = TIMEOUT_RANGE_S
     if isinstance(number, bool) or not isinstance(number, int | float) or not low <= number <= high:
-        return f"must be a number of seconds from {low:g} to {high:g}, not {shown(value)}"
+        return f"must be a number of seconds from {low:g} to {high:g}, not {_as_typed(value)}"
     return None
 
 
-def shown(value: object, limit: int = 40) -> str:
+def _as_typed(value: object, limit: int = 40) -> str:
     """`value` for a message: printable text as typed, else quoted with control characters escaped; long
     values cut."""
     try:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from realtime_gui.catalog import ENDPOINT_IDS
 from realtime_gui.cli import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, _say
+from realtime_gui.shown import escape_controls
 from realtime_gui.verified import (
     ErrorEvent,
     SessionOpened,
@@ -27,7 +28,6 @@ from realtime_gui.verified import (
     VerifyInputError,
     VerifyRequest,
     VerifyResult,
-    printable,
 )
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         printer.end_reply()
         if result.reply is not None and result.reply.status != "completed":
-            _say(f"the reply ended early ({printable(result.reply.status)}).")
+            _say(f"the reply ended early ({escape_controls(result.reply.status)}).")
     return OK
 
 
@@ -202,7 +202,7 @@ class _Printer:
     def text(self, delta: str) -> None:
         if self.streaming:
             self._in_reply = True
-            sys.stdout.write(printable(delta, multiline=True))
+            sys.stdout.write(escape_controls(delta, keep="\t\n"))
             sys.stdout.flush()
 
     def end_reply(self) -> None:

@@ -8,18 +8,9 @@ import time
 import httpx
 import pytest
 
-from realtime_gui.client import (
-    ApiError,
-    ConfigError,
-    Connection,
-    MintError,
-    NetworkError,
-    ResponseError,
-    RetiredEndpointError,
-    TokenClient,
-    check_base_url,
-    clock_offset,
-)
+from realtime_gui.client import TokenClient, clock_offset
+from realtime_gui.connection import Connection, check_base_url
+from realtime_gui.errors import ApiError, ConfigError, MintError, NetworkError, ResponseError, RetiredEndpointError
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.request import build_request
 

@@ -24,7 +24,8 @@ from pydantic import BaseModel
 
 from realtime_gui import checks
 from realtime_gui.catalog import ENDPOINT_IDS, ENDPOINTS, Kind
-from realtime_gui.client import Connection, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.request import build_request
 
 from conftest import TEST_KEY

@@ -16,8 +16,10 @@ from typing import Any
 
 import pytest
 
-from realtime_gui.client import Connection, MintedToken, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.minted import MintedToken
 from realtime_gui.request import build_request
 from realtime_gui.verified import SessionOpened, SessionUnreachable, VerifyCancelled, VerifyRequest
 from realtime_gui.verify import Verification
@@ -277,7 +279,7 @@ def test_the_session_line_escapes_what_the_server_applied() -> None:
 
     hostile = {"id": "sess_1\x1b[2J", "model": "gpt\u202e\x07", "audio": {"output": {"voice": {"id": "voice_\r9"}}}}
     opened = SessionOpened(session_id=hostile["id"], elapsed_ms=1, settings=applied_settings(hostile), event={})
-    assert opened.summary() == "session sess_1\\x1b[2J opened in 1 ms: model gpt\\u202e\\x07, voice voice_\\x0d9"
+    assert opened.summary() == "session sess_1\\x1b[2J opened in 1 ms: model gpt\\u202e\\x07, voice voice_\\r9"
 
 
 # -- exit 4: network failure, timeout, not the Realtime protocol ------------------------------------------------------

@@ -32,7 +32,7 @@ from realtime_gui.api_key import InvalidKey, KeyringUnavailable
 from realtime_gui.beta_to_ga import to_ga
 from realtime_gui.catalog import ENDPOINTS, endpoint
 from realtime_gui.checks import Problem
-from realtime_gui.errors import ApiError, ConfigError, MintError, ResponseError, RetiredEndpointError
+from realtime_gui.errors import ApiError, ConfigError, MintError, RetiredEndpointError, error_facts
 from realtime_gui.json_types import JsonValue
 from realtime_gui.minted import MintedToken
 from realtime_gui.presets import PresetError, check_preset, read_preset, write_preset
@@ -490,17 +490,10 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(self.tr("The token could not be minted."), 5000)
         text = str(error)
+        facts = [f"{label} {value}" for label, value in error_facts(error)] if isinstance(error, MintError) else []
         if isinstance(error, ApiError):
             d = error.details
-            facts = [
-                f"HTTP {d.status}",
-                f"type {d.type}" if d.type else "",
-                f"code {d.code}" if d.code else "",
-                f"param {d.param}" if d.param else "",
-                f"request id {d.request_id}" if d.request_id else "",
-                f"retry after {d.retry_after:g} s" if d.retry_after is not None else "",
-            ]
-            text = f"{error}\n" + " · ".join(f for f in facts if f)
+            text = f"{error}\n" + " · ".join([f"HTTP {d.status}", *facts])
             if isinstance(error, RetiredEndpointError):
                 self._offer_ga(error)
                 return
@@ -508,8 +501,8 @@ class MainWindow(QMainWindow):
                 widget = self.form.mark_param(d.param)
                 if widget is not None:
                     self.form_scroll.ensureWidgetVisible(widget, 50, 80)
-        elif isinstance(error, ResponseError) and error.request_id:
-            text += f"\nrequest id {error.request_id}"
+        elif facts:
+            text += "\n" + " · ".join(facts)
         elif isinstance(error, KeyringUnavailable):
             text += "\n" + self.tr("Choose Key… to use a key for this run only.")
         self.show_error(text)
