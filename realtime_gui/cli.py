@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from realtime_gui.qt.smoke import run as smoke_test
 
         return smoke_test(started)
-    if not args or args[0] not in ("mint", "key", "verify", "-h", "--help", "--version"):
+    if not args or args[0] not in ("mint", "key", "verify", "serve", "-h", "--help", "--version"):
         from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
 
         return window_main(args)
@@ -142,14 +142,22 @@ def _parser() -> argparse.ArgumentParser:
     from realtime_gui import verify_cli
 
     verify_cli.add_parser(commands)
+
+    from realtime_gui.serve_cli import add_parser as add_serve_parser
+
+    add_serve_parser(commands, mint)
     return parser
 
 
 def _run(argv: list[str]) -> int:
     args = _parser().parse_args(argv)  # argparse exits 2 on bad usage, as the contract wants
-    runner: Callable[[argparse.Namespace], int] = _mint if args.command == "mint" else _key
-    if args.command == "verify":
-        from realtime_gui.verify_cli import run as runner
+    runners: dict[str, Callable[[argparse.Namespace], int]] = {
+        "mint": _mint,
+        "key": _key,
+        "verify": _verify,
+        "serve": _serve,
+    }
+    runner = runners[args.command]
     try:
         return runner(args)
     except UsageError as err:
@@ -157,6 +165,18 @@ def _run(argv: list[str]) -> int:
         for problem in err.problems:
             _detail(None, str(problem))
         return INVALID
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from realtime_gui.serve_cli import run
+
+    return run(args)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from realtime_gui.verify_cli import run
+
+    return run(args)
 
 
 # Everything written to stderr goes through these two, so no key and no control character can reach the terminal.

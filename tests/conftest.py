@@ -67,15 +67,15 @@ def token_client() -> Iterator[TokenClient]:
         yield client
 
 
-def require_programs(*names: str) -> None:
+def require_programs(*names: str, packages: str = "gnome-keyring dbus libsecret-tools") -> None:
     """Skip when a system program is missing, except in CI (CI=true), where the test must run: .ci/run installs
-    them, and a silent skip would hide that it did not."""
+    them (the Debian `packages`), and a silent skip would hide that it did not."""
     import shutil
 
     missing = [n for n in names if shutil.which(n) is None]
     if not missing:
         return
-    reason = f"needs {', '.join(missing)} (apt-get install gnome-keyring dbus libsecret-tools)"
+    reason = f"needs {', '.join(missing)} (apt-get install {packages})"
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(f"CI must run this test but it {reason}")
     pytest.skip(reason)

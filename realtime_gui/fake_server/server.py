@@ -90,6 +90,7 @@ def running(**kwargs: Any) -> Iterator[FakeOpenAI]:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 64  # the default 5 drops a burst's connections, which retry only after 1 s
     state: State
 
 

@@ -1,0 +1,135 @@
+"""`realtime-gui serve`: the local token endpoint on the command line (options, start-up checks, the log).
+
+Qt-free. Form values, the connection and the key come exactly as for `mint` (cli.py's own option handling). Everything
+is checked before the port opens: bad input exits 2 with a sentence and serves nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from realtime_gui.serve import ServedRequest
+
+# Options `serve` takes from `mint`, one definition for both: the form's values and the connection.
+_SHARED_OPTIONS = ("endpoint", "sets", "preset", "base_url", "auth", "organization", "project", "profile", "timeout")
+_print_lock = threading.Lock()
+
+
+def add_parser(commands: Any, mint: argparse.ArgumentParser) -> None:
+    """Add `serve` to the CLI's subcommands, sharing `mint`'s form and connection options."""
+    from realtime_gui.serve import DEFAULT_PORT, DEFAULT_RATE
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve tokens to browser pages on this machine (a local /token endpoint)",
+        description="Answer GET and POST /token on this machine with a freshly minted token, for browser "
+        "prototypes. Listens on loopback only; pages from http://localhost, 127.0.0.1 and [::1] (any port) may ask. "
+        "A POST may carry a JSON object of PATH -> VALUE overrides. Ctrl+C stops.",
+    )
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks a free port")
+    serve.add_argument("--host", default="127.0.0.1", help="127.0.0.1 (default), ::1 or localhost: loopback only")
+    serve.add_argument(
+        "--allow-origin",
+        dest="allow_origins",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also serve pages from this exact origin, e.g. http://my-laptop.local:5173. Repeatable.",
+    )
+    serve.add_argument(
+        "--rate",
+        type=int,
+        default=DEFAULT_RATE,
+        metavar="N",
+        help=f"at most N tokens a minute (default {DEFAULT_RATE}); more are answered 429",
+    )
+    for action in mint._actions:
+        if action.dest in _SHARED_OPTIONS:
+            serve._add_action(action)
+
+
+def run(args: argparse.Namespace) -> int:
+    from realtime_gui.cli import OK, PROG, UsageError, _api_key, _connection, _values
+    from realtime_gui.client import shared_client
+    from realtime_gui.connection import check_base_url
+    from realtime_gui.errors import ConfigError
+    from realtime_gui.request import InvalidRequest, build_request
+    from realtime_gui.serve import Template, TokenServer
+    from realtime_gui.serve_policy import OriginPolicy, PolicyError, bind_address
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be 0 to 65535 (0 picks a free port), not {args.port}.")
+    if args.rate < 1:
+        raise UsageError(f"--rate must be at least 1 token a minute, not {args.rate}.")
+    try:
+        host = bind_address(args.host)
+        origins = OriginPolicy(args.allow_origins)
+    except PolicyError as err:
+        raise UsageError(str(err)) from None
+    values = _values(args)
+    try:
+        build_request(args.endpoint, values)
+    except InvalidRequest as err:
+        raise UsageError("the request is not valid; nothing is served.", err.problems) from None
+    connection = _connection(args)
+    try:
+        check_base_url(connection.base_url)
+    except ConfigError as err:
+        raise UsageError(str(err)) from None
+    template = Template(endpoint_id=args.endpoint, values=values, connection=connection, api_key=_api_key(args.profile))
+    shared_client()  # its pool and TLS context are built now, not on the first page's request
+    try:
+        server = TokenServer(
+            template, host=host, port=args.port, allow_origins=args.allow_origins, rate=args.rate, on_request=_log
+        )
+    except OSError as err:
+        raise UsageError(
+            f"cannot listen on {args.host} port {args.port}: {err.strerror or err}. "
+            "Pick another --port (0 picks a free one)."
+        ) from None
+    print(f"Serving tokens at {server.url}", flush=True)
+    _err(
+        f"{PROG}: minting {args.endpoint} tokens for pages from {origins.describe()}, "
+        f"at most {args.rate} a minute. Ctrl+C stops."
+    )
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+    _err(f"{PROG}: stopped after serving {server.stats.tokens} token(s).")
+    return OK
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops as cleanly as Ctrl+C
+
+
+def _log(served: ServedRequest) -> None:
+    """One line per request: time, status, method, path, origin, the API's request id. Never a token or key."""
+    from realtime_gui.serve_policy import printable
+
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(served.at))
+    path = served.path.split("?", 1)[0]  # a query string is the page's business
+    line = (
+        f"{when} {served.status} {printable(served.method, 16)} {printable(path, 80)} "
+        f"origin={printable(served.origin)} request_id={printable(served.request_id, 64)}"
+    )
+    if served.note and not served.minted:
+        line += f" ({printable(served.note, 40)})"
+    _err(line)
+
+
+def _err(line: str) -> None:
+    with _print_lock:  # handler threads write whole lines, never interleaved
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()

@@ -1,0 +1,132 @@
+"""Who may get a token from the local token server: loopback only, allowed origins, the Host check, a rate limit.
+
+Qt-free and free of I/O, so the rules can be tested on their own and shared by `realtime-gui serve` and the window.
+"""
+
+from __future__ import annotations
+
+import collections
+import ipaddress
+import math
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from realtime_gui.secrets import redact
+
+# Pages served from this machine, on any port (a dev server picks its own). Exact extra origins come on top.
+DEFAULT_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*")
+_LOOPBACK_ORIGIN = re.compile(r"http://(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?")
+_RATE_WINDOW_S = 60.0
+
+
+class PolicyError(ValueError):
+    """A setting that would make the server unsafe or cannot be understood; str() says what is allowed."""
+
+
+def is_loopback_name(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1 (brackets allowed): names that can only reach this machine."""
+    host = host.lower()
+    if host == "localhost":
+        return True
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind_address(host: str) -> str:
+    """The address to listen on for `--host`; PolicyError unless it is this machine only."""
+    text = host.strip()
+    if text.lower() == "localhost":
+        return "127.0.0.1"  # one well-defined socket; pages on localhost reach it by name
+    if not is_loopback_name(text):
+        raise PolicyError(
+            f"refusing to listen on {host!r}: anyone who can reach that address could mint tokens on your key. "
+            "Use 127.0.0.1 (the default), ::1 or localhost."
+        )
+    return text.strip("[]")
+
+
+def check_origin(text: str) -> str:
+    """An `--allow-origin` value as browsers send it (scheme://host[:port], lower case); PolicyError otherwise."""
+    origin = text.strip().rstrip("/")
+    example = "e.g. --allow-origin http://my-laptop.local:5173"
+    if origin in ("*", "null"):
+        raise PolicyError(
+            f"--allow-origin {origin} would let any page mint tokens on your key; name one origin, {example}."
+        )
+    try:
+        parts = urlsplit(origin)
+        port = parts.port
+    except ValueError:
+        raise PolicyError(f"--allow-origin {text!r} is not an origin; {example}.") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment:
+        raise PolicyError(f"--allow-origin {text!r} is not an origin (scheme://host[:port], no path); {example}.")
+    if parts.username or parts.password:
+        raise PolicyError(f"--allow-origin {text!r} must not contain a user name or password.")
+    host = parts.hostname
+    if ":" in host:
+        host = f"[{host}]"
+    default = 443 if parts.scheme == "https" else 80
+    return f"{parts.scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
+
+
+class OriginPolicy:
+    """Which `Origin` headers get a token: this machine's pages on any port, plus exact extra origins."""
+
+    def __init__(self, extra: Iterable[str] = ()) -> None:
+        self.extra = frozenset(check_origin(o) for o in extra)
+
+    def allows(self, origin: str) -> bool:
+        return _LOOPBACK_ORIGIN.fullmatch(origin) is not None or origin in self.extra
+
+    def describe(self) -> str:
+        return ", ".join([*DEFAULT_ORIGINS, *sorted(self.extra)])
+
+
+def host_allowed(host_header: str | None, port: int) -> bool:
+    """True when `Host` names this machine by a loopback name with our port: a page reached through a DNS name
+    that was re-pointed at 127.0.0.1 (DNS rebinding) carries its own name here and is refused."""
+    if not host_header:
+        return False
+    match = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[^:\[\]]+)(?::(\d{1,5}))?", host_header.strip())
+    if match is None:
+        return False
+    name, given = match.groups()
+    return is_loopback_name(name) and int(given or 80) == port
+
+
+class RateLimiter:
+    """At most `per_minute` mints in any 60 s window (a sliding window: no burst at a minute's edge)."""
+
+    def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self._clock = clock
+        self._sent: collections.deque[float] = collections.deque()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> int | None:
+        """None when a mint may go now (and counts it), else whole seconds until one may."""
+        with self._lock:
+            now = self._clock()
+            while self._sent and self._sent[0] <= now - _RATE_WINDOW_S:
+                self._sent.popleft()
+            if len(self._sent) < self.per_minute:
+                self._sent.append(now)
+                return None
+            return max(1, math.ceil(self._sent[-self.per_minute] + _RATE_WINDOW_S - now))
+
+
+def printable(text: str | None, limit: int = 120) -> str:
+    """`text` safe for one log line: control and other unprintable characters escaped, keys and tokens
+    redacted, cut to `limit` characters. `-` for nothing."""
+    if not text:
+        return "-"
+    escaped = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text[: limit * 2])
+    escaped = redact(escaped)
+    return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"

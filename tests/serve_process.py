@@ -1,0 +1,129 @@
+"""Runs the real `realtime-gui serve` command in a process of its own, and talks HTTP to it over loopback."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+COMMAND = str(Path(sys.executable).with_name("realtime-gui"))
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class Serving:
+    """`realtime-gui serve --port 0 ARGS`, started and ready; `stop()` sends Ctrl+C (SIGINT)."""
+
+    def __init__(self, args: list[str], *, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [COMMAND, "serve", "--port", "0", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="backslashreplace",
+        )
+        self._out: queue.Queue[str] = queue.Queue()
+        self._err: list[str] = []
+        assert self.proc.stdout is not None
+        assert self.proc.stderr is not None
+        stdout, stderr = self.proc.stdout, self.proc.stderr
+        self._readers = [
+            threading.Thread(target=lambda: [self._out.put(line) for line in stdout], daemon=True),
+            threading.Thread(target=lambda: [self._err.append(line) for line in stderr], daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+        try:
+            first = self._out.get(timeout=30)
+        except queue.Empty:
+            self.proc.kill()
+            self._close()
+            raise AssertionError(f"serve printed nothing; stderr: {self.stderr}") from None
+        prefix = "Serving tokens at "
+        assert first.startswith(prefix), f"unexpected first line {first!r}; stderr: {self.stderr}"
+        self.url = first[len(prefix) :].strip()
+        self.port = int(self.url.rsplit(":", 1)[1].split("/", 1)[0])
+        self.stdout = first
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self._err)
+
+    def log_lines(self) -> list[str]:
+        """The per-request lines so far (the start-up line excluded)."""
+        return [line for line in self.stderr.splitlines() if not line.startswith("realtime-gui:")]
+
+    def wait_for_log(self, count: int, *, since: int = 0, timeout: float = 10) -> list[str]:
+        """The request lines after the first `since`, once there are `count` of them (or after `timeout`)."""
+        end = time.monotonic() + timeout
+        while len(self.log_lines()) < since + count and time.monotonic() < end:
+            time.sleep(0.01)
+        return self.log_lines()[since:]
+
+    def request(
+        self,
+        method: str = "GET",
+        path: str = "/token",
+        *,
+        origin: str | None = None,
+        host: str | None = None,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        sent = dict(headers or {})
+        if origin is not None:
+            sent["Origin"] = origin
+        sent["Host"] = host if host is not None else f"127.0.0.1:{self.port}"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        finally:
+            connection.close()
+
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 10) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            code = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise
+        finally:
+            self._close()
+        return code
+
+    def _close(self) -> None:
+        self.proc.wait(timeout=10)
+        for reader in self._readers:
+            reader.join(timeout=5)  # they end with the process's output
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
+
+def serve_env(config: Path, **extra: str) -> dict[str, str]:
+    """The environment for a serve process: its own config folder (no saved profiles), no key unless given."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "REALTIME_GUI_DEBUG")}
+    env.update(XDG_CONFIG_HOME=str(config), APPDATA=str(config), **extra)
+    return env

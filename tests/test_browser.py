@@ -1,0 +1,200 @@
+"""examples/browser/index.html in a real headless Chromium: a page on this machine gets a token from
+`realtime-gui serve` through CORS (preflight included) and opens a WebRTC call with it; the same page from a foreign
+origin is refused. Everything stays on loopback: the page's server also stands in for the API's /realtime/calls,
+and Chromium is told that no host name resolves."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from realtime_gui.fake_server import FakeOpenAI
+
+from conftest import TEST_KEY, require_programs
+from serve_process import Serving, serve_env
+
+PAGE = Path(__file__).parent.parent / "examples" / "browser" / "index.html"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # No name resolves (IP literals are mapped too, hence the exclusions): nothing can leave this machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.2",
+    "--virtual-time-budget=15000",  # lets the page's fetches finish before the DOM is dumped
+]
+
+
+@dataclass
+class Call:
+    authorization: str
+    content_type: str
+    sdp: str
+
+
+class _PageHandler(BaseHTTPRequestHandler):
+    """Serves the example page, and records what it posts to /v1/realtime/calls (answering as the API would
+    to a token it does not know)."""
+
+    server: _PageServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = PAGE.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        sdp = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        self.server.calls.append(Call(self.headers.get("Authorization", ""), self.headers.get("Content-Type", ""), sdp))
+        body = json.dumps({"error": {"message": "stand-in for the API", "code": "invalid_api_key"}}).encode()
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class _PageServer(ThreadingHTTPServer):
+    daemon_threads = True
+    calls: list[Call]
+
+
+@pytest.fixture
+def page_at() -> Iterator[Any]:
+    """Serves the page at http://HOST:PORT/ on a loopback address; yields a function that starts one."""
+    running: list[tuple[_PageServer, threading.Thread]] = []
+
+    def start(host: str) -> _PageServer:
+        httpd = _PageServer((host, 0), _PageHandler)
+        httpd.calls = []
+        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        running.append((httpd, thread))
+        return httpd
+
+    yield start
+    for httpd, thread in running:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+class _Outputs(HTMLParser):
+    """The page's <output id=… data-state=…> elements: id -> (state, text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, tuple[str, str]] = {}
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "output":
+            named = dict(attrs)
+            self._open = named.get("id") or ""
+            self.found[self._open] = (named.get("data-state") or "", "")
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            state, text = self.found[self._open]
+            self.found[self._open] = (state, text + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "output":
+            self._open = None
+
+
+def load_in_chromium(url: str, profile: Path) -> dict[str, tuple[str, str]]:
+    chromium = shutil.which("chromium") or "chromium"
+    done = subprocess.run(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    outputs = _Outputs()
+    outputs.feed(done.stdout)
+    return outputs.found
+
+
+def page_url(httpd: _PageServer, endpoint: str, overrides: dict[str, object]) -> str:
+    host, port = httpd.server_address[:2]
+    # mic=0: listen only. Headless Chromium's virtual time would dump the page before a microphone opened.
+    query = urlencode(
+        {"endpoint": endpoint, "api": f"http://{host!s}:{port}/v1", "set": json.dumps(overrides), "mic": 0, "start": 1}
+    )
+    return f"http://{host!s}:{port}/index.html?{query}"
+
+
+def test_the_example_page_gets_a_token_and_a_foreign_origin_does_not(
+    server: FakeOpenAI, page_at: Any, tmp_path: Path
+) -> None:
+    require_programs("chromium", packages="chromium")
+    served = Serving(["--base-url", server.base_url], env=serve_env(tmp_path / "config", OPENAI_API_KEY=TEST_KEY))
+    try:
+        # On this machine: http://127.0.0.1:PORT is one of the default origins.
+        local = page_at("127.0.0.1")
+        local_origin = f"http://127.0.0.1:{local.server_address[1]}"
+        shown = load_in_chromium(page_url(local, served.url, {"session.audio.output.voice": "cedar"}), tmp_path / "a")
+        state, text = shown["token"]
+        assert state == "received", text
+        assert "Token: received ek_…" in text
+        minted = [r for r in server.requests if r.method == "POST"]
+        assert len(minted) == 1
+        assert minted[0].json()["session"]["audio"]["output"]["voice"] == "cedar", "the page's POST overrides"
+        lines = served.wait_for_log(2)
+        assert lines[0].split()[2:5] == ["204", "OPTIONS", "/token"], "the browser's preflight"
+        assert f"origin={local_origin} " in lines[0]
+        assert lines[1].split()[2:5] == ["200", "POST", "/token"]
+        assert f"origin={local_origin} " in lines[1]
+        # Then the WebRTC offer went to the API with that token.
+        assert len(local.calls) == 1, shown["call"]
+        [call] = local.calls
+        assert call.authorization.startswith("Bearer ek_")
+        assert call.authorization.endswith(text.split("ek_…", 1)[1][:4]), "the token the page was given"
+        assert call.content_type == "application/sdp"
+        assert call.sdp.startswith("v=0")
+        assert "m=audio" in call.sdp
+        assert "a=recvonly" in call.sdp
+        assert "m=application" in call.sdp, "the oai-events data channel"
+        assert shown["call"][0] == "failed"
+        assert "HTTP 401" in shown["call"][1]
+
+        # The same page from another origin (127.0.0.2 is loopback too, but not an allowed origin).
+        foreign = page_at("127.0.0.2")
+        foreign_origin = f"http://127.0.0.2:{foreign.server_address[1]}"
+        shown = load_in_chromium(page_url(foreign, served.url, {}), tmp_path / "b")
+        state, text = shown["token"]
+        assert state == "refused", text
+        assert "Failed to fetch" in text
+        assert shown["call"][0] == "idle"
+        assert foreign.calls == []
+        assert len([r for r in server.requests if r.method == "POST"]) == 1, "nothing minted for it"
+        [line] = served.wait_for_log(1, since=2)
+        assert line.split()[2:5] == ["403", "OPTIONS", "/token"]
+        assert f"origin={foreign_origin} " in line
+        assert "(origin_not_allowed)" in line
+    finally:
+        assert served.stop() == 0
+    assert TEST_KEY not in served.stderr

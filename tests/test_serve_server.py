@@ -1,0 +1,306 @@
+"""The token server as the window will drive it (in process): template swaps, counts, stop; slow and hostile clients."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from realtime_gui import serve_http
+from realtime_gui.client import Connection
+from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.serve import ServedRequest, Template, TokenServer
+from realtime_gui.serve_policy import PolicyError, RateLimiter, bind_address, check_origin, host_allowed, printable
+
+from conftest import TEST_KEY
+
+
+def template(server: FakeOpenAI, **values: object) -> Template:
+    return Template(
+        endpoint_id="realtime",
+        values=values,  # type: ignore[arg-type]
+        connection=Connection(base_url=server.base_url, timeout=5),
+        api_key=TEST_KEY,
+    )
+
+
+@pytest.fixture
+def reported() -> list[ServedRequest]:
+    return []
+
+
+@pytest.fixture
+def token_server(server: FakeOpenAI, reported: list[ServedRequest]) -> Iterator[TokenServer]:
+    with TokenServer(
+        template(server, **{"session.audio.output.voice": "marin"}),
+        port=0,
+        on_request=reported.append,
+        client_timeout=0.5,
+    ) as running:
+        yield running
+
+
+def get(running: TokenServer, *, origin: str | None = None) -> tuple[int, dict[str, object]]:
+    connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+    try:
+        connection.request("GET", "/token", headers={"Origin": origin} if origin else {})
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+def voice(answer: dict[str, object]) -> object:
+    session = answer["session"]
+    assert isinstance(session, dict)
+    return session["audio"]["output"]["voice"]
+
+
+def test_a_new_template_applies_to_the_next_request(token_server: TokenServer, server: FakeOpenAI) -> None:
+    assert token_server.url == f"http://127.0.0.1:{token_server.port}/token"
+    assert voice(get(token_server)[1]) == "marin"
+    token_server.template = template(server, **{"session.audio.output.voice": "cedar"})
+    assert voice(get(token_server)[1]) == "cedar"
+    token_server.template = template(server, **{"session.audio.output.speed": 9})
+    status, answer = get(token_server)
+    assert status == 400, "an invalid form is reported to the page, and nothing is sent"
+    assert "session.audio.output.speed" in str(answer)
+    assert len(server.requests) == 2
+
+
+def test_counts_and_the_last_origin_are_reported(token_server: TokenServer, reported: list[ServedRequest]) -> None:
+    assert get(token_server, origin="http://localhost:5173")[0] == 200
+    assert get(token_server)[0] == 200
+    assert get(token_server, origin="http://evil.example")[0] == 403
+    assert get(token_server, origin="http://127.0.0.1:8080")[0] == 200
+    stats = token_server.stats
+    assert (stats.requests, stats.tokens, stats.refused) == (4, 3, 1)
+    assert stats.last_origin == "http://127.0.0.1:8080"
+    assert [(r.status, r.origin, r.minted) for r in reported] == [
+        (200, "http://localhost:5173", True),
+        (200, None, True),
+        (403, "http://evil.example", False),
+        (200, "http://127.0.0.1:8080", True),
+    ]
+    assert all(r.request_id and r.request_id.startswith("req_") for r in reported if r.minted)
+    assert "ek_" not in repr(reported)
+
+
+def test_stop_cuts_open_connections_and_reports_nothing_after(
+    server: FakeOpenAI, reported: list[ServedRequest]
+) -> None:
+    running = TokenServer(template(server), port=0, on_request=reported.append, client_timeout=30).start()
+    keep_alive = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+    keep_alive.request("GET", "/token")
+    assert keep_alive.getresponse().read()
+    began = time.monotonic()
+    running.stop()
+    assert time.monotonic() - began < 2, "stop does not wait for idle connections"
+    with pytest.raises((ConnectionError, http.client.HTTPException)):
+        _get_again(keep_alive)
+    keep_alive.close()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", running.port), timeout=2)
+    assert len(reported) == 1
+    assert len(server.requests) == 1, "a stopped server mints nothing more"
+
+
+def test_a_client_sending_a_byte_at_a_time_is_cut_off(token_server: TokenServer) -> None:
+    trickle = b"GET /token HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 100
+    with socket.create_connection(("127.0.0.1", token_server.port), timeout=10) as sock:
+        began = time.monotonic()
+        answer = b""
+        for byte in trickle:  # each byte well within any per-read timeout; the whole far beyond the deadline
+            try:
+                sock.sendall(bytes([byte]))
+                answer = sock.recv(4096, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                time.sleep(0.05)
+                continue
+            except OSError:
+                break
+            break
+        elapsed = time.monotonic() - began
+        with contextlib.suppress(OSError):
+            answer += _read_all(sock)
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:80]
+    assert b"too_slow" in answer
+    assert 0.4 < elapsed < 1.5, "cut off at the 0.5 s client timeout"
+
+
+def test_an_idle_connection_is_closed_quietly(token_server: TokenServer, reported: list[ServedRequest]) -> None:
+    with socket.create_connection(("127.0.0.1", token_server.port), timeout=10) as sock:
+        began = time.monotonic()
+        assert _read_all(sock) == b""
+        assert 0.3 < time.monotonic() - began < 2
+    assert reported == [], "an idle keep-alive connection is not a request"
+
+
+def test_connections_beyond_the_cap_are_closed_at_once(
+    token_server: TokenServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(serve_http, "MAX_CONNECTIONS", 3)
+    idle = [socket.create_connection(("127.0.0.1", token_server.port), timeout=10) for _ in range(3)]
+    time.sleep(0.1)
+    with socket.create_connection(("127.0.0.1", token_server.port), timeout=10) as extra:
+        extra.sendall(f"GET /token HTTP/1.1\r\nHost: 127.0.0.1:{token_server.port}\r\n\r\n".encode())
+        with contextlib.suppress(ConnectionResetError):
+            assert _read_all(extra) == b""
+    for sock in idle:
+        sock.close()
+    time.sleep(0.3)
+    assert get(token_server)[0] == 200
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.binary(max_size=3000),
+        st.lists(
+            st.sampled_from(
+                [
+                    b"GET ",
+                    b"POST ",
+                    b"/token",
+                    b" HTTP/1.1",
+                    b"\r\n",
+                    b"Host: 127.0.0.1",
+                    b":",
+                    b"\n",
+                    b"Content-Length: ",
+                    b"5",
+                    b"99999999999",
+                    b"Origin: http://localhost",
+                    b"\x00",
+                    b"\xff",
+                    b"Transfer-Encoding: chunked",
+                    b'{"a":',
+                    b"Expect: 100-continue",
+                    b" ",
+                ]
+            ),
+            max_size=40,
+        ).map(b"".join),
+    )
+)
+def test_garbage_never_breaks_the_server(token_server: TokenServer, garbage: bytes) -> None:
+    with socket.create_connection(("127.0.0.1", token_server.port), timeout=10) as sock:
+        sock.sendall(garbage)
+        sock.shutdown(socket.SHUT_WR)
+        try:
+            answer = _read_all(sock)
+        except ConnectionResetError:
+            answer = b""
+    assert answer == b"" or answer.startswith(b"HTTP/1.")
+    assert b"Traceback" not in answer
+
+
+def test_garbage_left_the_server_serving(token_server: TokenServer) -> None:
+    assert get(token_server)[0] == 200
+    assert not [t for t in threading.enumerate() if t.name == "token-server" and not t.daemon]
+
+
+# -- the rules on their own ----------------------------------------------------------------------------------------
+
+
+def test_rate_limit_is_a_sliding_minute() -> None:
+    now = [0.0]
+    limiter = RateLimiter(3, clock=lambda: now[0])
+    for t in (0.0, 1.0, 2.0):
+        now[0] = t
+        assert limiter.acquire() is None
+    now[0] = 3.0
+    assert limiter.acquire() == 57, "the first slot frees at 60 s"
+    now[0] = 60.5
+    assert limiter.acquire() is None
+    assert limiter.acquire() == 1
+    limiter.per_minute = 1  # the window may lower it while running
+    assert limiter.acquire() == 60, "only when the newest leaves the window"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("127.0.0.1", "127.0.0.1"),
+        ("localhost", "127.0.0.1"),
+        ("::1", "::1"),
+        ("[::1]", "::1"),
+        ("127.0.0.5", "127.0.0.5"),
+    ],
+)
+def test_loopback_hosts_are_accepted(given: str, expected: str) -> None:
+    assert bind_address(given) == expected
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "", "192.168.1.5", "10.0.0.1", "example.com", "localhost.example"])
+def test_other_hosts_are_refused(host: str) -> None:
+    with pytest.raises(PolicyError, match="anyone who can reach that address"):
+        bind_address(host)
+
+
+def test_ipv6_loopback_serves_too(server: FakeOpenAI) -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        running = TokenServer(template(server), host="::1", port=0).start()
+    except OSError:
+        pytest.skip("::1 cannot be bound here")
+    try:
+        assert running.url == f"http://[::1]:{running.port}/token"
+        connection = http.client.HTTPConnection("::1", running.port, timeout=10)
+        connection.request("GET", "/token", headers={"Origin": "http://[::1]:3000"})
+        response = connection.getresponse()
+        assert response.status == 200
+        assert response.getheader("Access-Control-Allow-Origin") == "http://[::1]:3000"
+        connection.close()
+    finally:
+        running.stop()
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("http://My-Laptop.local:5173/", "http://my-laptop.local:5173"),
+        ("https://app.example:443", "https://app.example"),
+        ("http://[::2]:80", "http://[::2]"),
+    ],
+)
+def test_allowed_origins_are_normalised_as_browsers_send_them(given: str, expected: str) -> None:
+    assert check_origin(given) == expected
+
+
+def test_host_header_rules() -> None:
+    assert host_allowed("localhost:8787", 8787)
+    assert host_allowed("LOCALHOST:8787", 8787)
+    assert host_allowed("localhost", 80)
+    assert not host_allowed("localhost", 8787)
+    assert not host_allowed(None, 8787)
+    assert not host_allowed("127.0.0.1:8787:1", 8787)
+    assert not host_allowed("attacker.example:8787", 8787)
+
+
+def test_log_text_is_escaped_cut_and_redacted() -> None:
+    assert printable("http://x\x1b[2J\r\nHost: y") == "http://x\\x1b[2J\\r\\nHost: y"
+    assert printable(None) == "-"
+    assert printable("a" * 500, 20) == "a" * 19 + "…"
+    assert "sk-proj-abcdefgh1234" not in printable("Origin sk-proj-abcdefgh1234")
+
+
+def _get_again(connection: http.client.HTTPConnection) -> bytes:
+    connection.request("GET", "/token")
+    return connection.getresponse().read()
+
+
+def _read_all(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
