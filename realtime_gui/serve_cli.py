@@ -93,12 +93,12 @@ def run(args: argparse.Namespace) -> int:
             f"cannot listen on {args.host} port {args.port}: {err.strerror or err}. "
             "Pick another --port (0 picks a free one)."
         ) from None
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # before the URL is out: whoever reads it may stop us
     print(f"Serving tokens at {server.url}", flush=True)
     _err(
         f"{PROG}: minting {args.endpoint} tokens for pages from {origins.describe()}, "
         f"at most {args.rate} a minute. Ctrl+C stops."
     )
-    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
