@@ -3,7 +3,6 @@
 1. In process: `TokenClient.mint` vs a raw httpx POST of the same body on a reused client (goal: adds < 1 ms).
 2. Whole process: `realtime-gui mint` vs a plain Python script that imports httpx and posts the same body
    (goal: within 1.3x).
-3. The Date header's parser: client.http_date vs email.utils, per call and in a whole `realtime-gui mint`.
 
 Both sides hit the same fake server on 127.0.0.1 in this process, interleaved A/B so drift hits both alike.
 Run: .venv/bin/python benchmarks/bench_mint.py [--rounds N]
@@ -100,68 +99,6 @@ def whole_process(server: FakeOpenAI, rounds: int) -> None:
     print(f"ratio {ratio:.2f}x (goal within 1.3x)")
 
 
-# `realtime-gui mint` with client.http_date as it is ("ours") or replaced by a plain email.utils parse.
-DATE_PARSER_RUN = """
-import sys
-if sys.argv[1] == "email.utils":
-    import email.utils
-    import realtime_gui.client as client
-
-    def http_date(text):
-        try:
-            return email.utils.parsedate_to_datetime(text).timestamp()
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-
-    client.http_date = http_date
-from realtime_gui.cli import main
-sys.exit(main(sys.argv[2:]))
-"""
-
-
-def date_parser(server: FakeOpenAI, rounds: int) -> None:
-    import email.utils
-
-    from realtime_gui.client import http_date
-
-    date = "Tue, 15 Nov 1994 08:12:31 GMT"
-    calls = 20_000
-    t = time.perf_counter()
-    for _ in range(calls):
-        http_date(date)
-    ours_us = (time.perf_counter() - t) / calls * 1e6
-    t = time.perf_counter()
-    for _ in range(calls):
-        email.utils.parsedate_to_datetime(date).timestamp()
-    theirs_us = (time.perf_counter() - t) / calls * 1e6
-    print(f"one Date header: client.http_date {ours_us:.1f} us, email.utils {theirs_us:.1f} us (one per mint)")
-    loaded = subprocess.run(
-        [sys.executable, "-c", "import sys, realtime_gui.client; print('email.utils' in sys.modules)"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    print(f"email.utils already loaded by the mint path (httpx imports it): {loaded}")
-    env = {**os.environ, "OPENAI_API_KEY": KEY}
-    argv = ["mint", "--base-url", server.base_url]
-    runs: dict[str, list[float]] = {"ours": [], "email.utils": []}
-    for i in range(rounds + 2):
-        for side, sink in runs.items():
-            t = time.perf_counter()
-            done = subprocess.run(
-                [sys.executable, "-c", DATE_PARSER_RUN, side, *argv], env=env, capture_output=True, text=True
-            )
-            elapsed = time.perf_counter() - t
-            if done.returncode != 0 or not done.stdout.startswith("ek_"):
-                raise SystemExit(f"mint ({side}) failed: {done.stderr}")
-            if i >= 2:
-                sink.append(elapsed)
-    ratio = statistics.median(runs["ours"]) / statistics.median(runs["email.utils"])
-    print(f"mint, client.http_date  {_ms(runs['ours'])}")
-    print(f"mint, email.utils       {_ms(runs['email.utils'])}")
-    print(f"ratio {ratio:.3f}x")
-
-
 def _compile_bytecode() -> None:
     """Compile the package's bytecode, as pip does for an installed package. An editable install under
     PYTHONDONTWRITEBYTECODE would otherwise compile every module from source on every run."""
@@ -183,8 +120,6 @@ def main() -> None:
         in_process(server, args.rounds)
         print("\n== whole process ==")
         whole_process(server, args.process_rounds)
-        print("\n== the Date header's parser ==")
-        date_parser(server, args.process_rounds)
 
 
 if __name__ == "__main__":

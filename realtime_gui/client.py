@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -259,30 +258,17 @@ def clock_offset(date_header: str | None, local_time: float) -> float:
     return 0.0 if abs(offset) < CLOCK_TOLERANCE_S else round(offset, 1)
 
 
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
-_IMF_FIXDATE = re.compile(r"[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT")
-
-
 def http_date(text: str) -> float | None:
-    """Unix time of an HTTP date. Servers send IMF-fixdate (RFC 9110), parsed here directly: email.utils would
-    add ~8 ms to every `realtime-gui mint` start-up; it stays the fallback for the obsolete formats."""
-    match = _IMF_FIXDATE.fullmatch(text.strip())
-    if match and match.group(2) in _MONTHS:
-        day, _, year, hour, minute, second = match.groups()
-        try:
-            when = datetime(
-                int(year), _MONTHS[match.group(2)], int(day), int(hour), int(minute), int(second), tzinfo=UTC
-            )
-        except ValueError:
-            return None
-        return when.timestamp()
+    """Unix time of an HTTP date (IMF-fixdate or an obsolete format), None when it is not one."""
+    # Costs nothing at start-up: httpx has loaded email.utils already (benchmarks/bench_mint.py measured it).
     import email.utils
 
     try:
-        return email.utils.parsedate_to_datetime(text).timestamp()
+        when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year of 20 digits
         return None
+    # asctime dates carry no zone; HTTP dates are all GMT (RFC 9110), whatever this machine's zone.
+    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()
 
 
 def _text(value: object) -> str | None:
