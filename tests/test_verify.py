@@ -372,7 +372,7 @@ def test_websockets_is_imported_by_verify_py_alone() -> None:
     )
     assert importers == ["verify.py"]
     probe = (
-        "import sys, realtime_gui.cli, realtime_gui.verify_cli, realtime_gui.verified\n"
+        "import sys, realtime_gui.cli, realtime_gui.cli.verify, realtime_gui.verified\n"
         "print('websockets' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from realtime_gui.catalog import ENDPOINT_IDS
-from realtime_gui.cli import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, _say
+from realtime_gui.cli.exits import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, say
 from realtime_gui.shown import escape_controls
 from realtime_gui.verified import (
     ErrorEvent,
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         printer.end_reply()
         if result.reply is not None and result.reply.status != "completed":
-            _say(f"the reply ended early ({escape_controls(result.reply.status)}).")
+            say(f"the reply ended early ({escape_controls(result.reply.status)}).")
     return OK
 
 
@@ -108,7 +108,7 @@ def verify_minted(token: MintedToken, connection: Connection) -> int:
     except VerifyError as err:
         _report(err, lead="the token did not open a session: ")
         return exit_code(err)
-    _say(f"the token works: {result.opened.summary()}")
+    say(f"the token works: {result.opened.summary()}")
     return OK
 
 
@@ -225,7 +225,7 @@ def _check(request: VerifyRequest, printer: _Printer | None) -> VerifyResult:
 
 
 def _report(err: VerifyError, *, lead: str = "") -> None:
-    _say(lead + str(err))
+    say(lead + str(err))
     lines: list[tuple[str, str | None]] = []
     if isinstance(err, UpgradeRefused):
         d = err.details
