@@ -15,13 +15,25 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from realtime_gui import secrets
 from realtime_gui.api_key import ENV_VAR, ApiKey, InvalidKey, KeyringUnavailable, KeySource, check_key_text
-from realtime_gui.errors import ConfigError
+from realtime_gui.calls import Call
+from realtime_gui.errors import ConfigError, MintError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.jobs import Jobs
 from realtime_gui.request import MintRequest
 
 log = logging.getLogger(__name__)
+
+# Mints alive at once, cancelled ones included. A cancel shuts the call's connection, so its thread ends in
+# milliseconds; only a step nothing can interrupt (an OS keyring prompt, a DNS lookup) keeps one alive longer,
+# and repeated Create/Cancel must not pile those up.
+MAX_MINT_THREADS = 3
+# Closing the window stops every call, then waits this long in all for the threads (they end in milliseconds).
+SHUTDOWN_WAIT_MS = 500
+
+
+class TooManyCalls(MintError):
+    """Earlier mints are still ending in a step that cannot be interrupted; nothing was sent."""
 
 
 @dataclass(frozen=True)
@@ -80,14 +92,26 @@ class Controller(QObject):
         """Start minting `request` with `profile`; ignored while a mint is in flight."""
         if self._mint_job is not None:
             return
+        ending = self._jobs.running("mint")
+        if ending >= MAX_MINT_THREADS:
+            self.failed.emit(
+                TooManyCalls(
+                    f"Nothing was sent: {ending} earlier calls are still ending (a key or DNS lookup cannot be "
+                    "interrupted). Try again in a moment."
+                )
+            )
+            return
         memory_key = self._memory_keys.get(profile.name)
-        job = self._jobs.submit(lambda: _mint_blocking(request, profile, memory_key), name="mint")
+        call = Call()
+        job = self._jobs.submit(
+            lambda: _mint_blocking(request, profile, memory_key, call), name="mint", stop=call.cancel
+        )
         if job:
             self._mint_job = job
             self.busy_changed.emit(True)
 
     def cancel(self) -> None:
-        """Return to idle at once; the call's late answer will be ignored."""
+        """Return to idle at once and close the call's connection; a late answer would be ignored."""
         if self._mint_job is None:
             return
         self._jobs.cancel(self._mint_job)
@@ -126,12 +150,13 @@ class Controller(QObject):
         self._key_jobs[job] = "status"
 
     def shutdown(self) -> bool:
-        """Cancel everything; False if a thread is still blocked (it ends within its timeout)."""
+        """Stop every call and wait briefly; False if a thread is still blocked where nothing can interrupt it."""
         self._mint_job = None
-        return self._jobs.shutdown(wait_ms=3000)
+        return self._jobs.shutdown(wait_ms=SHUTDOWN_WAIT_MS)
 
-    def wait_for_threads(self) -> None:
-        self._jobs.wait_all()
+    def wait_for_threads(self, wait_ms: int) -> bool:
+        """Wait up to `wait_ms` for the threads still running; False if one still is."""
+        return self._jobs.wait_all(wait_ms)
 
     # -- results, in the GUI thread --
 
@@ -176,13 +201,13 @@ class Controller(QObject):
 # -- What the jobs run (in worker threads; no Qt here) -------------------------------------------------------
 
 
-def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | None) -> MintedToken:
+def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | None, call: Call) -> MintedToken:
     from realtime_gui.client import shared_client
 
     key = secrets.resolve_key(profile.name, in_memory=memory_key)
     if key is None:
         raise ConfigError(f"No API key for profile {profile.name!r}. Choose Key… to add one, or set {ENV_VAR}.")
-    return shared_client().mint(request, connection=profile.connection, api_key=key.value)
+    return shared_client().mint(request, connection=profile.connection, api_key=key.value, call=call)
 
 
 def _warm_up() -> None:
