@@ -28,7 +28,7 @@ from websockets.exceptions import (
 from websockets.sync.client import ClientConnection, connect
 from websockets.sync.connection import Connection as WebSocket  # what `with connect()` gives, in every version
 
-from realtime_gui import __version__
+from realtime_gui import __version__, jsontext
 from realtime_gui.errors import ErrorDetails
 from realtime_gui.shown import shown
 from realtime_gui.socket_failures import socket_failure
@@ -218,8 +218,8 @@ class Verification:
                 "the base URL may not point at the OpenAI API."
             )
         try:
-            event = json.loads(raw)
-        except ValueError:
+            event = jsontext.loads(raw)
+        except jsontext.JsonTextError:
             event = None
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             raise UnusableAnswer(
@@ -308,8 +308,8 @@ class Verification:
         response = err.response
         status = response.status_code
         try:
-            body = json.loads(response.body or b"")
-        except ValueError:
+            body = jsontext.loads(bytes(response.body or b""))
+        except jsontext.JsonTextError:
             body = None
         error = body.get("error") if isinstance(body, dict) else None
         if not isinstance(error, dict):

@@ -190,6 +190,7 @@ def test_help_says_that_say_costs_tokens(capsys: pytest.CaptureFixture[str]) -> 
         ("\n\n", [], "no token on standard input"),
         (TEST_KEY, [], "That is an API key, not a token"),
         ("{not json", [], "does not parse"),
+        ('{"a": ' * 100 + "1" + "}" * 100, [], "does not parse: it is nested too deeply"),
         ('{"endpoint": "realtime"}', [], 'has no "token"'),
         ('{"token": "ek_0123456789abcdef", "endpoint": "nope"}', [], "Unknown endpoint 'nope'"),
         ("ek_one\nek_two", [], "several lines"),

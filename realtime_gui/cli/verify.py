@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from realtime_gui import jsontext
 from realtime_gui.catalog import ENDPOINT_IDS
 from realtime_gui.cli.exits import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, say
 from realtime_gui.shown import escape_controls
@@ -155,11 +156,9 @@ def parse_token_input(text: str) -> TokenInput:
             )
         return TokenInput(stripped)
     try:
-        data = json.loads(stripped)
-    except json.JSONDecodeError as err:
-        raise UsageError(
-            f"standard input starts like JSON but does not parse (line {err.lineno}: {err.msg})."
-        ) from None
+        data = jsontext.loads(stripped)
+    except jsontext.JsonTextError as err:
+        raise UsageError(f"standard input starts like JSON but does not parse: it {err}.") from None
     token = data.get("token") if isinstance(data, dict) else None
     if not isinstance(token, str) or not token:
         raise UsageError(
