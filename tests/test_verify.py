@@ -133,6 +133,14 @@ def test_say_streams_the_reply_with_control_characters_escaped(
     assert reply == "Hello from the fake Realtime API. You said: hi \\x1b[31mred\\x07 \\u202eok"
 
 
+def test_output_json_is_ascii_with_every_control_character_escaped(token: MintedToken, server: FakeOpenAI) -> None:
+    said = "hi \x7f\x1b[2J \u202eok"  # DEL is ASCII: json.dumps alone would print it raw
+    ran = run("verify", "--say", said, "--output", "json", stdin=token.value, server=server, secret=token.value)
+    assert ran.code == 0, ran.err
+    assert all(" " <= c <= "~" for c in ran.out.replace("\n", "")), "printable ASCII only, as mint --output json"
+    assert json.loads(ran.out)["reply"]["text"].endswith(said)
+
+
 def test_output_json_has_the_session_created_event_and_the_reply(token: MintedToken, server: FakeOpenAI) -> None:
     ran = run("verify", "--say", "Hello", "--output", "json", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 0, ran.err

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -19,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from realtime_gui import jsontext
 from realtime_gui.catalog import ENDPOINT_IDS
 from realtime_gui.cli.exits import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, say
-from realtime_gui.shown import escape_controls
+from realtime_gui.redaction import redact
+from realtime_gui.shown import escape_controls, json_text
 from realtime_gui.verified import (
     ErrorEvent,
     SessionOpened,
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         _report(err)
         return exit_code(err)
     if args.output == "json":
-        print(_redacted(json.dumps(result_json(result), indent=2), request.token))
+        print(redact(json_text(result_json(result), ascii_only=True), request.token))  # as `mint --output json`
     else:
         printer.end_reply()
         if result.reply is not None and result.reply.status != "completed":
@@ -254,9 +254,3 @@ def result_json(result: VerifyResult) -> dict[str, Any]:
             "response_done": reply.event,
         },
     }
-
-
-def _redacted(text: str, token: str) -> str:
-    from realtime_gui.redaction import redact
-
-    return redact(text, token)
