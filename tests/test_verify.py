@@ -134,7 +134,7 @@ def test_say_streams_the_reply_with_control_characters_escaped(
 
 
 def test_output_json_is_ascii_with_every_control_character_escaped(token: MintedToken, server: FakeOpenAI) -> None:
-    said = "hi \x7f\x1b[2J \u202eok"  # DEL is ASCII: json.dumps alone would print it raw
+    said = "hi \x7f\x1b[2J \u202eok"  # the fake echoes it in the reply
     ran = run("verify", "--say", said, "--output", "json", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 0, ran.err
     assert all(" " <= c <= "~" for c in ran.out.replace("\n", "")), "printable ASCII only, as mint --output json"
