@@ -81,6 +81,7 @@ class Parameter:
     min_items: int = 0
     max_items: int | None = None
     check: JsonCheck = checks.ANY  # JSON: its structural check (checks.py), with its wording and an example
+    choice_words: tuple[tuple[str, str], ...] = ()  # MULTI_CHOICE: words shown for choices spelled for machines
     # Beta rows: the GA path of the same setting (members of a group or object carry their own), and how the value is
     # spelled there when it differs. None on a beta row: the GA API has no such setting.
     ga_path: str | None = None
@@ -612,6 +613,7 @@ def _include(path: str) -> Parameter:
         help="Extra data in server events: log probabilities of the input transcription.",
         section=TRANSCRIBE,
         choices=(LOGPROBS,),
+        choice_words=((LOGPROBS, "log probabilities of the transcription"),),
     )
 
 

@@ -46,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from realtime_gui.qt.smoke import run as smoke_test
 
         return smoke_test(started)
+    if args and not args[0].startswith("-") and args[0] not in COMMANDS:
+        _unknown_command(args[0])
+        return INVALID
     if not args or args[0] not in (*COMMANDS, "-h", "--help", "--version"):
         from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
 
@@ -69,12 +72,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _unknown_command(word: str) -> None:
+    """A word where a command goes: most likely a typo, and opening the window instead would hide it."""
+    import difflib
+
+    guess = difflib.get_close_matches(word, COMMANDS, n=1)
+    say(f"unknown command {word!r}" + (f"; did you mean {guess[0]}?" if guess else "."))
+    print(f"The commands are {', '.join(COMMANDS)}; without one it opens the window.", file=sys.stderr)
+    print(f"See `{PROG} --help`, or `{PROG} COMMAND --help`.", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Mint short-lived OpenAI Realtime API tokens.",
         epilog="Without a command it opens the window: realtime-gui [--demo] [--endpoint ID] [--profile NAME] "
-        "[--settings FILE] [--smoke-test]. --demo tries everything against a fake server on this computer.",
+        "[--settings FILE] [--color-scheme system|light|dark] [--smoke-test], and mint's --base-url, --auth, "
+        "--organization, --project and --timeout (for this run). "
+        "--demo tries everything against a fake server on this computer.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -7,15 +7,23 @@ Qt-free.
 from __future__ import annotations
 
 import argparse
-import os
 
 from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, endpoint
 from realtime_gui.checks import Problem
 from realtime_gui.cli.exits import PROG, UsageError, say
-from realtime_gui.connection import DEFAULT_BASE_URL, Connection, check_base_url, timeout_problem
+from realtime_gui.connection import Connection, check_base_url
+from realtime_gui.connection_options import ConnectionOptions, add_connection_options
 from realtime_gui.errors import ConfigError
 from realtime_gui.json_types import JsonValue
-from realtime_gui.profiles import DEFAULT_PROFILE, FILE_NAME, Profile, check_profile, config_folder, read_profiles
+from realtime_gui.profiles import (
+    DEFAULT_PROFILE,
+    FILE_NAME,
+    Profile,
+    check_profile,
+    config_folder,
+    default_connection,
+    read_profiles,
+)
 
 
 def add_request_options(parser: argparse.ArgumentParser) -> None:
@@ -30,25 +38,12 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
         "(numbers, true/false, null, arrays, objects), else as text. Repeatable.",
     )
     parser.add_argument("--preset", metavar="FILE", help="a JSON file of PATH -> VALUE (as the window saves)")
-    # Connection options default to None: given ones win over the profile's settings, which win over defaults.
-    parser.add_argument("--base-url", help="API base URL (default: the profile's, else https://api.openai.com/v1)")
-    parser.add_argument(
-        "--auth",
-        choices=("bearer", "api-key"),
-        help="bearer (OpenAI) or api-key (Azure OpenAI); default: the profile's, else bearer",
-    )
-    parser.add_argument("--organization", help="sent as OpenAI-Organization")
-    parser.add_argument("--project", help="sent as OpenAI-Project")
+    add_connection_options(parser)  # shared with the window
     parser.add_argument(
         "--profile",
         default=DEFAULT_PROFILE,
         help="which stored key to use, and the base URL, auth, organization, project and timeout saved for it "
         "in the window; a name that is neither saved nor holds a stored key is refused as a likely typo",
-    )
-    parser.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        help="give up after this many seconds, 0.1 to 600 (default: the profile's, else 30)",
     )
 
 
@@ -88,22 +83,12 @@ def _read_preset(path: str, endpoint_id: str) -> dict[str, JsonValue]:
 def connection_for(args: argparse.Namespace) -> Connection:
     """The options given, else the profile's saved settings, else OPENAI_BASE_URL and the defaults; a UsageError
     for a timeout or base URL that cannot be used."""
-    if args.timeout is not None and (problem := timeout_problem(args.timeout)):
-        raise UsageError(f"--timeout {problem}.")
+    try:
+        options = ConnectionOptions.from_args(args)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     profile = known_profile(args.profile)
-    if profile is not None:
-        base = profile.connection
-    else:
-        base = Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
-    timeout = float(args.timeout) if args.timeout is not None else base.timeout
-    connection = Connection(
-        base_url=args.base_url or base.base_url,
-        auth=args.auth or base.auth,
-        organization=args.organization if args.organization is not None else base.organization,
-        project=args.project if args.project is not None else base.project,
-        timeout=timeout,
-        connect_timeout=min(10.0, timeout),
-    )
+    connection = options.over(profile.connection if profile is not None else default_connection())
     try:
         check_base_url(connection.base_url)
     except ConfigError as err:

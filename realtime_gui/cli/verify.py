@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -65,13 +64,15 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(args: argparse.Namespace) -> int:
     """`realtime-gui verify`."""
-    from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S
+    from realtime_gui.catalog import DEFAULT_ENDPOINT
+    from realtime_gui.connection import DEFAULT_TIMEOUT_S
+    from realtime_gui.profiles import default_connection
 
     given = parse_token_input(_read_input())
     request = VerifyRequest(
         token=given.token,
-        endpoint=args.endpoint or given.endpoint or "realtime",
-        base_url=args.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
+        endpoint=args.endpoint or given.endpoint or DEFAULT_ENDPOINT,
+        base_url=args.base_url or default_connection().base_url,
         model=args.model or given.model,
         timeout=args.timeout if args.timeout is not None else DEFAULT_TIMEOUT_S,
         say=args.say,

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from realtime_gui import secrets
 from realtime_gui.api_key import ENV_VAR, ApiKey, InvalidKey, KeyringUnavailable, KeySource, check_key_text
 from realtime_gui.calls import Call
-from realtime_gui.errors import ConfigError, MintError
+from realtime_gui.errors import MintError, MissingKeyError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.jobs import Jobs
@@ -206,7 +206,7 @@ def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | Non
 
     key = secrets.resolve_key(profile.name, in_memory=memory_key)
     if key is None:
-        raise ConfigError(f"No API key for profile {profile.name!r}. Choose Key… to add one, or set {ENV_VAR}.")
+        raise MissingKeyError(f"No API key for profile {profile.name!r}. Choose Key… to add one, or set {ENV_VAR}.")
     return shared_client().mint(request, connection=profile.connection, api_key=key.value, call=call)
 
 
