@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,11 +21,14 @@ from pathlib import Path
 
 from websockets.sync.client import connect
 
-from realtime_gui.client import Connection, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.request import build_request
 from realtime_gui.verified import VerifyRequest, session_url
 from realtime_gui.verify import verify
+
+from side_by_side import compile_bytecode, interleaved, ms
 
 KEY = "sk-bench-not-a-real-key-000000000000"
 BASELINE = """
@@ -35,11 +37,6 @@ from websockets.sync.client import connect
 with connect(sys.argv[1], additional_headers={"Authorization": "Bearer " + sys.stdin.readline().strip()}) as ws:
     print(ws.recv()[:60])
 """
-
-
-def _ms(samples: list[float]) -> str:
-    p90 = sorted(samples)[int(len(samples) * 0.9)]
-    return f"median {statistics.median(samples) * 1000:7.3f} ms  (p90 {p90 * 1000:.3f})"
 
 
 def _token(server: FakeOpenAI) -> str:
@@ -69,8 +66,8 @@ def in_process(server: FakeOpenAI, token: str, rounds: int) -> None:
         raw()
         base.append(time.perf_counter() - t)
     ratio = statistics.median(ours) / statistics.median(base)
-    print(f"verify()                  {_ms(ours)}")
-    print(f"raw connect + recv        {_ms(base)}")
+    print(f"verify()                  {ms(ours)}")
+    print(f"raw connect + recv        {ms(base)}")
     print(f"ratio {ratio:.2f}x (goal within 1.2x)")
 
 
@@ -82,34 +79,18 @@ def whole_process(server: FakeOpenAI, token: str, rounds: int) -> None:
         f.write(BASELINE)
     ours_cmd = [str(script), "verify", "--base-url", server.base_url, "--model", "gpt-realtime"]
     base_cmd = [sys.executable, f.name, url]
-    ours, base = [], []
-    for i in range(rounds + 2):
-        for cmd, sink, expect in ((ours_cmd, ours, "session sess_"), (base_cmd, base, '{"type": "session.created"')):
-            t = time.perf_counter()
-            done = subprocess.run(cmd, input=token + "\n", env=env, capture_output=True, text=True, check=False)
-            elapsed = time.perf_counter() - t
-            if done.returncode != 0 or not done.stdout.startswith(expect):
-                raise SystemExit(f"{cmd[0]} failed: {done.stdout} {done.stderr}")
-            if i >= 2:  # the first rounds warm the page cache
-                sink.append(elapsed)
+    sides = {"ours": (ours_cmd, "session sess_"), "base": (base_cmd, '{"type": "session.created"')}
+    times = interleaved(sides, rounds=rounds, env=env, stdin=token + "\n")
+    ours, base = times["ours"], times["base"]
     os.unlink(f.name)
     ratio = statistics.median(ours) / statistics.median(base)
-    print(f"realtime-gui verify       {_ms(ours)}")
-    print(f"python + websockets       {_ms(base)}")
+    print(f"realtime-gui verify       {ms(ours)}")
+    print(f"python + websockets       {ms(base)}")
     print(f"ratio {ratio:.2f}x (goal within 1.2x)")
 
 
-def _compile_bytecode() -> None:
-    """Compile the package's bytecode, as pip does for an installed package (see bench_mint.py)."""
-    import compileall
-
-    import realtime_gui
-
-    compileall.compile_dir(Path(realtime_gui.__file__).parent, quiet=1)
-
-
 def main() -> None:
-    _compile_bytecode()
+    compile_bytecode()
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--process-rounds", type=int, default=25)

@@ -23,15 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from realtime_gui import __version__
-from realtime_gui.catalog import ENDPOINTS, JsonValue, endpoint
+from realtime_gui.api_key import InvalidKey, KeyringUnavailable
+from realtime_gui.beta_to_ga import to_ga
+from realtime_gui.catalog import ENDPOINTS, endpoint
 from realtime_gui.checks import Problem
 from realtime_gui.connection_options import ConnectionOptions
-from realtime_gui.errors import (
-    ApiError,
-    ConfigError,
-    MintError,
-    RetiredEndpointError,
-)
+from realtime_gui.errors import ApiError, ConfigError, MintError, RetiredEndpointError
+from realtime_gui.json_types import JsonValue
 from realtime_gui.minted import MintedToken
 from realtime_gui.presets import PresetError, check_preset, read_preset, write_preset
 from realtime_gui.profiles import DEFAULT_PROFILE, Profile
@@ -50,8 +48,7 @@ from realtime_gui.qt.ui.menus import Menus
 from realtime_gui.qt.ui.serve_toggle import ServeToggle
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.qt.ui.wheel import ComboBox
-from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
-from realtime_gui.secrets import InvalidKey, KeyringUnavailable
+from realtime_gui.request import InvalidRequest, MintRequest, build_request
 
 if TYPE_CHECKING:
     from collections.abc import Callable
