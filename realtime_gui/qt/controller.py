@@ -18,6 +18,7 @@ from realtime_gui.errors import ConfigError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.jobs import Jobs
+from realtime_gui.qt.verifier import Verifier
 from realtime_gui.request import MintRequest
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class Controller(QObject):
         self._jobs = Jobs(self)
         self._jobs.succeeded.connect(self._on_jobs_succeeded)
         self._jobs.failed.connect(self._on_jobs_failed)
+        self.verifier = Verifier(self)  # token checks (Test), in threads of their own
         self._mint_job: int | None = None
         self._key_jobs: dict[int, str] = {}  # job id -> what it was ("status", "saved")
         self._memory_keys: dict[str, str] = {}
@@ -127,9 +129,11 @@ class Controller(QObject):
     def shutdown(self) -> bool:
         """Cancel everything; False if a thread is still blocked (it ends within its timeout)."""
         self._mint_job = None
-        return self._jobs.shutdown(wait_ms=3000)
+        verifier_clean = self.verifier.shutdown()
+        return self._jobs.shutdown(wait_ms=3000) and verifier_clean
 
     def wait_for_threads(self) -> None:
+        self.verifier.wait_for_threads()
         self._jobs.wait_all()
 
     # -- results, in the GUI thread --

@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
         self.token_panel.clear_clipboard_on_expiry = bool(settings.preference("clear_clipboard_on_expiry"))
         self.token_panel.copied.connect(self._on_token_panel_copied)
         self.token_panel.expired.connect(self._on_token_panel_expired)
+        self.token_panel.verify.attach(controller.verifier)
+        controller.verifier.busy_changed.connect(self._on_verifier_busy_changed)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.token_panel)
@@ -448,6 +450,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Minting…"))
 
     def cancel(self) -> None:
+        self.controller.verifier.cancel()  # a token check in progress stops too; its panel says so
         if not self.controller.busy:
             return
         self.controller.cancel()
@@ -470,13 +473,17 @@ class MainWindow(QMainWindow):
 
     def _on_controller_busy_changed(self, busy: bool) -> None:
         self.mint_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
+        self.cancel_button.setEnabled(busy or self.controller.verifier.busy)
         self.busy.setVisible(busy)
+
+    def _on_verifier_busy_changed(self, busy: bool) -> None:
+        self.cancel_button.setEnabled(busy or self.controller.busy)
 
     def _on_controller_minted(self, token: MintedToken) -> None:
         assert self._last_request is not None
         assert self._last_profile is not None
         self.token_panel.show_token(token, self._last_request, self._last_profile.connection)
+        self.token_panel.verify.set_token(token, self._last_profile.connection)  # Test goes where it came from
         self.hide_error()
         self.statusBar().showMessage(
             self.tr("Token minted on {0}; request id {1}.").format(token.endpoint, token.request_id or "–"), 8000

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
 from realtime_gui.qt.ui.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
+from realtime_gui.qt.ui.verify_panel import VerifyPanel
 from realtime_gui.request import MintRequest
 from realtime_gui.shown import json_text
 
@@ -120,6 +121,9 @@ class TokenPanel(QWidget):
         token_row.addWidget(self.token, 1)
         token_row.addWidget(self.reveal)
         token_row.addWidget(self.copy)
+        self.verify = VerifyPanel()  # Test beside Copy; Say, the result and "Copy as…" under the details
+        token_row.addWidget(self.verify.test_button)
+        self.expired.connect(self.verify.token_expired)
         info = QFormLayout()
         info.addRow(self.tr("Expires in"), self.expires_in)
         info.addRow(self.tr("Endpoint"), self.details["endpoint"])
@@ -134,6 +138,7 @@ class TokenPanel(QWidget):
         layout.addLayout(token_row)
         layout.addLayout(info)
         layout.addWidget(self.clock_note)
+        layout.addWidget(self.verify)
         layout.addWidget(tabs, 1)
         layout.addWidget(self.copy_curl)
 

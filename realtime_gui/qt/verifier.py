@@ -1,0 +1,170 @@
+"""The window's token check: one Verification (verify.py) at a time in a worker thread, its outcome and the reply as it
+streams delivered as plain data in the GUI thread; Cancel and closing stop it at once by closing its socket.
+
+The worker's callbacks (the session opened, each piece of the reply) emit this object's private signals from the
+worker thread; they are connected queued to bound slots, so they run in the GUI thread, in order, and before the
+job's result (all are posted to the same event queue). Widgets never touch the Verification or websockets: verify.py
+is imported inside the worker, so the first Test does not stall the window while websockets loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+from realtime_gui.qt.jobs import Jobs
+from realtime_gui.verified import SessionOpened, VerifyCancelled, VerifyError, VerifyRequest, VerifyResult, session_url
+
+if TYPE_CHECKING:
+    from realtime_gui.verify import Verification
+
+log = logging.getLogger(__name__)
+SHUTDOWN_WAIT_MS = 500  # a cancelled check ends in milliseconds; only a DNS lookup can outlast this
+
+
+class _Check:
+    """One check's handle, shared by the GUI thread (cancel) and the worker (run): a cancel that comes before the
+    Verification exists is kept and honoured when it does. The worker's callbacks name this handle, so the GUI
+    thread can tell a cancelled check's late news from the current one's."""
+
+    def __init__(self, request: VerifyRequest, verifier: Verifier) -> None:
+        self._request, self._verifier = request, verifier
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._verification: Verification | None = None
+
+    def run(self) -> VerifyResult:
+        from realtime_gui.verify import Verification  # websockets loads here, in the worker
+
+        relay = self._verifier
+        verification = Verification(
+            self._request,
+            on_opened=lambda opened: relay.worker_opened.emit(self, opened),
+            on_text=lambda text: relay.worker_texted.emit(self, text),
+        )
+        with self._lock:
+            if self._cancelled:
+                raise VerifyCancelled("The token check was cancelled.")
+            self._verification = verification
+        return verification.run()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            verification = self._verification
+        if verification is not None:
+            verification.cancel()
+
+
+class Verifier(QObject):
+    """Checks tokens, one at a time. Every signal arrives in the GUI thread, and only for the check in progress:
+    nothing from a cancelled check is ever emitted."""
+
+    opened = Signal(object)  # SessionOpened, when session.created arrives
+    texted = Signal(str)  # a piece of the reply, in order
+    verified = Signal(object)  # VerifyResult: the session opened (and the reply came, if one was asked for)
+    failed = Signal(object)  # VerifyError (never VerifyCancelled), or an unexpected exception
+    cancelled = Signal()
+    busy_changed = Signal(bool)
+    # Emitted from the worker thread with the check they come from; connected queued, so the slots run in the GUI
+    # thread. Not for use outside this module.
+    worker_opened = Signal(object, object)
+    worker_texted = Signal(object, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs = Jobs(self)
+        self._jobs.succeeded.connect(self._on_jobs_succeeded)
+        self._jobs.failed.connect(self._on_jobs_failed)
+        queued = Qt.ConnectionType.QueuedConnection
+        self.worker_opened.connect(self._on_worker_opened, queued)
+        self.worker_texted.connect(self._on_worker_texted, queued)
+        self._job: int | None = None
+        self._check: _Check | None = None
+        self._warmed = False
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def verify(self, request: VerifyRequest) -> bool:
+        """Start checking `request`; False (and nothing sent) while a check is in progress, after shutdown, or when
+        the request cannot be sent (then `failed` has already said why)."""
+        if self._job is not None:
+            return False
+        try:
+            session_url(request)  # checks the whole request here, so a bad one never reaches a thread
+        except VerifyError as err:
+            self.failed.emit(err)
+            return False
+        check = _Check(request, self)
+        job_id = self._jobs.submit(check.run, name="verify")
+        if not job_id:
+            return False
+        self._job, self._check = job_id, check
+        self.busy_changed.emit(True)
+        return True
+
+    def cancel(self) -> bool:
+        """Stop the check in progress at once (its socket is closed); True if there was one."""
+        if self._job is None or self._check is None:
+            return False
+        self._jobs.cancel(self._job)
+        self._check.cancel()
+        self._job = self._check = None
+        self.busy_changed.emit(False)
+        self.cancelled.emit()
+        return True
+
+    def warm_up(self) -> None:
+        """Load verify.py (and websockets) in the background once, so that the first Test is as quick as the next."""
+        if not self._warmed:
+            self._warmed = True
+            self._jobs.submit(_import_verify, name="verify-warm-up")
+
+    def shutdown(self) -> bool:
+        """Stop the check in progress and wait briefly for the threads; False if one is still in a DNS lookup."""
+        if self._check is not None:
+            self._check.cancel()
+        self._job = self._check = None
+        return self._jobs.shutdown(wait_ms=SHUTDOWN_WAIT_MS)
+
+    def wait_for_threads(self) -> None:
+        self._jobs.wait_all()
+
+    # -- in the GUI thread --
+
+    @Slot(object, object)
+    def _on_worker_opened(self, check: _Check, opened: SessionOpened) -> None:
+        if check is self._check:
+            self.opened.emit(opened)
+
+    @Slot(object, str)
+    def _on_worker_texted(self, check: _Check, text: str) -> None:
+        if check is self._check:
+            self.texted.emit(text)
+
+    @Slot(int, object)
+    def _on_jobs_succeeded(self, job_id: int, result: object) -> None:
+        if job_id != self._job:
+            return  # the warm-up
+        self._job = self._check = None
+        self.busy_changed.emit(False)
+        self.verified.emit(result)
+
+    @Slot(int, object)
+    def _on_jobs_failed(self, job_id: int, error: object) -> None:
+        if job_id != self._job:
+            if not isinstance(error, VerifyCancelled):
+                log.warning("background job failed: %r", error)
+            return
+        self._job = self._check = None
+        self.busy_changed.emit(False)
+        self.failed.emit(error)
+
+
+def _import_verify() -> None:
+    import realtime_gui.verify  # noqa: F401  # loaded for later
