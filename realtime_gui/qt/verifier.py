@@ -90,6 +90,11 @@ class Verifier(QObject):
     def busy(self) -> bool:
         return self._job is not None
 
+    @property
+    def running(self) -> int:
+        """Threads still alive, a cancelled check's until its socket has closed."""
+        return self._jobs.running_count
+
     def verify(self, request: VerifyRequest) -> bool:
         """Start checking `request`; False (and nothing sent) while a check is in progress, after shutdown, or when
         the request cannot be sent (then `failed` has already said why)."""
