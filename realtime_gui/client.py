@@ -20,7 +20,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from realtime_gui import __version__
+from realtime_gui import transport as transport_layer
 from realtime_gui.answer import parse_body, token_fields
+from realtime_gui.bodies import ACCEPT_ENCODING, BodyError, CorruptEncoding, read_bounded
+from realtime_gui.calls import Call
 from realtime_gui.catalog import Endpoint, endpoint
 from realtime_gui.connection import (
     AUTH_STYLES,
@@ -70,7 +73,6 @@ __all__ = [
 
 # Date has one-second resolution: an offset smaller than this is the header's rounding, not a skewed clock.
 CLOCK_TOLERANCE_S = 1.5
-_MAX_BODY_BYTES = 4 * 1024 * 1024
 
 
 # -- The client -----------------------------------------------------------------------------------------------------
@@ -86,7 +88,11 @@ _SHOWN_HEADERS = (
 
 
 class TokenClient:
-    """One httpx client for every mint: its connection pool and TLS context are built once (~15 ms)."""
+    """One httpx client for every mint: its connection pool and TLS context are built once (~15 ms).
+
+    Each mint has one deadline, from the connect to the last byte of the body (`Connection.timeout`), and the
+    answer is read within MAX_BODY_BYTES however it is encoded. Pass a `Call` to stop a mint from another thread.
+    """
 
     def __init__(
         self,
@@ -97,8 +103,14 @@ class TokenClient:
         self._http = httpx.Client(
             transport=transport,
             follow_redirects=False,  # a redirect must not carry the key to another host
-            headers={"User-Agent": f"realtime-gui/{__version__}", "Accept": "application/json"},
+            headers={
+                "User-Agent": f"realtime-gui/{__version__}",
+                "Accept": "application/json",
+                # Only what bodies.py can undo within its limit (httpx would add br or zstd when installed).
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
         )
+        transport_layer.install(self._http)
         self._clock = clock
 
     def close(self) -> None:
@@ -110,25 +122,31 @@ class TokenClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def mint(self, request: MintRequest, *, connection: Connection, api_key: str) -> MintedToken:
-        """Send `request`; the token, or a MintError subclass."""
+    def mint(
+        self, request: MintRequest, *, connection: Connection, api_key: str, call: Call | None = None
+    ) -> MintedToken:
+        """Send `request`; the token, or a MintError subclass. `call.cancel()` from any thread stops it at once
+        (NetworkError with reason "cancelled")."""
         ep = request.endpoint
         url = connection.url_for(ep)
         headers = auth_headers(connection, api_key)
         timeout = httpx.Timeout(connection.timeout, connect=min(connection.connect_timeout, connection.timeout))
-        deadline = time.monotonic() + connection.timeout
+        call = call or Call()
         sent_at = self._clock()
         try:
-            with self._http.stream(
-                "POST",
-                url,
-                content=json.dumps(request.body, allow_nan=False).encode(),  # never NaN or Infinity on the wire
-                headers={**headers, "Content-Type": "application/json"},
-                timeout=timeout,
-            ) as response:
-                raw = _read_body(response, deadline)
+            with (
+                transport_layer.calling(call, timeout=connection.timeout),
+                self._http.stream(
+                    "POST",
+                    url,
+                    content=json.dumps(request.body, allow_nan=False).encode(),  # never NaN or Infinity on the wire
+                    headers={**headers, "Content-Type": "application/json"},
+                    timeout=timeout,
+                ) as response,
+            ):
+                raw = _read_body(response, host=urlsplit(url).netloc)
         except httpx.HTTPError as err:
-            raise _network_error(err, url=url, timeout=connection.timeout, api_key=api_key) from None
+            raise _transport_error(err, call=call, url=url, timeout=connection.timeout, api_key=api_key) from None
         received_at = self._clock()
         return _interpret(
             ep,
@@ -139,18 +157,38 @@ class TokenClient:
         )
 
 
-def _read_body(response: httpx.Response, deadline: float) -> bytes:
-    # httpx's read timeout bounds each wait; the deadline bounds a server that trickles bytes.
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > _MAX_BODY_BYTES:
-            raise httpx.DecodingError("response body too large")
-        if time.monotonic() > deadline:
-            raise httpx.ReadTimeout("deadline passed while reading the response")
-    return b"".join(chunks)
+def _read_body(response: httpx.Response, *, host: str) -> bytes:
+    # Raw bytes, decoded within the limit as they come: httpx would decode everything first (a gzip bomb becomes
+    # gigabytes) and only then could the size be checked. The call's deadline bounds a slow trickle.
+    try:
+        if response.is_stream_consumed:  # built in memory (httpx.MockTransport), so httpx has decoded it already
+            return read_bounded([response.content], None)
+        return read_bounded(response.iter_raw(), response.headers.get("content-encoding"))
+    except CorruptEncoding as err:
+        raise httpx.DecodingError(str(err)) from None
+    except BodyError as err:
+        raise ResponseError(
+            f"The answer from {host} {err}, so it was not read further. "
+            "The base URL may point at something other than the OpenAI API, or a proxy is in the way.",
+            status=response.status_code,
+            request_id=response.headers.get("x-request-id"),
+        ) from None
+
+
+def _transport_error(err: httpx.HTTPError, *, call: Call, url: str, timeout: float, api_key: str) -> MintError:
+    """A cancel, the deadline or a flood of headers, else what `_network_error` makes of the failure."""
+    if call.stopped == "cancelled":
+        return NetworkError("The call was cancelled.", reason="cancelled")
+    if call.stopped == "deadline" and not isinstance(err, httpx.TimeoutException):
+        # The deadline shut the socket; whatever httpx made of that, it is a timeout.
+        err = httpx.ConnectTimeout("") if isinstance(err, httpx.ConnectError) else httpx.ReadTimeout("")
+    if getattr(_root_cause(err), "error_status_hint", None) == 431:  # h11: header section over 16 KiB
+        return ResponseError(
+            f"The answer from {urlsplit(url).netloc} had headers larger than 16 KiB, far more than the API sends, "
+            "so it was not read further. A proxy or the wrong server is in the way.",
+            status=0,
+        )
+    return _network_error(err, url=url, timeout=timeout, api_key=api_key)
 
 
 def _network_error(err: httpx.HTTPError, *, url: str, timeout: float, api_key: str) -> MintError:

@@ -93,13 +93,14 @@ def run(args: argparse.Namespace) -> int:
             f"cannot listen on {args.host} port {args.port}: {err.strerror or err}. "
             "Pick another --port (0 picks a free one)."
         ) from None
-    print(f"Serving tokens at {server.url}", flush=True)
-    _err(
-        f"{PROG}: minting {args.endpoint} tokens for pages from {origins.describe()}, "
-        f"at most {args.rate} a minute. Ctrl+C stops."
-    )
+    # The handler is in place before the URL is printed: whoever reads that line may stop us at once.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
+        print(f"Serving tokens at {server.url}", flush=True)
+        _err(
+            f"{PROG}: minting {args.endpoint} tokens for pages from {origins.describe()}, "
+            f"at most {args.rate} a minute. Ctrl+C stops."
+        )
         server.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -15,13 +15,17 @@ socket), so a test never leaves a thread behind.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import json
+import select
 import socket
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import formatdate
 
 _MAX_REQUEST_BYTES = 1024 * 1024
@@ -37,6 +41,7 @@ class Connection:
     headers: dict[str, str]  # lower-cased names
     body: bytes
     stopping: threading.Event
+    hung_up: threading.Event = field(default_factory=threading.Event)  # the client closed it
 
     def send(self, data: bytes) -> None:
         self.sock.sendall(data)
@@ -80,7 +85,118 @@ def _ok(conn: Connection) -> None:
 
 @mode("hang")
 def _hang(conn: Connection) -> None:
-    conn.wait(3600)
+    _until_hangup(conn, 3600)
+
+
+# -- transport modes --
+# Servers that break the transport rather than the answer's content: they stall, trickle, flood or bomb. Each
+# ends when the client hangs up (recorded in `conn.hung_up`, so a test can check that a cancel really closed the
+# connection) or when the server stops.
+
+_EARLY_HINTS = b"HTTP/1.1 103 Early Hints\r\nLink: </app.js>; rel=preload\r\n\r\n"
+BOMB_DECODED_BYTES = 1 << 30  # what the stacked-gzip bomb inflates to: 1 GiB
+
+
+@mode("slow-headers")
+def _slow_headers(conn: Connection) -> None:
+    # A status line and headers at one byte a second: every read gets a byte long before any per-read timeout.
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Slow: " + b"z" * 10_000 + b"\r\n\r\n"
+    _trickle(conn, head, interval=1.0)
+
+
+@mode("early-hints")
+def _early_hints(conn: Connection) -> None:
+    # `103 Early Hints` for ever: each is a complete informational response, so the client keeps waiting for the
+    # final one.
+    while not conn.wait(0.005):
+        if not _send(conn, _EARLY_HINTS):
+            return
+
+
+@mode("gzip-bomb")
+def _gzip_bomb(conn: Connection) -> None:
+    # ~13 KB on the wire, 1 GiB once both gzip layers are undone.
+    body = gzip_bomb()
+    if _send(conn, _head(len(body), "Content-Encoding: gzip, gzip\r\n") + body):
+        _until_hangup(conn, 60)
+
+
+@mode("slow-body")
+def _slow_body(conn: Connection) -> None:
+    # Headers at once, then the body a byte every 50 ms: never idle long enough for a read timeout.
+    body = token_body()
+    if _send(conn, _head(len(body))):
+        _trickle(conn, body, interval=0.05)
+
+
+@mode("big-headers")
+def _big_headers(conn: Connection) -> None:
+    # 1 MiB of header lines before a good body.
+    body = token_body()
+    filler = "".join(f"X-Filler-{i}: {'h' * 1000}\r\n" for i in range(1024))
+    if _send(conn, _head(len(body), filler) + body):
+        _until_hangup(conn, 60)
+
+
+@mode("big-body")
+def _big_body(conn: Connection) -> None:
+    # A 64 MiB JSON string, plainly encoded, sent as fast as the client reads it.
+    size, chunk = 64 << 20, b" " * 65536
+    if not _send(conn, _head(size) + b'"'):
+        return
+    for _ in range(size // len(chunk)):
+        if conn.stopping.is_set() or not _send(conn, chunk):
+            return
+
+
+def _head(length: int, extra: str = "") -> bytes:
+    """A 200 status line and headers for a JSON body of `length` bytes; `extra` is more header lines."""
+    return f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n{extra}\r\n".encode()
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """JSON-ish zeros, gzipped twice: `BOMB_DECODED_BYTES` decoded. Built once per process (~1.5 s)."""
+    inner = zlib.compressobj(1, zlib.DEFLATED, 31)
+    block = bytes(1 << 20)
+    parts = [inner.compress(block) for _ in range(BOMB_DECODED_BYTES // len(block))]
+    parts.append(inner.flush())
+    return gzip.compress(b"".join(parts), 9)
+
+
+def _send(conn: Connection, data: bytes) -> bool:
+    """Send `data`; False (and `conn.hung_up` set) when the client has gone."""
+    try:
+        conn.send(data)
+    except OSError:
+        conn.hung_up.set()
+        return False
+    return True
+
+
+def _trickle(conn: Connection, data: bytes, *, interval: float) -> None:
+    for i in range(len(data)):
+        if not _send(conn, data[i : i + 1]) or _until_hangup(conn, interval):
+            return
+
+
+def _until_hangup(conn: Connection, seconds: float) -> bool:
+    """Wait up to `seconds` for the client to close the connection; True when it did or the server is stopping."""
+    end = time.monotonic() + seconds
+    while not conn.stopping.is_set():
+        left = end - time.monotonic()
+        if left <= 0:
+            return False
+        readable, _, _ = select.select([conn.sock], [], [], min(left, 0.05))
+        if readable:
+            try:
+                data = conn.sock.recv(65536)
+            except OSError:
+                data = b""
+            if not data:
+                conn.hung_up.set()
+                return True
+    return True
 
 
 class HostileServer:

@@ -54,3 +54,13 @@ class SharedFileKeyring(KeyringBackend):
         if data.pop(f"{service}/{username}", None) is None:
             raise PasswordDeleteError("not found")
         self._file.write_text(json.dumps(data))
+
+
+class HangingKeyring(MemoryKeyring):
+    """For app subprocess tests: every read blocks for an hour, like an OS keyring prompt nobody answers."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        import time
+
+        time.sleep(3600)
+        return None

@@ -7,13 +7,15 @@ Nothing here imports httpx, keyring or the fake server at start-up: the window s
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
@@ -30,6 +32,9 @@ from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.secrets import redact
 
 log = logging.getLogger(__name__)
+
+# After the window closed: how long a thread blocked where nothing can interrupt it may delay the exit.
+EXIT_WAIT_MS = 300
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -107,12 +112,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.excepthook = _excepthook
     window = create_window(args)
     window.show()
-    code = app.exec()
+    code = int(app.exec())
     controller = window.findChild(Controller)
-    if controller is not None:
-        # A call blocked in a read cannot be interrupted: the window is gone, the process waits for its timeout.
-        controller.wait_for_threads()
-    return int(code)
+    # Closing the window stopped every call (their connections are shut), so their threads are normally gone.
+    if controller is not None and not controller.wait_for_threads(EXIT_WAIT_MS):
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> NoReturn:
+    """End the process although a worker thread is still blocked (a DNS lookup, an OS keyring prompt). Returning
+    would have Qt abort on the running QThread, and waiting would outlive the window by the call's timeout; the
+    settings were saved when the window closed, and no token is ever written, so nothing is lost."""
+    log.warning("a background call could not be interrupted; ending the process without waiting for it")
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def log_file() -> Path:

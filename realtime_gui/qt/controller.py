@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal, Slot
 
 from realtime_gui import secrets
-from realtime_gui.errors import ConfigError
+from realtime_gui.calls import Call
+from realtime_gui.errors import ConfigError, MintError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.jobs import Jobs
@@ -22,6 +23,17 @@ from realtime_gui.qt.verifier import Verifier
 from realtime_gui.request import MintRequest
 
 log = logging.getLogger(__name__)
+
+# Mints alive at once, cancelled ones included. A cancel shuts the call's connection, so its thread ends in
+# milliseconds; only a step nothing can interrupt (an OS keyring prompt, a DNS lookup) keeps one alive longer,
+# and repeated Create/Cancel must not pile those up.
+MAX_MINT_THREADS = 3
+# Closing the window stops every call, then waits this long in all for the threads (they end in milliseconds).
+SHUTDOWN_WAIT_MS = 500
+
+
+class TooManyCalls(MintError):
+    """Earlier mints are still ending in a step that cannot be interrupted; nothing was sent."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,7 @@ class Controller(QObject):
         self._jobs = Jobs(self)
         self._jobs.succeeded.connect(self._on_jobs_succeeded)
         self._jobs.failed.connect(self._on_jobs_failed)
-        self.verifier = Verifier(self)  # token checks (Test), in threads of their own
+        self.verifier = Verifier(self._jobs, self)  # token checks (Test): stopped and waited for with the rest
         self._mint_job: int | None = None
         self._key_jobs: dict[int, str] = {}  # job id -> what it was ("status", "saved")
         self._memory_keys: dict[str, str] = {}
@@ -81,14 +93,26 @@ class Controller(QObject):
         """Start minting `request` with `profile`; ignored while a mint is in flight."""
         if self._mint_job is not None:
             return
+        ending = self._jobs.running("mint")
+        if ending >= MAX_MINT_THREADS:
+            self.failed.emit(
+                TooManyCalls(
+                    f"Nothing was sent: {ending} earlier calls are still ending (a key or DNS lookup cannot be "
+                    "interrupted). Try again in a moment."
+                )
+            )
+            return
         memory_key = self._memory_keys.get(profile.name)
-        job = self._jobs.submit(lambda: _mint_blocking(request, profile, memory_key), name="mint")
+        call = Call()
+        job = self._jobs.submit(
+            lambda: _mint_blocking(request, profile, memory_key, call), name="mint", stop=call.cancel
+        )
         if job:
             self._mint_job = job
             self.busy_changed.emit(True)
 
     def cancel(self) -> None:
-        """Return to idle at once; the call's late answer will be ignored."""
+        """Return to idle at once and close the call's connection; a late answer would be ignored."""
         if self._mint_job is None:
             return
         self._jobs.cancel(self._mint_job)
@@ -127,14 +151,13 @@ class Controller(QObject):
         self._key_jobs[job] = "status"
 
     def shutdown(self) -> bool:
-        """Cancel everything; False if a thread is still blocked (it ends within its timeout)."""
+        """Stop every call and wait briefly; False if a thread is still blocked where nothing can interrupt it."""
         self._mint_job = None
-        verifier_clean = self.verifier.shutdown()
-        return self._jobs.shutdown(wait_ms=3000) and verifier_clean
+        return self._jobs.shutdown(wait_ms=SHUTDOWN_WAIT_MS)
 
-    def wait_for_threads(self) -> None:
-        self.verifier.wait_for_threads()
-        self._jobs.wait_all()
+    def wait_for_threads(self, wait_ms: int) -> bool:
+        """Wait up to `wait_ms` for the threads still running; False if one still is."""
+        return self._jobs.wait_all(wait_ms)
 
     # -- results, in the GUI thread --
 
@@ -179,7 +202,7 @@ class Controller(QObject):
 # -- What the jobs run (in worker threads; no Qt here) -------------------------------------------------------
 
 
-def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | None) -> MintedToken:
+def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | None, call: Call) -> MintedToken:
     from realtime_gui.client import shared_client
 
     # A key given in this run (the demo's, or one typed while no keyring works) was chosen on purpose: it wins.
@@ -190,7 +213,7 @@ def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | Non
         value = stored.value if stored is not None else None
     if value is None:
         raise ConfigError(f"No API key for profile {profile.name!r}. Choose Key… to add one, or set OPENAI_API_KEY.")
-    return shared_client().mint(request, connection=profile.connection, api_key=value)
+    return shared_client().mint(request, connection=profile.connection, api_key=value, call=call)
 
 
 def _warm_up() -> None:

@@ -1,15 +1,14 @@
 """The window's token check: one Verification (verify.py) at a time in a worker thread, its outcome and the reply as it
 streams delivered as plain data in the GUI thread; Cancel and closing stop it at once by closing its socket.
 
-The worker's callbacks (the session opened, each piece of the reply) emit this object's private signals from the
-worker thread; they are connected queued to bound slots, so they run in the GUI thread, in order, and before the
+The worker's callbacks (the session opened, each piece of the reply) emit the Verifier's `worker_*` signals from the
+worker thread; they are connected queued to its bound slots, so they run in the GUI thread, in order, and before the
 job's result (all are posted to the same event queue). Widgets never touch the Verification or websockets: verify.py
 is imported inside the worker, so the first Test does not stall the window while websockets loads.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import TYPE_CHECKING
 
@@ -20,9 +19,6 @@ from realtime_gui.verified import SessionOpened, VerifyCancelled, VerifyError, V
 
 if TYPE_CHECKING:
     from realtime_gui.verify import Verification
-
-log = logging.getLogger(__name__)
-SHUTDOWN_WAIT_MS = 500  # a cancelled check ends in milliseconds; only a DNS lookup can outlast this
 
 
 class _Check:
@@ -51,6 +47,12 @@ class _Check:
             self._verification = verification
         return verification.run()
 
+    def run_safely(self) -> VerifyResult | _Failed:
+        try:
+            return self.run()
+        except BaseException as err:  # reported by the Verifier, as a value (see _Failed)
+            return _Failed(err)
+
     def cancel(self) -> None:
         with self._lock:
             self._cancelled = True
@@ -59,9 +61,17 @@ class _Check:
             verification.cancel()
 
 
+class _Failed:
+    """A check's failure, handed back as a value: the jobs it shares with minting report only mints' failures."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
 class Verifier(QObject):
-    """Checks tokens, one at a time. Every signal arrives in the GUI thread, and only for the check in progress:
-    nothing from a cancelled check is ever emitted."""
+    """Checks tokens, one at a time, in the jobs it is given (the controller's: closing the window stops and waits
+    for them with the rest). Every signal arrives in the GUI thread, and only for the check in progress: nothing
+    from a cancelled check is ever emitted."""
 
     opened = Signal(object)  # SessionOpened, when session.created arrives
     texted = Signal(str)  # a piece of the reply, in order
@@ -74,11 +84,10 @@ class Verifier(QObject):
     worker_opened = Signal(object, object)
     worker_texted = Signal(object, str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, jobs: Jobs, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._jobs = Jobs(self)
-        self._jobs.succeeded.connect(self._on_jobs_succeeded)
-        self._jobs.failed.connect(self._on_jobs_failed)
+        self._jobs = jobs
+        jobs.succeeded.connect(self._on_jobs_succeeded)
         queued = Qt.ConnectionType.QueuedConnection
         self.worker_opened.connect(self._on_worker_opened, queued)
         self.worker_texted.connect(self._on_worker_texted, queued)
@@ -92,8 +101,8 @@ class Verifier(QObject):
 
     @property
     def running(self) -> int:
-        """Threads still alive, a cancelled check's until its socket has closed."""
-        return self._jobs.running_count
+        """Check threads still alive, a cancelled one's until its socket has closed."""
+        return self._jobs.running("verify")
 
     def verify(self, request: VerifyRequest) -> bool:
         """Start checking `request`; False (and nothing sent) while a check is in progress, after shutdown, or when
@@ -106,7 +115,7 @@ class Verifier(QObject):
             self.failed.emit(err)
             return False
         check = _Check(request, self)
-        job_id = self._jobs.submit(check.run, name="verify")
+        job_id = self._jobs.submit(check.run_safely, name="verify", stop=check.cancel)
         if not job_id:
             return False
         self._job, self._check = job_id, check
@@ -115,10 +124,9 @@ class Verifier(QObject):
 
     def cancel(self) -> bool:
         """Stop the check in progress at once (its socket is closed); True if there was one."""
-        if self._job is None or self._check is None:
+        if self._job is None:
             return False
-        self._jobs.cancel(self._job)
-        self._check.cancel()
+        self._jobs.cancel(self._job)  # calls check.cancel
         self._job = self._check = None
         self.busy_changed.emit(False)
         self.cancelled.emit()
@@ -129,16 +137,6 @@ class Verifier(QObject):
         if not self._warmed:
             self._warmed = True
             self._jobs.submit(_import_verify, name="verify-warm-up")
-
-    def shutdown(self) -> bool:
-        """Stop the check in progress and wait briefly for the threads; False if one is still in a DNS lookup."""
-        if self._check is not None:
-            self._check.cancel()
-        self._job = self._check = None
-        return self._jobs.shutdown(wait_ms=SHUTDOWN_WAIT_MS)
-
-    def wait_for_threads(self) -> None:
-        self._jobs.wait_all()
 
     # -- in the GUI thread --
 
@@ -155,20 +153,13 @@ class Verifier(QObject):
     @Slot(int, object)
     def _on_jobs_succeeded(self, job_id: int, result: object) -> None:
         if job_id != self._job:
-            return  # the warm-up
+            return  # a mint, a key, the warm-up
         self._job = self._check = None
         self.busy_changed.emit(False)
-        self.verified.emit(result)
-
-    @Slot(int, object)
-    def _on_jobs_failed(self, job_id: int, error: object) -> None:
-        if job_id != self._job:
-            if not isinstance(error, VerifyCancelled):
-                log.warning("background job failed: %r", error)
-            return
-        self._job = self._check = None
-        self.busy_changed.emit(False)
-        self.failed.emit(error)
+        if isinstance(result, _Failed):
+            self.failed.emit(result.error)
+        else:
+            self.verified.emit(result)
 
 
 def _import_verify() -> None:

@@ -454,7 +454,7 @@ class MainWindow(QMainWindow):
         if not self.controller.busy:
             return
         self.controller.cancel()
-        self.statusBar().showMessage(self.tr("Cancelled. A late answer from the server will be ignored."), 5000)
+        self.statusBar().showMessage(self.tr("Cancelled: the connection to the server was closed."), 5000)
 
     def _show_problems(self, problems: list[Problem], *, lead: str = "") -> None:
         first = self.form.show_problems(problems)

@@ -1,0 +1,94 @@
+"""What a hostile server costs, against a well-behaved baseline measured side by side (interleaved) in one run:
+
+1. time past `--timeout` for `realtime-gui mint` against headers at 1 byte/s and an endless `103 Early Hints`
+   stream, against a server that never answers at all (the plain timeout); goal: within 1 s of the timeout,
+2. peak RSS of `realtime-gui mint` against a stacked-gzip bomb (1 GiB decoded), against a normal answer;
+   goal: under 200 MiB,
+3. seconds from the window closing to the process exit with a hung call (plain hang, and the 103 stream), against
+   closing just after a successful mint; goal: under 1 s.
+
+Seconds are counted from the request reaching the server, so the interpreter's start-up is not in them.
+Run: .venv/bin/python benchmarks/bench_transport.py [--rounds N] [--timeout S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from hostile_server import HostileServer, gzip_bomb
+from processes import close_app_during_call, mint_cli
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def past_the_timeout(server: HostileServer, rounds: int, timeout: float, tmp: Path) -> None:
+    modes = ("hang", "slow-headers", "early-hints")
+    past: dict[str, list[float]] = {mode: [] for mode in modes}
+    for _ in range(rounds):
+        for mode in modes:
+            done = mint_cli(server, mode, timeout=timeout, tmp_path=tmp)
+            if done.code != 4:
+                raise SystemExit(f"{mode}: exit {done.code}: {done.err}")
+            past[mode].append(done.seconds - timeout)
+    base = _median(past["hang"])
+    print(f"--timeout {timeout:g}; seconds past it (median of {rounds}, request received -> exit):")
+    for mode in modes:
+        extra = _median(past[mode])
+        print(f"  {mode:13s} {extra:+.3f} s  (max {max(past[mode]):+.3f})  vs hang: {extra - base:+.3f} s")
+
+
+def peak_memory(server: HostileServer, rounds: int, tmp: Path) -> None:
+    gzip_bomb()
+    rss: dict[str, list[float]] = {"ok": [], "gzip-bomb": []}
+    for _ in range(rounds):
+        for mode, sink in rss.items():
+            done = mint_cli(server, mode, timeout=10, tmp_path=tmp)
+            if done.code != (0 if mode == "ok" else 4):
+                raise SystemExit(f"{mode}: exit {done.code}: {done.err}")
+            sink.append(done.max_rss_mib)
+    ok, bomb = _median(rss["ok"]), _median(rss["gzip-bomb"])
+    print(f"peak RSS: normal answer {ok:.1f} MiB, stacked-gzip bomb (1 GiB decoded) {bomb:.1f} MiB")
+    print(f"  ratio {bomb / ok:.2f}x (goal: under 200 MiB)")
+
+
+def close_to_exit(server: HostileServer, rounds: int, tmp: Path) -> None:
+    modes = ("ok", "hang", "early-hints")
+    seconds: dict[str, list[float]] = {mode: [] for mode in modes}
+    for _ in range(rounds):
+        for mode in modes:
+            closed = close_app_during_call(server, mode, timeout=30, tmp_path=tmp)
+            if closed.code != 0:
+                raise SystemExit(f"{mode}: exit {closed.code}: {closed.err}")
+            seconds[mode].append(closed.seconds_to_exit)
+    base = _median(seconds["ok"])
+    print(f"window closed -> process exited (median of {rounds}; the call's timeout is 30 s):")
+    for mode in modes:
+        value = _median(seconds[mode])
+        label = "after a mint" if mode == "ok" else f"{mode} call"
+        print(f"  {label:17s} {value:.3f} s  (max {max(seconds[mode]):.3f})  ratio {value / base:.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--timeout", type=float, default=3.0)
+    args = parser.parse_args()
+    with HostileServer() as server, tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        past_the_timeout(server, args.rounds, args.timeout, tmp)
+        print()
+        peak_memory(server, args.rounds, tmp)
+        print()
+        close_to_exit(server, args.rounds, tmp)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+"""The CLI and the app run as separate processes against the hostile server, measured: exit code, output, seconds
+(from the request reaching the server, so interpreter start-up is not counted), peak RSS, and how long the app
+outlives its window. Shared by tests/test_hostile_transport.py and benchmarks/bench_transport.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import TEST_KEY, write_profile
+from hostile_server import HostileServer
+
+CLI = str(Path(sys.executable).with_name("realtime-gui"))
+
+
+def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """A child's environment: the test key, offscreen Qt, config and data folders of its own, a memory keyring."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+    env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.MemoryKeyring"  # never the real keyring
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["OPENAI_API_KEY"] = TEST_KEY
+    env.update(extra)
+    return env
+
+
+@dataclass(frozen=True)
+class Finished:
+    code: int
+    out: str
+    err: str
+    seconds: float  # from `started()` first being true (else from the spawn) to the exit
+    max_rss_mib: float  # this child's own peak (VmHWM, polled while it runs)
+
+
+def run_measured(
+    args: list[str], *, env: dict[str, str], tmp_path: Path, started: Callable[[], bool], kill_after: float = 60
+) -> Finished:
+    """Run a child to its end, polling `started` (e.g. "the request reached the server") while it runs."""
+    out_path, err_path = tmp_path / "stdout", tmp_path / "stderr"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=err)
+        spawned = time.monotonic()
+        call_started: float | None = None
+        peak_kib = 0
+        while True:
+            peak_kib = max(peak_kib, _high_water_kib(proc.pid))
+            pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
+            now = time.monotonic()
+            if call_started is None and started():
+                call_started = now
+            if pid:
+                break
+            if now - spawned > kill_after:  # a regression must fail the test, not hang it
+                proc.kill()
+            time.sleep(0.005)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Finished(
+        code=proc.returncode,
+        out=out_path.read_text(errors="replace"),
+        err=err_path.read_text(errors="replace"),
+        seconds=now - (call_started if call_started is not None else spawned),
+        max_rss_mib=peak_kib / 1024,
+    )
+
+
+def _high_water_kib(pid: int) -> int:
+    """The child's peak RSS so far. Not ru_maxrss: at exec the kernel folds in the RSS of the process that
+    forked it (here the test runner), which would hide the child's own figure under the parent's."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+
+
+def mint_cli(hostile: HostileServer, mode: str, *, timeout: float, tmp_path: Path) -> Finished:
+    """`realtime-gui mint` against one hostile mode."""
+    args = [CLI, "mint", "--base-url", hostile.base_url(mode), "--timeout", f"{timeout:g}"]
+    seen = len(hostile.requests)
+    return run_measured(args, env=child_env(tmp_path), tmp_path=tmp_path, started=lambda: len(hostile.requests) > seen)
+
+
+# Runs the app's own main(), clicks Create, and closes the window once the flag file exists; prints the moment.
+_APP_DRIVER = """
+import sys, time
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from realtime_gui.qt.app import main
+from realtime_gui.qt.ui.main_window import MainWindow
+
+flag = Path(sys.argv[1])
+app = QApplication([sys.argv[0]])
+
+def window():
+    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+
+def create():
+    window().mint_button.click()
+    print("created", flush=True)
+    close_when_told()
+
+def close_when_told():
+    if not flag.exists():
+        QTimer.singleShot(20, close_when_told)
+        return
+    print("closing", time.monotonic(), flush=True)
+    window().close()
+
+QTimer.singleShot(100, create)
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@dataclass(frozen=True)
+class Closed:
+    code: int
+    err: str
+    seconds_to_exit: float  # from window.close() to the process having exited
+
+
+def close_app_during_call(
+    hostile: HostileServer, mode: str, *, timeout: float, tmp_path: Path, keyring_backend: str | None = None
+) -> Closed:
+    """Start the real app on a profile at `mode`, click Create, and close the window once the request arrived
+    (or, with a `keyring_backend` that never answers, once Create was clicked: no request can come)."""
+    settings = tmp_path / "settings.ini"
+    write_profile(settings, "test", hostile.base_url(mode), timeout=timeout)
+    flag = tmp_path / "close-now"
+    flag.unlink(missing_ok=True)
+    env = child_env(tmp_path)
+    if keyring_backend is not None:
+        env.update(PYTHON_KEYRING_BACKEND=keyring_backend, OPENAI_API_KEY="")  # the key must come from it
+    seen = len(hostile.requests)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _APP_DRIVER, str(flag), "--settings", str(settings)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        created = proc.stdout.readline()  # "created", or "" if the app died
+        deadline = time.monotonic() + 30
+        while keyring_backend is None and len(hostile.requests) == seen and time.monotonic() < deadline and created:
+            time.sleep(0.01)
+        flag.touch()
+        out, err = proc.communicate(timeout=60)
+        exited = time.monotonic()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    closing = next((line.split()[1] for line in out.splitlines() if line.startswith("closing ")), None)
+    # time.monotonic() is one clock for every process on the machine (CLOCK_MONOTONIC).
+    return Closed(proc.returncode, err, exited - float(closing) if closing is not None else float("inf"))
