@@ -157,7 +157,7 @@ def test_a_transcription_token_tests_without_say(qtbot: Any, open_window: Any, s
         (
             Fault(FaultKind.WS_REFUSED, status=403, text="Realtime sessions are not enabled for this project."),
             "✗ The server refused the session (HTTP 403): Realtime sessions are not enabled for this project.\n"
-            "HTTP 403 · type invalid_request_error · request id req_",
+            "type invalid_request_error · request id req_",
         ),
         (
             Fault(FaultKind.WS_ERROR_EVENT, text="Your organization must be verified."),
@@ -192,7 +192,7 @@ def test_an_expired_token_the_server_refuses_says_so(qtbot: Any, open_window: An
     click_test(qtbot, window, signal="failed")
     assert result(window).startswith(
         "✗ The server refused the session (HTTP 401): The ephemeral token has expired; mint a new one.\n"
-        "HTTP 401 · type invalid_request_error · code invalid_api_key"
+        "type invalid_request_error · code invalid_api_key"
     )
 
 

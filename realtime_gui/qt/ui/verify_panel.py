@@ -291,7 +291,7 @@ def _facts(error: VerifyError) -> str:
     pairs: list[tuple[str, str | None]] = []
     if isinstance(error, UpgradeRefused):
         d = error.details
-        pairs = [("HTTP", str(d.status)), ("type", d.type), ("code", d.code), ("request id", d.request_id)]
+        pairs = [("type", d.type), ("code", d.code), ("request id", d.request_id)]  # the status is in the sentence
     elif isinstance(error, ErrorEvent):
         pairs = [("type", error.type), ("code", error.code), ("param", error.param)]
     return " · ".join(f"{label} {value}" for label, value in pairs if value)
