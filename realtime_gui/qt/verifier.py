@@ -2,22 +2,21 @@
 streams delivered as plain data in the GUI thread; Cancel and closing stop it at once by closing its socket.
 
 The worker's callbacks (the session opened, each piece of the reply) emit the Verifier's `worker_*` signals from the
-worker thread; they are connected queued to its bound slots, so they run in the GUI thread, in order, and before the
-job's result (all are posted to the same event queue). Widgets never touch the Verification or websockets: verify.py
-is imported inside the worker, so the first Test does not stall the window while websockets loads.
-"""
+worker thread; they are connected to its bound slots, so Qt queues them to the GUI thread, where they run in order
+and before the job's result (all are posted to the same event queue). Widgets never touch the Verification or
+websockets. verify.py is imported inside the worker and verified.py at the first Test: neither slows start-up."""
 
 from __future__ import annotations
 
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from realtime_gui.qt.jobs import Jobs
-from realtime_gui.verified import SessionOpened, VerifyCancelled, VerifyError, VerifyRequest, VerifyResult, session_url
 
 if TYPE_CHECKING:
+    from realtime_gui.verified import SessionOpened, VerifyRequest, VerifyResult
     from realtime_gui.verify import Verification
 
 
@@ -33,6 +32,7 @@ class _Check:
         self._verification: Verification | None = None
 
     def run(self) -> VerifyResult:
+        from realtime_gui.verified import VerifyCancelled
         from realtime_gui.verify import Verification  # websockets loads here, in the worker
 
         relay = self._verifier
@@ -79,8 +79,8 @@ class Verifier(QObject):
     failed = Signal(object)  # VerifyError (never VerifyCancelled), or an unexpected exception
     cancelled = Signal()
     busy_changed = Signal(bool)
-    # Emitted from the worker thread with the check they come from; connected queued, so the slots run in the GUI
-    # thread. Not for use outside this module.
+    # Emitted from the worker thread with the check they come from. The slots are bound methods of this object,
+    # which lives in the GUI thread, so Qt queues each emission to it. Not for use outside this module.
     worker_opened = Signal(object, object)
     worker_texted = Signal(object, str)
 
@@ -88,9 +88,8 @@ class Verifier(QObject):
         super().__init__(parent)
         self._jobs = jobs
         jobs.succeeded.connect(self._on_jobs_succeeded)
-        queued = Qt.ConnectionType.QueuedConnection
-        self.worker_opened.connect(self._on_worker_opened, queued)
-        self.worker_texted.connect(self._on_worker_texted, queued)
+        self.worker_opened.connect(self._on_worker_opened)
+        self.worker_texted.connect(self._on_worker_texted)
         self._job: int | None = None
         self._check: _Check | None = None
         self._warmed = False
@@ -107,6 +106,8 @@ class Verifier(QObject):
     def verify(self, request: VerifyRequest) -> bool:
         """Start checking `request`; False (and nothing sent) while a check is in progress, after shutdown, or when
         the request cannot be sent (then `failed` has already said why)."""
+        from realtime_gui.verified import VerifyError, session_url  # loaded at the first Test, not at start-up
+
         if self._job is not None:
             return False
         try:

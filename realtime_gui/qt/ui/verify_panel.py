@@ -9,6 +9,7 @@ server is shown through `shown()`: the token redacted, control characters escape
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QTimer
@@ -31,16 +32,9 @@ from realtime_gui.minted import MintedToken
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.qt.verifier import Verifier
 from realtime_gui.shown import DEFAULT_LIMIT, shown
-from realtime_gui.snippets import TokenUse, available, snippet
-from realtime_gui.verified import (
-    CONVERSATION_ENDPOINTS,
-    ErrorEvent,
-    SessionOpened,
-    UpgradeRefused,
-    VerifyError,
-    VerifyRequest,
-    VerifyResult,
-)
+
+if TYPE_CHECKING:
+    from realtime_gui.verified import SessionOpened, VerifyError, VerifyResult
 
 log = logging.getLogger(__name__)
 REPLY_LIMIT = 4 * DEFAULT_LIMIT  # a reply is longer than a message, but a server may not fill the panel
@@ -164,6 +158,10 @@ class VerifyPanel(QWidget):
         self._update_enabled()
 
     def _update_enabled(self) -> None:
+        # Here and below, the token check's core modules load when a token is first shown, not at start-up.
+        from realtime_gui.snippets import available
+        from realtime_gui.verified import CONVERSATION_ENDPOINTS
+
         busy = self._verifier is not None and self._verifier.busy
         usable = self._token is not None and not self._expired
         self.test_button.setEnabled(usable and not busy)
@@ -185,6 +183,8 @@ class VerifyPanel(QWidget):
 
     def test(self) -> bool:
         """Check the shown token (and say the Say text, if any); False when there is nothing to check."""
+        from realtime_gui.verified import VerifyRequest
+
         token, connection, verifier = self._token, self._connection, self._verifier
         if token is None or connection is None or verifier is None or verifier.busy:
             return False
@@ -227,6 +227,8 @@ class VerifyPanel(QWidget):
             self._show_reply(text)
 
     def _on_verifier_failed(self, error: object) -> None:
+        from realtime_gui.verified import VerifyError
+
         if not isinstance(error, VerifyError):
             log.error(
                 "unexpected error in a token check: %r",
@@ -270,6 +272,8 @@ class VerifyPanel(QWidget):
 
     def copy_snippet(self, kind: str, *, with_token: bool) -> bool:
         """Copy the `kind` snippet (snippets.SNIPPET_KINDS) for the shown token; the token in it only `with_token`."""
+        from realtime_gui.snippets import TokenUse, available, snippet
+
         token, connection = self._token, self._connection
         if token is None or connection is None or available(kind, token.endpoint) is not None:
             return False
@@ -288,6 +292,8 @@ def _sentence(text: str) -> str:
 
 def _facts(error: VerifyError) -> str:
     """The refusal's details on one line, as the mint's banner gives them."""
+    from realtime_gui.verified import ErrorEvent, UpgradeRefused
+
     pairs: list[tuple[str, str | None]] = []
     if isinstance(error, UpgradeRefused):
         d = error.details
