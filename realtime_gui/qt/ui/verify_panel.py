@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 REPLY_LIMIT = 4 * DEFAULT_LIMIT  # a reply is longer than a message, but a server may not fill the panel
 REPLY_LINES = 5
+# The reply is shown again at most this often while it streams: a server sending thousands of one-letter pieces
+# must not keep the window busy redrawing. A person reads no faster.
+REPLY_REFRESH_MS = 50
 
 
 class VerifyPanel(QWidget):
@@ -50,7 +53,12 @@ class VerifyPanel(QWidget):
         self._token: MintedToken | None = None
         self._connection: Connection | None = None
         self._expired = False
-        self._reply = ""  # the reply so far, as received; shown cleaned
+        self._reply = ""  # the reply so far, as received (up to what can be shown); shown cleaned
+        self._reply_shown = ""  # what the reply view shows, before cleaning
+        self._reply_refresh = QTimer(self)
+        self._reply_refresh.setSingleShot(True)
+        self._reply_refresh.setInterval(REPLY_REFRESH_MS)
+        self._reply_refresh.timeout.connect(self._on_reply_refresh_timeout)
 
         self.test_button = QPushButton(self.tr("Test"))
         self.test_button.setObjectName("verifyToken")
@@ -202,6 +210,7 @@ class VerifyPanel(QWidget):
             minted_session_id=token.session_id,
         )
         self._reply = ""
+        self._reply_refresh.stop()
         self.reply.clear()
         self.reply.setVisible(request.say is not None)
         host = urlsplit(connection.base_url.strip()).netloc or connection.base_url
@@ -215,11 +224,19 @@ class VerifyPanel(QWidget):
         self._show("✓ " + _sentence(opened.summary()), OK)
 
     def _on_verifier_texted(self, text: str) -> None:
-        self._reply += text
-        self._show_reply(self._reply)
+        if len(self._reply) <= 2 * REPLY_LIMIT:  # shown() cuts it to REPLY_LIMIT anyway, and says how much more
+            self._reply += text
+        if not self._reply_refresh.isActive():
+            self._show_reply(self._reply)  # the first piece at once, then what came meanwhile, every 50 ms
+            self._reply_refresh.start()
+
+    def _on_reply_refresh_timeout(self) -> None:
+        if self._reply != self._reply_shown:
+            self._show_reply(self._reply)
 
     def _on_verifier_verified(self, result: VerifyResult) -> None:
         self._on_verifier_opened(result.opened)  # the same line, also when the worker's news was dropped
+        self._reply_refresh.stop()
         if result.reply is not None:
             text = result.reply.text
             if result.reply.status != "completed":
@@ -229,6 +246,7 @@ class VerifyPanel(QWidget):
     def _on_verifier_failed(self, error: object) -> None:
         from realtime_gui.verified import VerifyError
 
+        self._reply_refresh.stop()
         if not isinstance(error, VerifyError):
             log.error(
                 "unexpected error in a token check: %r",
@@ -252,6 +270,7 @@ class VerifyPanel(QWidget):
             self._show_reply(error.partial_reply)
 
     def _on_verifier_cancelled(self) -> None:
+        self._reply_refresh.stop()
         self._show(self.tr("Test cancelled: the session was closed."), MUTED)
 
     def _show(self, text: str, color: str) -> None:
@@ -262,6 +281,7 @@ class VerifyPanel(QWidget):
         self.result.show()
 
     def _show_reply(self, text: str) -> None:
+        self._reply_shown = text
         secret = self._token.value if self._token is not None else ""
         self.reply.setPlainText(shown(text, secret, multiline=True, limit=REPLY_LIMIT))
         self.reply.show()
