@@ -249,7 +249,7 @@ def _check_number(row: Parameter, value: JsonValue) -> tuple[JsonValue, list[Pro
     if not _is_number(value):
         return _bad(row, value)
     assert isinstance(value, int | float)
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):  # (math.isfinite overflows on a 400-digit int)
         return _bad(row, value)
     if row.kind is Kind.INTEGER and isinstance(value, float):
         if not value.is_integer():

@@ -128,6 +128,8 @@ def test_the_ends_of_the_timeout_range_are_accepted(run, server: FakeOpenAI, tex
         ("session.audio.output.speed=NaN", 'session.audio.output.speed: "NaN" is not allowed; expected a number'),
         ("session.audio.output.speed=Infinity", 'session.audio.output.speed: "Infinity" is not allowed'),
         ("expires_after.seconds=1e400", 'expires_after.seconds: "1e400" is not allowed; expected a whole number'),
+        ("expires_after.seconds=" + "9" * 400, "expires_after.seconds: " + "9" * 57 + "… is out of range; expected"),
+        ("session.audio.output.speed=" + "9" * 400, "session.audio.output.speed: " + "9" * 57 + "… is out of range"),
     ],
 )
 def test_json_that_is_not_strict_is_refused_in_set(run, server: FakeOpenAI, assignment: str, fragment: str) -> None:  # type: ignore[no-untyped-def]

@@ -178,6 +178,7 @@ OUT_OF_RANGE = [
     ("realtime", "expires_after.seconds", "60.5", "60.5 is not a whole number; expected a whole number from 10"),
     ("realtime", "expires_after.seconds", "ten", '"ten" is not allowed; expected a whole number from 10 to 7200 s'),
     ("beta-sessions", "temperature", "1.5", "1.5 is out of range; expected a number from 0.6 to 1.2"),
+    ("realtime", "expires_after.seconds", "9" * 400, "9" * 57 + "… is out of range; expected a whole number from 10"),
 ]
 
 
@@ -294,7 +295,7 @@ def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
     qtbot.wait(50)
     assert server.requests == []
     assert error_under(window, "session.truncation.retention_ratio") == (
-        "is required when session.truncation is on; expected a number from 0 to 1"
+        "Retention ratio is required when session.truncation is on; expected a number from 0 to 1"
     )
     assert ratio.hasFocus(), "Create takes the user to the missing value"
     type_into(qtbot, window, "session.truncation.retention_ratio", "0.5")
@@ -316,8 +317,8 @@ def test_a_required_choice_without_a_default_is_asked_for_not_guessed(
     qtbot.wait(50)
     assert server.requests == []
     text = window.error_text.text()
-    assert "session.model: is required; expected one of gpt-realtime-translate" in text
-    assert "session.audio.input.noise_reduction.type: is required when" in text
+    assert "session.model is required; expected one of gpt-realtime-translate" in text
+    assert "session.audio.input.noise_reduction.type is required when" in text
 
 
 # -- presets -----------------------------------------------------------------------------------------------------
@@ -334,6 +335,7 @@ BAD_PRESETS = [
     ),
     ({f"{TD}": None, f"{TD}.threshold": 0.5}, [f"{TD}.threshold: cannot be set while {TD} is off (null)"]),
     ('{"session.audio.output.speed": NaN}', ["contains NaN, which JSON does not allow"]),
+    ({"session.audio.output.speed": int("9" * 400)}, ["session.audio.output.speed: " + "9" * 57 + "… is out of range"]),
     ("[" * 100 + "]" * 100, ["is nested too deeply"]),
     ('["session.model"]', ["must be a JSON object of PATH -> VALUE"]),
     ("/dev/zero", ["it is not a regular file"]),

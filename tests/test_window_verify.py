@@ -8,7 +8,16 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt, QThread
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind, Recorded
@@ -33,8 +42,8 @@ def with_timeout(window: MainWindow, server: FakeOpenAI, seconds: float) -> None
     window.profiles["test"] = Profile("test", Connection(base_url=server.base_url, timeout=seconds))
 
 
-def verify_button(window: MainWindow) -> QPushButton:
-    button = window.findChild(QPushButton, "verifyToken")
+def verify_button(window: MainWindow) -> QAbstractButton:
+    button = window.findChild(QAbstractButton, "verifyToken")
     assert button is not None
     return button
 

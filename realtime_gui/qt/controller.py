@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from realtime_gui import secrets
 from realtime_gui.calls import Call
-from realtime_gui.errors import ConfigError, MintError
+from realtime_gui.errors import MintError, MissingKeyError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.jobs import Jobs
@@ -212,7 +212,9 @@ def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | Non
         stored = secrets.load_stored_key(profile.name)
         value = stored.value if stored is not None else None
     if value is None:
-        raise ConfigError(f"No API key for profile {profile.name!r}. Choose Key… to add one, or set OPENAI_API_KEY.")
+        raise MissingKeyError(
+            f"No API key for profile {profile.name!r}. Choose Key… to add one, or set OPENAI_API_KEY."
+        )
     return shared_client().mint(request, connection=profile.connection, api_key=value, call=call)
 
 

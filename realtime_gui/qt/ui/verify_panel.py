@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
-    QPushButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
+from realtime_gui.qt.ui.exchange import feedback_timer, flash
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.qt.verifier import Verifier
 from realtime_gui.shown import DEFAULT_LIMIT, shown
@@ -60,7 +60,8 @@ class VerifyPanel(QWidget):
         self._reply_refresh.setInterval(REPLY_REFRESH_MS)
         self._reply_refresh.timeout.connect(self._on_reply_refresh_timeout)
 
-        self.test_button = QPushButton(self.tr("Test"))
+        self.test_button = QToolButton()  # as narrow as Show beside it: the token row sets the panel's width
+        self.test_button.setText(self.tr("Test"))
         self.test_button.setObjectName("verifyToken")
         self.test_button.setToolTip(
             self.tr(
@@ -105,10 +106,7 @@ class VerifyPanel(QWidget):
             if not with_token:
                 self.snippet_menu.addSeparator()
         self.copy_as.setMenu(self.snippet_menu)
-        self._copied_feedback = QTimer(self)  # a child: it dies with the panel, never fires on a dead button
-        self._copied_feedback.setSingleShot(True)
-        self._copied_feedback.setInterval(1500)
-        self._copied_feedback.timeout.connect(lambda: self.copy_as.setText(self.tr("Copy as…")))
+        self._copied_feedback = feedback_timer(self, self.copy_as)
 
         self.result = QLabel()
         self.result.setObjectName("verifyResult")
@@ -301,8 +299,7 @@ class VerifyPanel(QWidget):
             return False
         use = TokenUse(endpoint=token.endpoint, base_url=connection.base_url, model=token.model, token=token.value)
         QGuiApplication.clipboard().setText(snippet(kind, use, with_token=with_token))
-        self.copy_as.setText(self.tr("Copied ✓"))
-        self._copied_feedback.start()
+        flash(self.copy_as, self.tr("Copied ✓"), self._copied_feedback)
         return True
 
 
