@@ -75,7 +75,7 @@ class VerifyPanel(QWidget):
         self.say = QLineEdit()
         self.say.setObjectName("verifySay")
         self.say.setAccessibleName(self.tr("Say after Test"))
-        self.say.setPlaceholderText(self.tr("Optional: a sentence to say after Test (the reply costs tokens)"))
+        self.say.setPlaceholderText(self._say_hint())
         self.say.setToolTip(
             self.tr("Test then sends this as a user message and shows the reply as it streams. The reply costs tokens.")
         )
@@ -178,12 +178,15 @@ class VerifyPanel(QWidget):
                 self.tr("A {0} token opens an audio-only session: nothing to say").format(self._token.endpoint)
             )
         else:
-            self.say.setPlaceholderText(self.tr("Optional: a sentence to say after Test (the reply costs tokens)"))
+            self.say.setPlaceholderText(self._say_hint())
         self.copy_as.setEnabled(self._token is not None)
         for (kind, with_token), act in self.snippet_actions.items():
             why = available(kind, self._token.endpoint) if self._token is not None else None
             act.setEnabled(why is None and (usable or not with_token))
             act.setToolTip(why or "")
+
+    def _say_hint(self) -> str:
+        return self.tr("Optional: text for Test to say (the reply costs tokens)")
 
     # -- Test --
 
