@@ -47,6 +47,7 @@ from realtime_gui.qt.ui.focus import chain, no_tab_stop, reading_order
 from realtime_gui.qt.ui.form import ParameterForm
 from realtime_gui.qt.ui.geometry import PageStack, clamp_to_screen, fit_first_size, scroll_to_after_layout, show_page
 from realtime_gui.qt.ui.menus import Menus
+from realtime_gui.qt.ui.serve_toggle import ServeToggle
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
@@ -194,6 +195,7 @@ class MainWindow(QMainWindow):
         self.clipboard_action.setCheckable(True)
         self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
         self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
+        self.serve = ServeToggle(self, action=self.menus.actions["serve"], place_panel=layout.addWidget)
 
         controller.minted.connect(self._on_controller_minted)
         controller.failed.connect(self._on_controller_failed)
@@ -649,6 +651,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.serve.stop()
         self.token_panel.stop()
         self.controller.shutdown()
         super().closeEvent(event)

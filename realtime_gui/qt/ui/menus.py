@@ -31,6 +31,8 @@ class Menus:
         add(file, "open_preset", tr("&Open preset…"), window.open_preset, "Ctrl+O")
         add(file, "save_preset", tr("&Save preset…"), window.save_preset, "Ctrl+S")
         file.addSeparator()
+        add(file, "serve", tr("Ser&ve to local apps"), None, "Ctrl+Shift+L")  # checkable: serve_toggle.py
+        file.addSeparator()
         add(file, "quit", tr("&Quit"), window.close, "Ctrl+Q")
         # Ctrl+Enter is Enter on the numeric keypad; the menu shows the first.
         add(edit, "mint", tr("&Create token"), window.mint, "Ctrl+Return", "Ctrl+Enter")
