@@ -114,7 +114,10 @@ class Endpoint:
 
     @cached_property
     def sections(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p.section for p in self.parameters))
+        """The sections holding a row a person sets (one of fixed rows only is no section to show), in the order
+        of SECTIONS, whatever the order of the rows."""
+        used = {p.section for p in self.parameters if not p.fixed}
+        return tuple(section for section in SECTIONS if section in used)
 
     def parameter(self, path: str) -> Parameter | None:
         return self.by_path.get(path)
@@ -234,6 +237,7 @@ OUTPUT = "Output"
 TRACING = "Tracing"
 PROMPT = "Prompt"
 LIFETIME = "Token lifetime"
+SECTIONS = (MODEL, INPUT, TURNS, TRANSCRIBE, TOOLS, OUTPUT, TRACING, PROMPT, LIFETIME)  # one order, every endpoint
 
 
 # -- Row builders for blocks several endpoints share ---------------------------------------------------

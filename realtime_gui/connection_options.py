@@ -8,12 +8,16 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, fields
 
-from realtime_gui.connection import AUTH_STYLES, AuthStyle, Connection, timeout_problem
+from realtime_gui.connection import AUTH_STYLES, AuthStyle, Connection, check_base_url, timeout_problem
+from realtime_gui.errors import ConfigError
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
     """Add the options; each defaults to None (not given), so a profile's saved value can apply instead."""
-    parser.add_argument("--base-url", help="API base URL (default: the profile's, else https://api.openai.com/v1)")
+    parser.add_argument(
+        "--base-url",
+        help="API base URL (default: the profile's, else OPENAI_BASE_URL, else https://api.openai.com/v1)",
+    )
     parser.add_argument(
         "--auth",
         choices=AUTH_STYLES,
@@ -40,8 +44,15 @@ class ConnectionOptions:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> ConnectionOptions:
-        """The options in `args`; ValueError with a sentence for a timeout out of range."""
+        """The options in `args`; ValueError with a sentence for a timeout out of range or an empty base URL."""
         given = {f.name: getattr(args, f.name, None) for f in fields(cls)}
+        base_url = given["base_url"]
+        if base_url is not None and not base_url.strip():
+            # Given but empty (`--base-url ""`, an unset variable): said, never silently the default.
+            try:
+                check_base_url(base_url)
+            except ConfigError as err:
+                raise ValueError(str(err)) from None
         if given["timeout"] is not None:
             problem = timeout_problem(given["timeout"])
             if problem:

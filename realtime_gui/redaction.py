@@ -13,6 +13,9 @@ from collections.abc import Sequence
 
 # Shapes of OpenAI keys and ephemeral tokens, redacted wherever text leaves the process (logs, messages).
 _SECRET_SHAPES = re.compile(r"\b(?:sk-[A-Za-z0-9_-]{8,}|ek_[A-Za-z0-9_-]{8,})")
+# An API key typed where an argument goes: OpenAI's shape, or an Azure OpenAI key (32 hex digits), as a whole word.
+# Narrower than a guess at any long word: model names such as gpt-4o-realtime-preview-2024-12-17 are long too.
+_KEY_LIKE = re.compile(r"(?<![\w-])(?:sk-[A-Za-z0-9_-]{8,}|[0-9A-Fa-f]{32})(?![\w-])")
 # Shorter text cannot be told apart from ordinary words; real keys and tokens are 32 characters or more.
 _MIN_REMEMBERED = 8
 # The newest keys and tokens this process has used. A shape cannot catch an Azure key (32 hex digits) or a
@@ -48,6 +51,11 @@ def redact(text: str, *secrets: str) -> str:
     """`text` with each secret given or remembered, and anything shaped like a key or token, replaced by its hint."""
     text = redact_remembered(text, *secrets)
     return _SECRET_SHAPES.sub(lambda m: key_hint(m.group(0)), text)
+
+
+def key_like_words(text: str) -> list[str]:
+    """The words in `text` that look like an API key, or are one this process uses."""
+    return list(dict.fromkeys(m.group(0) for m in _KEY_LIKE.finditer(text))) + remembered_in(text)
 
 
 def redact_remembered(text: str, *secrets: str) -> str:

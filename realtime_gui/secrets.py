@@ -36,6 +36,12 @@ def key_from_environment() -> ApiKey | None:
     return ApiKey(value, "environment") if value else None
 
 
+def environment_key_is_blank() -> bool:
+    """OPENAI_API_KEY is set, but to nothing or only spaces: it looks set, yet key_from_environment ignores it."""
+    value = os.environ.get(ENV_VAR)
+    return value is not None and not value.strip()
+
+
 def safe_backend() -> KeyringBackend:
     """The OS keyring backend; KeyringUnavailable if there is none, or only one that writes files."""
     try:

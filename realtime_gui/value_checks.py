@@ -24,8 +24,42 @@ def check_value(row: Parameter, value: JsonValue) -> tuple[JsonValue, list[Probl
         return None, [Problem(path, f"cannot be null; {allowed(row)}")]
     if isinstance(value, str) and value in row.literals:
         return value, []
+    if isinstance(value, str) and row.kind in _NAMES and (stray := stray_ends(value)):
+        return value, [Problem(path, f"{describe(value)} {stray}")]
     checker = _VALUE_CHECKS[row.kind]
     return checker(row, value)
+
+
+def allowed_sentence(row: Parameter) -> str:
+    """`allowed(row)` as a sentence of its own. Only the first letter is raised: str.capitalize() would lower the
+    rest ("iso-639-1")."""
+    words = allowed(row)
+    return f"{words[:1].upper()}{words[1:]}."
+
+
+# Values that name something: a choice, a model, a voice, a language code, an id (and, item by item, lists of them).
+# A space or a quote at either end is a slip of the shell or a paste, and would be sent as part of the name, so it is
+# refused, never trimmed. Free text (Kind.TEXT: instructions, prompts) keeps its spaces.
+_NAMES = (Kind.CHOICE, Kind.STRING)
+_QUOTES = {'"': '"', "'": "'", "`": "`", "\u201c": "\u201d", "\u2018": "\u2019", "\u00ab": "\u00bb"}
+_CLOSING_QUOTES = frozenset(_QUOTES.values())
+_BLANKS = {" ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a line break"}
+
+
+def stray_ends(name: str) -> str | None:
+    """What a name has at its ends that belongs to no name, as the rest of a sentence ("has a space at the end;
+    remove it"), or None."""
+    if len(name) >= 2 and name[0] in _QUOTES and name[-1] == _QUOTES[name[0]]:
+        return f"is wrapped in quotes ({name[0]}…{name[-1]}); give it without them"
+    ends = []
+    for char, where in ((name[:1], "start"), (name[-1:], "end")):
+        if char.isspace():
+            ends.append(f"{_BLANKS.get(char, f'a blank (U+{ord(char):04X})')} at the {where}")
+        elif char in _QUOTES or char in _CLOSING_QUOTES:
+            ends.append(f"a quote ({char}) at the {where}")
+    if not ends:
+        return None
+    return f"has {' and '.join(ends)}; remove {'it' if len(ends) == 1 else 'them'}"
 
 
 def allowed(row: Parameter) -> str:
@@ -102,7 +136,8 @@ def _check_choice(row: Parameter, value: JsonValue) -> tuple[JsonValue, list[Pro
     if isinstance(value, dict) and row.custom_key:
         custom = value.get(row.custom_key)
         if set(value) == {row.custom_key} and isinstance(custom, str) and custom:
-            return value, []
+            stray = stray_ends(custom)
+            return value, [Problem(f"{row.path}.{row.custom_key}", f"{describe(custom)} {stray}")] if stray else []
         return _bad(row, value)
     if not isinstance(value, str) or not value:
         return _bad(row, value)
@@ -161,6 +196,8 @@ def _check_list(row: Parameter, value: JsonValue) -> tuple[JsonValue, list[Probl
     for i, item in enumerate(items):
         if not isinstance(item, str):
             problems.append(Problem(f"{row.path}[{i}]", f"{describe(item)} is not text"))
+        elif stray := stray_ends(item):  # names, as in _NAMES; `en, de` was split and trimmed as list syntax
+            problems.append(Problem(f"{row.path}[{i}]", f"{describe(item)} {stray}"))
         elif row.kind is Kind.MULTI_CHOICE and item not in row.choices:
             problems.append(Problem(f"{row.path}[{i}]", f"{describe(item)} is not one of {_listing(row.choices)}"))
         elif row.pattern and not re.fullmatch(row.pattern, item):

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from realtime_gui import __version__
+from realtime_gui.arguments import KEY_NOT_AN_ARGUMENT, SafeArgumentParser
 from realtime_gui.cli.exits import INVALID, OK, PROG, UsageError, detail, say
 from realtime_gui.logs import setup_logging
 
@@ -76,6 +77,11 @@ def _unknown_command(word: str) -> None:
     """A word where a command goes: most likely a typo, and opening the window instead would hide it."""
     import difflib
 
+    from realtime_gui.redaction import key_hint, key_like_words
+
+    if key_like_words(word):
+        say(f"unknown command {key_hint(word)!r}. {KEY_NOT_AN_ARGUMENT}")
+        return
     guess = difflib.get_close_matches(word, COMMANDS, n=1)
     say(f"unknown command {word!r}" + (f"; did you mean {guess[0]}?" if guess else "."))
     print(f"The commands are {', '.join(COMMANDS)}; without one it opens the window.", file=sys.stderr)
@@ -83,7 +89,7 @@ def _unknown_command(word: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SafeArgumentParser(  # its subcommands' parsers are of its class: every error is made safe
         prog=PROG,
         description="Mint short-lived OpenAI Realtime API tokens.",
         epilog="Without a command it opens the window: realtime-gui [--demo] [--endpoint ID] [--profile NAME] "

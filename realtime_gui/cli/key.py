@@ -16,9 +16,21 @@ from realtime_gui.profiles import DEFAULT_PROFILE, check_profile
 
 
 def add_parser(commands: Any) -> None:  # argparse's subparsers action has no public type
-    key = commands.add_parser("key", help="store, remove or inspect the API key in the OS keyring")
-    key.add_argument("action", choices=("set", "delete", "status"))
-    key.add_argument("--profile", default=DEFAULT_PROFILE)
+    key = commands.add_parser(
+        "key",
+        help="store, remove or inspect the API key in the OS keyring",
+        description="The API key of a profile, kept in the OS keyring (service realtime-gui, user: the profile's "
+        "name); never in a file, never taken from the command line. OPENAI_API_KEY, when set, is used instead.",
+        epilog="Example: printf '%s\\n' \"$OPENAI_KEY\" | realtime-gui key set --profile work",
+    )
+    key.add_argument(
+        "action",
+        choices=("set", "delete", "status"),
+        help="set: store the key, read as one line from standard input, or typed at a hidden prompt when standard "
+        "input is a terminal. status: whether a key is stored (shown as a hint such as sk-…abcd) and whether "
+        "OPENAI_API_KEY is used instead; exit 2 when there is neither. delete: remove the stored key.",
+    )
+    key.add_argument("--profile", default=DEFAULT_PROFILE, help="whose key (default: default)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
             # name without a key already says so and stays idempotent for scripts.
             known_profile(profile)
         if args.action == "set":
+            secrets.safe_backend()  # no keyring: said before the key is typed in vain
             text = _read_key_text()
             stored = secrets.store_key(profile, text)
             print(
@@ -74,4 +87,6 @@ def _key_status(profile: str) -> int:
         print(f"Profile {profile!r}: no key stored {where}.")
     if from_env is not None:
         print(f"{ENV_VAR} is set ({from_env.hint}) and is used instead of the stored key.")
+    elif secrets.environment_key_is_blank():
+        print(f"{ENV_VAR} is set but empty, so it is not used.")
     return OK if (from_env or stored) else INVALID

@@ -155,7 +155,7 @@ def _print_token(token: MintedToken, output: str) -> None:
 
 
 def _list_parameters(endpoint_id: str) -> None:
-    from realtime_gui.value_checks import allowed
+    from realtime_gui.value_checks import allowed_sentence
 
     ep = endpoint(endpoint_id)
     print(f"{ep.id}: POST {{base}}{ep.path}{'  (retired)' if ep.retired else ''}")
@@ -163,7 +163,7 @@ def _list_parameters(endpoint_id: str) -> None:
         print(f"\n{section}")
         for row in ep.parameters:
             if row.section == section and not row.fixed:
-                print(f"  {row.path}\n      {row.help} {allowed(row).capitalize()}.")
+                print(f"  {row.path}\n      {row.help} {allowed_sentence(row)}")
                 _list_shutdowns(row)
 
 

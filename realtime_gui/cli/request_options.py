@@ -27,7 +27,14 @@ from realtime_gui.profiles import (
 
 
 def add_request_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--endpoint", choices=ENDPOINT_IDS, default=DEFAULT_ENDPOINT)
+    parser.add_argument(
+        "--endpoint",
+        choices=ENDPOINT_IDS,
+        default=DEFAULT_ENDPOINT,
+        help="which token to mint: realtime (a conversation; the default), transcription or translation, on "
+        "today's API; beta-sessions or beta-transcription on the retired beta API. --list-parameters shows what "
+        "each takes.",
+    )
     parser.add_argument(
         "--set",
         dest="sets",
@@ -101,7 +108,7 @@ def known_profile(name: str) -> Profile | None:
     name is most likely a typo: it is refused, even with OPENAI_API_KEY set, rather than silently minting with
     the default URL. A broken profiles.json is said once on stderr and read as empty."""
     from realtime_gui import secrets
-    from realtime_gui.api_key import KeyringUnavailable
+    from realtime_gui.api_key import ENV_VAR, KeyringUnavailable
 
     try:
         name = check_profile(name)
@@ -116,11 +123,14 @@ def known_profile(name: str) -> Profile | None:
     try:
         if secrets.load_stored_key(name) is not None:
             return None
-        unchecked = ""
     except KeyringUnavailable:
-        unchecked = "; no OS keyring to look for a stored key"
+        # `key set --profile NAME` cannot work without a keyring; the environment and a saved profile can.
+        raise UsageError(
+            f"no profile {name!r} (saved: {', '.join(saved.names)}; no OS keyring to look for a stored key); "
+            f"check the name, or set {ENV_VAR} and leave out --profile (a profile saved in the window works too)."
+        ) from None
     raise UsageError(
-        f"no profile {name!r} (saved: {', '.join(saved.names)}{unchecked}); check the name, or give it a key "
+        f"no profile {name!r} (saved: {', '.join(saved.names)}); check the name, or give it a key "
         f"with `{PROG} key set --profile {name}`."
     )
 
@@ -130,14 +140,18 @@ def api_key_for(profile: str) -> str:
     from realtime_gui import secrets
     from realtime_gui.api_key import ENV_VAR, KeyringUnavailable
 
+    # Set but empty looks like a key given: say why it was not used.
+    empty = f"{ENV_VAR} is set but empty" if secrets.environment_key_is_blank() else ""
     try:
         key = secrets.resolve_key(check_profile(profile))
     except ValueError as err:
         raise UsageError(str(err)) from None
     except KeyringUnavailable as err:
-        raise UsageError(f"{err} Or set {ENV_VAR}.") from None
+        instead = "" if ENV_VAR in str(err) else f" Or set {ENV_VAR} to the key."
+        raise UsageError(f"{empty}. {err}{instead}" if empty else f"{err}{instead}") from None
     if key is None:
         raise UsageError(
-            f"no API key for profile {profile!r}: run `{PROG} key set --profile {profile}` or set {ENV_VAR}."
+            f"no API key for profile {profile!r}{f' ({empty})' if empty else ''}: "
+            f"run `{PROG} key set --profile {profile}` or set {ENV_VAR} to the key."
         )
     return key.value

@@ -22,6 +22,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from realtime_gui import __version__
+from realtime_gui.arguments import SafeArgumentParser
 from realtime_gui.catalog import ENDPOINT_IDS
 from realtime_gui.connection_options import ConnectionOptions, add_connection_options
 from realtime_gui.display import missing_display
@@ -41,7 +42,7 @@ EXIT_WAIT_MS = 300
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="realtime-gui", description="Mint OpenAI Realtime tokens in a window.")
+    parser = SafeArgumentParser(prog="realtime-gui", description="Mint OpenAI Realtime tokens in a window.")
     parser.add_argument("--demo", action="store_true", help="try it against a built-in fake server, no account needed")
     parser.add_argument("--endpoint", choices=ENDPOINT_IDS, help="endpoint to show first")
     parser.add_argument("--profile", help="profile to use (its key is in the OS keyring)")

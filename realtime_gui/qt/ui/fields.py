@@ -29,7 +29,7 @@ from realtime_gui.json_types import JsonValue
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.qt.ui.number_box import NumberBox
 from realtime_gui.qt.ui.wheel import ComboBox
-from realtime_gui.value_checks import allowed, check_value
+from realtime_gui.value_checks import allowed_sentence, check_value
 from realtime_gui.value_text import value_from_text
 
 FieldValue = JsonValue | Unset
@@ -60,7 +60,7 @@ def _show(value: JsonValue) -> str:
 
 
 def tooltip(row: Parameter) -> str:
-    return f"{row.help}\n\nAPI name: {row.path}\n{allowed(row).capitalize()}."
+    return f"{row.help}\n\nAPI name: {row.path}\n{allowed_sentence(row)}"
 
 
 class Field:
