@@ -192,18 +192,19 @@ class OpenChoiceField(Field):
         self.set_value(initial_value(row))
 
     def _text(self) -> str:
-        return self.combo.currentText().strip()
+        # As typed: a stray space or quote is the value checks' to refuse (value_checks.stray_ends), not ours to trim.
+        return self.combo.currentText()
 
     def value(self) -> FieldValue:
         text = self._text()
-        if not text:
+        if not text.strip():
             return UNSET
         value, _ = value_from_text(self.row, self.row.path, text)
         return value
 
     def problem(self) -> Problem | None:
         text = self._text()
-        return value_from_text(self.row, self.row.path, text)[1] if text else None
+        return value_from_text(self.row, self.row.path, text)[1] if text.strip() else None
 
     def set_value(self, value: FieldValue) -> None:
         key, prefix = self.row.custom_key, self.row.custom_prefix
@@ -241,12 +242,12 @@ class LineField(Field):
         self.widget = self.edit
 
     def value(self) -> FieldValue:
-        text = self.edit.text().strip()
-        if not text:
+        text = self.edit.text()
+        if not text.strip():
             return UNSET
-        if self.row.kind is Kind.STRING_LIST:
+        if self.row.kind is Kind.STRING_LIST:  # commas and the spaces around them are the list's syntax
             return [part.strip() for part in text.split(",") if part.strip()]
-        return text
+        return text  # as typed, as OpenChoiceField
 
     def set_value(self, value: FieldValue) -> None:
         if isinstance(value, Unset) or value is None:

@@ -1,0 +1,289 @@
+"""What the command line says when it refuses, run as a user runs it (a separate process): argparse's own errors
+never echo a key, names with stray spaces or quotes are refused, the missing-key and no-keyring sentences say what
+works, and the help and the parameter list read right."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from realtime_gui.arguments import KEY_NOT_AN_ARGUMENT
+from realtime_gui.catalog import ENDPOINT_IDS, SECTIONS
+from realtime_gui.fake_server import FakeOpenAI
+
+from conftest import TEST_KEY
+
+AZURE_KEY = "0123456789abcdef0123456789ABCDEF"  # an Azure OpenAI key: 32 hex digits, no sk- to recognise it by
+NO_KEYRING = "keyring.backends.fail.Keyring"
+
+
+class Done:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+def environment(tmp_path: Path, *, api_key: str | None, keyring: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+    env["PYTHON_KEYRING_BACKEND"] = keyring
+    env["TEST_KEYRING_FILE"] = str(tmp_path / "keyring.json")
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    if api_key is not None:
+        env["OPENAI_API_KEY"] = api_key
+    return env
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """`realtime-gui ARGS` in a new process; `api_key=None` leaves OPENAI_API_KEY unset, "" sets it empty."""
+
+    def start(*args: str, api_key: str | None = TEST_KEY, keyring: str = "memory_keyring.SharedFileKeyring") -> Done:
+        done = subprocess.run(
+            [sys.executable, "-m", "realtime_gui", *args],
+            env=environment(tmp_path, api_key=api_key, keyring=keyring),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        said = done.stdout + done.stderr
+        assert "Traceback" not in said
+        for secret in (TEST_KEY, AZURE_KEY):
+            assert secret not in said, "a key must never be printed"
+        return Done(done.returncode, done.stdout, done.stderr)
+
+    return start
+
+
+# -- 1. argparse's errors ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["key", "set", TEST_KEY],  # was: "unrecognized arguments: sk-test-…" in full
+        ["mint", "--key", TEST_KEY],
+        ["mint", TEST_KEY],
+        ["mint", "--output", TEST_KEY],  # was: "invalid choice: 'sk-test-…'"
+        ["mint", "--output", AZURE_KEY],
+        ["verify", "--endpoint", AZURE_KEY],
+        [AZURE_KEY],  # where a command goes
+    ],
+)
+def test_a_key_typed_as_an_argument_is_never_echoed_and_the_way_to_give_one_is_said(
+    run,  # type: ignore[no-untyped-def]
+    server: FakeOpenAI,
+    args: list[str],
+) -> None:
+    result = run(*args, "--base-url", server.base_url) if args[0] == "mint" else run(*args)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.rstrip().endswith(KEY_NOT_AN_ARGUMENT)
+    assert KEY_NOT_AN_ARGUMENT == (
+        "The API key is never taken as an argument (shell history and `ps` would show it): pipe it to "
+        "`realtime-gui key set`, or set OPENAI_API_KEY."
+    )
+    hint = "sk-…WXYZ" if TEST_KEY in args else "…CDEF"
+    assert hint in result.err, "the key is named by its hint"
+    assert server.requests == []
+
+
+def test_other_argument_errors_are_argparse_s_as_before(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("mint", "--output", "yaml")
+    assert result.code == 2
+    assert "argument --output: invalid choice: 'yaml' (choose from 'token', 'json', 'env')" in result.err
+    assert "never taken as an argument" not in result.err
+
+
+def test_argument_errors_are_escaped(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("mint", "--output", "a\x1b[2Jb")
+    assert result.code == 2
+    assert "invalid choice: 'a\\x1b[2Jb'" in result.err
+    assert "\x1b" not in result.err
+
+
+# -- 2. names with stray spaces or quotes -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("assignment", "problem"),
+    [
+        # Each was sent as typed ("gpt-realtime " even lost its deprecation warning).
+        ("session.model=gpt-realtime ", 'session.model: "gpt-realtime " has a space at the end; remove it'),
+        (
+            "session.model='gpt-realtime'",
+            "session.model: \"'gpt-realtime'\" is wrapped in quotes ('…'); give it without them",
+        ),
+        ("session.audio.output.voice= marin", 'session.audio.output.voice: " marin" has a space at the start'),
+        (
+            "session.audio.output.voice=\tmarin ",
+            'session.audio.output.voice: "\\tmarin " has a tab at the start and a space at the end; remove them',
+        ),
+        ('session.audio.output.voice={"id": "voice_1 "}', 'session.audio.output.voice.id: "voice_1 " has a space'),
+        ("session.tracing.workflow_name=nightly ", 'session.tracing.workflow_name: "nightly " has a space at the end'),
+        ('session.audio.input.transcription.language="en "', '"en " has a space at the end; remove it'),
+        ('session.output_modalities=["audio "]', 'session.output_modalities[0]: "audio " has a space at the end'),
+        ("session.reasoning.effort=low'", "session.reasoning.effort: \"low'\" has a quote (') at the end; remove it"),
+    ],
+)
+def test_a_name_with_a_stray_space_or_quote_is_refused_not_trimmed(  # type: ignore[no-untyped-def]
+    run, server: FakeOpenAI, assignment: str, problem: str
+) -> None:
+    result = run("mint", "--base-url", server.base_url, "--set", assignment)
+    assert result.code == 2, result.err
+    assert result.err.splitlines()[0] == "realtime-gui: the request is not valid; nothing was sent."
+    assert problem in result.err
+    assert server.requests == []
+
+
+def test_free_text_keeps_its_spaces_and_lists_split_around_commas(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        "mint",
+        "--base-url",
+        server.base_url,
+        "--set",
+        "session.instructions= Be brief. ",
+        "--set",
+        "session.audio.input.transcription.languages=en, de",
+    )
+    assert result.code == 0, result.err
+    session = server.requests[-1].json()["session"]
+    assert session["instructions"] == " Be brief. "
+    assert session["audio"]["input"]["transcription"]["languages"] == ["en", "de"]
+
+
+# -- 5 and 7. no key, no keyring --------------------------------------------------------------------------------------
+
+
+def test_no_keyring_says_once_to_set_the_variable(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    result = run("mint", "--base-url", server.base_url, api_key=None, keyring=NO_KEYRING)
+    assert result.code == 2
+    # Was: "… Set OPENAI_API_KEY instead; the key is never stored in a file. Or set OPENAI_API_KEY."
+    assert result.err == (
+        "realtime-gui: No OS keyring is available (on Linux: a Secret Service such as GNOME Keyring or KWallet). "
+        "Set OPENAI_API_KEY instead; the key is never stored in a file.\n"
+    )
+
+
+def test_an_empty_variable_is_said_to_be_empty(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    without_keyring = run("mint", "--base-url", server.base_url, api_key="", keyring=NO_KEYRING)
+    assert without_keyring.code == 2
+    assert without_keyring.err.startswith("realtime-gui: OPENAI_API_KEY is set but empty. No OS keyring is available")
+    with_keyring = run("mint", "--base-url", server.base_url, api_key="  ")
+    assert with_keyring.code == 2
+    assert with_keyring.err == (
+        "realtime-gui: no API key for profile 'default' (OPENAI_API_KEY is set but empty): "
+        "run `realtime-gui key set --profile default` or set OPENAI_API_KEY to the key.\n"
+    )
+    status = run("key", "status", api_key="")
+    assert status.code == 2
+    assert "OPENAI_API_KEY is set but empty, so it is not used." in status.out
+    assert server.requests == []
+
+
+def test_an_unsaved_profile_without_a_keyring_is_told_what_can_work(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+    result = run("mint", "--base-url", server.base_url, "--profile", "foo", api_key=None, keyring=NO_KEYRING)
+    assert result.code == 2
+    # Was: "… give it a key with `realtime-gui key set --profile foo`", which needs the keyring there is not.
+    assert result.err == (
+        "realtime-gui: no profile 'foo' (saved: default; no OS keyring to look for a stored key); check the name, "
+        "or set OPENAI_API_KEY and leave out --profile (a profile saved in the window works too).\n"
+    )
+
+
+def test_key_set_at_a_terminal_says_there_is_no_keyring_before_asking_for_the_key(tmp_path: Path) -> None:
+    controller, terminal = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "realtime_gui", "key", "set"],
+            env=environment(tmp_path, api_key=None, keyring=NO_KEYRING),
+            stdin=terminal,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,  # no controlling terminal but the pty: getpass would read it
+        )
+        try:
+            code = proc.wait(timeout=30)  # it waited for the hidden key before saying there is nowhere to keep it
+            out, err = proc.communicate()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert code == 2
+    assert out == ""
+    assert "API key (input hidden)" not in err
+    assert err.startswith("realtime-gui: No OS keyring is available")
+
+
+# -- 10. --list-parameters ---------------------------------------------------------------------------------------------
+
+
+def headings(listing: str) -> list[str]:
+    """The section headings of `mint --list-parameters`, each checked to have at least one parameter under it."""
+    lines = listing.splitlines()[1:]
+    found = []
+    for i, line in enumerate(lines):
+        if line and not line.startswith(" "):
+            assert i + 1 < len(lines), f"{line} is empty"
+            assert lines[i + 1].startswith("  "), f"the heading {line!r} has no parameter under it"
+            found.append(line)
+    return found
+
+
+@pytest.mark.parametrize("endpoint_id", ENDPOINT_IDS)
+def test_the_parameter_list_has_no_empty_section_and_one_order(run, endpoint_id: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("mint", "--endpoint", endpoint_id, "--list-parameters")
+    assert result.code == 0
+    found = headings(result.out)
+    assert found == [s for s in SECTIONS if s in found], "sections in the one order every endpoint shares"
+    if endpoint_id == "transcription":
+        assert "Model & voice" not in found, "transcription has no model or voice of its own to set"
+
+
+def test_the_parameter_list_keeps_the_case_of_codes(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("mint", "--endpoint", "transcription", "--list-parameters")
+    assert "Expected a two-letter ISO-639-1 code such as en, de or ja." in result.out
+    assert "iso-639-1" not in result.out
+
+
+# -- 8 and 11. help ---------------------------------------------------------------------------------------------------
+
+
+def option_help(text: str, option: str) -> str:
+    """The help paragraph of `option` in argparse's --help output (from the option's own line on), on one line."""
+    match = re.search(rf"^  {re.escape(option)}(.*\n(?:\s{{10,}}.*\n)*)", text, re.MULTILINE)
+    assert match, f"{option} has no help"
+    return " ".join(match.group(1).split())
+
+
+def test_key_help_says_what_each_action_does(run) -> None:  # type: ignore[no-untyped-def]
+    said = " ".join(run("key", "--help").out.split())
+    for fragment in (
+        "set: store the key, read as one line from standard input, or typed at a hidden prompt",
+        "status: whether a key is stored",
+        "delete: remove the stored key",
+        "never taken from the command line",
+        "printf '%s\\n' \"$OPENAI_KEY\" | realtime-gui key set --profile work",
+    ):
+        assert fragment in said
+
+
+def test_mint_help_lists_the_endpoints_and_the_base_url_chain(run) -> None:  # type: ignore[no-untyped-def]
+    text = run("mint", "--help").out
+    endpoints = option_help(text, "--endpoint")
+    for endpoint_id in ENDPOINT_IDS:
+        assert endpoint_id in endpoints
+    assert "retired beta API" in endpoints
+    assert option_help(text, "--base-url BASE_URL") == (
+        "API base URL (default: the profile's, else OPENAI_BASE_URL, else https://api.openai.com/v1)"
+    ), "the default chain as it is"
