@@ -216,6 +216,47 @@ def test_a_typed_number_stays_as_typed_is_refused_with_the_cli_sentence_and_noth
     assert server.requests == []
 
 
+@pytest.mark.parametrize(
+    ("path", "typed", "message"),
+    [
+        ("session.model", "gpt-realtime ", '"gpt-realtime " has a space at the end; remove it'),
+        ("session.audio.output.voice", "'marin'", "\"'marin'\" is wrapped in quotes ('…'); give it without them"),
+        ("session.prompt.id", " pmpt_123", '" pmpt_123" has a space at the start; remove it'),
+    ],
+)
+def test_a_typed_name_with_a_stray_space_or_quote_is_refused_as_the_cli_refuses_it(
+    qtbot: Any,
+    open_window: Any,
+    server: FakeOpenAI,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    typed: str,
+    message: str,
+) -> None:
+    window = open_window()
+    if path == "session.prompt.id":
+        window.form.field("session.prompt").set_value({})  # the prompt on, so its id applies
+    widget = editor(window, path)
+    line = widget.lineEdit() if isinstance(widget, QComboBox) else widget
+    assert line is not None
+    window.form_scroll.ensureWidgetVisible(widget)
+    qtbot.mouseClick(line, Qt.MouseButton.LeftButton)
+    line.selectAll()
+    qtbot.keyClicks(line, typed)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert message in error_under(window, path), "said as soon as typing ends"
+    create(qtbot, window)
+    assert f"{path}: {message}" in window.error_text.text()
+    assert line.text() == typed, "never trimmed"
+    qtbot.wait(50)
+    assert server.requests == [], "nothing was sent"
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
+    assert cli_main(["mint", "--set", f"{path}={typed}", "--base-url", server.base_url]) == 2
+    assert f"{path}: {message}" in capsys.readouterr().err
+    assert server.requests == []
+
+
 def test_an_empty_number_box_is_not_sent_and_shows_the_api_default(qtbot: Any, open_window: Any) -> None:
     window = open_window()
     lifetime = editor(window, "expires_after.seconds")
