@@ -161,8 +161,6 @@ def _read_body(response: httpx.Response, *, host: str) -> bytes:
     # Raw bytes, decoded within the limit as they come: httpx would decode everything first (a gzip bomb becomes
     # gigabytes) and only then could the size be checked. The call's deadline bounds a slow trickle.
     try:
-        if response.is_stream_consumed:  # built in memory (httpx.MockTransport), so httpx has decoded it already
-            return read_bounded([response.content], None)
         return read_bounded(response.iter_raw(), response.headers.get("content-encoding"))
     except CorruptEncoding as err:
         raise httpx.DecodingError(str(err)) from None

@@ -83,6 +83,14 @@ def _ok(conn: Connection) -> None:
     conn.send(response(200, token_body(), headers={"Content-Type": "application/json", "x-request-id": "req_ok"}))
 
 
+@mode("redirect")
+def _redirect(conn: Connection) -> None:
+    """A 307 to the "ok" mode of this very server: a client that follows it would carry the key along."""
+    host, port = conn.sock.getsockname()[:2]
+    where = f"http://{host}:{port}/ok{conn.path}"
+    conn.send(response(307, b"", reason="Temporary Redirect", headers={"Location": where}))
+
+
 @mode("hang")
 def _hang(conn: Connection) -> None:
     _until_hangup(conn, 3600)

@@ -204,9 +204,6 @@ class Settings:
     def profiles_file(self) -> Path:
         return Path(self._qs.fileName()).parent / FILE_NAME
 
-    def profiles(self) -> list[Profile]:
-        return self.read_profiles().profiles
-
     def read_profiles(self) -> ProfilesFile:
         """The profiles, with `problem` saying why the file was ignored if it was."""
         return read_profiles(self.profiles_file)
