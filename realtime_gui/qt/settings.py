@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from realtime_gui.profiles import (
     FILE_NAME,
     Profile,
     ProfilesFile,
+    keep_as_backup,
     read_profiles,
     save_profiles,
 )
@@ -137,9 +137,7 @@ class Settings:
             self._qs.clear()
             path = self._qs.fileName()
             try:
-                os.replace(path, path + ".bak")
-            except FileNotFoundError:
-                pass
+                keep_as_backup(Path(path))
             except OSError as err:  # then Qt cannot write the folder either; the window still works
                 log.warning("could not keep %s as .bak: %s", path, err)
             self.ignored = None
