@@ -94,14 +94,9 @@ class TokenClient:
     answer is read within MAX_BODY_BYTES however it is encoded. Pass a `Call` to stop a mint from another thread.
     """
 
-    def __init__(
-        self,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self._http = httpx.Client(
-            transport=transport,
+            transport=transport_layer.CallTransport(),
             follow_redirects=False,  # a redirect must not carry the key to another host
             headers={
                 "User-Agent": f"realtime-gui/{__version__}",
@@ -110,7 +105,6 @@ class TokenClient:
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
         )
-        transport_layer.install(self._http)
         self._clock = clock
 
     def close(self) -> None:
