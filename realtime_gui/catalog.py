@@ -82,6 +82,7 @@ class Parameter:
     min_items: int = 0
     max_items: int | None = None
     check: str | None = None  # JSON: the name of a structural check in request.py
+    choice_words: tuple[tuple[str, str], ...] = ()  # MULTI_CHOICE: words shown for choices spelled for machines
 
     @property
     def name(self) -> str:
@@ -609,6 +610,7 @@ def _include(path: str) -> Parameter:
         help="Extra data in server events: log probabilities of the input transcription.",
         section=TRANSCRIBE,
         choices=(LOGPROBS,),
+        choice_words=((LOGPROBS, "log probabilities of the transcription"),),
     )
 
 

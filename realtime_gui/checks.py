@@ -24,6 +24,12 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
 
+    def sentence(self, subject: str | None = None) -> str:
+        """The problem as a sentence that starts with its subject (`subject`, else the path): "Tools is not valid
+        JSON (…)", "session.tools[0].name is required: …", "Speed: expected a number"."""
+        joiner = " " if self.message.startswith(("is ", "cannot ", "must ")) else ": "
+        return f"{subject or self.path}{joiner}{self.message}"
+
 
 def describe(value: JsonValue) -> str:
     """A short, quoted rendering of a value for messages."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 from realtime_gui import __version__
 from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, JsonValue, Parameter, endpoint
 from realtime_gui.checks import Problem
+from realtime_gui.connection_options import ConnectionOptions, add_connection_options
 from realtime_gui.logs import setup_logging
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4
 PROG = "realtime-gui"
+COMMANDS = ("mint", "key", "verify", "serve")
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from realtime_gui.qt.smoke import run as smoke_test
 
         return smoke_test(started)
-    if not args or args[0] not in ("mint", "key", "verify", "serve", "-h", "--help", "--version"):
+    if args and not args[0].startswith("-") and args[0] not in COMMANDS:
+        _unknown_command(args[0])
+        return INVALID
+    if not args or args[0] not in (*COMMANDS, "-h", "--help", "--version"):
         from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
 
         return window_main(args)
@@ -72,12 +77,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+def _unknown_command(word: str) -> None:
+    """A word where a command goes: most likely a typo, and opening the window instead would hide it."""
+    import difflib
+
+    guess = difflib.get_close_matches(word, COMMANDS, n=1)
+    _say(f"unknown command {word!r}" + (f"; did you mean {guess[0]}?" if guess else "."))
+    print(f"The commands are {', '.join(COMMANDS)}; without one it opens the window.", file=sys.stderr)
+    print(f"See `{PROG} --help`, or `{PROG} COMMAND --help`.", file=sys.stderr)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Mint short-lived OpenAI Realtime API tokens.",
         epilog="Without a command it opens the window: realtime-gui [--demo] [--endpoint ID] [--profile NAME] "
-        "[--settings FILE] [--smoke-test]. --demo tries everything against a fake server on this computer.",
+        "[--settings FILE] [--color-scheme system|light|dark] [--smoke-test], and mint's --base-url, --auth, "
+        "--organization, --project and --timeout (for this run). "
+        "--demo tries everything against a fake server on this computer.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -99,25 +116,12 @@ def _parser() -> argparse.ArgumentParser:
         "(numbers, true/false, null, arrays, objects), else as text. Repeatable.",
     )
     mint.add_argument("--preset", metavar="FILE", help="a JSON file of PATH -> VALUE (as the window saves)")
-    # Connection options default to None: given ones win over the profile's settings, which win over defaults.
-    mint.add_argument("--base-url", help="API base URL (default: the profile's, else https://api.openai.com/v1)")
-    mint.add_argument(
-        "--auth",
-        choices=("bearer", "api-key"),
-        help="bearer (OpenAI) or api-key (Azure OpenAI); default: the profile's, else bearer",
-    )
-    mint.add_argument("--organization", help="sent as OpenAI-Organization")
-    mint.add_argument("--project", help="sent as OpenAI-Project")
+    add_connection_options(mint)  # shared with the window
     mint.add_argument(
         "--profile",
         default="default",
         help="which stored key to use, and the base URL, auth, organization, project and timeout saved for it "
         "in the window; a name that is neither saved nor holds a stored key is refused as a likely typo",
-    )
-    mint.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        help="give up after this many seconds, 0.1 to 600 (default: the profile's, else 30)",
     )
     mint.add_argument("--output", choices=("token", "json", "env"), default="token")
     mint.add_argument(
@@ -251,24 +255,14 @@ def _warn_about_models(request: MintRequest) -> None:
 
 def _connection(args: argparse.Namespace) -> Connection:
     """The options given, else the profile's saved settings, else OPENAI_BASE_URL and the defaults."""
-    from realtime_gui.connection import DEFAULT_BASE_URL, Connection, timeout_problem
+    from realtime_gui.profiles import default_connection
 
-    if args.timeout is not None and (problem := timeout_problem(args.timeout)):
-        raise UsageError(f"--timeout {problem}.")
+    try:
+        options = ConnectionOptions.from_args(args)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     profile = _known_profile(args.profile)
-    if profile is not None:
-        base = profile.connection
-    else:
-        base = Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
-    timeout = float(args.timeout) if args.timeout is not None else base.timeout
-    return Connection(
-        base_url=args.base_url or base.base_url,
-        auth=args.auth or base.auth,
-        organization=args.organization if args.organization is not None else base.organization,
-        project=args.project if args.project is not None else base.project,
-        timeout=timeout,
-        connect_timeout=min(10.0, timeout),
-    )
+    return options.over(profile.connection if profile is not None else default_connection())
 
 
 def _known_profile(name: str) -> Profile | None:

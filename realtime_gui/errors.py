@@ -6,6 +6,7 @@ is cleaned (shown.py) when the error is made, so no caller that prints or shows 
 
     MintError                      anything that stopped a mint
      ├── ConfigError               unusable connection settings (base URL, auth style, key); nothing was sent
+     │    └── MissingKeyError      no API key for the profile
      ├── ApiError                  the API answered with an error: status, message, type, param, code, request id
      │    └── RetiredEndpointError a retired beta endpoint answered `beta_api_shape_disabled`
      ├── NetworkError              no answer: refused, DNS, TLS, timeout, connection lost
@@ -32,6 +33,10 @@ class MintError(Exception):
 
 class ConfigError(MintError):
     """The connection settings cannot be used; nothing was sent."""
+
+
+class MissingKeyError(ConfigError):
+    """No API key for the profile (none in this run, OPENAI_API_KEY or the keyring); nothing was sent."""
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,16 @@ def config_folder() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "realtime-gui"
 
 
+def default_connection() -> Connection:
+    """The settings of a profile never saved: OPENAI_BASE_URL when set (as the OpenAI SDKs read it), else the
+    default URL."""
+    return Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
+
+
 def read_profiles(path: Path) -> ProfilesFile:
-    """The profiles in `path`, always starting with the default one (which a saved one may replace)."""
-    found = [Profile(DEFAULT_PROFILE)]
+    """The profiles in `path`, always starting with the default one (which a saved one may replace; until then it
+    follows OPENAI_BASE_URL)."""
+    found = [Profile(DEFAULT_PROFILE, default_connection())]
     try:
         saved = _saved(path)
     except FileNotFoundError:

@@ -3,7 +3,8 @@
 Qt-free. `TokenServer` decides every answer (Host and Origin checks, CORS, rate limit, overrides, minting);
 serve_http.py carries the bytes. The window can run one too: `start()`/`stop()` from the GUI thread, `template`
 swapped whenever the form changes (the next request uses it), `limiter.per_minute` changed at any time, `stats` and
-`on_request` to show what it served. `on_request` is called from the server's threads.
+`on_request` to show what it served. `on_request` is called from the server's threads, and so is a template's
+`api_key` when it is a function (the window's keyring may block: it is read where the mint runs, never in the GUI).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from realtime_gui.serve_policy import OriginPolicy, RateLimiter, host_allowed
 from realtime_gui.serve_replies import Incoming, Reply, ServedRequest, json_reply, own_error
 
 if TYPE_CHECKING:
+    from realtime_gui.calls import Call
+    from realtime_gui.checks import Problem
     from realtime_gui.connection import Connection
     from realtime_gui.minted import MintedToken
     from realtime_gui.request import MintRequest
@@ -41,17 +44,21 @@ DEFAULT_RATE = 30
 TOKEN_PATH = "/token"
 log = logging.getLogger(__name__)
 
-Minter = Callable[["MintRequest", "Connection", str], "MintedToken"]
+Minter = Callable[["MintRequest", "Connection", str, "Call"], "MintedToken"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Template:
-    """What each request mints with: the form's values, where to send them, and the key."""
+    """What each request mints with: the form's values, where to send them, and the key (or a function that reads
+    it, called for each mint in the server's thread; it raises ConfigError or KeyringUnavailable when there is none).
+    `problems`: what is wrong with the values that they cannot show themselves (a form field holding text that is
+    not a value); while there are any, each request is answered 400 with them and nothing is sent."""
 
     endpoint_id: str
     values: Mapping[str, JsonValue]
     connection: Connection
-    api_key: str = field(repr=False)
+    api_key: str | Callable[[], str] = field(repr=False)
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,10 +69,10 @@ class ServeStats:
     last_origin: str | None = None  # of the last token served (None: no Origin header, e.g. curl)
 
 
-def _shared_minter(request: MintRequest, connection: Connection, api_key: str) -> MintedToken:
+def _shared_minter(request: MintRequest, connection: Connection, api_key: str, call: Call) -> MintedToken:
     from realtime_gui.client import shared_client
 
-    return shared_client().mint(request, connection=connection, api_key=api_key)
+    return shared_client().mint(request, connection=connection, api_key=api_key, call=call)
 
 
 class TokenServer:
@@ -95,6 +102,7 @@ class TokenServer:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stopped = False
+        self._calls: set[Call] = set()  # mints under way, cancelled by stop()
         self._http: HttpServer = HttpServer(self, bind_address(host), port, client_timeout=client_timeout)
 
     # -- for the owner --
@@ -132,13 +140,17 @@ class TokenServer:
         return self
 
     def stop(self) -> None:
-        """Stop listening and cut open connections; nothing is reported after this returns."""
+        """Stop listening, cut open connections and cancel the mints under way (their pages are gone); nothing is
+        reported after this returns."""
         with self._lock:
             self._stopped = True
+            calls, self._calls = self._calls, set()
         if self._thread is not None:
             self._http.shutdown()
             self._thread.join(timeout=5)
         self._http.close()
+        for call in calls:  # after the pages' connections are cut: a cancelled mint answers no one
+            call.cancel()
 
     def __enter__(self) -> TokenServer:
         return self.start()
@@ -219,9 +231,11 @@ class TokenServer:
     def _mint(self, template: Template, overrides: dict[str, JsonValue]) -> Reply:
         from realtime_gui.errors import ApiError, ConfigError, MintError, RetiredEndpointError
         from realtime_gui.request import InvalidRequest, build_request
-        from realtime_gui.secrets import redact
+        from realtime_gui.secrets import KeyringUnavailable, redact
 
         try:
+            if template.problems:
+                raise InvalidRequest(template.problems)
             request = build_request(template.endpoint_id, {**template.values, **overrides})
         except InvalidRequest as err:
             first = err.problems[0] if err.problems else None
@@ -241,20 +255,33 @@ class TokenServer:
                 f"At most {self.limiter.per_minute} tokens a minute are served (--rate); try again in {wait} s.",
                 headers={"Retry-After": str(wait)},
             )
+        from realtime_gui.calls import Call
+
+        api_key = ""
+        call = Call()
+        with self._lock:
+            if self._stopped:
+                call.cancel()  # stop() has run: this mint must not start
+            else:
+                self._calls.add(call)
         try:
-            token = self._minter(request, template.connection, template.api_key)
+            api_key = template.api_key() if callable(template.api_key) else template.api_key
+            token = self._minter(request, template.connection, api_key, call)
         except ApiError as err:
             d = err.details
             message = err.server_message if isinstance(err, RetiredEndpointError) else d.message
-            error = {"message": redact(message, template.api_key), "type": d.type, "param": d.param, "code": d.code}
+            error = {"message": redact(message, api_key), "type": d.type, "param": d.param, "code": d.code}
             headers = {"Retry-After": f"{d.retry_after:.0f}"} if d.retry_after is not None else {}
             return json_reply(d.status, {"error": error}, headers=headers, request_id=d.request_id, note="API error")
-        except ConfigError as err:
-            return own_error(500, "config_error", redact(str(err), template.api_key))
+        except (ConfigError, KeyringUnavailable) as err:
+            return own_error(500, "config_error", redact(str(err), api_key))
         except MintError as err:
             reason = getattr(err, "reason", None) or "bad_response"
             request_id = getattr(err, "request_id", None)
-            return own_error(502, reason, redact(str(err), template.api_key), request_id=request_id)
+            return own_error(502, reason, redact(str(err), api_key), request_id=request_id)
+        finally:
+            with self._lock:
+                self._calls.discard(call)
         return json_reply(200, token.response, request_id=token.request_id, minted=True)
 
 

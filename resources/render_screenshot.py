@@ -1,11 +1,12 @@
-"""Renders resources/screenshot.png for the README: the window in demo mode right after a mint.
+"""Renders the README's screenshots: the window in demo mode right after a mint, in the light palette
+(resources/screenshot.png) and the dark one (resources/screenshot-dark.png).
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python resources/render_screenshot.py
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python resources/render_screenshot.py [--scheme light|dark] [OUT]
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tempfile
 import time
 from pathlib import Path
@@ -15,12 +16,22 @@ from PySide6.QtWidgets import QApplication
 from realtime_gui.qt.app import create_window
 from realtime_gui.qt.ui.main_window import MainWindow
 
+NAMES = {"light": "screenshot.png", "dark": "screenshot-dark.png"}
+
 
 def main() -> None:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("screenshot.png")
+    parser = argparse.ArgumentParser(description="Render the README's screenshots.")
+    parser.add_argument("--scheme", choices=list(NAMES), help="only this palette (default: both)")
+    parser.add_argument("out", nargs="?", type=Path, help="where to write (with --scheme)")
+    args = parser.parse_args()
     app = QApplication([])
+    for scheme in [args.scheme] if args.scheme else list(NAMES):
+        render(app, scheme, args.out or Path(__file__).with_name(NAMES[scheme]))
+
+
+def render(app: QApplication, scheme: str, out: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        window = create_window(["--demo", "--settings", str(Path(folder) / "settings.ini")])
+        window = create_window(["--demo", "--color-scheme", scheme, "--settings", str(Path(folder) / "settings.ini")])
         assert isinstance(window, MainWindow)
         window.resize(1280, 860)
         window.show()

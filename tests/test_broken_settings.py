@@ -67,6 +67,8 @@ BROKEN_INI: list[tuple[dict[str, object], str]] = [
     ({"session__endpoint": ["transcription", "translation"]}, "session/endpoint is not text"),
     ({"session__profile": "a b"}, "session/profile is not a profile name"),
     ({"preferences__clear_clipboard_on_expiry": "maybe"}, "is not true or false"),
+    ({"serve__port": "80"}, "serve/port is not a port from 1024 to 65535"),
+    ({"serve__port": "\uff18\uff17\uff18\uff17"}, "serve/port is not a port from 1024 to 65535"),  # not ASCII
     ({"window__geometry": "hello"}, "window/geometry is not a saved window geometry"),
     ({"window__geometry": b"garbage"}, "window/geometry is not a saved window geometry"),
 ]

@@ -295,7 +295,7 @@ def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
     qtbot.wait(50)
     assert server.requests == []
     assert error_under(window, "session.truncation.retention_ratio") == (
-        "is required when session.truncation is on; expected a number from 0 to 1"
+        "Retention ratio is required when session.truncation is on; expected a number from 0 to 1"
     )
     assert ratio.hasFocus(), "Create takes the user to the missing value"
     type_into(qtbot, window, "session.truncation.retention_ratio", "0.5")
@@ -317,8 +317,8 @@ def test_a_required_choice_without_a_default_is_asked_for_not_guessed(
     qtbot.wait(50)
     assert server.requests == []
     text = window.error_text.text()
-    assert "session.model: is required; expected one of gpt-realtime-translate" in text
-    assert "session.audio.input.noise_reduction.type: is required when" in text
+    assert "session.model is required; expected one of gpt-realtime-translate" in text
+    assert "session.audio.input.noise_reduction.type is required when" in text
 
 
 # -- presets -----------------------------------------------------------------------------------------------------

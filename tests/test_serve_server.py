@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from realtime_gui import serve_http
 from realtime_gui.client import Connection
-from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.serve import ServedRequest, Template, TokenServer
 from realtime_gui.serve_policy import PolicyError, RateLimiter, bind_address, check_origin, host_allowed, printable
 
@@ -111,6 +112,57 @@ def test_stop_cuts_open_connections_and_reports_nothing_after(
         socket.create_connection(("127.0.0.1", running.port), timeout=2)
     assert len(reported) == 1
     assert len(server.requests) == 1, "a stopped server mints nothing more"
+
+
+def test_stop_cancels_a_mint_under_way_and_reads_the_key_where_it_mints(
+    server: FakeOpenAI, reported: list[ServedRequest]
+) -> None:
+    from realtime_gui.serve import _shared_minter
+
+    server.inject(Fault(FaultKind.HANG, seconds=30))
+    key_readers: list[str] = []
+    ended: list[BaseException | None] = []
+
+    def read_key() -> str:
+        key_readers.append(threading.current_thread().name)
+        return TEST_KEY
+
+    def minter(*args: Any) -> Any:
+        try:
+            return _shared_minter(*args)
+        except BaseException as err:
+            ended.append(err)
+            raise
+
+    lazy = Template(
+        endpoint_id="realtime",
+        values={},
+        connection=Connection(base_url=server.base_url, timeout=30),
+        api_key=read_key,
+    )
+    running = TokenServer(lazy, port=0, on_request=reported.append, minter=minter).start()
+
+    def ask() -> None:
+        with contextlib.suppress(OSError, http.client.HTTPException):  # the page's connection is cut
+            get(running)
+
+    page = threading.Thread(target=ask)
+    page.start()
+    deadline = time.monotonic() + 10
+    while not server.requests and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(server.requests) == 1, "the mint is under way, stuck upstream"
+    assert key_readers
+    assert threading.main_thread().name not in key_readers, "the key is read in the server's thread"
+    running.stop()
+    deadline = time.monotonic() + 2  # the connection's own timeout is 30 s
+    while not ended and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(ended) == 1, "stop() cancelled the upstream call"
+    assert "cancelled" in str(getattr(ended[0], "reason", ended[0]))
+    page.join(timeout=5)
+    assert not page.is_alive()
+    assert reported == [], "nothing is reported after stop()"
 
 
 def test_a_client_sending_a_byte_at_a_time_is_cut_off(token_server: TokenServer) -> None:

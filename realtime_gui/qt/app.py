@@ -23,12 +23,15 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINT_IDS
-from realtime_gui.connection import Connection
+from realtime_gui.connection_options import ConnectionOptions, add_connection_options
+from realtime_gui.display import missing_display
 from realtime_gui.logs import setup_logging
-from realtime_gui.profiles import DEMO_PROFILE, Profile
 from realtime_gui.qt.controller import Controller
+from realtime_gui.qt.demo import start_demo
 from realtime_gui.qt.settings import Settings
+from realtime_gui.qt.ui.banner import SETTINGS
 from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.palette import SCHEMES, apply_color_scheme
 from realtime_gui.secrets import redact
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--endpoint", choices=ENDPOINT_IDS, help="endpoint to show first")
     parser.add_argument("--profile", help="profile to use (its key is in the OS keyring)")
     parser.add_argument("--settings", metavar="FILE", help="settings file to use instead of the default")
+    add_connection_options(parser)  # the same as `realtime-gui mint`'s; they apply to the profile shown first
+    parser.add_argument(
+        "--color-scheme",
+        choices=SCHEMES,
+        default="system",
+        help="light or dark colours; default: follow the system's scheme as Qt reports it",
+    )
     parser.add_argument(
         "--smoke-test",
         action="store_true",
@@ -55,23 +65,20 @@ def _parser() -> argparse.ArgumentParser:
 def create_window(argv: list[str]) -> QMainWindow:
     """Build the main window from command-line style arguments; a QApplication must exist. Does not block on the
     keyring or the network: the key status arrives from a worker thread."""
-    args, _qt_args = _parser().parse_known_args(argv)
+    parser = _parser()
+    args, _qt_args = parser.parse_known_args(argv)
+    try:
+        options = ConnectionOptions.from_args(args)
+    except ValueError as err:
+        parser.error(str(err))  # exits 2 with the usage, before anything opens
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_color_scheme(app, args.color_scheme)
     settings = Settings(args.settings)
     controller = Controller()
     saved = settings.read_profiles()
     profiles = saved.profiles
     profile_name = args.profile or settings.profile_name
-    demo_note = ""
-    demo_server = None
-    if args.demo:
-        from realtime_gui.fake_server import DEMO_KEY, FakeOpenAI  # only in demo mode
-
-        # Like the real API today, the demo answers the retired beta endpoints with their retirement error.
-        demo_server = FakeOpenAI(retire_beta=True).start()
-        profiles.append(Profile(DEMO_PROFILE, Connection(base_url=demo_server.base_url, timeout=10)))
-        controller.use_key_in_memory(DEMO_PROFILE, DEMO_KEY)
-        profile_name = DEMO_PROFILE
-        demo_note = "demo (fake server on this computer)"
     if profile_name not in {p.name for p in profiles}:
         profile_name = profiles[0].name
     window = MainWindow(
@@ -80,26 +87,26 @@ def create_window(argv: list[str]) -> QMainWindow:
         profiles=profiles,
         profile_name=profile_name,
         endpoint_id=args.endpoint or settings.endpoint,
-        demo_note=demo_note,
+        options=options,
     )
     controller.setParent(window)
+    window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
+    if args.demo:
+        start_demo(window)
     ignored = [note for note in (settings.ignored, saved.problem) if note]
     if ignored:  # said once, at start-up; the banner stays until dismissed or replaced
-        window.show_error("\n".join(note[0].upper() + note[1:] for note in ignored))
-    window.demo_server = demo_server
-    window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
-    if demo_server is not None:
-        server = demo_server
-        window.destroyed.connect(lambda *_: server.stop())
-        app = QApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(server.stop)
+        window.show_error("\n".join(note[0].upper() + note[1:] for note in ignored), cause=SETTINGS)
     return window
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window; returns the process exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if QApplication.instance() is None:
+        problem = missing_display(os.environ, args)
+        if problem is not None:
+            print(f"realtime-gui: {problem}.", file=sys.stderr)
+            return 2
     app = QApplication.instance() or QApplication([sys.argv[0], *args])
     assert isinstance(app, QApplication)
     app.setApplicationName("realtime-gui")

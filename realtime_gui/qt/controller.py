@@ -9,13 +9,15 @@ dialog is kept in this object's memory for this run only.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from realtime_gui import secrets
 from realtime_gui.calls import Call
-from realtime_gui.errors import ConfigError, MintError
+from realtime_gui.errors import MintError, MissingKeyError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.jobs import Jobs
@@ -139,6 +141,12 @@ class Controller(QObject):
         self._key_jobs[job] = "saved"
         self._pending_keys[job] = (profile, key)
 
+    def key_reader(self, profile: str) -> Callable[[], str]:
+        """A function that reads `profile`'s key exactly as this window's mints do, for another thread to call (the
+        local token server's): it may block on the keyring, so never call it in the GUI thread. It raises
+        MissingKeyError or KeyringUnavailable."""
+        return partial(_api_key, profile, self._memory_keys.get(profile))
+
     def use_key_in_memory(self, profile: str, key: str) -> None:
         self._memory_keys[profile] = secrets.check_key_text(key)
         self.key_status_changed.emit(KeyStatus(profile, secrets.key_hint(key), "memory"))
@@ -203,15 +211,20 @@ class Controller(QObject):
 def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | None, call: Call) -> MintedToken:
     from realtime_gui.client import shared_client
 
+    key = _api_key(profile.name, memory_key)
+    return shared_client().mint(request, connection=profile.connection, api_key=key, call=call)
+
+
+def _api_key(profile: str, memory_key: str | None) -> str:
     # A key given in this run (the demo's, or one typed while no keyring works) was chosen on purpose: it wins.
     from_env = secrets.key_from_environment()
     value = memory_key or (from_env.value if from_env is not None else None)
     if value is None:
-        stored = secrets.load_stored_key(profile.name)
+        stored = secrets.load_stored_key(profile)
         value = stored.value if stored is not None else None
     if value is None:
-        raise ConfigError(f"No API key for profile {profile.name!r}. Choose Key… to add one, or set OPENAI_API_KEY.")
-    return shared_client().mint(request, connection=profile.connection, api_key=value, call=call)
+        raise MissingKeyError(f"No API key for profile {profile!r}. Choose Key… to add one, or set OPENAI_API_KEY.")
+    return value
 
 
 def _warm_up() -> None:

@@ -41,6 +41,7 @@ PREFERENCE_DEFAULTS: dict[str, Any] = {
 
 
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+SERVE_PORTS = range(1024, 65536)  # the local token server's; below 1024 needs administrator rights
 # QWidget.saveGeometry() output starts with this magic number (Qt 4.3 and later); anything else is not a geometry.
 _GEOMETRY_MAGIC = bytes.fromhex("01d9d0cb")
 
@@ -52,6 +53,12 @@ def _as_bool(value: object) -> bool | None:
     if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
         return value.strip().lower() in _TRUE
     return None
+
+
+def _as_port(value: object) -> int | None:
+    # INI files hand numbers back as text.
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+    return int(text) if text.isascii() and text.isdigit() and int(text) in SERVE_PORTS else None
 
 
 def _form_values(value: object) -> dict[str, JsonValue]:
@@ -83,6 +90,8 @@ def _problem(key: str, value: object) -> str | None:
         return None
     if group == "preferences" and isinstance(PREFERENCE_DEFAULTS.get(name), bool) and _as_bool(value) is None:
         return "is not true or false"
+    if key == "serve/port" and _as_port(value) is None:
+        return f"is not a port from {SERVE_PORTS.start} to {SERVE_PORTS.stop - 1}"
     if key == "window/geometry" and not (
         isinstance(value, QByteArray) and bytes(value.data()).startswith(_GEOMETRY_MAGIC)
     ):
@@ -186,6 +195,17 @@ class Settings:
     def set_preference(self, name: str, value: Any) -> None:
         assert name in PREFERENCE_DEFAULTS, name
         self._set_value(f"preferences/{name}", value)
+
+    # -- the local token server --
+
+    @property
+    def serve_port(self) -> int | None:
+        """The port last served on from the window; None: the token server's default."""
+        return _as_port(self._value("serve/port", ""))
+
+    @serve_port.setter
+    def serve_port(self, port: int) -> None:
+        self._set_value("serve/port", port)
 
     # -- window state --
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -86,11 +87,23 @@ class Field:
     def problem(self) -> Problem | None:
         return None
 
+    def show_problem(self, text: str) -> QLabel | None:
+        """Show a problem found on Create in the field's own message line, if it has one (else the form adds a
+        line under the field); returns that line."""
+        return None
+
+    def clear_problem(self) -> None:
+        """Back to what the field says by itself."""
+
     def _name(self, widget: QWidget) -> None:
         self.editor = self.focus = widget
         widget.setObjectName(self.row.path)
         widget.setToolTip(tooltip(self.row))
         widget.setAccessibleName(self.row.label)
+        # The line edit inside a spin box or an editable combo is what a screen reader lands on: name it too.
+        inner = widget.lineEdit() if isinstance(widget, QAbstractSpinBox | QComboBox) else None
+        if inner is not None:
+            inner.setAccessibleName(widget.accessibleName())
 
 
 class ComboField(Field):
@@ -325,9 +338,10 @@ class ChecksField(Field):
         layout = QHBoxLayout(self.widget)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: list[tuple[str, QCheckBox]] = []
+        words = dict(row.choice_words)
         for choice in row.choices:
-            box = QCheckBox(str(choice))
-            box.setToolTip(tooltip(row))
+            box = QCheckBox(words.get(str(choice), str(choice)))
+            box.setToolTip(tooltip(row) + (f"\nSends {choice}" if str(choice) in words else ""))
             layout.addWidget(box)
             self.boxes.append((str(choice), box))
         layout.addStretch(1)
@@ -395,15 +409,24 @@ class JsonField(Field):
             return
         syntax = self.problem()
         if syntax is not None:
-            self._show_status(syntax.message, ok=False)
+            self._show_status(syntax.sentence(self.row.label), ok=False)
             return
         _, problems = check_value(self.row, self.value())  # type: ignore[arg-type]
         if problems:
             first = problems[0]
             more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            self._show_status(f"{first.path}: {first.message}{more}", ok=False)
+            subject = self.row.label if first.path == self.row.path else None
+            self._show_status(first.sentence(subject) + more, ok=False)
         else:
             self._show_status("valid JSON", ok=True)
+
+    def show_problem(self, text: str) -> QLabel:
+        # One place for this field's problems: its status line, not a second line under it saying the same.
+        self._show_status(text, ok=False)
+        return self.status
+
+    def clear_problem(self) -> None:
+        self._on_edit_text_changed()
 
     def _show_status(self, text: str, *, ok: bool | None) -> None:
         self.status.setText(text)

@@ -172,11 +172,17 @@ class ParameterForm(QWidget):
 
     def refresh(self) -> None:
         current = self.all_values()
+        sections_shown: set[str] = set()
         for path, row in self._rows.items():
             shown = self._applies(self.endpoint.by_path[path], current)
             row.layout.setRowVisible(row.field.widget, shown)
             if row.error is not None:
                 row.layout.setRowVisible(row.error, shown and bool(row.error.text()))
+            if shown:
+                sections_shown.add(row.field.row.section)
+        for name, box in self._sections.items():  # an empty box is only a title over nothing
+            if box is not None and box.isHidden() == (name in sections_shown):
+                box.setVisible(name in sections_shown)
 
     def is_shown(self, path: str) -> bool:
         return not self._rows[path].field.widget.isHidden()
@@ -184,7 +190,7 @@ class ParameterForm(QWidget):
     # -- problems beside their fields --
 
     def show_problems(self, problems: list[Problem]) -> QWidget | None:
-        """Mark each problem's field and write the message under it; returns the first marked widget."""
+        """Mark each problem's field and write the message under it, once; returns the first marked widget."""
         self.clear_problems()
         by_row: dict[str, list[Problem]] = {}
         for problem in problems:
@@ -195,15 +201,18 @@ class ParameterForm(QWidget):
             self._mark(self._rows[path], found)
         if not by_row:
             return None
-        first = self._rows[next(iter(by_row))]
-        self._reveal(first.error)
-        return first.field.editor
+        return self._rows[next(iter(by_row))].field.editor
 
     def _mark(self, row: _Row, problems: list[Problem]) -> None:
-        """Red border on the field, and each problem written under it (its path only when it is a part's)."""
+        """Error border on the field, and its problems written once, each starting with its subject: in the
+        field's own message line when it has one (a JSON editor), else under the field. A screen reader reads
+        them as the field's description."""
         path = row.field.row.path
-        row.show_error("\n".join(p.message if p.path == path else str(p) for p in problems))
+        text = "\n".join(p.sentence(row.field.row.label if p.path == path else None) for p in problems)
+        if row.field.show_problem(text) is None:
+            row.show_error(text)
         mark_invalid(row.field.editor, True)
+        row.field.editor.setAccessibleDescription(text)
 
     def _reveal(self, widget: QWidget | None) -> None:
         """Scroll `widget` (an error just written) into view, once the layout has made room for it."""
@@ -213,17 +222,33 @@ class ParameterForm(QWidget):
         if widget is not None and isinstance(area, QScrollArea):
             QTimer.singleShot(0, area, partial(area.ensureWidgetVisible, widget, 0, 8))
 
-    def mark_param(self, param: str) -> QWidget | None:
+    def message_for(self, editor: QWidget) -> QWidget | None:
+        """The line that shows the problem of the field whose editor is `editor`, if one shows."""
+        for row in self._rows.values():
+            if row.field.editor is editor:
+                if row.error_shown:
+                    return row.error
+                return row.field.widget
+        return None
+
+    def mark_param(self, param: str, message: str = "") -> QWidget | None:
         row = self._row_for_param(param)
         if row is None:
             return None
         mark_invalid(row.field.editor, True)
+        row.field.editor.setAccessibleDescription(message)
         return row.field.editor
 
     def clear_problems(self) -> None:
         for row in self._rows.values():
+            self._clear_row(row)
+
+    def _clear_row(self, row: _Row) -> None:
+        if row.error_shown or row.field.editor.property("invalid"):
             row.hide_error()
+            row.field.clear_problem()
             mark_invalid(row.field.editor, False)
+            row.field.editor.setAccessibleDescription("")
 
     def _row_for_param(self, param: str) -> _Row | None:
         head = param.split("[", 1)[0]
@@ -244,12 +269,9 @@ class ParameterForm(QWidget):
         if problems:
             self._mark(row, problems)
             if not row.field.editor.visibleRegion().isEmpty():  # never pull the view back to a field left behind
-                self._reveal(row.error)
+                self._reveal(self.message_for(row.field.editor))
 
     def _on_field_changed(self, path: str) -> None:
-        row = self._rows[path]
-        if row.error_shown or row.field.editor.property("invalid"):
-            row.hide_error()
-            mark_invalid(row.field.editor, False)
+        self._clear_row(self._rows[path])
         self.refresh()
         self.changed.emit()

@@ -1,8 +1,12 @@
-"""Asks for an API key (masked) and hands it to the controller; the dialog forgets it once it is handed over."""
+"""Asks for an API key (masked) and hands it to the controller; the dialog forgets it once it is handed over.
+Text that cannot be a key keeps the dialog open with the reason, and what was typed stays for correcting."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from realtime_gui.qt.ui.dialogs import clear_problem, show_problem
+from realtime_gui.secrets import InvalidKey, check_key_text
 
 
 class KeyDialog(QDialog):
@@ -19,7 +23,7 @@ class KeyDialog(QDialog):
             ).format(profile)
         )
         intro.setWordWrap(True)
-        self.status = QLabel(status)
+        self.status = QLabel(status or self.tr("No key is stored for this profile yet."))
         self.status.setObjectName("keyStatus")
         self.status.setWordWrap(True)
         self.edit = QLineEdit()
@@ -36,13 +40,29 @@ class KeyDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(False)
-        self.edit.textChanged.connect(lambda text: self.save_button.setEnabled(bool(text.strip())))
-        buttons.accepted.connect(self.accept)
+        self.edit.textChanged.connect(self._on_edit_text_changed)
+        self.error = QLabel()
+        self.error.setObjectName("keyError")
+        self.error.hide()
+        buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (intro, self.status, self.edit, self.problem, buttons):
+        for widget in (intro, self.status, self.edit, self.error, self.problem, buttons):
             layout.addWidget(widget)
         self.resize(480, self.sizeHint().height())
+
+    def _on_edit_text_changed(self, text: str) -> None:
+        self.save_button.setEnabled(bool(text.strip()))
+        if self.error.isVisible():
+            clear_problem(self.error, self.edit)
+
+    def _on_buttons_accepted(self) -> None:
+        try:
+            check_key_text(self.edit.text())
+        except InvalidKey as err:
+            show_problem(self, self.error, self.edit, str(err) + " " + self.tr("Paste the key alone."))
+            return
+        self.accept()
 
     def take_key(self) -> str:
         """The typed key, once; the entry is cleared so no widget keeps it."""

@@ -10,19 +10,14 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
-    QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,28 +25,43 @@ from PySide6.QtWidgets import (
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINTS, JsonValue, endpoint
 from realtime_gui.checks import Problem
-from realtime_gui.errors import ApiError, ConfigError, MintError, ResponseError, RetiredEndpointError
+from realtime_gui.connection_options import ConnectionOptions
+from realtime_gui.errors import (
+    ApiError,
+    ConfigError,
+    MintError,
+    RetiredEndpointError,
+)
 from realtime_gui.minted import MintedToken
 from realtime_gui.presets import PresetError, check_preset, read_preset, write_preset
 from realtime_gui.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
+from realtime_gui.qt.demo import start_demo
 from realtime_gui.qt.settings import Settings
+from realtime_gui.qt.ui import banner as cause
+from realtime_gui.qt.ui import profile_actions
+from realtime_gui.qt.ui.banner import Banner
+from realtime_gui.qt.ui.empty_state import EmptyState
+from realtime_gui.qt.ui.failure import describe_failure
+from realtime_gui.qt.ui.focus import chain, no_tab_stop, reading_order
 from realtime_gui.qt.ui.form import ParameterForm
-from realtime_gui.qt.ui.key_dialog import KeyDialog
-from realtime_gui.qt.ui.look import BANNER, make_selectable
-from realtime_gui.qt.ui.profile_dialog import ProfileDialog
+from realtime_gui.qt.ui.geometry import PageStack, clamp_to_screen, fit_first_size, scroll_to_after_layout, show_page
+from realtime_gui.qt.ui.menus import Menus
+from realtime_gui.qt.ui.serve_toggle import ServeToggle
 from realtime_gui.qt.ui.token_panel import TokenPanel
 from realtime_gui.qt.ui.wheel import ComboBox
 from realtime_gui.request import InvalidRequest, MintRequest, build_request, to_ga
 from realtime_gui.secrets import InvalidKey, KeyringUnavailable
-from realtime_gui.shown import DEFAULT_LIMIT, shown
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from PySide6.QtGui import QCloseEvent, QShowEvent
+    from PySide6.QtWidgets import QMessageBox
 
     from realtime_gui.fake_server import FakeOpenAI
+    from realtime_gui.qt.ui.key_dialog import KeyDialog
+    from realtime_gui.qt.ui.profile_dialog import ProfileDialog
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +75,15 @@ class MainWindow(QMainWindow):
         profiles: list[Profile],
         profile_name: str,
         endpoint_id: str,
-        demo_note: str = "",
+        options: ConnectionOptions | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.controller = controller
-        self.profiles = {p.name: p for p in profiles}
+        self.profiles = {p.name: p for p in profiles}  # as saved
+        # Connection options from the command line: for this run, on the profile shown first, never saved.
+        self._options = options or ConnectionOptions()
+        self._options_profile = profile_name if self._options.given else None
         self._forms: dict[str, ParameterForm] = {}
         self._key_status: KeyStatus | None = None
         self._last_request: MintRequest | None = None
@@ -80,7 +93,7 @@ class MainWindow(QMainWindow):
         self._edited = False  # the user changed a value or the endpoint since the window opened
         self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Realtime GUI" + (f" — {demo_note}" if demo_note else ""))
+        self.set_title_note("")
 
         # -- top bar --
         self.endpoint_combo = ComboBox()  # the wheel switches it only while it has the focus
@@ -93,6 +106,8 @@ class MainWindow(QMainWindow):
         self.profile_combo.setAccessibleName(self.tr("Profile"))
         self.key_label = QLabel(self.tr("Checking the key…"))
         self.key_label.setObjectName("keyStatus")
+        # Wraps rather than widening the window past a small screen (1366 x 768 at 2x scale is 683 wide).
+        self.key_label.setWordWrap(True)
         self.key_button = QPushButton(self.tr("Key…"))
         self.key_button.setObjectName("setKey")
         self.key_button.setToolTip(self.tr("Store the API key for this profile in the OS keyring (Ctrl+K)"))
@@ -106,37 +121,13 @@ class MainWindow(QMainWindow):
         top.addWidget(self.key_label, 1)
         top.addWidget(self.key_button)
 
-        # -- error banner --
-        self.error_banner = QFrame()
-        self.error_banner.setObjectName("error")
-        self.error_banner.setStyleSheet(BANNER)
-        self.error_text = QLabel()
-        self.error_text.setObjectName("errorText")
-        self.error_text.setWordWrap(True)
-        # Word wrap cannot break a long run without spaces (an id, a URL, a server's garbage): without this, such
-        # a run sets the window's minimum width and pushes it past the screen. Ignored: the banner takes the
-        # width the window has, and clips the run instead.
-        self.error_text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.switch_button = QPushButton()
-        self.switch_button.setObjectName("switchToGa")
-        self.switch_button.clicked.connect(self.switch_to_ga)
-        self.switch_button.hide()
-        close_banner = QToolButton()
-        close_banner.setText("✕")
-        close_banner.setToolTip(self.tr("Dismiss"))
-        close_banner.clicked.connect(self.hide_error)
-        banner = QHBoxLayout(self.error_banner)
-        banner.addWidget(self.error_text, 1)
-        banner.addWidget(self.switch_button)
-        banner.addWidget(close_banner)
-        self.error_banner.hide()
+        # -- message banner --
+        self.error_banner = Banner()
+        self.error_text = self.error_banner.text
 
         # -- form side --
-        self.stack = QStackedWidget()
-        self.form_scroll = QScrollArea()
-        self.form_scroll.setObjectName("formScroll")
-        self.form_scroll.setWidgetResizable(True)
-        self.form_scroll.setWidget(self.stack)
+        self.stack = PageStack()
+        self.form_scroll = _scroll_area("formScroll", self.tr("Parameters"), self.stack)
         self.reset_button = QPushButton(self.tr("Reset to defaults"))
         self.reset_button.setObjectName("reset")
         self.reset_button.clicked.connect(self.reset_form)
@@ -149,6 +140,7 @@ class MainWindow(QMainWindow):
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("cancel")
         self.cancel_button.setEnabled(False)
+        self.cancel_button.setToolTip(self.tr("Stop waiting for the call in flight (Esc)"))
         self.cancel_button.clicked.connect(self.cancel)
         self.mint_button = QPushButton(self.tr("Create token"))
         self.mint_button.setObjectName("mint")
@@ -170,10 +162,21 @@ class MainWindow(QMainWindow):
         self.token_panel = TokenPanel()
         self.token_panel.clear_clipboard_on_expiry = bool(settings.preference("clear_clipboard_on_expiry"))
         self.token_panel.copied.connect(self._on_token_panel_copied)
+        self.token_panel.curl_copied.connect(self._on_token_panel_curl_copied)
         self.token_panel.expired.connect(self._on_token_panel_expired)
+        # The token side scrolls too, so that a small screen (or 2x scale) never pushes part of it off-screen.
+        self.right_side = QWidget()
+        right_layout = QVBoxLayout(self.right_side)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.empty_state = EmptyState()
+        self.empty_state.add_key_clicked.connect(self.open_key_dialog)
+        self.empty_state.demo_clicked.connect(lambda: start_demo(self))
+        right_layout.addWidget(self.empty_state)
+        right_layout.addWidget(self.token_panel, 1)
+        self.token_scroll = _scroll_area("tokenScroll", self.tr("Token"), self.right_side)
         self.splitter = QSplitter()
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.token_panel)
+        self.splitter.addWidget(self.token_scroll)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
@@ -184,7 +187,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.statusBar().showMessage(self.tr("Ready"))
-        self._build_menus()
+        self._keyboard_ready = False
+        self.menus = Menus(self)
+        self.clipboard_action = self.menus.actions["clear_clipboard"]
+        self.clipboard_action.setCheckable(True)
+        self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
+        self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
+        self.serve = ServeToggle(self, action=self.menus.actions["serve"], place_panel=layout.addWidget)
 
         controller.minted.connect(self._on_controller_minted)
         controller.failed.connect(self._on_controller_failed)
@@ -195,6 +204,12 @@ class MainWindow(QMainWindow):
 
         self._fill_profiles(profile_name)
         self.profile_combo.currentIndexChanged.connect(self._on_profile_combo_changed)
+        if self._options_profile is not None:
+            self.statusBar().showMessage(
+                self.tr("Profile “{0}” uses {1} from the command line, for this run only.").format(
+                    self._options_profile, ", ".join(self._options.given)
+                )
+            )
         index = self.endpoint_combo.findData(endpoint_id)
         self.endpoint_combo.setCurrentIndex(max(0, index))
         self._current_endpoint = self.endpoint_id
@@ -202,63 +217,32 @@ class MainWindow(QMainWindow):
         self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_combo_changed)
         geometry = settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1180, 780)
+            fit_first_size(self)
+        else:
+            clamp_to_screen(self)
 
-    # -- menus and shortcuts --
+    # -- keyboard --
 
-    def _build_menus(self) -> None:
-        def action(menu_name: str, text: str, slot: Callable[[], object], shortcut: str | None = None) -> QAction:
-            act = QAction(text, self)
-            if shortcut:
-                self._shortcuts.append((act, shortcut))
-            act.triggered.connect(lambda _checked=False: slot())
-            menus[menu_name].addAction(act)
-            return act
+    def _after_first_paint(self) -> None:
+        self.menus.bind_shortcuts()
+        no_tab_stop(self.form_scroll, self.token_scroll)
+        self._keyboard_ready = True
+        self._update_tab_order()
 
-        self._shortcuts: list[tuple[QAction, str]] = []
-        bar = self.menuBar()
-        menus = {
-            name: bar.addMenu(label)
-            for name, label in (
-                ("file", self.tr("&File")),
-                ("edit", self.tr("&Edit")),
-                ("key", self.tr("&Key")),
-                ("settings", self.tr("&Settings")),
-                ("help", self.tr("&Help")),
-            )
-        }
-        action("file", self.tr("Open preset…"), self.open_preset, "Ctrl+O")
-        action("file", self.tr("Save preset…"), self.save_preset, "Ctrl+S")
-        menus["file"].addSeparator()
-        action("file", self.tr("Quit"), self.close, "Ctrl+Q")
-        action("edit", self.tr("Create token"), self.mint, "Ctrl+Return")
-        action("edit", self.tr("Cancel"), self.cancel)
-        action("edit", self.tr("Copy token"), self.token_panel.copy_token, "Ctrl+Shift+C")
-        action("edit", self.tr("Copy as curl"), self.token_panel.copy_as_curl)
-        menus["edit"].addSeparator()
-        action("edit", self.tr("Reset to defaults"), self.reset_form)
-        action("key", self.tr("Set API key…"), self.open_key_dialog, "Ctrl+K")
-        action("key", self.tr("Remove stored key"), self.remove_key)
-        menus["key"].addSeparator()
-        action("key", self.tr("New profile…"), lambda: self.edit_profile(new=True))
-        action("key", self.tr("Edit profile…"), lambda: self.edit_profile(new=False))
-        action("key", self.tr("Delete profile"), self.delete_profile)
-        self.clipboard_action = QAction(self.tr("Clear the clipboard when the token expires"), self)
-        self.clipboard_action.setCheckable(True)
-        self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
-        self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
-        menus["settings"].addAction(self.clipboard_action)
-        action("help", self.tr("About Realtime GUI"), self._about)
-        # Enter on the numeric keypad, and Escape to cancel a call in flight.
-        QShortcut(QKeySequence("Ctrl+Enter"), self, self.mint)
-        QShortcut(QKeySequence("Esc"), self, self.cancel)
-
-    def _bind_shortcuts(self) -> None:
-        # Bound just after the first paint: QAction.setShortcut makes PySide6 build its whole `Qt` namespace
-        # (~12 ms), which the window does not need to appear.
-        for act, keys in self._shortcuts:
-            act.setShortcut(QKeySequence(keys))
-        self._shortcuts.clear()
+    def _update_tab_order(self) -> None:
+        """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
+        the token panel. Set after the first paint (it needs the slow `Qt` namespace) and for each new form."""
+        if not self._keyboard_ready:
+            return
+        chain(
+            [
+                [self.endpoint_combo, self.profile_combo, self.key_button],
+                [self.error_banner.action, self.error_banner.close_button],
+                reading_order(self.stack),
+                [self.reset_button, self.cancel_button, self.mint_button],
+                reading_order(self.right_side),
+            ]
+        )
 
     # -- endpoint and form --
 
@@ -279,12 +263,13 @@ class MainWindow(QMainWindow):
             form.changed.connect(self._on_form_changed)
             self._forms[endpoint_id] = form
             self.stack.addWidget(form)
+            self._update_tab_order()
         return form
 
     def _show_form(self, endpoint_id: str) -> None:
         ep = endpoint(endpoint_id)
         self.endpoint_combo.setToolTip(f"POST {{base}}{ep.path}\n{ep.summary}")
-        self.stack.setCurrentWidget(self.form_for(endpoint_id))
+        show_page(self.form_scroll, self.form_for(endpoint_id))
         self.form_scroll.verticalScrollBar().setValue(0)
 
     def _on_endpoint_combo_changed(self, _index: int) -> None:
@@ -298,7 +283,7 @@ class MainWindow(QMainWindow):
             self.form.set_values(merged)
         self._current_endpoint = now
         self._edited = True
-        self.hide_error()
+        self.error_banner.end(cause.MINT, cause.FORM, cause.RETIRED, cause.PRESET)
         self.statusBar().showMessage(endpoint(now).summary, 5000)
 
     def _carry_values(self, source: str, target: str) -> dict[str, JsonValue]:
@@ -314,13 +299,21 @@ class MainWindow(QMainWindow):
 
     def reset_form(self) -> None:
         self.form.reset()
-        self.hide_error()
+        self.error_banner.end(cause.FORM, cause.PRESET)
         self.statusBar().showMessage(self.tr("Every parameter is back to “not sent”: the API's defaults apply."), 5000)
 
     # -- profiles and the key --
 
     @property
     def profile(self) -> Profile:
+        """The current profile as used: its saved settings, with this run's command-line options over them."""
+        saved = self.saved_profile
+        if saved.name == self._options_profile:
+            return Profile(saved.name, self._options.over(saved.connection))
+        return saved
+
+    @property
+    def saved_profile(self) -> Profile:
         name = str(self.profile_combo.currentData() or DEFAULT_PROFILE)
         return self.profiles.get(name) or Profile(DEFAULT_PROFILE)
 
@@ -332,7 +325,10 @@ class MainWindow(QMainWindow):
         index = self.profile_combo.findData(selected)
         self.profile_combo.setCurrentIndex(max(0, index))
         self.profile_combo.blockSignals(False)
-        self.profile_combo.setToolTip(self.tr("Sends to {0}").format(self.profile.connection.base_url))
+        tip = self.tr("Sends to {0}").format(self.profile.connection.base_url)
+        if self.profile.name == self._options_profile:
+            tip += "\n" + self.tr("From the command line, for this run: {0}").format(", ".join(self._options.given))
+        self.profile_combo.setToolTip(tip)
 
     def _warm_up(self) -> None:
         self.controller.warm_up()
@@ -343,53 +339,35 @@ class MainWindow(QMainWindow):
 
     def _on_profile_combo_changed(self, _index: int) -> None:
         self.key_label.setText(self.tr("Checking the key…"))
+        self.error_banner.end(cause.AUTH, cause.MINT, cause.KEY, cause.PROFILE, cause.RETIRED, cause.UNEXPECTED)
         self.controller.refresh_key_status(self.profile.name)
         self.settings.profile_name = self.profile.name
 
     def open_key_dialog(self) -> KeyDialog:
-        status = self._key_status.describe if self._key_status else ""
-        problem = self._key_status.keyring_problem if self._key_status else None
-        dialog = KeyDialog(self.profile.name, status=status, keyring_problem=problem, parent=self)
-        dialog.accepted.connect(lambda: self.controller.store_key(self.profile.name, dialog.take_key()))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+        return profile_actions.open_key_dialog(self)
 
-    def remove_key(self) -> None:
-        self.controller.delete_key(self.profile.name)
-        self.statusBar().showMessage(self.tr("Removing the stored key…"), 3000)
+    def remove_key(self) -> QMessageBox:
+        return profile_actions.remove_key(self)
 
     def edit_profile(self, *, new: bool) -> ProfileDialog:
-        dialog = ProfileDialog(None if new else self.profile, taken=set(self.profiles), parent=self)
+        return profile_actions.edit_profile(self, new=new)
 
-        def accepted() -> None:
-            profile = dialog.profile()
-            self.profiles[profile.name] = profile
-            self.settings.set_profiles(list(self.profiles.values()))
-            self._fill_profiles(profile.name)
-            self._on_profile_combo_changed(0)
+    def delete_profile(self) -> QMessageBox | None:
+        return profile_actions.delete_profile(self)
 
-        dialog.accepted.connect(accepted)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        return dialog
+    def set_title_note(self, note: str) -> None:
+        # Ends with the application's name, which Qt would otherwise append a second time on Linux.
+        self.setWindowTitle(f"{note} — Realtime GUI" if note else "Realtime GUI")
 
-    def delete_profile(self) -> None:
-        """Forget the current profile's settings (not the default one). Its stored key is left in the keyring."""
-        name = self.profile.name
-        if name == DEFAULT_PROFILE or self.profile.is_demo:
-            self.show_error(self.tr("The “{0}” profile cannot be deleted.").format(name))
-            return
-        del self.profiles[name]
-        self.settings.set_profiles(list(self.profiles.values()))
-        self._fill_profiles(DEFAULT_PROFILE)
+    def select_profile(self, name: str) -> None:
+        """Show `name` (the profiles may have changed) and everything that follows from it."""
+        self._fill_profiles(name)
         self._on_profile_combo_changed(0)
-        self.statusBar().showMessage(
-            self.tr(
-                "Deleted the profile “{0}”. Its key, if any, is still in the keyring: Key > Remove stored key."
-            ).format(name),
-            8000,
-        )
+
+    @property
+    def key_status(self) -> KeyStatus | None:
+        """The current profile's key status, once the controller has told it."""
+        return self._key_status
 
     def _on_controller_key_status_changed(self, status: KeyStatus) -> None:
         if status.profile != self.profile.name:
@@ -399,23 +377,28 @@ class MainWindow(QMainWindow):
         if self.profile.is_demo and status.source == "memory":
             text = self.tr("Demo key for the fake server on this computer")
         elif status.keyring_problem and status.source is None:
-            text = self.tr("No OS keyring: {0}").format(status.keyring_problem)
+            text = status.keyring_problem  # it says itself that there is no keyring, and what to do
         self.key_label.setText(text)
         self.key_label.setToolTip(status.keyring_problem or "")
+        # First run: nothing to mint with yet. Offer the two ways on.
+        self.empty_state.offer(keyring=status.keyring_problem is None)
+        self.empty_state.setVisible(status.hint is None and self.token_panel.current is None)
 
     def _on_controller_key_saved(self, saved: KeySaved) -> None:
         if saved.in_memory_only:
             self.show_error(
                 self.tr("{0}\nThe key is kept in memory for this run only and was not written anywhere.").format(
                     saved.status.keyring_problem
-                )
+                ),
+                cause=cause.KEY,
             )
         else:
+            self.error_banner.end(cause.AUTH, cause.KEY)
             self.statusBar().showMessage(self.tr("Key stored in the OS keyring."), 5000)
 
     def _on_controller_key_failed(self, error: object) -> None:
         if isinstance(error, InvalidKey | KeyringUnavailable | ValueError):
-            self.show_error(str(error))
+            self.show_error(str(error), cause=cause.KEY)
         else:
             self._unexpected(error)
 
@@ -438,12 +421,12 @@ class MainWindow(QMainWindow):
         try:
             profile.connection.url_for(request.endpoint)
         except ConfigError as err:
-            self.show_error(str(err))
+            self.show_error(str(err), cause=cause.MINT)
             return
         self.hide_error()
         self.settings.set_form_values(self.endpoint_id, form.all_values())
         self._last_request, self._last_profile = request, profile
-        self.token_panel.show_request(request, profile.connection)
+        self.token_panel.begin_attempt(request, profile.connection)
         self.controller.mint(request, profile)
         self.statusBar().showMessage(self.tr("Minting…"))
 
@@ -451,22 +434,38 @@ class MainWindow(QMainWindow):
         if not self.controller.busy:
             return
         self.controller.cancel()
+        self.token_panel.show_cancelled()
         self.statusBar().showMessage(self.tr("Cancelled: the connection to the server was closed."), 5000)
 
     def _show_problems(self, problems: list[Problem], *, lead: str = "") -> None:
         first = self.form.show_problems(problems)
         count = len(problems)
-        lines = "\n".join(f"• {p}" for p in problems[:6]) + ("\n…" if count > 6 else "")
+        lines = "\n".join(f"• {p.sentence()}" for p in problems[:6]) + ("\n…" if count > 6 else "")
+        go = (
+            None
+            if first is None
+            else ("goToProblem", self.tr("&Go to the problem"), lambda: self._go_to_problem(first))
+        )
         self.show_error(
             self.tr("{0}: {1} to fix.\n{2}").format(
                 lead or self.tr("Nothing was sent"),
                 self.tr("1 value") if count == 1 else self.tr("{0} values").format(count),
                 lines,
-            )
+            ),
+            cause=cause.FORM,
+            action=go,
         )
         if first is not None:
-            self.form_scroll.ensureWidgetVisible(first, 50, 80)
-            first.setFocus()
+            self._go_to_problem(first)
+
+    def _go_to_problem(self, editor: QWidget) -> None:
+        """Scroll to the field and its message, once the banner and the message have taken their place."""
+
+        def targets() -> list[QWidget]:
+            message = self.form.message_for(editor)
+            return [editor] if message is None else [message, editor]
+
+        scroll_to_after_layout(self.form_scroll, targets, then=editor.setFocus)
 
     def _on_controller_busy_changed(self, busy: bool) -> None:
         self.mint_button.setEnabled(not busy)
@@ -476,7 +475,8 @@ class MainWindow(QMainWindow):
     def _on_controller_minted(self, token: MintedToken) -> None:
         assert self._last_request is not None
         assert self._last_profile is not None
-        self.token_panel.show_token(token, self._last_request, self._last_profile.connection)
+        self.token_panel.show_token(token)
+        self.empty_state.hide()
         self.hide_error()
         self.statusBar().showMessage(
             self.tr("Token minted on {0}; request id {1}.").format(token.endpoint, token.request_id or "–"), 8000
@@ -487,30 +487,16 @@ class MainWindow(QMainWindow):
             self._unexpected(error)
             return
         self.statusBar().showMessage(self.tr("The token could not be minted."), 5000)
-        text = str(error)
-        if isinstance(error, ApiError):
-            d = error.details
-            facts = [
-                f"HTTP {d.status}",
-                f"type {d.type}" if d.type else "",
-                f"code {d.code}" if d.code else "",
-                f"param {d.param}" if d.param else "",
-                f"request id {d.request_id}" if d.request_id else "",
-                f"retry after {d.retry_after:g} s" if d.retry_after is not None else "",
-            ]
-            text = f"{error}\n" + " · ".join(f for f in facts if f)
-            if isinstance(error, RetiredEndpointError):
-                self._offer_ga(error)
-                return
-            if d.param:
-                widget = self.form.mark_param(d.param)
-                if widget is not None:
-                    self.form_scroll.ensureWidgetVisible(widget, 50, 80)
-        elif isinstance(error, ResponseError) and error.request_id:
-            text += f"\nrequest id {error.request_id}"
-        elif isinstance(error, KeyringUnavailable):
-            text += "\n" + self.tr("Choose Key… to use a key for this run only.")
-        self.show_error(text)
+        text, why = describe_failure(error)
+        self.token_panel.show_failure(text)
+        if isinstance(error, RetiredEndpointError):
+            self._offer_ga(error)
+            return
+        if isinstance(error, ApiError) and error.param:
+            widget = self.form.mark_param(error.param, str(error))
+            if widget is not None:
+                scroll_to_after_layout(self.form_scroll, lambda: [widget])
+        self.show_error(text, cause=why)
 
     def _offer_ga(self, error: RetiredEndpointError) -> None:
         source = self.endpoint_id
@@ -520,9 +506,8 @@ class MainWindow(QMainWindow):
         text = f"{error}\nServer: {error.server_message}"
         if dropped:
             text += "\n" + self.tr("Not carried over (no GA equivalent): {0}").format(dropped)
-        self.switch_button.setText(self.tr("Switch to {0}").format(error.ga_endpoint.id))
-        self.switch_button.show()
-        self.show_error(text, keep_switch=True)
+        switch = ("switchToGa", self.tr("Switch to {0}").format(error.ga_endpoint.id), self.switch_to_ga)
+        self.show_error(text, cause=cause.RETIRED, action=switch)
 
     def switch_to_ga(self) -> None:
         if self._retired_values is None:
@@ -544,26 +529,20 @@ class MainWindow(QMainWindow):
 
     # -- banner --
 
-    def show_error(self, text: str, *, keep_switch: bool = False) -> None:
-        if not keep_switch:
-            self.switch_button.hide()
-        make_selectable(self.error_text)
-        # Errors were cleaned (and capped) when made; this catches text from anywhere else (a preset's path, a
-        # keyring message). Looser cap: the banner adds its own lines (type, code, request id) to a capped message.
-        self.error_text.setText(shown(text, multiline=True, limit=3 * DEFAULT_LIMIT))
-        self.error_banner.show()
+    def show_error(self, text: str, *, cause: str, action: tuple[str, str, Callable[[], object]] | None = None) -> None:
+        """Show `text` in the banner until its `cause` ends (banner.py lists the causes)."""
+        self.error_banner.show_message(text, cause=cause, action=action)
 
     def hide_error(self) -> None:
-        self.error_banner.hide()
-        self.error_text.clear()
-        self.switch_button.hide()
+        self.error_banner.clear()
 
     def _unexpected(self, error: object) -> None:
         log.error("unexpected error: %r", error, exc_info=error if isinstance(error, BaseException) else None)
         self.show_error(
             self.tr("Something unexpected went wrong ({0}). Details were written to the log.").format(
                 type(error).__name__
-            )
+            ),
+            cause=cause.UNEXPECTED,
         )
 
     # -- presets --
@@ -579,10 +558,10 @@ class MainWindow(QMainWindow):
         try:
             values = read_preset(path, self.endpoint_id)
         except PresetError as err:
-            self.show_error(_sentence(str(err)) + "".join(f"\n• {p}" for p in err.problems))
+            self.show_error(_sentence(str(err)) + "".join(f"\n• {p}" for p in err.problems), cause=cause.PRESET)
             return
         self.form.set_values(values)
-        self.hide_error()
+        self.error_banner.end(cause.PRESET, cause.FORM)
         self.statusBar().showMessage(self.tr("Preset loaded."), 5000)
 
     def save_preset(self, path: str | None = None) -> None:
@@ -604,7 +583,7 @@ class MainWindow(QMainWindow):
         try:
             write_preset(path, values)
         except OSError as err:
-            self.show_error(self.tr("Could not save the preset: {0}").format(err.strerror or err))
+            self.show_error(self.tr("Could not save the preset: {0}").format(err.strerror or err), cause=cause.PRESET)
             return
         self.statusBar().showMessage(
             self.tr("Saved; use it with: realtime-gui mint --endpoint {0} --preset {1}").format(self.endpoint_id, path),
@@ -616,6 +595,11 @@ class MainWindow(QMainWindow):
     def _on_token_panel_copied(self) -> None:
         self.statusBar().showMessage(self.tr("Copied the token to the clipboard."), 2000)
 
+    def _on_token_panel_curl_copied(self) -> None:
+        self.statusBar().showMessage(
+            self.tr("Copied the request as a curl command; it reads the key from $OPENAI_API_KEY."), 4000
+        )
+
     def _on_token_panel_expired(self) -> None:
         self.statusBar().showMessage(self.tr("The token has expired; press Create for a new one."))
 
@@ -623,7 +607,7 @@ class MainWindow(QMainWindow):
         self.token_panel.clear_clipboard_on_expiry = checked
         self.settings.set_preference("clear_clipboard_on_expiry", checked)
 
-    def _about(self) -> None:
+    def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.about(
@@ -654,15 +638,27 @@ class MainWindow(QMainWindow):
             # After the first paint, in worker threads: read the key's status (imports keyring, may prompt),
             # then import httpx and build the TLS context so that the first Create is quick.
             # `self` as the timers' context: they die with the window instead of firing into a deleted one.
-            QTimer.singleShot(20, self, self._bind_shortcuts)
+            QTimer.singleShot(20, self, self._after_first_paint)
             QTimer.singleShot(50, self, self._refresh_key_status)
             QTimer.singleShot(300, self, self._warm_up)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.serve.stop()
         self.token_panel.stop()
         self.controller.shutdown()
         super().closeEvent(event)
+
+
+def _scroll_area(name: str, accessible_name: str, content: QWidget) -> QScrollArea:
+    """A scroll area; once the window shows it stops being a Tab stop of its own (the widgets in it are, and it
+    scrolls to follow the focus)."""
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setAccessibleName(accessible_name)
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    return area
 
 
 def _sentence(text: str) -> str:

@@ -1,5 +1,6 @@
 """Edits one profile's non-secret settings: base URL, auth style (bearer, or api-key for Azure), organization,
-project and timeout. The URL is checked before the dialog closes."""
+project and timeout. The name and URL are checked before the dialog closes; a problem shows in the dialog, on its
+field."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from realtime_gui.connection import DEFAULT_BASE_URL, TIMEOUT_RANGE_S, Connection, check_base_url
 from realtime_gui.errors import ConfigError
 from realtime_gui.profiles import Profile
+from realtime_gui.qt.ui.dialogs import clear_problem, show_problem
 from realtime_gui.secrets import check_profile
 
 
@@ -26,10 +28,13 @@ class ProfileDialog(QDialog):
         self.setObjectName("profileDialog")
         self.setWindowTitle(self.tr("Edit profile") if profile else self.tr("New profile"))
         self._taken = taken
+        self._marked: QWidget | None = None
         c = profile.connection if profile else Connection()
-        self.name = QLineEdit(profile.name if profile else "")
+        self._editing = profile is not None
+        # An existing profile's name is its key in the keyring: shown as text, not as a field that looks editable.
+        self.name: QLineEdit | QLabel = QLabel(profile.name) if profile is not None else QLineEdit()
         self.name.setObjectName("profileName")
-        self.name.setReadOnly(profile is not None)
+        self.name.setAccessibleName(self.tr("Name"))
         self.base_url = QLineEdit(c.base_url)
         self.base_url.setObjectName("profileBaseUrl")
         self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
@@ -50,19 +55,31 @@ class ProfileDialog(QDialog):
         self.error.setObjectName("profileError")
         self.error.setWordWrap(True)
         self.error.hide()
+        for edit in (self.base_url, self.name):
+            if isinstance(edit, QLineEdit):
+                edit.textChanged.connect(self._on_field_text_changed)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._on_ok)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow(self.tr("Name"), self.name)
-        form.addRow(self.tr("Base URL"), self.base_url)
-        form.addRow(self.tr("Auth"), self.auth)
-        form.addRow(self.tr("Organization"), self.organization)
-        form.addRow(self.tr("Project"), self.project)
-        form.addRow(self.tr("Timeout"), self.timeout)
+        form.addRow(self.tr("&Name") if not self._editing else self.tr("Name"), self.name)
+        form.addRow(self.tr("&Base URL"), self.base_url)
+        form.addRow(self.tr("&Auth"), self.auth)
+        form.addRow(self.tr("&Organization"), self.organization)
+        form.addRow(self.tr("&Project"), self.project)
+        form.addRow(self.tr("&Timeout"), self.timeout)
+        for widget, name in (
+            (self.base_url, self.tr("Base URL")),
+            (self.auth, self.tr("Auth")),
+            (self.organization, self.tr("Organization")),
+            (self.project, self.tr("Project")),
+            (self.timeout, self.tr("Timeout")),
+        ):
+            widget.setAccessibleName(name)
         form.addRow(self.error)
         form.addRow(buttons)
         self.resize(520, self.sizeHint().height())
+        (self.base_url if self._editing else self.name).setFocus()
 
     def profile(self) -> Profile:
         return Profile(
@@ -77,13 +94,19 @@ class ProfileDialog(QDialog):
         )
 
     def _on_ok(self) -> None:
+        field: QWidget = self.name
         try:
             name = check_profile(self.name.text())
-            if not self.name.isReadOnly() and name in self._taken:
+            if not self._editing and name in self._taken:
                 raise ValueError(self.tr("A profile named “{0}” exists already.").format(name))
+            field = self.base_url
             check_base_url(self.base_url.text().strip() or DEFAULT_BASE_URL)
         except (ValueError, ConfigError) as err:
-            self.error.setText(str(err))
-            self.error.show()
+            self._marked = field
+            show_problem(self, self.error, field, str(err))
             return
         self.accept()
+
+    def _on_field_text_changed(self, _text: str) -> None:
+        if self.error.isVisible():
+            clear_problem(self.error, self._marked)

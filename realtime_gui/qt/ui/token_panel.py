@@ -1,25 +1,21 @@
 """The minted token: masked with a reveal toggle, Copy, a live countdown to expiry on the server's clock, the
-session details, the request and response JSON, and "Copy as curl" (with $OPENAI_API_KEY, never the key).
+session details, and which attempt minted it; below, the latest attempt's request and response (exchange.py).
 """
 
 from __future__ import annotations
 
-import json
-import shlex
 import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QPainter, QPixmap
+from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
-    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -27,32 +23,18 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
+from realtime_gui.qt.ui.exchange import ExchangeView, feedback_timer, flash
 from realtime_gui.qt.ui.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
 from realtime_gui.request import MintRequest
-from realtime_gui.shown import json_text
 
 URGENT_SECONDS = 10
 TICK_MS = 250  # four ticks a second keep the shown second within a quarter second of the truth
-MASK = "ek_…(hidden)"
 
 
 def format_left(seconds: float) -> str:
     """m:ss for a countdown (rounded up, so it reads 0:01 until the last second is over)."""
     whole = max(0, int(-(-seconds // 1)))
     return f"{whole // 60}:{whole % 60:02d}"
-
-
-def curl_command(request: MintRequest, connection: Connection) -> str:
-    """The same request as a curl command, with $OPENAI_API_KEY in place of the key."""
-    url = connection.url_for(request.endpoint)
-    auth = "Authorization: Bearer $OPENAI_API_KEY" if connection.auth == "bearer" else "api-key: $OPENAI_API_KEY"
-    parts = [f"curl -sS -X POST {shlex.quote(url)}", f'-H "{auth}"', "-H 'Content-Type: application/json'"]
-    if connection.organization.strip():
-        parts.append(f"-H {shlex.quote('OpenAI-Organization: ' + connection.organization.strip())}")
-    if connection.project.strip():
-        parts.append(f"-H {shlex.quote('OpenAI-Project: ' + connection.project.strip())}")
-    parts.append(f"-d {shlex.quote(json.dumps(request.body, indent=2))}")
-    return " \\\n  ".join(parts)
 
 
 class TokenPanel(QWidget):
@@ -64,8 +46,7 @@ class TokenPanel(QWidget):
         self.clock = clock  # tests substitute a controllable clock
         self.clear_clipboard_on_expiry = True
         self._token: MintedToken | None = None
-        self._request: MintRequest | None = None
-        self._connection: Connection | None = None
+        self._token_attempt = (0, "")
         self._expired = False
 
         self.token = QLineEdit()
@@ -85,10 +66,7 @@ class TokenPanel(QWidget):
         self.copy.setToolTip(self.tr("Copy the token to the clipboard (Ctrl+Shift+C)"))
         self.copy.setEnabled(False)
         self.copy.clicked.connect(self.copy_token)
-        self._copied_feedback = QTimer(self)  # a child: it dies with the panel, never fires on a dead button
-        self._copied_feedback.setSingleShot(True)
-        self._copied_feedback.setInterval(1500)
-        self._copied_feedback.timeout.connect(lambda: self.copy.setText(self.tr("Copy")))
+        self._copied_feedback = feedback_timer(self, self.copy)
 
         self.expires_in = QLabel("–")
         self.expires_in.setObjectName("expiresIn")
@@ -105,16 +83,12 @@ class TokenPanel(QWidget):
         set_text_color(self.clock_note, WARNING)
         self.clock_note.hide()
 
-        self.response_view = _json_view("responseJson")
-        self.request_view = _json_view("requestJson")
-        tabs = QTabWidget()
-        tabs.addTab(self.response_view, self.tr("Response"))
-        tabs.addTab(self.request_view, self.tr("Request"))
-        self.copy_curl = QPushButton(self.tr("Copy as curl"))
-        self.copy_curl.setObjectName("copyCurl")
-        self.copy_curl.setToolTip(self.tr("Copy the request as a curl command that reads $OPENAI_API_KEY"))
-        self.copy_curl.setEnabled(False)
-        self.copy_curl.clicked.connect(self.copy_as_curl)
+        self.exchange = ExchangeView(clock=lambda: self.clock())
+        self.exchange.setObjectName("exchangeView")
+        self.response_view = self.exchange.response_view
+        self.request_view = self.exchange.request_view
+        self.copy_curl = self.exchange.copy_curl
+        self.curl_copied = self.exchange.curl_copied
 
         token_row = QHBoxLayout()
         token_row.addWidget(self.token, 1)
@@ -127,15 +101,14 @@ class TokenPanel(QWidget):
         info.addRow(self.tr("Session id"), self.details["session"])
         info.addRow(self.tr("Request id"), self.details["request"])
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Token"))
-        title.setObjectName("panelTitle")
-        emphasize(title)
-        layout.addWidget(title)
+        self.title = QLabel(self.tr("Token"))
+        self.title.setObjectName("panelTitle")
+        emphasize(self.title)
+        layout.addWidget(self.title)
         layout.addLayout(token_row)
         layout.addLayout(info)
         layout.addWidget(self.clock_note)
-        layout.addWidget(tabs, 1)
-        layout.addWidget(self.copy_curl)
+        layout.addWidget(self.exchange, 1)
 
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
@@ -147,12 +120,27 @@ class TokenPanel(QWidget):
     def current(self) -> MintedToken | None:
         return self._token
 
-    def show_token(self, token: MintedToken, request: MintRequest, connection: Connection) -> None:
-        self._token, self._request, self._connection = token, request, connection
+    def begin_attempt(self, request: MintRequest, connection: Connection) -> None:
+        """A mint is on its way: Request and Response now belong to it; a live token stays, said to be older."""
+        self.exchange.begin(request, connection)
+
+    def show_failure(self, text: str) -> None:
+        self.exchange.failed(text)
+        self._title_token()
+
+    def show_cancelled(self) -> None:
+        self.exchange.cancelled()
+        self._title_token()
+
+    def show_token(self, token: MintedToken) -> None:
+        """The latest attempt minted `token`."""
+        self._token = token
+        self._token_attempt = (self.exchange.attempt, self.exchange.sent_at)
         self._expired = False
         self.token.setText(token.value)
+        self.token.setCursorPosition(0)  # the start of the token in view, not its end with the first dot cut
         self.copy.setEnabled(True)
-        self.copy_curl.setEnabled(True)
+        self._title_token()
         for label in self.details.values():
             make_selectable(label)  # plain text from here on: these show what the server sent
         self.details["endpoint"].setText(f"{token.endpoint} (HTTP {token.status})")
@@ -168,31 +156,21 @@ class TokenPanel(QWidget):
             self.clock_note.show()
         else:
             self.clock_note.hide()
-        self.request_view.setPlainText(json_text(request.body, ascii_only=False))
-        self._render_response()
+        self.exchange.minted(token)
         self.tick()
         self._timer.start()
 
-    def show_request(self, request: MintRequest, connection: Connection) -> None:
-        """Show what is about to be sent (also when it fails), without touching a live token."""
-        self._request, self._connection = request, connection
-        self.request_view.setPlainText(json_text(request.body, ascii_only=False))
-        self.copy_curl.setEnabled(True)
-
-    def _render_response(self) -> None:
+    def _title_token(self) -> None:
         if self._token is None:
-            self.response_view.clear()
             return
-        # Every control character, bidi override or lone surrogate a server sent shows as an escape.
-        text = json_text(self._token.response, ascii_only=False)
-        if not self.reveal.isChecked():
-            text = text.replace(self._token.value, MASK)  # the token is masked here too
-        self.response_view.setPlainText(text)
+        number, sent_at = self._token_attempt
+        self.title.setText(self.tr("Token from attempt {0}, sent {1}").format(number, sent_at))
 
     def _on_reveal_toggled(self, shown: bool) -> None:
         self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.token.setCursorPosition(0)
         self.reveal.setText(self.tr("Hide") if shown else self.tr("Show"))
-        self._render_response()
+        self.exchange.set_masked(not shown)
 
     # -- countdown --
 
@@ -234,16 +212,12 @@ class TokenPanel(QWidget):
         if self._token is None or self._expired:
             return False
         QGuiApplication.clipboard().setText(self._token.value)
-        self.copy.setText(self.tr("Copied ✓"))
-        self._copied_feedback.start()
+        flash(self.copy, self.tr("Copied ✓"), self._copied_feedback)
         self.copied.emit()
         return True
 
     def copy_as_curl(self) -> bool:
-        if self._request is None or self._connection is None:
-            return False
-        QGuiApplication.clipboard().setText(curl_command(self._request, self._connection))
-        return True
+        return self.exchange.copy_as_curl()
 
     def stop(self) -> None:
         self._timer.stop()
@@ -263,12 +237,3 @@ def _selectable() -> QLabel:
     # What the server sent may be one long run (a model name, an id): clipped, it cannot widen the window.
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     return label
-
-
-def _json_view(name: str) -> QPlainTextEdit:
-    view = QPlainTextEdit()
-    view.setObjectName(name)
-    view.setReadOnly(True)
-    view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-    view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-    return view

@@ -1,0 +1,153 @@
+"""Starting the program: no display, an unknown command, the window's connection options."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from realtime_gui.display import NO_DISPLAY, missing_display
+from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.profiles import Profile
+from realtime_gui.qt.ui.main_window import MainWindow
+
+from conftest import TEST_KEY
+from memory_keyring import MemoryKeyring
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "realtime_gui", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+
+
+def _without_display() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONFAULTHANDLER"] = "1"  # an abort would show as a Python traceback dump on stderr
+    return env
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="macOS and Windows always have a display")
+def test_no_display_is_a_sentence_and_exit_2_not_an_abort() -> None:
+    done = _run([], _without_display())
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == f"realtime-gui: {NO_DISPLAY}."
+    assert "Aborted" not in done.stderr
+    assert "reinstall" not in done.stderr
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="macOS and Windows always have a display")
+def test_no_display_with_xcb_named_explicitly() -> None:
+    env = _without_display()
+    env["QT_QPA_PLATFORM"] = "xcb"
+    done = _run(["--demo"], env)
+    assert done.returncode == 2
+    assert "no display found" in done.stderr
+    assert "realtime-gui mint" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "system", "missing"),
+    [
+        ({}, [], "linux", True),
+        ({"DISPLAY": ":0"}, [], "linux", False),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, [], "linux", False),
+        ({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"}, [], "linux", True),
+        ({"QT_QPA_PLATFORM": "wayland;xcb", "DISPLAY": ":1"}, [], "linux", False),
+        ({"QT_QPA_PLATFORM": "offscreen"}, [], "linux", False),
+        ({}, ["-platform", "offscreen"], "linux", False),
+        ({"DISPLAY": ":0"}, ["-platform", "wayland"], "linux", True),
+        ({}, [], "freebsd14", True),
+        ({}, [], "darwin", False),
+        ({}, [], "win32", False),
+    ],
+)
+def test_which_set_ups_have_a_display(env: dict[str, str], args: list[str], system: str, missing: bool) -> None:
+    assert (missing_display(env, args, system=system) is not None) is missing
+
+
+def test_an_unknown_command_lists_the_commands_and_exits_2() -> None:
+    # Without the check this would open the window (offscreen here) and never return: the timeout would fail it.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = _run(["verfy"], env)
+    assert done.returncode == 2
+    assert "unknown command 'verfy'; did you mean verify?" in done.stderr
+    assert "The commands are mint, key, verify, serve" in done.stderr
+    assert done.stdout == ""
+
+
+# -- the window takes mint's connection options --------------------------------------------------------------
+
+
+def _window(qtbot: Any, *args: str) -> MainWindow:
+    from realtime_gui.qt.app import create_window
+
+    window = create_window(list(args))
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _mint(qtbot: Any, window: MainWindow) -> None:
+    with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=8000):
+        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+
+
+def test_base_url_and_timeout_options_reach_the_window_for_this_run_only(
+    qtbot: Any, server: FakeOpenAI, settings_file: Path, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.set_password("realtime-gui", "default", TEST_KEY)
+    window = _window(
+        qtbot, "--settings", str(settings_file), "--base-url", server.base_url, "--timeout", "7", "--project", "proj_1"
+    )
+    assert window.profile.connection.base_url == server.base_url
+    assert window.profile.connection.timeout == 7
+    assert "--base-url" in window.statusBar().currentMessage()
+    assert server.base_url in window.profile_combo.toolTip()
+    _mint(qtbot, window)
+    assert window.token_panel.token.text().startswith("ek_"), window.error_text.text()
+    assert server.requests[-1].headers.get("openai-project") == "proj_1"
+    # Editing another profile saves every profile: the options must not be written with them.
+    window.profiles["other"] = Profile("other")
+    window.settings.set_profiles(list(window.profiles.values()))
+    window.close()
+    assert server.base_url not in (settings_file.parent / "profiles.json").read_text()
+
+
+def test_the_default_profile_follows_openai_base_url(
+    qtbot: Any,
+    server: FakeOpenAI,
+    settings_file: Path,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    memory_keyring.set_password("realtime-gui", "default", TEST_KEY)
+    window = _window(qtbot, "--settings", str(settings_file))
+    assert window.profile.name == "default"
+    assert window.profile.connection.base_url == server.base_url
+    _mint(qtbot, window)
+    assert window.token_panel.token.text().startswith("ek_"), window.error_text.text()
+    assert server.requests[-1].path == "/v1/realtime/client_secrets"
+
+
+def test_a_bad_timeout_option_is_refused_before_the_window_opens(
+    settings_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from realtime_gui.qt.app import create_window
+
+    with pytest.raises(SystemExit) as exited:
+        create_window(["--settings", str(settings_file), "--timeout", "0"])
+    assert exited.value.code == 2
+    assert "--timeout must be a number of seconds from 0.1 to 600, not 0" in capsys.readouterr().err
