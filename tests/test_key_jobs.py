@@ -10,7 +10,7 @@ from typing import Any
 import keyring
 import pytest
 
-from realtime_gui.qt.controller import Controller, KeySaved, KeyStatus
+from realtime_gui.qt.controller import SHUTDOWN_WAIT_MS, Controller, KeySaved, KeyStatus
 
 from memory_keyring import MemoryKeyring
 
@@ -53,10 +53,12 @@ def blocking(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.fixture
-def controller(qtbot: Any) -> Any:
+def controller(qtbot: Any, blocking: BlockingKeyring) -> Any:
     made = Controller()
     yield made
     made.shutdown()
+    blocking.release.set()
+    assert made._jobs.wait_all(5000), "every thread ends once the keyring answers (Qt aborts on a running QThread)"
 
 
 def test_switching_profiles_with_a_blocked_keyring_holds_one_thread_and_shows_the_last(
@@ -113,3 +115,18 @@ def test_a_delete_waits_for_the_write_before_it(qtbot: Any, controller: Controll
         blocking.release.set()
     assert deleted.args[0].profile == "p0"
     assert (SERVICE, "p0") not in blocking.entries
+
+
+def test_closing_waits_once_for_a_blocked_thread(
+    qtbot: Any, controller: Controller, blocking: BlockingKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window's close shuts the controller down, then the app asks again before it exits: a thread that was
+    # still blocked the first time is not waited for a second time (that doubled the time to exit).
+    controller.refresh_key_status("p0")
+    qtbot.waitUntil(lambda: blocking.calls == 1, timeout=WAIT_MS)
+    waits: list[int] = []
+    wait_all = controller._jobs.wait_all
+    monkeypatch.setattr(controller._jobs, "wait_all", lambda ms: waits.append(ms) or wait_all(ms))
+    assert controller.shutdown() is False, "the window closing: the read is still blocked"
+    assert controller.shutdown() is False, "the app, once the event loop ended"
+    assert waits == [SHUTDOWN_WAIT_MS]
