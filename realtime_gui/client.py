@@ -47,6 +47,7 @@ from realtime_gui.errors import (
 from realtime_gui.minted import MintedToken
 from realtime_gui.request import MintRequest
 from realtime_gui.secrets import redact, remember
+from realtime_gui.shown import shown
 
 __all__ = [
     "AUTH_STYLES",
@@ -191,6 +192,12 @@ def _network_error(err: httpx.HTTPError, *, url: str, timeout: float, api_key: s
             f"Timed out after {timeout:g} s {phase} {host}. The server may be down or slow; "
             "try again or raise the timeout.",
             reason="timeout",
+        )
+    if isinstance(err, transport_layer.NotHttp):
+        return ResponseError(
+            f"The answer from {host} is not valid HTTP ({shown(str(err), api_key, limit=200)}). "
+            "The base URL may point at a server of another kind (SSH, a database), or a proxy is in the way.",
+            status=0,
         )
     if isinstance(err, httpx.RemoteProtocolError):
         return ResponseError(

@@ -26,7 +26,8 @@ import httpx
 
 from realtime_gui.calls import Call
 
-_active = threading.local()  # .call: the Call of the request this thread is making, if any
+# .call: the Call of the request this thread is making, if any; .head: the first bytes its answer began with.
+_active = threading.local()
 
 # httpx's defaults for a client (httpx.DEFAULT_LIMITS): idle connections are dropped after 5 s.
 _MAX_CONNECTIONS = 100
@@ -34,6 +35,16 @@ _MAX_IDLE_CONNECTIONS = 20
 _IDLE_SECONDS = 5.0
 # How often a name lookup in progress checks whether its call was cancelled.
 _LOOKUP_POLL_S = 0.05
+# How much of an answer is kept to say what it was when it turns out not to be HTTP.
+_HEAD_BYTES = 200
+# What a parser says when the server merely hung up (httpcore before any answer, h11 within one): an answer cut
+# short, not one that is not HTTP.
+_HUNG_UP = ("Server disconnected", "peer closed connection")
+
+
+class NotHttp(httpx.RemoteProtocolError):
+    """The answer is not valid HTTP/1.1 (an SSH banner, a header name with a space): str() is what the parser
+    said, or the first line of what came instead."""
 
 
 @contextmanager
@@ -90,6 +101,7 @@ class CallTransport(httpx.BaseTransport):
             extensions=request.extensions,
         )
         pool = self._pool_for(request.url)
+        _active.head = bytearray()
         with _httpx_errors():
             answer = pool.handle_request(sent)
         assert isinstance(answer.stream, Iterable)
@@ -204,12 +216,29 @@ _HTTPX_ERRORS: dict[type[Exception], type[httpx.HTTPError]] = {
 def _httpx_errors() -> Iterator[None]:
     try:
         yield
+    except httpcore.RemoteProtocolError as err:
+        not_http = _not_http(err)
+        if not_http is not None:
+            raise NotHttp(not_http) from err
+        raise httpx.RemoteProtocolError(str(err)) from err
     except Exception as err:
         # The most specific name: the first class in the error's own ancestry that has one.
         mapped = next((_HTTPX_ERRORS[kind] for kind in type(err).__mro__ if kind in _HTTPX_ERRORS), None)
         if mapped is None:
             raise
         raise mapped(str(err)) from err
+
+
+def _not_http(err: httpcore.RemoteProtocolError) -> str | None:
+    """What shows that the answer is not HTTP, or None when the server only hung up part way."""
+    head = bytes(getattr(_active, "head", b""))
+    if head and not head.startswith(b"HTTP/"):
+        # Something else altogether: how it began says more than the parser ("illegal request line").
+        first = head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "backslashreplace")
+        return f'it began "{first[:80]}"'
+    if str(err).startswith(_HUNG_UP):
+        return None
+    return str(err)  # the parser found something HTTP does not allow
 
 
 def _current() -> Call | None:
@@ -316,7 +345,11 @@ class _CallStream(httpcore.NetworkStream):
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         _attach(self._inner)
-        return self._inner.read(max_bytes, timeout)
+        data = self._inner.read(max_bytes, timeout)
+        head = getattr(_active, "head", None)
+        if head is not None and len(head) < _HEAD_BYTES:
+            head += data[: _HEAD_BYTES - len(head)]
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         _attach(self._inner)
