@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,9 +21,12 @@ from pathlib import Path
 
 import httpx
 
-from realtime_gui.client import Connection, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.request import build_request
+
+from side_by_side import compile_bytecode, interleaved, ms
 
 KEY = "sk-bench-not-a-real-key-000000000000"
 BASELINE = """
@@ -34,11 +36,6 @@ r = httpx.post(sys.argv[1], content=body, headers={"Authorization": "Bearer " + 
                "Content-Type": "application/json"}, timeout=30)
 print(r.json()["value"])
 """
-
-
-def _ms(samples: list[float]) -> str:
-    p90 = sorted(samples)[int(len(samples) * 0.9)]
-    return f"median {statistics.median(samples) * 1000:7.3f} ms  (p90 {p90 * 1000:.3f})"
 
 
 def in_process(server: FakeOpenAI, rounds: int) -> None:
@@ -63,8 +60,8 @@ def in_process(server: FakeOpenAI, rounds: int) -> None:
             plain.post(url, content=body, headers=headers).json()
             raw.append(time.perf_counter() - t)
     added = (statistics.median(ours) - statistics.median(raw)) * 1000
-    print(f"TokenClient.mint      {_ms(ours)}")
-    print(f"raw httpx POST        {_ms(raw)}")
+    print(f"TokenClient.mint      {ms(ours)}")
+    print(f"raw httpx POST        {ms(raw)}")
     print(f"client adds {added:+.3f} ms per mint (goal < 1 ms)")
     t = time.perf_counter()
     for _ in range(rounds):
@@ -81,35 +78,18 @@ def whole_process(server: FakeOpenAI, rounds: int) -> None:
         f.write(BASELINE)
     ours_cmd = [str(script), "mint", "--base-url", server.base_url]
     base_cmd = [sys.executable, f.name, url, body, KEY]
-    ours, base = [], []
-    for i in range(rounds + 2):
-        for cmd, sink in ((ours_cmd, ours), (base_cmd, base)):
-            t = time.perf_counter()
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-            elapsed = time.perf_counter() - t
-            if done.returncode != 0 or not done.stdout.startswith("ek_"):
-                raise SystemExit(f"{cmd[0]} failed: {done.stderr}")
-            if i >= 2:  # the first rounds warm the page cache
-                sink.append(elapsed)
+    sides = {"ours": (ours_cmd, "ek_"), "base": (base_cmd, "")}
+    times = interleaved(sides, rounds=rounds, env=env)
+    ours, base = times["ours"], times["base"]
     os.unlink(f.name)
     ratio = statistics.median(ours) / statistics.median(base)
-    print(f"realtime-gui mint     {_ms(ours)}")
-    print(f"python + httpx POST   {_ms(base)}")
+    print(f"realtime-gui mint     {ms(ours)}")
+    print(f"python + httpx POST   {ms(base)}")
     print(f"ratio {ratio:.2f}x (goal within 1.3x)")
 
 
-def _compile_bytecode() -> None:
-    """Compile the package's bytecode, as pip does for an installed package. An editable install under
-    PYTHONDONTWRITEBYTECODE would otherwise compile every module from source on every run."""
-    import compileall
-
-    import realtime_gui
-
-    compileall.compile_dir(Path(realtime_gui.__file__).parent, quiet=1)
-
-
 def main() -> None:
-    _compile_bytecode()
+    compile_bytecode()
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--process-rounds", type=int, default=25)

@@ -23,17 +23,15 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from realtime_gui.client import Connection, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.request import build_request
 
+from side_by_side import ms
+
 KEY = "sk-bench-not-a-real-key-000000000000"
 SETS = {"session.model": "gpt-realtime", "session.audio.output.voice": "marin", "expires_after.seconds": 600}
-
-
-def _ms(samples: list[float]) -> str:
-    p90 = sorted(samples)[int(len(samples) * 0.9)]
-    return f"median {statistics.median(samples) * 1000:7.3f} ms  (p90 {p90 * 1000:.3f})"
 
 
 def start_serve(base_url: str, config: str) -> tuple[subprocess.Popen[str], int]:
@@ -86,8 +84,8 @@ def side_by_side(server: FakeOpenAI, port: int, rounds: int) -> None:
             served.append(time.perf_counter() - t)
     page.close()
     added = (statistics.median(served) - statistics.median(direct)) * 1000
-    print(f"direct TokenClient.mint   {_ms(direct)}")
-    print(f"GET /token via serve      {_ms(served)}")
+    print(f"direct TokenClient.mint   {ms(direct)}")
+    print(f"GET /token via serve      {ms(served)}")
     print(f"serve adds {added:+.3f} ms per token (goal < 2 ms)")
 
 
@@ -110,8 +108,8 @@ def burst(port: int, rounds: int, width: int = 20) -> None:
             latencies += [latency for _, latency in results]
     assert len(tokens) == rounds * width, "every request got its own token"
     print(f"{rounds} bursts of {width} concurrent requests: all {rounds * width} answered 200 with a token")
-    print(f"burst of {width}, wall      {_ms(walls)}")
-    print(f"one request in a burst    {_ms(latencies)}")
+    print(f"burst of {width}, wall      {ms(walls)}")
+    print(f"one request in a burst    {ms(latencies)}")
 
 
 def main() -> None:

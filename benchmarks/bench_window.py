@@ -11,7 +11,6 @@ Run: .venv/bin/python benchmarks/bench_window.py [--rounds N]
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import statistics
 import subprocess
@@ -20,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from side_by_side import compile_bytecode
 
 # Both children print "shown <seconds since their own start> <peak rss KiB>" when the window first paints
 # (what a person sees), then exit.
@@ -157,9 +158,7 @@ def stalls() -> None:
 
 
 def main() -> None:
-    import realtime_gui
-
-    compileall.compile_dir(Path(realtime_gui.__file__).parent, quiet=1)  # as pip does for an installed package
+    compile_bytecode()
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()

@@ -11,12 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from realtime_gui import jsontext
+from realtime_gui.connection import HEADER_SAFE
 from realtime_gui.errors import ResponseError
 
-# A token goes into an Authorization header and a WebSocket URL: printable ASCII without spaces. Real ones are
-# ~40 characters; the cap only stops a server from handing us megabytes to print.
+# A token goes into an Authorization header and a WebSocket URL (connection.HEADER_SAFE). Real ones are ~40
+# characters; the cap only stops a server from handing us megabytes to print.
 MAX_TOKEN_LENGTH = 4096
-_TOKEN = re.compile(rf"[\x21-\x7e]{{1,{MAX_TOKEN_LENGTH}}}")
 # An answer echoes the session, which holds the request (itself at most jsontext.MAX_DEPTH deep) a few levels down.
 MAX_ANSWER_DEPTH = jsontext.MAX_DEPTH + 16
 # A token lives at most two hours (expires_after.seconds <= 7200). The window allows generous slack either way,
@@ -108,13 +108,13 @@ def _token_problem(value: object) -> str | None:
         return "value is missing"
     if not isinstance(value, str):
         return f"value is {jsontext.kind(value)}, not a string"
-    if _TOKEN.fullmatch(value):
-        return None
     if not value:
         return "value is empty"
     if len(value) > MAX_TOKEN_LENGTH:
         return f"value is {len(value):,} characters long; a token is at most {MAX_TOKEN_LENGTH:,}"
-    odd = next(c for c in value if not "\x21" <= c <= "\x7e")
+    if HEADER_SAFE.fullmatch(value):
+        return None
+    odd = next(c for c in value if not HEADER_SAFE.fullmatch(c))
     # The character is named by its code point only: the token itself is never shown.
     return f"value holds the character U+{ord(odd):04X}; a token is printable ASCII without spaces"
 

@@ -13,15 +13,14 @@ they appear when a member is set.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from typing import TypeAlias
 
-JsonScalar: TypeAlias = str | int | float | bool | None
-JsonValue: TypeAlias = JsonScalar | list["JsonValue"] | dict[str, "JsonValue"]
-Values: TypeAlias = Mapping[str, JsonValue]
+from realtime_gui import checks
+from realtime_gui.checks import JsonCheck
+from realtime_gui.json_types import JsonScalar, JsonValue
 
 
 class Kind(enum.StrEnum):
@@ -33,7 +32,7 @@ class Kind(enum.StrEnum):
     BOOL = "bool"
     STRING_LIST = "string_list"  # a list of free strings
     MULTI_CHOICE = "multi_choice"  # a list drawn from `choices`
-    JSON = "json"  # a JSON value, checked structurally by the check named in `check`
+    JSON = "json"  # a JSON value, checked structurally by its `check`
     GROUP = "group"  # an object of the rows below its path; off-able when `nullable`
 
 
@@ -81,8 +80,12 @@ class Parameter:
     pattern_hint: str = ""  # says in words what `pattern` allows
     min_items: int = 0
     max_items: int | None = None
-    check: str | None = None  # JSON: the name of a structural check in request.py
+    check: JsonCheck = checks.ANY  # JSON: its structural check (checks.py), with its wording and an example
     choice_words: tuple[tuple[str, str], ...] = ()  # MULTI_CHOICE: words shown for choices spelled for machines
+    # Beta rows: the GA path of the same setting (members of a group or object carry their own), and how the value is
+    # spelled there when it differs. None on a beta row: the GA API has no such setting.
+    ga_path: str | None = None
+    to_ga: Callable[[JsonValue], JsonValue] | None = None
 
     @property
     def name(self) -> str:
@@ -531,7 +534,7 @@ def _tracing(prefix: str) -> tuple[Parameter, ...]:
             label="Metadata",
             help="A JSON object of extra fields to attach to the trace.",
             section=TRACING,
-            check="object",
+            check=checks.OBJECT,
         ),
     )
 
@@ -614,7 +617,7 @@ def _include(path: str) -> Parameter:
     )
 
 
-def _beta_format(path: str, *, direction: str, section: str) -> Parameter:
+def _beta_format(path: str, *, direction: str, section: str, ga_path: str) -> Parameter:
     return Parameter(
         path=path,
         kind=Kind.CHOICE,
@@ -623,6 +626,8 @@ def _beta_format(path: str, *, direction: str, section: str) -> Parameter:
         section=section,
         choices=BETA_AUDIO_FORMATS,
         default="pcm16",
+        ga_path=ga_path,
+        to_ga=_ga_audio_format,
     )
 
 
@@ -654,6 +659,43 @@ def _beta_transcription(prefix: str, *, open_models: bool) -> tuple[Parameter, .
             section=TRANSCRIBE,
         ),
     )
+
+
+# -- Beta rows on the GA API -----------------------------------------------------------------------------
+
+_GA_AUDIO_FORMATS: dict[str, dict[str, JsonValue]] = {
+    "pcm16": {"type": "audio/pcm", "rate": 24000},
+    "g711_ulaw": {"type": "audio/pcmu"},
+    "g711_alaw": {"type": "audio/pcma"},
+}
+
+
+def _ga_audio_format(value: JsonValue) -> JsonValue:
+    known = _GA_AUDIO_FORMATS.get(value) if isinstance(value, str) else None
+    return dict(known) if known is not None else value
+
+
+def _ga_modalities(value: JsonValue) -> JsonValue:
+    # GA answers in one modality: audio (with its transcript) whenever audio was allowed.
+    if isinstance(value, list):
+        return ["audio"] if "audio" in value else ["text"]
+    return value
+
+
+def _ga_tool_choice(value: JsonValue) -> JsonValue:
+    # Beta names a function by its name alone; GA wants the object form.
+    if isinstance(value, str) and value not in ("auto", "none", "required"):
+        return {"type": "function", "name": value}
+    return value
+
+
+def _ga(row: Parameter, ga_path: str, to_ga: Callable[[JsonValue], JsonValue] | None = None) -> Parameter:
+    return replace(row, ga_path=ga_path, to_ga=to_ga)
+
+
+def _ga_under(ga_prefix: str, beta_prefix: str, rows: tuple[Parameter, ...]) -> tuple[Parameter, ...]:
+    """`rows`, all under `beta_prefix`, with their GA paths: the same names under `ga_prefix`."""
+    return tuple(replace(row, ga_path=ga_prefix + row.path.removeprefix(beta_prefix)) for row in rows)
 
 
 # -- The endpoints ---------------------------------------------------------------------------------------
@@ -710,7 +752,7 @@ _REALTIME = Endpoint(
             label="Tools",
             help="A JSON array of function tools {type, name, description, parameters} and MCP tools.",
             section=TOOLS,
-            check="tools",
+            check=checks.TOOLS,
         ),
         Parameter(
             path=f"{_S}.tool_choice",
@@ -719,7 +761,7 @@ _REALTIME = Endpoint(
             help='auto, none, required, {"type": "function", "name": …} or {"type": "mcp", …}.',
             section=TOOLS,
             literals=("auto", "none", "required"),
-            check="tool_choice",
+            check=checks.TOOL_CHOICE,
             default="auto",
         ),
         Parameter(
@@ -808,7 +850,7 @@ _REALTIME = Endpoint(
             help="A JSON object of values substituted into the prompt's variables; null sends none.",
             section=PROMPT,
             nullable=True,
-            check="prompt_variables",
+            check=checks.PROMPT_VARIABLES,
         ),
         *_lifetime("expires_after", default=600),
     ),
@@ -885,6 +927,7 @@ _TRANSLATION = Endpoint(
 
 _BETA_TD = "turn_detection"
 _BETA_TX = "input_audio_transcription"
+_BETA_NR = "input_audio_noise_reduction"
 
 _BETA_SESSIONS = Endpoint(
     id="beta-sessions",
@@ -903,8 +946,9 @@ _BETA_SESSIONS = Endpoint(
             section=MODEL,
             choices=BETA_REALTIME_MODELS,
             open=True,
+            ga_path=f"{_S}.model",
         ),
-        _instructions("instructions"),
+        _ga(_instructions("instructions"), f"{_S}.instructions"),
         Parameter(
             path="modalities",
             kind=Kind.MULTI_CHOICE,
@@ -914,10 +958,12 @@ _BETA_SESSIONS = Endpoint(
             choices=("text", "audio"),
             min_items=1,
             default=["text", "audio"],
+            ga_path=f"{_S}.output_modalities",
+            to_ga=_ga_modalities,
         ),
-        _voice("voice", custom=False),
-        _speed("speed"),
-        Parameter(
+        _ga(_voice("voice", custom=False), f"{_OUT}.voice"),
+        _ga(_speed("speed"), f"{_OUT}.speed"),
+        Parameter(  # no GA equivalent
             path="temperature",
             kind=Kind.NUMBER,
             label="Temperature",
@@ -927,25 +973,40 @@ _BETA_SESSIONS = Endpoint(
             maximum=1.2,
             default=0.8,
         ),
-        _beta_format("input_audio_format", direction="Input", section=INPUT),
-        *_noise_reduction("input_audio_noise_reduction", section=INPUT, type_required=False, strength=False),
-        *_turn_detection(_BETA_TD, types=("server_vad", "semantic_vad"), responses=True, idle_timeout=False),
-        Parameter(
-            path=_BETA_TX,
-            kind=Kind.GROUP,
-            label="Transcription",
-            help="Transcribe what the user says; off (null) disables it.",
-            section=TRANSCRIBE,
-            nullable=True,
+        _beta_format("input_audio_format", direction="Input", section=INPUT, ga_path=f"{_IN}.format"),
+        *_ga_under(
+            f"{_IN}.noise_reduction",
+            _BETA_NR,
+            _noise_reduction(_BETA_NR, section=INPUT, type_required=False, strength=False),
         ),
-        *_beta_transcription(_BETA_TX, open_models=True),
+        *_ga_under(
+            f"{_IN}.turn_detection",
+            _BETA_TD,
+            _turn_detection(_BETA_TD, types=("server_vad", "semantic_vad"), responses=True, idle_timeout=False),
+        ),
+        *_ga_under(
+            f"{_IN}.transcription",
+            _BETA_TX,
+            (
+                Parameter(
+                    path=_BETA_TX,
+                    kind=Kind.GROUP,
+                    label="Transcription",
+                    help="Transcribe what the user says; off (null) disables it.",
+                    section=TRANSCRIBE,
+                    nullable=True,
+                ),
+                *_beta_transcription(_BETA_TX, open_models=True),
+            ),
+        ),
         Parameter(
             path="tools",
             kind=Kind.JSON,
             label="Tools",
             help="A JSON array of function tools {type, name, description, parameters}.",
             section=TOOLS,
-            check="function_tools",
+            check=checks.FUNCTION_TOOLS,
+            ga_path=f"{_S}.tools",
         ),
         Parameter(
             path="tool_choice",
@@ -956,11 +1017,17 @@ _BETA_SESSIONS = Endpoint(
             choices=("auto", "none", "required"),
             open=True,
             default="auto",
+            ga_path=f"{_S}.tool_choice",
+            to_ga=_ga_tool_choice,
         ),
-        _beta_format("output_audio_format", direction="Output", section=OUTPUT),
-        _token_limit("max_response_output_tokens"),
-        *_tracing("tracing"),
-        *_lifetime("client_secret.expires_after", default=60, anchor_required=True),
+        _beta_format("output_audio_format", direction="Output", section=OUTPUT, ga_path=f"{_OUT}.format"),
+        _ga(_token_limit("max_response_output_tokens"), f"{_S}.max_output_tokens"),
+        *_ga_under(f"{_S}.tracing", "tracing", _tracing("tracing")),
+        *_ga_under(
+            "expires_after",
+            "client_secret.expires_after",
+            _lifetime("client_secret.expires_after", default=60, anchor_required=True),
+        ),
     ),
 )
 
@@ -973,12 +1040,20 @@ _BETA_TRANSCRIPTION = Endpoint(
     ga_equivalent="transcription",
     summary="The original POST /v1/realtime/transcription_sessions; retired in May 2026.",
     parameters=(
-        _beta_format("input_audio_format", direction="Input", section=INPUT),
-        *_noise_reduction("input_audio_noise_reduction", section=INPUT, type_required=False, strength=False),
-        *_turn_detection(_BETA_TD, types=("server_vad",), responses=False, idle_timeout=False),
-        *_beta_transcription(_BETA_TX, open_models=False),
-        _include("include"),
-        Parameter(
+        _beta_format("input_audio_format", direction="Input", section=INPUT, ga_path=f"{_IN}.format"),
+        *_ga_under(
+            f"{_IN}.noise_reduction",
+            _BETA_NR,
+            _noise_reduction(_BETA_NR, section=INPUT, type_required=False, strength=False),
+        ),
+        *_ga_under(
+            f"{_IN}.turn_detection",
+            _BETA_TD,
+            _turn_detection(_BETA_TD, types=("server_vad",), responses=False, idle_timeout=False),
+        ),
+        *_ga_under(f"{_IN}.transcription", _BETA_TX, _beta_transcription(_BETA_TX, open_models=False)),
+        _ga(_include("include"), f"{_S}.include"),
+        Parameter(  # no GA equivalent
             path="modalities",
             kind=Kind.MULTI_CHOICE,
             label="Modalities",
@@ -988,7 +1063,7 @@ _BETA_TRANSCRIPTION = Endpoint(
             min_items=1,
         ),
         # Sic: this endpoint names its lifetime `expires_at`, unlike beta sessions' `expires_after`.
-        *_lifetime("client_secret.expires_at", default=600),
+        *_ga_under("expires_after", "client_secret.expires_at", _lifetime("client_secret.expires_at", default=600)),
     ),
 )
 

@@ -1,7 +1,8 @@
 """Structural checks of the JSON-valued parameters (tools, tool choice, prompt variables, metadata).
 
-Qt-free. Each check takes the parameter's JSON path and its value and returns every problem found, each with the
-path of the offending member (`session.tools[1].server_label`) and what is allowed there.
+Qt-free. Each `JsonCheck` (TOOLS, TOOL_CHOICE, …) is what a catalog row names in `check`: the function, the same
+rule in words, and an example. The function takes the parameter's JSON path and its value and returns every problem
+found, each with the path of the offending member (`session.tools[1].server_label`) and what is allowed there.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from realtime_gui.catalog import JsonValue
+from realtime_gui.json_types import JsonValue
 
 
 @dataclass(frozen=True)
@@ -69,21 +70,21 @@ MCP_KEYS = (
 MCP_LOCATIONS = ("server_url", "connector_id", "tunnel_id")
 
 
-def check_any(path: str, value: JsonValue) -> list[Problem]:
+def _check_any(path: str, value: JsonValue) -> list[Problem]:
     return []
 
 
-def check_object(path: str, value: JsonValue) -> list[Problem]:
+def _check_object(path: str, value: JsonValue) -> list[Problem]:
     if isinstance(value, dict):
         return []
     return [Problem(path, f"{describe(value)} is not a JSON object; expected {{…}}")]
 
 
-def check_tools(path: str, value: JsonValue) -> list[Problem]:
+def _check_tools(path: str, value: JsonValue) -> list[Problem]:
     return _check_tool_list(path, value, allow_mcp=True)
 
 
-def check_function_tools(path: str, value: JsonValue) -> list[Problem]:
+def _check_function_tools(path: str, value: JsonValue) -> list[Problem]:
     return _check_tool_list(path, value, allow_mcp=False)
 
 
@@ -232,8 +233,8 @@ def _check_filter(where: str, value: JsonValue) -> list[Problem]:
     return []
 
 
-def check_tool_choice(path: str, value: JsonValue) -> list[Problem]:
-    shape = JSON_SHAPES["tool_choice"]
+def _check_tool_choice(path: str, value: JsonValue) -> list[Problem]:
+    shape = TOOL_CHOICE.shape
     if not isinstance(value, dict):
         return [Problem(path, f"{describe(value)} is not allowed; {shape}")]
     kind = value.get("type")
@@ -256,9 +257,9 @@ def check_tool_choice(path: str, value: JsonValue) -> list[Problem]:
 _CONTENT_TYPES = ("input_text", "input_image", "input_file")
 
 
-def check_prompt_variables(path: str, value: JsonValue) -> list[Problem]:
+def _check_prompt_variables(path: str, value: JsonValue) -> list[Problem]:
     if not isinstance(value, dict):
-        return check_object(path, value)
+        return _check_object(path, value)
     problems: list[Problem] = []
     for key, item in value.items():
         where = f"{path}.{key}"
@@ -278,21 +279,32 @@ def check_prompt_variables(path: str, value: JsonValue) -> list[Problem]:
     return problems
 
 
-JSON_CHECKS: dict[str, Check] = {
-    "any": check_any,
-    "object": check_object,
-    "tools": check_tools,
-    "function_tools": check_function_tools,
-    "tool_choice": check_tool_choice,
-    "prompt_variables": check_prompt_variables,
-}
+@dataclass(frozen=True)
+class JsonCheck:
+    """What a JSON-valued row accepts: the check itself, the same rule in words (`allowed()` quotes it), and an
+    example (the editor's placeholder, and a valid value in tests)."""
 
-# What each check accepts, in words; `allowed()` in request.py quotes these.
-JSON_SHAPES: dict[str, str] = {
-    "any": "expected any JSON value",
-    "object": "expected a JSON object {…}",
-    "tools": "expected a JSON array of function tools and MCP tools",
-    "function_tools": "expected a JSON array of function tools",
-    "tool_choice": 'expected {"type": "function", "name": …} or {"type": "mcp", "server_label": …}',
-    "prompt_variables": "expected a JSON object of text or input_text/input_image/input_file values",
-}
+    run: Check
+    shape: str
+    example: str
+
+
+ANY = JsonCheck(_check_any, "expected any JSON value", '{"key": "value"}')
+OBJECT = JsonCheck(_check_object, "expected a JSON object {…}", '{"team": "voice"}')
+_TOOLS_EXAMPLE = (
+    '[{"type": "function", "name": "get_weather",\n'
+    '  "description": "Weather for a city",\n'
+    '  "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}]'
+)
+TOOLS = JsonCheck(_check_tools, "expected a JSON array of function tools and MCP tools", _TOOLS_EXAMPLE)
+FUNCTION_TOOLS = JsonCheck(_check_function_tools, "expected a JSON array of function tools", _TOOLS_EXAMPLE)
+TOOL_CHOICE = JsonCheck(
+    _check_tool_choice,
+    'expected {"type": "function", "name": …} or {"type": "mcp", "server_label": …}',
+    '{"type": "function", "name": "get_weather"}',
+)
+PROMPT_VARIABLES = JsonCheck(
+    _check_prompt_variables,
+    "expected a JSON object of text or input_text/input_image/input_file values",
+    '{"city": "Paris"}',
+)

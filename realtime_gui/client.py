@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,13 +23,8 @@ from realtime_gui.bodies import ACCEPT_ENCODING, BodyError, CorruptEncoding, rea
 from realtime_gui.calls import Call
 from realtime_gui.catalog import Endpoint, endpoint
 from realtime_gui.connection import (
-    AUTH_STYLES,
-    DEFAULT_BASE_URL,
-    AuthStyle,
     Connection,
     auth_headers,
-    check_base_url,
-    is_loopback,
 )
 from realtime_gui.errors import (
     RETIRED_CODE,
@@ -45,32 +37,10 @@ from realtime_gui.errors import (
     RetiredEndpointError,
 )
 from realtime_gui.minted import MintedToken
+from realtime_gui.redaction import redact, remember
 from realtime_gui.request import MintRequest
-from realtime_gui.secrets import redact, remember
 from realtime_gui.shown import shown
-
-__all__ = [
-    "AUTH_STYLES",
-    "DEFAULT_BASE_URL",
-    "ApiError",
-    "AuthStyle",
-    "ConfigError",
-    "Connection",
-    "ErrorDetails",
-    "MintError",
-    "MintedToken",
-    "NetworkError",
-    "ResponseError",
-    "RetiredEndpointError",
-    "TokenClient",
-    "auth_headers",
-    "check_base_url",
-    "clock_offset",
-    "http_date",
-    "is_loopback",
-    "retry_after",
-    "shared_client",
-]
+from realtime_gui.socket_failures import socket_failure
 
 # Date has one-second resolution: an offset smaller than this is the header's rounding, not a skewed clock.
 CLOCK_TOLERANCE_S = 1.5
@@ -209,30 +179,9 @@ def _network_error(err: httpx.HTTPError, *, url: str, timeout: float, api_key: s
         return ConfigError(f"The URL {url!r} cannot be used: {redact(str(err), api_key)}")
     if isinstance(err, httpx.DecodingError):
         return ResponseError(f"The answer from {host} could not be decoded.", status=0)
-    cause = _root_cause(err)
-    if isinstance(cause, ssl.SSLCertVerificationError):
-        return NetworkError(
-            f"The TLS certificate of {host} could not be verified ({cause.verify_message}). "
-            "A proxy that intercepts HTTPS, or a wrong base URL, is the usual cause.",
-            reason="tls",
-        )
-    if isinstance(cause, ssl.SSLError):
-        return NetworkError(
-            f"The secure connection to {host} failed ({cause.reason or 'TLS error'}). "
-            "Check that the base URL is right and speaks https.",
-            reason="tls",
-        )
-    if isinstance(cause, socket.gaierror):
-        return NetworkError(
-            f"Could not find the host {urlsplit(url).hostname!r} (DNS). "
-            "Check the base URL and your network connection.",
-            reason="dns",
-        )
-    if isinstance(cause, ConnectionRefusedError):
-        return NetworkError(
-            f"{host} refused the connection: nothing is listening there. Check the base URL.",
-            reason="refused",
-        )
+    known = socket_failure(_root_cause(err), host)
+    if known is not None:
+        return NetworkError(known[0], reason=known[1])
     return NetworkError(
         f"The connection to {host} failed: {redact(str(err) or type(err).__name__, api_key)}.",
         reason="connection",
@@ -346,30 +295,17 @@ def clock_offset(date_header: str | None, local_time: float) -> float:
     return 0.0 if abs(offset) < CLOCK_TOLERANCE_S else round(offset, 1)
 
 
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_MONTHS = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
-_IMF_FIXDATE = re.compile(r"[A-Z][a-z]{2}, (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT")
-
-
 def http_date(text: str) -> float | None:
-    """Unix time of an HTTP date. Servers send IMF-fixdate (RFC 9110), parsed here directly: email.utils would
-    add ~8 ms to every `realtime-gui mint` start-up; it stays the fallback for the obsolete formats."""
-    match = _IMF_FIXDATE.fullmatch(text.strip())
-    if match and match.group(2) in _MONTHS:
-        day, _, year, hour, minute, second = match.groups()
-        try:
-            when = datetime(
-                int(year), _MONTHS[match.group(2)], int(day), int(hour), int(minute), int(second), tzinfo=UTC
-            )
-        except ValueError:
-            return None
-        return when.timestamp()
+    """Unix time of an HTTP date (IMF-fixdate or an obsolete format), None when it is not one."""
+    # Costs nothing at start-up: httpx has loaded email.utils already (benchmarks/bench_mint.py measured it).
     import email.utils
 
     try:
-        return email.utils.parsedate_to_datetime(text).timestamp()
+        when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: a year of 20 digits
         return None
+    # asctime dates carry no zone; HTTP dates are all GMT (RFC 9110), whatever this machine's zone.
+    return (when if when.tzinfo is not None else when.replace(tzinfo=UTC)).timestamp()
 
 
 def _text(value: object) -> str | None:

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from realtime_gui.catalog import Endpoint
 from realtime_gui.errors import ConfigError
-from realtime_gui.secrets import remember
+from realtime_gui.redaction import remember
 from realtime_gui.shown import escape_controls
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -54,13 +54,13 @@ def timeout_problem(value: object) -> str | None:
             number = None
     low, high = TIMEOUT_RANGE_S
     if isinstance(number, bool) or not isinstance(number, int | float) or not low <= number <= high:
-        return f"must be a number of seconds from {low:g} to {high:g}, not {_value_text(value)}"
+        return f"must be a number of seconds from {low:g} to {high:g}, not {_as_typed(value)}"
     return None
 
 
-def _value_text(value: object, limit: int = 40) -> str:
-    """`value` for a message: text as typed with control characters escaped (blank text quoted), anything else
-    as JSON; long values cut."""
+def _as_typed(value: object, limit: int = 40) -> str:
+    """`value` for a message: text as typed with control characters escaped (shown.escape_controls; blank text
+    quoted), anything else as JSON; long values cut."""
     if isinstance(value, str):
         text = escape_controls(value) if value.strip() else json.dumps(value)
     else:
@@ -141,12 +141,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# What a key, token or id must be to go in an HTTP header value (and a WebSocket URL): printable ASCII, no spaces.
+HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
+
+
 def auth_headers(connection: Connection, api_key: str) -> dict[str, str]:
     """The headers that authenticate a call; ConfigError for a key that cannot go in a header."""
     key = api_key.strip()
     if not key:
         raise ConfigError("No API key: store one with `realtime-gui key set` or set OPENAI_API_KEY.")
-    if not re.fullmatch(r"[\x21-\x7e]+", key):
+    if not HEADER_SAFE.fullmatch(key):
         # Checked here because httpx would otherwise quote the whole header value in its exception.
         raise ConfigError(
             "The API key contains spaces or characters that cannot be sent in a header; "
@@ -165,7 +169,7 @@ def auth_headers(connection: Connection, api_key: str) -> dict[str, str]:
     ):
         value = value.strip()
         if value:
-            if not re.fullmatch(r"[\x21-\x7e]+", value):
+            if not HEADER_SAFE.fullmatch(value):
                 raise ConfigError(f"The {name} id {value!r} contains characters a header cannot carry.")
             headers[name] = value
     return headers

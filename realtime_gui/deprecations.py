@@ -6,7 +6,8 @@ import enum
 from collections.abc import Mapping
 from datetime import date
 
-from realtime_gui.catalog import DEPRECATIONS, DEPRECATIONS_URL, Deprecation, Endpoint, JsonValue, Parameter
+from realtime_gui.catalog import DEPRECATIONS, DEPRECATIONS_URL, Deprecation, Endpoint, Parameter
+from realtime_gui.json_types import JsonValue
 
 
 class Status(enum.Enum):

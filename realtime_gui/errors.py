@@ -112,3 +112,22 @@ class ResponseError(MintError):
         self.status = status
         self.request_id = shown(request_id, limit=_FIELD_LIMIT) if request_id is not None else None
         super().__init__(message)
+
+
+def error_facts(error: MintError) -> list[tuple[str, str]]:
+    """What a failed mint tells besides its sentence, as (label, value) pairs in reading order: the API's type, code,
+    param, request id and when to retry, or the request id of an unusable answer. The CLI prints one a line
+    ("  code: …"), the window joins them on one ("code … · request id …"); both after the HTTP status."""
+    if isinstance(error, ApiError):
+        d = error.details
+        retry = f"{d.retry_after:g} s" if d.retry_after is not None else None
+        pairs = [
+            ("type", d.type),
+            ("code", d.code),
+            ("param", d.param),
+            ("request id", d.request_id),
+            ("retry after", retry),
+        ]
+    else:
+        pairs = [("request id", getattr(error, "request_id", None))]
+    return [(label, value) for label, value in pairs if value]

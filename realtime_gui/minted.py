@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from realtime_gui.secrets import remembered_in, replace_secrets
+from realtime_gui.redaction import remembered_in, replace_secrets
 from realtime_gui.shown import shown
 
 _ID_LIMIT = 200

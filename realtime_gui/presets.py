@@ -14,9 +14,12 @@ import os
 from collections.abc import Mapping, Sequence
 
 from realtime_gui import jsontext
-from realtime_gui.catalog import JsonValue, Kind, endpoint
+from realtime_gui.catalog import Kind, endpoint
 from realtime_gui.checks import Problem
-from realtime_gui.request import check_value, flatten, group_sends_object, validate
+from realtime_gui.json_types import JsonValue
+from realtime_gui.request import validate
+from realtime_gui.structure import flatten, group_sends_object
+from realtime_gui.value_checks import check_value
 
 MAX_BYTES = 1024 * 1024  # a preset is a few hundred bytes; tools and instructions fit many times over
 EXAMPLE = '{"session.model": "gpt-realtime"}'

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -18,12 +19,22 @@ from typing import Any
 
 from realtime_gui import jsontext
 from realtime_gui.connection import AUTH_STYLES, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, Connection, timeout_problem
-from realtime_gui.secrets import check_profile
 
 DEFAULT_PROFILE = "default"
 DEMO_PROFILE = "demo"
 FILE_NAME = "profiles.json"
 MAX_FILE_BYTES = 1024 * 1024  # thousands of profiles; anything bigger is not a file this program wrote
+
+
+def check_profile(name: str) -> str:
+    """`name` without surrounding blanks; ValueError with a sentence if it cannot name a profile (it is also the
+    keyring entry's user name)."""
+    name = name.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.@-]{1,64}", name):
+        raise ValueError(
+            f"The profile name {name!r} is not allowed; use 1 to 64 letters, digits, '.', '_', '@' or '-'."
+        )
+    return name
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,14 @@ swapped whenever the form changes (the next request uses it), `limiter.per_minut
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from realtime_gui.catalog import JsonValue
+from realtime_gui import jsontext
+from realtime_gui.json_types import JsonValue
 from realtime_gui.serve_policy import OriginPolicy, RateLimiter, host_allowed
 from realtime_gui.serve_replies import Incoming, Reply, ServedRequest, json_reply, own_error
 
@@ -229,9 +229,10 @@ class TokenServer:
         return self._mint(template, overrides)
 
     def _mint(self, template: Template, overrides: dict[str, JsonValue]) -> Reply:
+        from realtime_gui.api_key import KeyringUnavailable
         from realtime_gui.errors import ApiError, ConfigError, MintError, RetiredEndpointError
+        from realtime_gui.redaction import redact
         from realtime_gui.request import InvalidRequest, build_request
-        from realtime_gui.secrets import KeyringUnavailable, redact
 
         try:
             if template.problems:
@@ -291,8 +292,8 @@ def _overrides(body: bytes) -> dict[str, JsonValue] | Reply:
     if not body.strip():
         return {}
     try:
-        data: Any = json.loads(body)
-    except (ValueError, RecursionError):
+        data: Any = jsontext.loads(body)
+    except jsontext.JsonTextError:
         return own_error(
             400, "invalid_json", f"The body is not valid JSON; send an object of PATH -> VALUE, {example}."
         )

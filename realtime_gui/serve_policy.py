@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from realtime_gui.secrets import redact
+from realtime_gui.shown import shown
 
 # Pages served from this machine, on any port (a dev server picks its own). Exact extra origins come on top.
 DEFAULT_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*")
@@ -127,6 +127,5 @@ def printable(text: str | None, limit: int = 120) -> str:
     redacted, cut to `limit` characters. `-` for nothing."""
     if not text:
         return "-"
-    escaped = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text[: limit * 2])
-    escaped = redact(escaped)
-    return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
+    clean = shown(text[: limit * 2], limit=None)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from realtime_gui.secrets import redact
+from realtime_gui.redaction import redact
 
 # Enough for any real error message or id; a server that sends megabytes does not get to fill the screen.
 DEFAULT_LIMIT = 2000

@@ -17,15 +17,15 @@ without loading the WebSocket stack at start-up. No message here contains the to
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS
-from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, check_base_url
+from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, HEADER_SAFE, check_base_url
 from realtime_gui.errors import ConfigError, ErrorDetails
+from realtime_gui.shown import escape_controls
 
 # Token kinds that open a transcription session (`?intent=transcription`), a translation session, or a conversation.
 TRANSCRIPTION_ENDPOINTS = ("transcription", "beta-transcription")
@@ -85,7 +85,7 @@ def check_token_text(token: str) -> str:
         raise VerifyInputError(
             "No token given: pass the ek_… token, or the JSON `realtime-gui mint --output json` prints."
         )
-    if not re.fullmatch(r"[\x21-\x7e]+", token):
+    if not HEADER_SAFE.fullmatch(token):
         raise VerifyInputError("The token contains spaces or characters a token never has; paste it alone.")
     if token.startswith("sk-"):
         raise VerifyInputError(
@@ -115,7 +115,7 @@ class SessionOpened:
             said += f" (minted as {self.minted_session_id})"
         if self.settings:
             said += ": " + ", ".join(f"{label} {value}" for label, value in self.settings)
-        return printable(said)
+        return escape_controls(said)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,19 +180,6 @@ def _short(value: Any) -> str:
                 return f"{value[key]} {rate} Hz" if key == "type" and isinstance(rate, int) else str(value[key])
         return "on"
     return str(value)
-
-
-# Control characters (C0 and C1, DEL), bidi overrides and line separators, lone surrogates: what a hostile server
-# could use to rewrite a terminal or make printing fail. Tabs and newlines stay in multi-line text.
-_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff"
-_UNSAFE_LINE = re.compile(f"[\t\n{_UNSAFE}]")
-_UNSAFE_TEXT = re.compile(f"[{_UNSAFE}]")
-
-
-def printable(text: str, *, multiline: bool = False) -> str:
-    """`text` safe to print: unsafe characters become visible escapes (`\\x1b`, `\\u202e`)."""
-    pattern = _UNSAFE_TEXT if multiline else _UNSAFE_LINE
-    return pattern.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
 
 
 # -- Why it failed ----------------------------------------------------------------------------------------------------

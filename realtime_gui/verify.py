@@ -10,8 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import socket
-import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -30,9 +28,10 @@ from websockets.exceptions import (
 from websockets.sync.client import ClientConnection, connect
 from websockets.sync.connection import Connection as WebSocket  # what `with connect()` gives, in every version
 
-from realtime_gui import __version__
+from realtime_gui import __version__, jsontext
 from realtime_gui.errors import ErrorDetails
-from realtime_gui.secrets import redact
+from realtime_gui.shown import shown
+from realtime_gui.socket_failures import socket_failure
 from realtime_gui.verified import (
     ClosedByServer,
     ErrorEvent,
@@ -48,7 +47,6 @@ from realtime_gui.verified import (
     VerifyRequest,
     VerifyResult,
     applied_settings,
-    printable,
     session_url,
 )
 
@@ -220,8 +218,8 @@ class Verification:
                 "the base URL may not point at the OpenAI API."
             )
         try:
-            event = json.loads(raw)
-        except ValueError:
+            event = jsontext.loads(raw)
+        except jsontext.JsonTextError:
             event = None
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             raise UnusableAnswer(
@@ -253,7 +251,7 @@ class Verification:
 
     def _clean(self, text: str) -> str:
         """Server text fit for a message: the token redacted, control characters escaped."""
-        return printable(redact(text, self.request.token))
+        return shown(text, self.request.token, limit=None)
 
     def _error_event(self, event: dict[str, Any]) -> ErrorEvent:
         error = event.get("error")
@@ -310,8 +308,8 @@ class Verification:
         response = err.response
         status = response.status_code
         try:
-            body = json.loads(response.body or b"")
-        except ValueError:
+            body = jsontext.loads(bytes(response.body or b""))
+        except jsontext.JsonTextError:
             body = None
         error = body.get("error") if isinstance(body, dict) else None
         if not isinstance(error, dict):
@@ -348,24 +346,9 @@ class Verification:
 
 
 def _network_error(err: OSError, host: str) -> SessionUnreachable:
-    if isinstance(err, ssl.SSLCertVerificationError):
-        return SessionUnreachable(
-            f"The TLS certificate of {host} could not be verified ({err.verify_message}). "
-            "A proxy that intercepts HTTPS, or a wrong base URL, is the usual cause.",
-            reason="tls",
-        )
-    if isinstance(err, ssl.SSLError):
-        return SessionUnreachable(
-            f"The secure connection to {host} failed ({err.reason or 'TLS error'}).", reason="tls"
-        )
-    if isinstance(err, socket.gaierror):
-        return SessionUnreachable(
-            f"Could not find the host of {host} (DNS). Check the base URL and your network connection.", reason="dns"
-        )
-    if isinstance(err, ConnectionRefusedError):
-        return SessionUnreachable(
-            f"{host} refused the connection: nothing is listening there. Check the base URL.", reason="refused"
-        )
+    known = socket_failure(err, host)
+    if known is not None:
+        return SessionUnreachable(known[0], reason=known[1])
     return SessionUnreachable(f"The connection to {host} failed: {err.strerror or err}.", reason="connection")
 
 

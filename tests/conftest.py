@@ -13,7 +13,8 @@ from typing import Any
 import keyring
 import pytest
 
-from realtime_gui.client import Connection, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
 
 from hostile_server import HostileServer

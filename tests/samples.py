@@ -3,11 +3,14 @@ a hypothesis strategy for random valid values, and one fixed example per row (wi
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import strategies as st
 
+from realtime_gui import checks
 from realtime_gui.catalog import WHISPER_STREAMING, Endpoint, Kind, Parameter
+from realtime_gui.structure import applies
 
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-0123456789", min_size=1, max_size=12)
 _TEXT = st.text(max_size=30)
@@ -47,17 +50,17 @@ def _mcp_tool() -> st.SearchStrategy[dict[str, Any]]:
 
 def _json_strategy(row: Parameter) -> st.SearchStrategy[Any]:
     check = row.check
-    if check == "tools":
+    if check is checks.TOOLS:
         return st.lists(st.one_of(_function_tool(), _mcp_tool()), max_size=3).filter(_unique_names)
-    if check == "function_tools":
+    if check is checks.FUNCTION_TOOLS:
         return st.lists(_function_tool(), max_size=3).filter(_unique_names)
-    if check == "tool_choice":
+    if check is checks.TOOL_CHOICE:
         return st.one_of(
             st.sampled_from(row.literals),
             st.builds(lambda n: {"type": "function", "name": n}, _WORD),
             st.builds(lambda n: {"type": "mcp", "server_label": n}, _WORD),
         )
-    if check == "prompt_variables":
+    if check is checks.PROMPT_VARIABLES:
         return st.dictionaries(
             _WORD,
             st.one_of(_TEXT, st.builds(lambda t: {"type": "input_text", "text": t}, _TEXT)),
@@ -119,23 +122,16 @@ def endpoint_values(draw: st.DrawFn, ep: Endpoint) -> dict[str, Any]:
     """A random, valid set of values for `ep`: groups on, off or replaced by a keyword; members only in groups
     that send an object; variant fields only with their variant; required members always."""
     values: dict[str, Any] = {}
-    group_state: dict[str, Any] = {}
     for row in ep.parameters:
         if row.fixed:
             continue
-        group = ep.enclosing_group(row.path)
-        if group is not None and group_state.get(group.path) != {}:
+        if not applies(ep, values, row, unset_group_is_off=True):
             continue
-        if row.when is not None:
-            current = values.get(row.when.path, ep.by_path[row.when.path].default)
-            if not row.when.holds(current):
-                continue
         if row.kind is Kind.GROUP:
             states: list[Any] = ["unset", {}]
             states += [None] if row.nullable else []
             states += list(row.literals)
             state = draw(st.sampled_from(states))
-            group_state[row.path] = state
             if state != "unset":
                 values[row.path] = state
             continue
@@ -176,13 +172,7 @@ def example(row: Parameter) -> Any:
         return ["en", "de"] if row.pattern else ["Realtime", "Qt"]
     if kind is Kind.MULTI_CHOICE:
         return [row.choices[-1]]
-    if row.check in ("tools", "function_tools"):
-        return [{"type": "function", "name": "lookup", "parameters": {"type": "object"}}]
-    if row.check == "tool_choice":
-        return {"type": "function", "name": "lookup"}
-    if row.check == "prompt_variables":
-        return {"city": "Paris"}
-    return {"team": "voice"}
+    return json.loads(row.check.example)
 
 
 _EXAMPLE = object()
@@ -209,11 +199,7 @@ def rich_values(ep: Endpoint) -> dict[str, Any]:
     member and every field of the default variants set to its example."""
     values: dict[str, Any] = {}
     for row in ep.parameters:
-        if row.fixed:
+        if row.fixed or not applies(ep, values, row, unset_group_is_off=True):
             continue
-        if row.when is not None:
-            current = values.get(row.when.path, ep.by_path[row.when.path].default)
-            if not row.when.holds(current):
-                continue
         values[row.path] = {} if row.kind is Kind.GROUP else example(row)
     return _apply_rules(ep, values)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from realtime_gui.catalog import ENDPOINTS, UNSET, Kind
-from realtime_gui.request import check_value
+from realtime_gui.structure import flatten
+from realtime_gui.value_checks import check_value
+
+from samples import example
 
 # Every parameter the API documents (docs/api.md), by endpoint, as JSON paths in the request body.
 EXPECTED = {
@@ -135,3 +138,24 @@ def test_groups_are_the_null_able_or_keyword_objects() -> None:
         is ep.by_path["session.audio.input.turn_detection"]
     )
     assert ep.enclosing_group("session.audio.output.voice") is None
+
+
+def test_every_beta_row_names_its_setting_on_ga_or_has_none() -> None:
+    # The beta -> GA switch (CLI suggestion, window) reads nothing but these paths: each must land on GA rows that
+    # take the carried value.
+    without_ga = set()
+    for ep in ENDPOINTS.values():
+        if ep.ga_equivalent is None:
+            assert all(row.ga_path is None and row.to_ga is None for row in ep.parameters), ep.id
+            continue
+        ga = ENDPOINTS[ep.ga_equivalent]
+        for row in ep.parameters:
+            if row.ga_path is None:
+                without_ga.add(f"{ep.id} {row.path}")
+                continue
+            value = example(row)
+            spread, unknown = flatten(ga, {row.ga_path: row.to_ga(value) if row.to_ga else value})
+            assert not unknown, f"{ep.id} {row.path} -> {row.ga_path}: {unknown}"
+            for path, carried in spread.items():
+                assert check_value(ga.by_path[path], carried)[1] == [], f"{ep.id} {row.path} -> {path}"
+    assert without_ga == {"beta-sessions temperature", "beta-transcription modalities"}

@@ -7,18 +7,9 @@ import time
 
 import pytest
 
-from realtime_gui.client import (
-    ApiError,
-    ConfigError,
-    Connection,
-    MintError,
-    NetworkError,
-    ResponseError,
-    RetiredEndpointError,
-    TokenClient,
-    check_base_url,
-    clock_offset,
-)
+from realtime_gui.client import TokenClient, clock_offset
+from realtime_gui.connection import Connection, check_base_url
+from realtime_gui.errors import ApiError, ConfigError, MintError, NetworkError, ResponseError, RetiredEndpointError
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.request import build_request
 
@@ -309,10 +300,16 @@ def test_http_date_reads_imf_fixdate_like_the_standard_library(when: float) -> N
     assert http_date(formatdate(when, usegmt=True)) == when
 
 
-def test_http_date_falls_back_for_obsolete_formats_and_rejects_junk() -> None:
+def test_http_date_falls_back_for_obsolete_formats_and_rejects_junk(monkeypatch: pytest.MonkeyPatch) -> None:
     from realtime_gui.client import http_date
 
-    assert http_date("Sunday, 06-Nov-94 08:49:37 GMT") == 784_111_777.0
-    assert http_date("Sun Nov  6 08:49:37 1994") == 784_111_777.0
-    assert http_date("Tue, 31 Feb 2026 10:00:00 GMT") is None
-    assert http_date("soon") is None
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # an asctime date names no zone: it is GMT, not this machine's time
+    time.tzset()
+    try:
+        assert http_date("Sunday, 06-Nov-94 08:49:37 GMT") == 784_111_777.0
+        assert http_date("Sun Nov  6 08:49:37 1994") == 784_111_777.0
+        assert http_date("Tue, 31 Feb 2026 10:00:00 GMT") is None
+        assert http_date("soon") is None
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from realtime_gui.client import Connection, NetworkError, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
+from realtime_gui.errors import NetworkError
 from realtime_gui.request import build_request
 
 from conftest import TEST_KEY

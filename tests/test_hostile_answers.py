@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
-from realtime_gui import secrets
+from realtime_gui import redaction
 from realtime_gui.connection import Connection
 from realtime_gui.logs import DEBUG_ENV, RedactingFilter
 from realtime_gui.profiles import Profile
@@ -264,7 +264,7 @@ def test_window_counts_down_despite_a_date_no_calendar_holds(window_on: Any) -> 
 
 def test_shown_redacts_a_key_of_any_shape_once_it_was_used(caplog: pytest.LogCaptureFixture) -> None:
     key = "fedcba9876543210fedcba9876543210"
-    secrets.remember(key)
+    redaction.remember(key)
     assert shown(f"echo {key.upper()} and {key}") == "echo …3210 and …3210"
     record = logging.LogRecord("t", logging.ERROR, __file__, 1, "server said %s\x1b[2J", (key,), None)
     RedactingFilter().filter(record)

@@ -13,7 +13,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from realtime_gui.calls import Call
-from realtime_gui.client import Connection, NetworkError, ResponseError, TokenClient, shared_client
+from realtime_gui.client import TokenClient, shared_client
+from realtime_gui.connection import Connection
+from realtime_gui.errors import NetworkError, ResponseError
 from realtime_gui.qt.controller import MAX_MINT_THREADS, TooManyCalls
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.request import build_request

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from realtime_gui.beta_to_ga import to_ga
 from realtime_gui.catalog import endpoint
-from realtime_gui.request import InvalidRequest, build_request, to_ga, validate, value_from_text
+from realtime_gui.request import InvalidRequest, build_request, validate
+from realtime_gui.value_text import value_from_text
 
 
 def problems(endpoint_id: str, values: dict[str, object]) -> dict[str, str]:

@@ -24,7 +24,8 @@ from pydantic import BaseModel
 
 from realtime_gui import checks
 from realtime_gui.catalog import ENDPOINT_IDS, ENDPOINTS, Kind
-from realtime_gui.client import Connection, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.request import build_request
 
 from conftest import TEST_KEY
@@ -145,7 +146,7 @@ def test_the_comparison_sees_a_missing_row_and_enum_changes_both_ways() -> None:
 def test_tool_keys_match_the_sdk(endpoint_id: str, path: str) -> None:
     # Tools are one JSON row; checks.py knows their keys, and those follow the SDK too.
     expected = {"function": set(checks.FUNCTION_KEYS)}
-    if ENDPOINTS[endpoint_id].by_path[path].check == "tools":
+    if ENDPOINTS[endpoint_id].by_path[path].check is checks.TOOLS:
         expected["mcp"] = set(checks.MCP_KEYS)
         assert json_row_items(endpoint_id, path)["connector_id"].enum == set(checks.CONNECTORS)
     assert tool_keys(endpoint_id, path) == expected

@@ -480,10 +480,10 @@ def test_a_port_in_use_exits_2_with_a_sentence(server: FakeOpenAI, tmp_path: Pat
 def test_serve_never_imports_qt() -> None:
     probe = (
         "import sys\n"
-        "import realtime_gui.serve, realtime_gui.serve_http, realtime_gui.serve_cli, realtime_gui.serve_policy\n"
+        "import realtime_gui.serve, realtime_gui.serve_http, realtime_gui.cli.serve, realtime_gui.serve_policy\n"
         "import realtime_gui.serve_replies\n"
-        "from realtime_gui.cli import _parser\n"
-        "_parser().parse_args(['serve'])\n"
+        "from realtime_gui.cli import build_parser\n"
+        "build_parser().parse_args(['serve'])\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from realtime_gui import serve_http
-from realtime_gui.client import Connection
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.serve import ServedRequest, Template, TokenServer
 from realtime_gui.serve_policy import PolicyError, RateLimiter, bind_address, check_origin, host_allowed, printable

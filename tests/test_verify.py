@@ -16,8 +16,10 @@ from typing import Any
 
 import pytest
 
-from realtime_gui.client import Connection, MintedToken, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.minted import MintedToken
 from realtime_gui.request import build_request
 from realtime_gui.verified import SessionOpened, SessionUnreachable, VerifyCancelled, VerifyRequest
 from realtime_gui.verify import Verification
@@ -131,6 +133,14 @@ def test_say_streams_the_reply_with_control_characters_escaped(
     assert reply == "Hello from the fake Realtime API. You said: hi \\x1b[31mred\\x07 \\u202eok"
 
 
+def test_output_json_is_ascii_with_every_control_character_escaped(token: MintedToken, server: FakeOpenAI) -> None:
+    said = "hi \x7f\x1b[2J \u202eok"  # the fake echoes it in the reply
+    ran = run("verify", "--say", said, "--output", "json", stdin=token.value, server=server, secret=token.value)
+    assert ran.code == 0, ran.err
+    assert all(" " <= c <= "~" for c in ran.out.replace("\n", "")), "printable ASCII only, as mint --output json"
+    assert json.loads(ran.out)["reply"]["text"].endswith(said)
+
+
 def test_output_json_has_the_session_created_event_and_the_reply(token: MintedToken, server: FakeOpenAI) -> None:
     ran = run("verify", "--say", "Hello", "--output", "json", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 0, ran.err
@@ -188,6 +198,7 @@ def test_help_says_that_say_costs_tokens(capsys: pytest.CaptureFixture[str]) -> 
         ("\n\n", [], "no token on standard input"),
         (TEST_KEY, [], "That is an API key, not a token"),
         ("{not json", [], "does not parse"),
+        ('{"a": ' * 100 + "1" + "}" * 100, [], "does not parse: it is nested too deeply"),
         ('{"endpoint": "realtime"}', [], 'has no "token"'),
         ('{"token": "ek_0123456789abcdef", "endpoint": "nope"}', [], "Unknown endpoint 'nope'"),
         ("ek_one\nek_two", [], "several lines"),
@@ -277,7 +288,7 @@ def test_the_session_line_escapes_what_the_server_applied() -> None:
 
     hostile = {"id": "sess_1\x1b[2J", "model": "gpt\u202e\x07", "audio": {"output": {"voice": {"id": "voice_\r9"}}}}
     opened = SessionOpened(session_id=hostile["id"], elapsed_ms=1, settings=applied_settings(hostile), event={})
-    assert opened.summary() == "session sess_1\\x1b[2J opened in 1 ms: model gpt\\u202e\\x07, voice voice_\\x0d9"
+    assert opened.summary() == "session sess_1\\x1b[2J opened in 1 ms: model gpt\\u202e\\x07, voice voice_\\r9"
 
 
 # -- exit 4: network failure, timeout, not the Realtime protocol ------------------------------------------------------
@@ -370,7 +381,7 @@ def test_websockets_is_imported_by_verify_py_alone() -> None:
     )
     assert importers == ["verify.py"]
     probe = (
-        "import sys, realtime_gui.cli, realtime_gui.verify_cli, realtime_gui.verified\n"
+        "import sys, realtime_gui.cli, realtime_gui.cli.verify, realtime_gui.verified\n"
         "print('websockets' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)

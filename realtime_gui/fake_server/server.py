@@ -12,6 +12,7 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from realtime_gui.fake_server.answers import token_answer
 from realtime_gui.fake_server.realtime import serve_session
 from realtime_gui.fake_server.state import ErrorReply, Fault, FaultKind, Issued, Recorded, RequestCheck, State, masked
 from realtime_gui.fake_server.state import new_id as _id
@@ -162,7 +163,7 @@ class _Handler(BaseHTTPRequestHandler):
         if problem is not None:
             self._error(problem)
             return
-        answer = _mint(endpoint_id, body, now=state.clock() + self._skew)
+        answer = token_answer(endpoint_id, body, now=state.clock() + self._skew)
         beta = endpoint_id.startswith("beta-")
         secret = answer["client_secret"] if beta else answer
         session = {k: v for k, v in answer.items() if k != "client_secret"} if beta else answer["session"]
@@ -241,7 +242,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif kind is FaultKind.EMPTY_BODY:
             self._send(200, b"")
         elif kind is FaultKind.TRUNCATED:
-            whole = json.dumps(_mint("realtime", {}, now=self.server.state.clock())).encode()
+            whole = json.dumps(token_answer("realtime", {}, now=self.server.state.clock())).encode()
             self._send(200, whole[: len(whole) // 2])
         elif kind is FaultKind.NO_TOKEN:
             self._json(200, {"session": {"type": "realtime", "id": _id("sess_")}})
@@ -307,146 +308,3 @@ def _endpoint_for(path: str, body: dict[str, Any]) -> tuple[str, ErrorReply | No
         param="session.type",
         code="missing_required_parameter",
     )
-
-
-def _ttl(body: dict[str, Any], *path: str, default: int) -> int:
-    node: Any = body
-    for key in path:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node if isinstance(node, int) and not isinstance(node, bool) else default
-
-
-def _mint(endpoint_id: str, body: dict[str, Any], *, now: float) -> dict[str, Any]:
-    """A realistic success answer: the effective session (defaults filled in) and a fresh token."""
-    token = "ek_" + secrets.token_hex(16)
-    if endpoint_id == "beta-sessions":
-        expires = int(now) + _ttl(body, "client_secret", "expires_after", "seconds", default=60)
-        return {
-            "id": _id("sess_"),
-            "object": "realtime.session",
-            "model": "gpt-4o-realtime-preview",
-            "modalities": ["text", "audio"],
-            "instructions": "",
-            "voice": "alloy",
-            "input_audio_format": "pcm16",
-            "output_audio_format": "pcm16",
-            "input_audio_transcription": None,
-            "turn_detection": {
-                "type": "server_vad",
-                "threshold": 0.5,
-                "prefix_padding_ms": 300,
-                "silence_duration_ms": 200,
-            },
-            "tools": [],
-            "tool_choice": "auto",
-            "temperature": 0.8,
-            "max_response_output_tokens": "inf",
-            "speed": 1.0,
-            "tracing": None,
-            **{k: v for k, v in body.items() if k != "client_secret"},
-            "client_secret": {"value": token, "expires_at": expires},
-        }
-    if endpoint_id == "beta-transcription":
-        expires = int(now) + _ttl(body, "client_secret", "expires_at", "seconds", default=600)
-        return {
-            "id": _id("sess_"),
-            "object": "realtime.transcription_session",
-            "modalities": ["text"],
-            "input_audio_format": "pcm16",
-            "input_audio_transcription": {"model": "gpt-4o-transcribe"},
-            "turn_detection": {
-                "type": "server_vad",
-                "threshold": 0.5,
-                "prefix_padding_ms": 300,
-                "silence_duration_ms": 200,
-            },
-            **{k: v for k, v in body.items() if k != "client_secret"},
-            "client_secret": {"value": token, "expires_at": expires},
-        }
-    expires = int(now) + _ttl(body, "expires_after", "seconds", default=600)
-    requested = body.get("session")
-    requested = requested if isinstance(requested, dict) else {}
-    session: dict[str, Any]
-    if endpoint_id == "translation":
-        session = {
-            "id": _id("sess_"),
-            "type": "translation",
-            "expires_at": 0,
-            "audio": {"input": {"transcription": None, "noise_reduction": None}, "output": {}},
-        }
-    elif endpoint_id == "transcription":
-        session = {
-            "type": "transcription",
-            "id": _id("sess_"),
-            "object": "realtime.transcription_session",
-            "expires_at": 0,
-            "include": [],
-            "audio": {
-                "input": {
-                    "format": {"type": "audio/pcm", "rate": 24000},
-                    "transcription": None,
-                    "noise_reduction": None,
-                    "turn_detection": {"type": "server_vad", "threshold": 0.5},
-                }
-            },
-        }
-    else:
-        session = {
-            "type": "realtime",
-            "object": "realtime.session",
-            "id": _id("sess_"),
-            "model": "gpt-realtime",
-            "output_modalities": ["audio"],
-            "instructions": "",
-            "tools": [],
-            "tool_choice": "auto",
-            "max_output_tokens": "inf",
-            "tracing": None,
-            "truncation": "auto",
-            "prompt": None,
-            "expires_at": 0,
-            "audio": {
-                "input": {
-                    "format": {"type": "audio/pcm", "rate": 24000},
-                    "transcription": None,
-                    "noise_reduction": None,
-                    "turn_detection": {
-                        "type": "server_vad",
-                        "threshold": 0.5,
-                        "prefix_padding_ms": 300,
-                        "silence_duration_ms": 200,
-                        "idle_timeout_ms": None,
-                        "create_response": True,
-                        "interrupt_response": True,
-                    },
-                },
-                "output": {
-                    "format": {"type": "audio/pcm", "rate": 24000},
-                    "voice": "alloy",
-                    "speed": 1.0,
-                },
-            },
-        }
-    _merge(session, requested)
-    _name_custom_voice(session)
-    return {"value": token, "expires_at": expires, "session": session}
-
-
-def _name_custom_voice(session: dict[str, Any]) -> None:
-    """A custom voice is requested as {"id": "voice_…"} but reported by its id alone, as the SDK's session type says."""
-    audio = session.get("audio")
-    output = audio.get("output") if isinstance(audio, dict) else None
-    if not isinstance(output, dict):
-        return
-    voice = output.get("voice")
-    if isinstance(voice, dict) and isinstance(voice.get("id"), str):
-        output["voice"] = voice["id"]
-
-
-def _merge(into: dict[str, Any], update: dict[str, Any]) -> None:
-    """Deep-merge `update` over the defaults, as the API reports the effective session."""
-    for key, value in update.items():
-        if isinstance(value, dict) and isinstance(into.get(key), dict) and key != "turn_detection":
-            _merge(into[key], value)
-        else:
-            into[key] = value

@@ -32,7 +32,7 @@ from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.banner import SETTINGS
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import SCHEMES, apply_color_scheme
-from realtime_gui.secrets import redact
+from realtime_gui.redaction import redact
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,13 @@ from functools import partial
 from PySide6.QtCore import QObject, Signal, Slot
 
 from realtime_gui import secrets
+from realtime_gui.api_key import ENV_VAR, ApiKey, InvalidKey, KeyringUnavailable, KeySource, check_key_text
 from realtime_gui.calls import Call
 from realtime_gui.errors import MintError, MissingKeyError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.jobs import Jobs
+from realtime_gui.qt.verifier import Verifier
 from realtime_gui.request import MintRequest
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,7 @@ class KeyStatus:
 
     profile: str
     hint: str | None  # e.g. "sk-…abcd"; None when there is no key
-    source: secrets.KeySource | None
+    source: KeySource | None
     keyring_problem: str | None = None  # why the OS keyring cannot be used, if it cannot
 
     @property
@@ -92,6 +94,7 @@ class Controller(QObject):
         self._jobs = Jobs(self)
         self._jobs.succeeded.connect(self._on_jobs_succeeded)
         self._jobs.failed.connect(self._on_jobs_failed)
+        self.verifier = Verifier(self._jobs, self)  # token checks (Test): stopped and waited for with the rest
         self._mint_job: int | None = None
         self._key_jobs: dict[int, str] = {}  # job id -> what it was ("status", "saved", "deleted")
         self._key_lanes: dict[str, int] = {}  # lane -> the job running in it
@@ -150,8 +153,8 @@ class Controller(QObject):
     def store_key(self, profile: str, text: str) -> None:
         """Store in the OS keyring; without one, keep it in memory for this run (never in a file)."""
         try:
-            key = secrets.check_key_text(text)
-        except secrets.InvalidKey as err:
+            key = check_key_text(text)
+        except InvalidKey as err:
             self.key_failed.emit(err)
             return
         self._key_job(_WRITE, profile, _KeyJob("saved", partial(_store_key, profile, key), pending=(profile, key)))
@@ -163,8 +166,8 @@ class Controller(QObject):
         return partial(_api_key, profile, self._memory_keys.get(profile))
 
     def use_key_in_memory(self, profile: str, key: str) -> None:
-        self._memory_keys[profile] = secrets.check_key_text(key)
-        self.key_status_changed.emit(KeyStatus(profile, secrets.key_hint(key), "memory"))
+        self._memory_keys[profile] = checked = check_key_text(key)
+        self.key_status_changed.emit(_status(profile, ApiKey(checked, "memory")))
 
     def delete_key(self, profile: str) -> None:
         self._memory_keys.pop(profile, None)
@@ -242,10 +245,10 @@ class Controller(QObject):
         if kind is None:
             log.warning("background job failed: %s", error)
             return
-        if kind == "saved" and pending is not None and isinstance(error, secrets.KeyringUnavailable):
+        if kind == "saved" and pending is not None and isinstance(error, KeyringUnavailable):
             profile, key = pending
             self._memory_keys[profile] = key
-            status = KeyStatus(profile, secrets.key_hint(key), "memory", keyring_problem=str(error))
+            status = _status(profile, ApiKey(key, "memory"), keyring_problem=str(error))
             self.key_saved.emit(KeySaved(status, in_memory_only=True))
             self.key_status_changed.emit(status)
             return
@@ -263,15 +266,10 @@ def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | Non
 
 
 def _api_key(profile: str, memory_key: str | None) -> str:
-    # A key given in this run (the demo's, or one typed while no keyring works) was chosen on purpose: it wins.
-    from_env = secrets.key_from_environment()
-    value = memory_key or (from_env.value if from_env is not None else None)
-    if value is None:
-        stored = secrets.load_stored_key(profile)
-        value = stored.value if stored is not None else None
-    if value is None:
-        raise MissingKeyError(f"No API key for profile {profile!r}. Choose Key… to add one, or set OPENAI_API_KEY.")
-    return value
+    key = secrets.resolve_key(profile, in_memory=memory_key)
+    if key is None:
+        raise MissingKeyError(f"No API key for profile {profile!r}. Choose Key… to add one, or set {ENV_VAR}.")
+    return key.value
 
 
 def _warm_up() -> None:
@@ -281,29 +279,26 @@ def _warm_up() -> None:
 
 
 def _key_status(profile: str, memory_key: str | None) -> KeyStatus:
-    # The same order as _mint_blocking: this run's key, then OPENAI_API_KEY, then the keyring.
-    if memory_key is not None:
-        return KeyStatus(profile, secrets.key_hint(memory_key), "memory")
-    from_env = secrets.key_from_environment()
-    if from_env is not None:
-        return KeyStatus(profile, from_env.hint, "environment")
     try:
-        stored = secrets.load_stored_key(profile)
-    except secrets.KeyringUnavailable as err:
+        key = secrets.resolve_key(profile, in_memory=memory_key)  # the key a mint would use
+    except KeyringUnavailable as err:
         return KeyStatus(profile, None, None, keyring_problem=str(err))
-    if stored is None:
-        return KeyStatus(profile, None, None)
-    return KeyStatus(profile, stored.hint, "keyring")
+    return _status(profile, key)
+
+
+def _status(profile: str, key: ApiKey | None, *, keyring_problem: str | None = None) -> KeyStatus:
+    if key is None:
+        return KeyStatus(profile, None, None, keyring_problem=keyring_problem)
+    return KeyStatus(profile, key.hint, key.source, keyring_problem=keyring_problem)
 
 
 def _store_key(profile: str, key: str) -> KeyStatus:
-    stored = secrets.store_key(profile, key)
-    return KeyStatus(profile, stored.hint, "keyring")
+    return _status(profile, secrets.store_key(profile, key))
 
 
 def _delete_key(profile: str) -> KeyStatus:
     try:
         secrets.delete_key(profile)
-    except secrets.KeyringUnavailable as err:
+    except KeyringUnavailable as err:
         return KeyStatus(profile, None, None, keyring_problem=str(err))
     return _key_status(profile, None)

@@ -17,18 +17,19 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from realtime_gui import jsontext
-from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINTS, JsonValue
+from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINTS
+from realtime_gui.json_types import JsonValue
 from realtime_gui.profiles import (
     DEFAULT_PROFILE,
     DEMO_PROFILE,
     FILE_NAME,
     Profile,
     ProfilesFile,
+    check_profile,
     keep_as_backup,
     read_profiles,
     save_profiles,
 )
-from realtime_gui.secrets import check_profile
 
 log = logging.getLogger(__name__)
 

@@ -3,9 +3,9 @@ request id, retry after), and which banner cause it is (a refused or missing key
 
 from __future__ import annotations
 
-from realtime_gui.errors import ApiError, MissingKeyError, ResponseError
+from realtime_gui.api_key import KeyringUnavailable
+from realtime_gui.errors import ApiError, MintError, MissingKeyError, error_facts
 from realtime_gui.qt.ui import banner as cause
-from realtime_gui.secrets import KeyringUnavailable
 
 
 def describe_failure(error: Exception) -> tuple[str, str]:
@@ -16,19 +16,11 @@ def describe_failure(error: Exception) -> tuple[str, str]:
         isinstance(error, ApiError) and error.status in (401, 403)
     ):
         why = cause.AUTH
+    facts = [f"{label} {value}" for label, value in error_facts(error)] if isinstance(error, MintError) else []
     if isinstance(error, ApiError):
-        d = error.details
-        facts = [
-            f"HTTP {d.status}",
-            f"type {d.type}" if d.type else "",
-            f"code {d.code}" if d.code else "",
-            f"param {d.param}" if d.param else "",
-            f"request id {d.request_id}" if d.request_id else "",
-            f"retry after {d.retry_after:g} s" if d.retry_after is not None else "",
-        ]
-        text = f"{error}\n" + " · ".join(f for f in facts if f)
-    elif isinstance(error, ResponseError) and error.request_id:
-        text += f"\nrequest id {error.request_id}"
+        text = f"{error}\n" + " · ".join([f"HTTP {error.status}", *facts])
+    elif facts:
+        text += "\n" + " · ".join(facts)
     elif isinstance(error, KeyringUnavailable):
         text += "\nChoose Key… to use a key for this run only."
     return text, why

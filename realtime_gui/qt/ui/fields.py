@@ -22,13 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from realtime_gui.catalog import UNSET, JsonValue, Kind, Parameter, Unset
+from realtime_gui.catalog import UNSET, Kind, Parameter, Unset
 from realtime_gui.checks import Problem
 from realtime_gui.deprecations import going_away
+from realtime_gui.json_types import JsonValue
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.qt.ui.number_box import NumberBox
 from realtime_gui.qt.ui.wheel import ComboBox
-from realtime_gui.request import allowed, check_value, value_from_text
+from realtime_gui.value_checks import allowed, check_value
+from realtime_gui.value_text import value_from_text
 
 FieldValue = JsonValue | Unset
 
@@ -369,7 +371,7 @@ class JsonField(Field):
         super().__init__(row)
         self.edit = QPlainTextEdit()
         self.edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.edit.setPlaceholderText(_json_example(row))
+        self.edit.setPlaceholderText(row.check.example)
         self.edit.setTabChangesFocus(True)
         self.edit.setFixedHeight(self.edit.fontMetrics().lineSpacing() * 6 + 12)
         self._name(self.edit)
@@ -434,18 +436,6 @@ class JsonField(Field):
         set_text_color(self.status, {True: OK, False: ERROR, None: MUTED}[ok])
         if ok is False:
             make_selectable(self.status)
-
-
-def _json_example(row: Parameter) -> str:
-    if row.check in ("tools", "function_tools"):
-        return (
-            '[{"type": "function", "name": "get_weather",\n'
-            '  "description": "Weather for a city",\n'
-            '  "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}]'
-        )
-    if row.check == "prompt_variables":
-        return '{"city": "Paris"}'
-    return '{"key": "value"}'
 
 
 def make_field(row: Parameter) -> Field:

@@ -11,12 +11,14 @@ from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from realtime_gui.catalog import UNSET, Endpoint, JsonValue, Parameter, Unset
+from realtime_gui.catalog import UNSET, Endpoint, Parameter, Unset
 from realtime_gui.checks import Problem
+from realtime_gui.json_types import JsonValue
 from realtime_gui.qt.ui.fields import Field, initial_value, make_field, tooltip
 from realtime_gui.qt.ui.look import ERROR, make_selectable, mark_invalid, set_text_color
 from realtime_gui.qt.ui.model_notes import add_model_notes
-from realtime_gui.request import check_value
+from realtime_gui.structure import applies
+from realtime_gui.value_checks import check_value
 
 
 class _ErrorLabel(QLabel):
@@ -160,15 +162,8 @@ class ParameterForm(QWidget):
     # -- what shows --
 
     def _applies(self, row: Parameter, current: dict[str, JsonValue]) -> bool:
-        group = self.endpoint.enclosing_group(row.path)
-        if group is not None and current.get(group.path, UNSET) != {}:
-            return False
-        if row.when is not None:
-            condition_row = self.endpoint.by_path[row.when.path]
-            value = current.get(row.when.path, condition_row.default)
-            if not row.when.holds(None if isinstance(value, Unset) else value):
-                return False
-        return True
+        # A group field left at "not sent" hides its members, and they are not sent.
+        return applies(self.endpoint, current, row, unset_group_is_off=True)
 
     def refresh(self) -> None:
         current = self.all_values()

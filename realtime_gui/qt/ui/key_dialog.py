@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from realtime_gui.api_key import InvalidKey, check_key_text
 from realtime_gui.qt.ui.dialogs import clear_problem, show_problem
-from realtime_gui.secrets import InvalidKey, check_key_text
 
 
 class KeyDialog(QDialog):

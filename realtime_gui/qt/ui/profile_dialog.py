@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.connection import DEFAULT_BASE_URL, TIMEOUT_RANGE_S, Connection, check_base_url
 from realtime_gui.errors import ConfigError
-from realtime_gui.profiles import Profile
+from realtime_gui.profiles import Profile, check_profile
 from realtime_gui.qt.ui.dialogs import clear_problem, show_problem
-from realtime_gui.secrets import check_profile
 
 
 class ProfileDialog(QDialog):

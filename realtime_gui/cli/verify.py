@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
-import os
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from realtime_gui import jsontext
 from realtime_gui.catalog import ENDPOINT_IDS
-from realtime_gui.cli import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, _say
+from realtime_gui.cli.exits import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, say
+from realtime_gui.redaction import redact
+from realtime_gui.shown import escape_controls, json_text
 from realtime_gui.verified import (
     ErrorEvent,
     SessionOpened,
@@ -27,7 +28,6 @@ from realtime_gui.verified import (
     VerifyInputError,
     VerifyRequest,
     VerifyResult,
-    printable,
 )
 
 if TYPE_CHECKING:
@@ -64,13 +64,15 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(args: argparse.Namespace) -> int:
     """`realtime-gui verify`."""
-    from realtime_gui.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S
+    from realtime_gui.catalog import DEFAULT_ENDPOINT
+    from realtime_gui.connection import DEFAULT_TIMEOUT_S
+    from realtime_gui.profiles import default_connection
 
     given = parse_token_input(_read_input())
     request = VerifyRequest(
         token=given.token,
-        endpoint=args.endpoint or given.endpoint or "realtime",
-        base_url=args.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
+        endpoint=args.endpoint or given.endpoint or DEFAULT_ENDPOINT,
+        base_url=args.base_url or default_connection().base_url,
         model=args.model or given.model,
         timeout=args.timeout if args.timeout is not None else DEFAULT_TIMEOUT_S,
         say=args.say,
@@ -84,11 +86,11 @@ def run(args: argparse.Namespace) -> int:
         _report(err)
         return exit_code(err)
     if args.output == "json":
-        print(_redacted(json.dumps(result_json(result), indent=2), request.token))
+        print(redact(json_text(result_json(result), ascii_only=True), request.token))  # as `mint --output json`
     else:
         printer.end_reply()
         if result.reply is not None and result.reply.status != "completed":
-            _say(f"the reply ended early ({printable(result.reply.status)}).")
+            say(f"the reply ended early ({escape_controls(result.reply.status)}).")
     return OK
 
 
@@ -108,7 +110,7 @@ def verify_minted(token: MintedToken, connection: Connection) -> int:
     except VerifyError as err:
         _report(err, lead="the token did not open a session: ")
         return exit_code(err)
-    _say(f"the token works: {result.opened.summary()}")
+    say(f"the token works: {result.opened.summary()}")
     return OK
 
 
@@ -155,11 +157,9 @@ def parse_token_input(text: str) -> TokenInput:
             )
         return TokenInput(stripped)
     try:
-        data = json.loads(stripped)
-    except json.JSONDecodeError as err:
-        raise UsageError(
-            f"standard input starts like JSON but does not parse (line {err.lineno}: {err.msg})."
-        ) from None
+        data = jsontext.loads(stripped)
+    except jsontext.JsonTextError as err:
+        raise UsageError(f"standard input starts like JSON but does not parse: it {err}.") from None
     token = data.get("token") if isinstance(data, dict) else None
     if not isinstance(token, str) or not token:
         raise UsageError(
@@ -202,7 +202,7 @@ class _Printer:
     def text(self, delta: str) -> None:
         if self.streaming:
             self._in_reply = True
-            sys.stdout.write(printable(delta, multiline=True))
+            sys.stdout.write(escape_controls(delta, keep="\t\n"))
             sys.stdout.flush()
 
     def end_reply(self) -> None:
@@ -225,7 +225,7 @@ def _check(request: VerifyRequest, printer: _Printer | None) -> VerifyResult:
 
 
 def _report(err: VerifyError, *, lead: str = "") -> None:
-    _say(lead + str(err))
+    say(lead + str(err))
     lines: list[tuple[str, str | None]] = []
     if isinstance(err, UpgradeRefused):
         d = err.details
@@ -255,9 +255,3 @@ def result_json(result: VerifyResult) -> dict[str, Any]:
             "response_done": reply.event,
         },
     }
-
-
-def _redacted(text: str, token: str) -> str:
-    from realtime_gui.secrets import redact
-
-    return redact(text, token)

@@ -1,7 +1,7 @@
 """`realtime-gui serve`: the local token endpoint on the command line (options, start-up checks, the log).
 
-Qt-free. Form values, the connection and the key come exactly as for `mint` (cli.py's own option handling). Everything
-is checked before the port opens: bad input exits 2 with a sentence and serves nothing.
+Qt-free. Form values, the connection and the key come exactly as for `mint` (request_options.py). Everything is
+checked before the port opens: bad input exits 2 with a sentence and serves nothing.
 """
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from realtime_gui.cli.exits import OK, PROG, UsageError
+from realtime_gui.cli.request_options import add_request_options, api_key_for, connection_for, form_values
+
 if TYPE_CHECKING:
     from realtime_gui.serve import ServedRequest
 
-# Options `serve` takes from `mint`, one definition for both: the form's values and the connection.
-_SHARED_OPTIONS = ("endpoint", "sets", "preset", "base_url", "auth", "organization", "project", "profile", "timeout")
 _print_lock = threading.Lock()
 
 
-def add_parser(commands: Any, mint: argparse.ArgumentParser) -> None:
-    """Add `serve` to the CLI's subcommands, sharing `mint`'s form and connection options."""
+def add_parser(commands: Any) -> None:  # argparse's subparsers action has no public type
+    """Add `serve` to the CLI's subcommands, with `mint`'s form and connection options."""
     from realtime_gui.serve import DEFAULT_PORT, DEFAULT_RATE
 
     serve = commands.add_parser(
@@ -49,16 +50,11 @@ def add_parser(commands: Any, mint: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"at most N tokens a minute (default {DEFAULT_RATE}); more are answered 429",
     )
-    for action in mint._actions:
-        if action.dest in _SHARED_OPTIONS:
-            serve._add_action(action)
+    add_request_options(serve)
 
 
 def run(args: argparse.Namespace) -> int:
-    from realtime_gui.cli import OK, PROG, UsageError, _api_key, _connection, _values
     from realtime_gui.client import shared_client
-    from realtime_gui.connection import check_base_url
-    from realtime_gui.errors import ConfigError
     from realtime_gui.request import InvalidRequest, build_request
     from realtime_gui.serve import Template, TokenServer
     from realtime_gui.serve_policy import OriginPolicy, PolicyError, bind_address
@@ -72,17 +68,15 @@ def run(args: argparse.Namespace) -> int:
         origins = OriginPolicy(args.allow_origins)
     except PolicyError as err:
         raise UsageError(str(err)) from None
-    values = _values(args)
+    values = form_values(args)
     try:
         build_request(args.endpoint, values)
     except InvalidRequest as err:
         raise UsageError("the request is not valid; nothing is served.", err.problems) from None
-    connection = _connection(args)
-    try:
-        check_base_url(connection.base_url)
-    except ConfigError as err:
-        raise UsageError(str(err)) from None
-    template = Template(endpoint_id=args.endpoint, values=values, connection=connection, api_key=_api_key(args.profile))
+    connection = connection_for(args)
+    template = Template(
+        endpoint_id=args.endpoint, values=values, connection=connection, api_key=api_key_for(args.profile)
+    )
     shared_client()  # its pool and TLS context are built now, not on the first page's request
     try:
         server = TokenServer(

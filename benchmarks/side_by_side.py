@@ -1,0 +1,47 @@
+"""What the benchmarks share: installed-like bytecode, A/B runs of whole processes interleaved so drift hits both
+sides alike, and how a set of timings is printed."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+
+def ms(samples: list[float]) -> str:
+    p90 = sorted(samples)[int(len(samples) * 0.9)]
+    return f"median {statistics.median(samples) * 1000:7.3f} ms  (p90 {p90 * 1000:.3f})"
+
+
+def compile_bytecode() -> None:
+    """Compile the package's bytecode, as pip does for an installed package. An editable install under
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module from source on every run."""
+    import compileall
+
+    import realtime_gui
+
+    compileall.compile_dir(Path(realtime_gui.__file__).parent, quiet=1)
+
+
+def interleaved(
+    sides: Mapping[str, tuple[Sequence[str], str]],
+    *,
+    rounds: int,
+    env: Mapping[str, str],
+    stdin: str | None = None,
+) -> dict[str, list[float]]:
+    """Wall time of each side's command (argv, what its stdout must start with), run in turn `rounds` times after
+    two rounds that only warm the page cache."""
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for i in range(rounds + 2):
+        for name, (argv, expect) in sides.items():
+            t = time.perf_counter()
+            done = subprocess.run(argv, input=stdin, env=dict(env), capture_output=True, text=True, check=False)
+            elapsed = time.perf_counter() - t
+            if done.returncode != 0 or not done.stdout.startswith(expect):
+                raise SystemExit(f"{name} failed: {done.stdout} {done.stderr}")
+            if i >= 2:
+                times[name].append(elapsed)
+    return times

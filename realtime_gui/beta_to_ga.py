@@ -1,0 +1,44 @@
+"""A beta request's settings on the GA endpoint that replaced it, from the GA paths the catalog's beta rows carry.
+
+Qt-free. Used where a retired beta endpoint refuses a request: the CLI prints the same request for the GA endpoint,
+the window offers to switch with the settings carried over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from realtime_gui.catalog import endpoint
+from realtime_gui.checks import Problem
+from realtime_gui.json_types import JsonValue, Values
+from realtime_gui.structure import flatten
+
+
+@dataclass(frozen=True)
+class GaMapping:
+    """The GA endpoint and values that mean the same as a beta request, and what could not be carried."""
+
+    endpoint_id: str
+    values: dict[str, JsonValue]
+    dropped: tuple[Problem, ...]
+
+
+def to_ga(endpoint_id: str, values: Values) -> GaMapping:
+    """The GA equivalent of beta `values`, naming each setting that has none (temperature, say)."""
+    ep = endpoint(endpoint_id)
+    if ep.ga_equivalent is None:
+        raise ValueError(f"{endpoint_id} is not a beta endpoint")
+    ga = endpoint(ep.ga_equivalent)
+    flat, _ = flatten(ep, values)
+    mapped: dict[str, JsonValue] = {}
+    dropped: list[Problem] = []
+    for path, value in flat.items():
+        row = ep.by_path[path]
+        if row.ga_path is not None:
+            # An object (an audio format's type and rate) spreads over the GA rows below its path.
+            spread, unknown = flatten(ga, {row.ga_path: row.to_ga(value) if row.to_ga else value})
+            if not unknown:
+                mapped.update(spread)
+                continue
+        dropped.append(Problem(path, f"has no equivalent on the GA {ga.id} endpoint"))
+    return GaMapping(endpoint_id=ga.id, values=mapped, dropped=tuple(dict.fromkeys(dropped)))
