@@ -52,7 +52,7 @@ def stray_ends(name: str) -> str | None:
     if len(name) >= 2 and name[0] in _QUOTES and name[-1] == _QUOTES[name[0]]:
         return f"is wrapped in quotes ({name[0]}…{name[-1]}); give it without them"
     ends = []
-    for char, where in ((name[:1], "start"), (name[-1:], "end")):
+    for char, where in ((name[:1], "start"), (name[1:][-1:], "end")):  # a name of one character has one end
         if char.isspace():
             ends.append(f"{_BLANKS.get(char, f'a blank (U+{ord(char):04X})')} at the {where}")
         elif char in _QUOTES or char in _CLOSING_QUOTES:

@@ -14,6 +14,10 @@ from realtime_gui.structure import applies
 
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-0123456789", min_size=1, max_size=12)
 _TEXT = st.text(max_size=30)
+_QUOTE_MARKS = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
+# One-line names (ids, trace names): any text but with nothing stray at its ends, a blank or a quote mark, which the
+# value checks refuse.
+_NAME = _TEXT.filter(lambda t: t == "" or not (t[0].isspace() or t[-1].isspace() or {t[0], t[-1]} & set(_QUOTE_MARKS)))
 
 
 def _function_tool() -> st.SearchStrategy[dict[str, Any]]:
@@ -79,7 +83,8 @@ def value_strategy(row: Parameter, *, free_text: bool) -> st.SearchStrategy[Any]
     kind = row.kind
     strategy: st.SearchStrategy[Any]
     if kind in (Kind.STRING, Kind.TEXT):
-        strategy = st.from_regex(row.pattern, fullmatch=True) if row.pattern else _TEXT
+        free = _TEXT if kind is Kind.TEXT else _NAME
+        strategy = st.from_regex(row.pattern, fullmatch=True) if row.pattern else free
     elif kind is Kind.CHOICE:
         strategy = st.sampled_from(row.choices)
         if row.open and free_text:
