@@ -336,6 +336,44 @@ def test_an_expired_token_cannot_be_tested(qtbot: Any, open_window: Any, server:
     assert upgrades(server) == [], "nothing was opened"
 
 
+def test_a_test_result_is_marked_as_the_expired_token_s_when_the_countdown_ends(
+    qtbot: Any, open_window: Any, server: FakeOpenAI
+) -> None:
+    window = open_window()
+    mint(qtbot, window)
+    click_test(qtbot, window)
+    label = window.findChild(QLabel, "verifyResult")
+    before = result(window)
+    assert before.startswith("✓ Session")
+    ok_colour = label.palette().color(label.foregroundRole())
+    panel = window.token_panel
+    panel.clock = lambda: time.time() + 3600
+    with qtbot.waitSignal(panel.expired, timeout=WAIT_MS):
+        panel.tick()
+    after = result(window)
+    assert after.startswith("This Test was of a token that has since expired:\n"), after
+    assert after.endswith(before), "what the Test found is still there to read"
+    assert label.palette().color(label.foregroundRole()) != ok_colour, "no longer in the colour of success"
+    # A new token's Test result is its own again.
+    panel.clock = time.time
+    mint(qtbot, window)
+    assert result(window) == ""
+    click_test(qtbot, window)
+    assert result(window).startswith("✓ Session")
+
+
+def test_a_test_that_ends_after_the_token_expired_says_so(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+    window = open_window()
+    mint(qtbot, window)
+    panel = window.token_panel
+    verifier = window.controller.verifier
+    with qtbot.waitSignal(verifier.verified, timeout=WAIT_MS):
+        qtbot.mouseClick(verify_button(window), Qt.MouseButton.LeftButton)
+        panel.clock = lambda: time.time() + 3600  # the countdown ends while the session opens
+        panel.tick()
+    assert result(window).startswith("This Test was of a token that has since expired:\n✓ Session")
+
+
 # -- Copy as… --------------------------------------------------------------------------------------------------------
 
 

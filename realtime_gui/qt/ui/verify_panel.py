@@ -53,6 +53,7 @@ class VerifyPanel(QWidget):
         self._token: MintedToken | None = None
         self._connection: Connection | None = None
         self._expired = False
+        self._result: tuple[str, str] | None = None  # the result line as last said (text, colour), before the note
         self._reply = ""  # the reply so far, as received (up to what can be shown); shown cleaned
         self._reply_shown = ""  # what the reply view shows, before cleaning
         self._reply_refresh = QTimer(self)
@@ -150,6 +151,7 @@ class VerifyPanel(QWidget):
         if self._verifier is not None and self._verifier.busy:
             self._verifier.cancel()
         self._token, self._connection, self._expired = token, connection, False
+        self._result = None
         self.result.hide()
         self.result.clear()
         self.reply.hide()
@@ -159,9 +161,12 @@ class VerifyPanel(QWidget):
             self._verifier.warm_up()
 
     def token_expired(self) -> None:
-        """The shown token has expired: it can no longer open a session, nor go into a snippet."""
+        """The shown token has expired: it can no longer open a session, nor go into a snippet, and a result
+        still shown is said to be about it (a Test now would be refused)."""
         self._expired = True
         self._update_enabled()
+        if self._result is not None:
+            self._show(*self._result)
 
     def _update_enabled(self) -> None:
         # Here and below, the token check's core modules load when a token is first shown, not at start-up.
@@ -198,7 +203,7 @@ class VerifyPanel(QWidget):
         if token is None or connection is None or verifier is None or verifier.busy:
             return False
         if self._expired:
-            self._show(self.tr("The token has expired; press Create for a new one."), ERROR)
+            self._show(self.tr("The token has expired; press Create for a new one."), ERROR, about_token=False)
             return False
         said = self.say.text() if self.say.isEnabled() else ""
         request = VerifyRequest(
@@ -274,9 +279,15 @@ class VerifyPanel(QWidget):
         self._reply_refresh.stop()
         self._show(self.tr("Test cancelled: the session was closed."), MUTED)
 
-    def _show(self, text: str, color: str) -> None:
+    def _show(self, text: str, color: str, *, about_token: bool = True) -> None:
+        """Say `text` in the result line; once the token has expired, a result `about_token` is marked as
+        belonging to it and dimmed, so that it cannot be read as the state of a token still usable."""
         make_selectable(self.result)
         secret = self._token.value if self._token is not None else ""
+        self._result = (text, color) if about_token else None
+        if about_token and self._expired:
+            text = self.tr("This Test was of a token that has since expired:") + "\n" + text
+            color = MUTED
         self.result.setText(shown(text, secret, multiline=True, limit=2 * DEFAULT_LIMIT))
         set_text_color(self.result, color)
         self.result.show()
