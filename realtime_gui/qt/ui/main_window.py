@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
         self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
         self.serve = ServeToggle(self, action=self.menus.actions["serve"], place_panel=layout.addWidget)
+        self.serve.panel_built.connect(self._update_tab_order)
 
         controller.minted.connect(self._on_controller_minted)
         controller.failed.connect(self._on_controller_failed)
@@ -230,7 +231,8 @@ class MainWindow(QMainWindow):
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
-        the token panel. Set after the first paint (it needs the slow `Qt` namespace) and for each new form."""
+        the token panel, the serving panel under them. Set after the first paint (it needs the slow `Qt`
+        namespace), for each new form and when the serving panel is built."""
         if not self._keyboard_ready:
             return
         chain(
@@ -240,6 +242,7 @@ class MainWindow(QMainWindow):
                 reading_order(self.stack),
                 [self.reset_button, self.cancel_button, self.mint_button],
                 reading_order(self.right_side),
+                self.serve.tab_stops(),
             ]
         )
 
