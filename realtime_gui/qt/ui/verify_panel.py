@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -30,6 +31,7 @@ from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
 from realtime_gui.qt.ui.exchange import feedback_timer, flash
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
+from realtime_gui.qt.ui.wrap_row import WrapRow
 from realtime_gui.qt.verifier import Verifier
 from realtime_gui.shown import DEFAULT_LIMIT, shown
 
@@ -42,6 +44,7 @@ REPLY_LINES = 5
 # The reply is shown again at most this often while it streams: a server sending thousands of one-letter pieces
 # must not keep the window busy redrawing. A person reads no faster.
 REPLY_REFRESH_MS = 50
+SAY_MIN_CHARS = 16  # beside "Copy as…" the Say field is at least this wide, else the button wraps under it
 
 
 class VerifyPanel(QWidget):
@@ -83,13 +86,13 @@ class VerifyPanel(QWidget):
         self.say.setEnabled(False)
         self.say.returnPressed.connect(self.test)
 
-        self.copy_as = QToolButton()
+        # A push button with a menu makes room for its arrow; a tool button draws the arrow over its text.
+        self.copy_as = QPushButton()
         self.copy_as.setObjectName("copySnippet")
         self.copy_as.setText(self.tr("Copy as…"))
         self.copy_as.setToolTip(
             self.tr("Copy code that uses this token: a browser WebRTC call, a WebSocket, a command")
         )
-        self.copy_as.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.copy_as.setEnabled(False)
         self.snippet_menu = QMenu(self.copy_as)
         self.snippet_actions: dict[tuple[str, bool], QAction] = {}
@@ -124,13 +127,15 @@ class VerifyPanel(QWidget):
 
         say_label = QLabel(self.tr("Say"))
         say_label.setBuddy(self.say)
-        row = QHBoxLayout()
-        row.addWidget(say_label)
-        row.addWidget(self.say, 1)
-        row.addWidget(self.copy_as)
+        say = QWidget()
+        say_row = QHBoxLayout(say)
+        say_row.setContentsMargins(0, 0, 0, 0)
+        say_row.addWidget(say_label)
+        say_row.addWidget(self.say, 1)
+        self.say.setMinimumWidth(self.say.fontMetrics().averageCharWidth() * SAY_MIN_CHARS)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
+        layout.addLayout(WrapRow(say, self.copy_as))  # "Copy as…" goes under Say when the panel is narrow
         layout.addWidget(self.result)
         layout.addWidget(self.reply)
 
