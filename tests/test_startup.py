@@ -181,3 +181,14 @@ def test_a_remembered_profile_deleted_since_opens_the_default_one_quietly(qtbot:
     window = _window(qtbot, "--settings", str(settings_file))
     assert window.profile.name == "default"
     assert window.error_banner.isHidden()
+
+
+def test_a_mistyped_profile_with_demo_names_the_demo_profile(qtbot: Any, settings_file: Path) -> None:
+    window = _window(qtbot, "--settings", str(settings_file), "--profile", "lcoal", "--demo")
+    try:
+        assert window.profile.name == "demo"
+        assert "There is no saved profile 'lcoal' (saved: default), so the window opened on 'demo'." in (
+            window.error_text.text()
+        )
+    finally:
+        window.close()

@@ -79,15 +79,11 @@ def create_window(argv: list[str]) -> QMainWindow:
     saved = settings.read_profiles()
     profiles = saved.profiles
     profile_name = args.profile or settings.profile_name
-    notes = [note for note in (settings.ignored, saved.problem) if note]
-    cause = SETTINGS
+    # A mistyped --profile must not pass for the profile asked for; but the window opens (started from a
+    # launcher, an exit code would show nothing at all) on the default profile, and says so until another is chosen.
+    mistyped = args.profile if args.profile and args.profile not in saved.names else None
     if profile_name not in saved.names:
-        if args.profile:
-            # A typo must not pass for the profile asked for; but the window opens (a launcher would show
-            # nothing of an exit code), on the default profile, and says so until another profile is chosen.
-            notes.append(unknown_profile(args.profile, saved.names))
-            cause = SETTINGS if len(notes) > 1 else PROFILE
-        profile_name = profiles[0].name  # a remembered profile deleted since: no need to say
+        profile_name = profiles[0].name  # also a remembered profile deleted since: no need to say that
     window = MainWindow(
         settings=settings,
         controller=controller,
@@ -100,15 +96,19 @@ def create_window(argv: list[str]) -> QMainWindow:
     window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
     if args.demo:
         start_demo(window)
+    notes = [note for note in (settings.ignored, saved.problem) if note]
+    if mistyped is not None:
+        notes.append(unknown_profile(mistyped, saved.names, shown=window.profile.name))
     if notes:  # said once, at start-up; the banner stays until dismissed or replaced
+        cause = PROFILE if mistyped is not None and len(notes) == 1 else SETTINGS
         window.show_error("\n".join(note[0].upper() + note[1:] for note in notes), cause=cause)
     return window
 
 
-def unknown_profile(name: str, saved: list[str]) -> str:
+def unknown_profile(name: str, saved: list[str], *, shown: str) -> str:
     """`--profile NAME` names no saved profile: most likely a typo (the command line refuses it)."""
     return (
-        f"There is no saved profile {name!r} (saved: {', '.join(saved)}), so the window opened on {saved[0]!r}. "
+        f"There is no saved profile {name!r} (saved: {', '.join(saved)}), so the window opened on {shown!r}. "
         "Check the name, or save a profile of that name (Key > New profile…)."
     )
 
