@@ -9,7 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from keyring.backends import fail
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
@@ -259,4 +261,20 @@ def test_the_key_dialog_promises_the_keyring_only_when_there_is_one(qtbot: Any, 
     assert "stored in the operating system's keyring" in intro
     assert "memory" not in intro
     assert dialog.findChild(QLabel, "keyringProblem").isHidden()
+    dialog.reject()
+
+
+def test_the_key_dialog_says_memory_when_the_key_in_use_comes_from_the_environment_and_no_keyring_works(
+    qtbot: Any, open_window: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
+    keyring.set_keyring(fail.Keyring())  # conftest's fixture puts its own back afterwards
+    window = open_window()
+    qtbot.waitUntil(lambda: "from OPENAI_API_KEY" in window.key_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.key_status is not None and bool(window.key_status.keyring_problem), timeout=WAIT_MS)
+    dialog = window.open_key_dialog()
+    intro = dialog.findChild(QLabel, "keyIntro").text()
+    assert "kept in memory for this run only" in intro
+    assert "stored in the operating system's keyring" not in intro
+    assert "No OS keyring" in dialog.findChild(QLabel, "keyringProblem").text()
     dialog.reject()
