@@ -228,7 +228,9 @@ def open_broken(
     on the `test` profile (--profile: the broken INI's own choice is ignored)."""
     write_profile(settings_file, "test", server.base_url)
     settings = Settings(str(settings_file))
-    settings.set_profiles([*settings.profiles()[1:], Profile("other", Connection(base_url=server.base_url))])
+    settings.set_profiles(
+        [*settings.read_profiles().profiles[1:], Profile("other", Connection(base_url=server.base_url))]
+    )
     for name in ("test", "other"):
         memory_keyring.set_password("realtime-gui", name, TEST_KEY)
     write_values(settings_file, form__realtime=DEEP, session__profile="test")

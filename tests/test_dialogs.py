@@ -250,7 +250,7 @@ def test_a_timeout_in_range_is_saved_as_typed(qtbot: Any, open_window: Any) -> N
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert not dialog.isVisible()
     assert window.profiles["test"].connection.timeout == 0.1
-    assert window.settings.profiles()[1].connection.timeout == 0.1
+    assert window.settings.read_profiles().profiles[1].connection.timeout == 0.1
 
 
 def test_the_key_dialog_promises_the_keyring_only_when_there_is_one(qtbot: Any, open_window: Any) -> None:
