@@ -22,6 +22,9 @@ class WrapRow(QLayout):
     def __init__(self, lead: QWidget, *buttons: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        # Qt asks for the height at a width many times per layout pass (~90 times while the window opens): the
+        # answer holds until the layout is invalidated (a button's text or a widget's visibility changed).
+        self._heights: dict[int, int] = {}
         self.setContentsMargins(QMargins(0, 0, 0, 0))
         for widget in (lead, *buttons):
             self.addWidget(widget)
@@ -46,7 +49,14 @@ class WrapRow(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), apply=False)
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._arrange(QRect(0, 0, width, 0), apply=False)
+        return height
+
+    def invalidate(self) -> None:
+        self._heights.clear()
+        super().invalidate()
 
     def sizeHint(self) -> QSize:
         """The field at its minimum width above the buttons on one line: the row asks for no more room than that,
