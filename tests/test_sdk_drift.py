@@ -34,7 +34,7 @@ from sdk_types import differences, json_row_items, sdk_problems, tool_keys
 
 NULL_AS_OFF = (
     "null switches it off, as the SDK's own docs say ('can be set to null to turn off'); the SDK types it as an "
-    "object only (API-NOTES: a loose typing, not a reason to stop sending null)"
+    "object only (docs/api.md, Parameters: a loose typing, not a reason to stop sending null)"
 )
 FREE_MODEL = (
     "the SDK types the model as any string; the catalog offers the known models to pick from and still takes "
