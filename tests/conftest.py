@@ -8,10 +8,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import keyring
 import pytest
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.client import TokenClient
 from realtime_gui.connection import Connection
@@ -21,7 +22,16 @@ from hostile_server import HostileServer
 from memory_keyring import MemoryKeyring
 from official_schema import check as official_check
 
+if TYPE_CHECKING:
+    from realtime_gui.qt.ui.main_window import MainWindow
+
 TEST_KEY = "sk-test-realtime-gui-0123456789abcdefWXYZ"
+
+
+class OpenWindow(Protocol):
+    """The `open_window` fixture: opens a main window with these extra command-line arguments."""
+
+    def __call__(self, *args: str) -> MainWindow: ...
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +109,9 @@ def write_profile(settings_file: Path, name: str, base_url: str, *, timeout: flo
 
 
 @pytest.fixture
-def open_window(qtbot: Any, settings_file: Path, server: FakeOpenAI, memory_keyring: MemoryKeyring):  # type: ignore[no-untyped-def]
+def open_window(
+    qtbot: QtBot, settings_file: Path, server: FakeOpenAI, memory_keyring: MemoryKeyring
+) -> Iterator[OpenWindow]:
     """Opens a main window on the `test` profile (pointing at the fake server, its key in the keyring)."""
     from PySide6.QtGui import QAction
 

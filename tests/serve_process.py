@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,8 @@ class Serving:
         assert self.proc.stderr is not None
         stdout, stderr = self.proc.stdout, self.proc.stderr
         self._readers = [
-            threading.Thread(target=lambda: [self._out.put(line) for line in stdout], daemon=True),
-            threading.Thread(target=lambda: [self._err.append(line) for line in stderr], daemon=True),
+            threading.Thread(target=_pump, args=(stdout, self._out.put), daemon=True),
+            threading.Thread(target=_pump, args=(stderr, self._err.append), daemon=True),
         ]
         for reader in self._readers:
             reader.start()
@@ -120,6 +121,11 @@ class Serving:
         for pipe in (self.proc.stdout, self.proc.stderr):
             if pipe is not None:
                 pipe.close()
+
+
+def _pump(lines: Iterable[str], into: Callable[[str], object]) -> None:
+    for line in lines:
+        into(line)
 
 
 def serve_env(config: Path, **extra: str) -> dict[str, str]:
