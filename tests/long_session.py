@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.fake_server import FakeOpenAI
+
+from conftest import OpenWindow
 
 ROUNDS = 150  # one mint each
 KEYS_PER_ROUND = 20  # 3,000 keystrokes in all
@@ -30,7 +32,9 @@ class FakeClock:
         return self.now
 
 
-def test_typing_minting_and_counting_down_for_a_long_session(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_typing_minting_and_counting_down_for_a_long_session(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     panel = window.token_panel
     clock = FakeClock()

@@ -3,18 +3,17 @@ their field, a key dialog that keeps what was typed when it cannot be a key."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.connection import Connection
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import AA, contrast
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, OpenWindow
 from memory_keyring import MemoryKeyring
 
 WAIT_MS = 8000
@@ -27,7 +26,7 @@ def add_profile(window: MainWindow, name: str) -> None:
 
 
 def test_delete_profile_asks_and_can_take_the_key_with_it(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     window = open_window()
     add_profile(window, "azure")
@@ -55,7 +54,7 @@ def test_delete_profile_asks_and_can_take_the_key_with_it(
 
 
 def test_delete_profile_keeping_the_key_gives_advice_that_is_right(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     window = open_window()
     add_profile(window, "azure")
@@ -70,7 +69,7 @@ def test_delete_profile_keeping_the_key_gives_advice_that_is_right(
     assert ("realtime-gui", "azure") in memory_keyring.entries
 
 
-def test_remove_stored_key_asks_first(qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring) -> None:
+def test_remove_stored_key_asks_first(qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring) -> None:
     window = open_window()
     box = window.remove_key()
     assert "Remove the API key of the profile “test”" in box.text()
@@ -84,7 +83,7 @@ def test_remove_stored_key_asks_first(qtbot: Any, open_window: Any, memory_keyri
 
 
 def test_the_profile_dialog_shows_its_error_on_the_field_in_the_error_colour_and_grows(
-    qtbot: Any, open_window: Any
+    qtbot: QtBot, open_window: OpenWindow
 ) -> None:
     window = open_window()
     dialog = window.edit_profile(new=True)
@@ -109,7 +108,7 @@ def test_the_profile_dialog_shows_its_error_on_the_field_in_the_error_colour_and
     assert error.isHidden()
 
 
-def test_editing_a_profile_shows_its_name_as_text_and_starts_on_the_url(qtbot: Any, open_window: Any) -> None:
+def test_editing_a_profile_shows_its_name_as_text_and_starts_on_the_url(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     dialog = window.edit_profile(new=False)
     qtbot.waitUntil(dialog.isVisible)
@@ -119,7 +118,7 @@ def test_editing_a_profile_shows_its_name_as_text_and_starts_on_the_url(qtbot: A
 
 
 def test_an_invalid_key_keeps_the_dialog_open_with_what_was_typed(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.entries.clear()
     window = open_window()
@@ -143,7 +142,7 @@ def test_an_invalid_key_keeps_the_dialog_open_with_what_was_typed(
 
 
 def test_first_run_without_a_key_offers_the_key_dialog_and_the_demo(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.entries.clear()
     window = open_window()
@@ -161,7 +160,7 @@ def test_first_run_without_a_key_offers_the_key_dialog_and_the_demo(
 
 
 def test_the_demo_can_be_started_from_the_first_run_offer(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.entries.clear()
     window = open_window()

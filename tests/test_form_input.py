@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLabel, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.catalog import ENDPOINTS, Kind, Unset
 from realtime_gui.cli import main as cli_main
@@ -21,7 +22,7 @@ from realtime_gui.presets import read_preset
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, OpenWindow
 from samples import rich_values
 
 WAIT_MS = 8000
@@ -51,7 +52,7 @@ def wheel(window: MainWindow, widget: QWidget, *, notches: int) -> None:
         QApplication.processEvents()
 
 
-def type_into(qtbot: Any, window: MainWindow, path: str, text: str) -> QAbstractSpinBox:
+def type_into(qtbot: QtBot, window: MainWindow, path: str, text: str) -> QAbstractSpinBox:
     box = editor(window, path)
     assert isinstance(box, QAbstractSpinBox)
     window.form_scroll.ensureWidgetVisible(box)
@@ -67,11 +68,11 @@ def error_under(window: MainWindow, path: str) -> str:
     return label.text() if label is not None and label.isVisible() else ""
 
 
-def create(qtbot: Any, window: MainWindow) -> None:
+def create(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
 
 
-def create_and_wait(qtbot: Any, window: MainWindow) -> None:
+def create_and_wait(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
         create(qtbot, window)
 
@@ -102,7 +103,7 @@ WHEELED = [
 
 
 def test_the_wheel_over_unfocused_fields_scrolls_the_form_and_sends_nothing_new(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     window.resize(700, 500)  # the form is taller than its view
@@ -123,7 +124,7 @@ def test_the_wheel_over_unfocused_fields_scrolls_the_form_and_sends_nothing_new(
     assert server.requests[-1].json() == build_request("realtime", {}).body
 
 
-def test_the_wheel_over_the_endpoint_and_profile_does_not_switch_them(open_window: Any) -> None:
+def test_the_wheel_over_the_endpoint_and_profile_does_not_switch_them(open_window: OpenWindow) -> None:
     window = open_window()
     editor(window, "session.instructions").setFocus()  # the endpoint list has the focus at start
     for name in ("endpoint", "profile"):
@@ -134,7 +135,9 @@ def test_the_wheel_over_the_endpoint_and_profile_does_not_switch_them(open_windo
     assert window.endpoint_id == "realtime"
 
 
-def test_the_wheel_changes_a_field_that_has_the_focus(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_the_wheel_changes_a_field_that_has_the_focus(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     window.resize(700, 500)
     bar = window.form_scroll.verticalScrollBar()
@@ -184,8 +187,8 @@ OUT_OF_RANGE = [
 
 @pytest.mark.parametrize(("endpoint_id", "path", "typed", "message"), OUT_OF_RANGE)
 def test_a_typed_number_stays_as_typed_is_refused_with_the_cli_sentence_and_nothing_is_sent(
-    qtbot: Any,
-    open_window: Any,
+    qtbot: QtBot,
+    open_window: OpenWindow,
     server: FakeOpenAI,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -216,7 +219,7 @@ def test_a_typed_number_stays_as_typed_is_refused_with_the_cli_sentence_and_noth
     assert server.requests == []
 
 
-def test_an_empty_number_box_is_not_sent_and_shows_the_api_default(qtbot: Any, open_window: Any) -> None:
+def test_an_empty_number_box_is_not_sent_and_shows_the_api_default(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     lifetime = editor(window, "expires_after.seconds")
     assert isinstance(lifetime, QAbstractSpinBox)
@@ -232,7 +235,7 @@ def test_an_empty_number_box_is_not_sent_and_shows_the_api_default(qtbot: Any, o
     assert f"{TD}.idle_timeout_ms" not in window.form.values()
 
 
-def test_keyboard_steps_stay_within_the_api_range(qtbot: Any, open_window: Any) -> None:
+def test_keyboard_steps_stay_within_the_api_range(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     lifetime = type_into(qtbot, window, "expires_after.seconds", "7199")
     for _ in range(3):
@@ -246,7 +249,7 @@ def test_keyboard_steps_stay_within_the_api_range(qtbot: Any, open_window: Any) 
     assert lifetime.text() == "600", "stepping from empty starts at the API's default"
 
 
-def test_a_typed_value_survives_a_restart(open_window: Any) -> None:
+def test_a_typed_value_survives_a_restart(open_window: OpenWindow) -> None:
     first = open_window()
     first.form.field("expires_after.seconds").set_value(5)
     first.close()
@@ -258,7 +261,7 @@ def test_a_typed_value_survives_a_restart(open_window: Any) -> None:
 
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
-def test_turning_groups_on_fills_in_nothing_but_documented_defaults(open_window: Any, endpoint_id: str) -> None:
+def test_turning_groups_on_fills_in_nothing_but_documented_defaults(open_window: OpenWindow, endpoint_id: str) -> None:
     window = open_window()
     choose_endpoint(window, endpoint_id)
     form = window.form
@@ -281,7 +284,7 @@ def test_turning_groups_on_fills_in_nothing_but_documented_defaults(open_window:
 
 
 def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     truncation = editor(window, "session.truncation")
@@ -304,7 +307,7 @@ def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
 
 
 def test_a_required_choice_without_a_default_is_asked_for_not_guessed(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     choose_endpoint(window, "translation")
@@ -344,8 +347,8 @@ BAD_PRESETS = [
 
 @pytest.mark.parametrize(("content", "fragments"), BAD_PRESETS)
 def test_a_bad_preset_is_refused_alike_by_the_window_and_the_cli(
-    qtbot: Any,
-    open_window: Any,
+    qtbot: QtBot,
+    open_window: OpenWindow,
     server: FakeOpenAI,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -378,7 +381,7 @@ def test_a_bad_preset_is_refused_alike_by_the_window_and_the_cli(
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
 def test_a_saved_preset_loads_back_whole_in_the_window_and_the_cli(
-    qtbot: Any, open_window: Any, server: FakeOpenAI, tmp_path: Path, endpoint_id: str
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, tmp_path: Path, endpoint_id: str
 ) -> None:
     window = open_window()
     choose_endpoint(window, endpoint_id)
@@ -394,7 +397,7 @@ def test_a_saved_preset_loads_back_whole_in_the_window_and_the_cli(
 
 
 def test_saving_a_preset_with_an_out_of_range_value_writes_nothing(
-    qtbot: Any, open_window: Any, tmp_path: Path
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
 ) -> None:
     window = open_window()
     type_into(qtbot, window, "session.audio.output.speed", "9")
@@ -406,7 +409,7 @@ def test_saving_a_preset_with_an_out_of_range_value_writes_nothing(
 
 
 def test_a_member_given_without_its_group_loads_with_the_group_on(
-    qtbot: Any, open_window: Any, server: FakeOpenAI, tmp_path: Path
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, tmp_path: Path
 ) -> None:
     preset = tmp_path / "td.json"
     given = {f"{TD}.type": "server_vad", f"{TD}.threshold": 0.7, "session.audio.output.voice": "voice_abc"}

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui import redaction
 from realtime_gui.connection import Connection
@@ -26,6 +27,7 @@ from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.shown import json_text, shown
 
+from conftest import OpenWindow
 from hostile_server import ESCAPES, HostileServer
 from memory_keyring import MemoryKeyring
 
@@ -179,7 +181,9 @@ def texts_shown(window: MainWindow) -> str:
 
 
 @pytest.fixture
-def window_on(qtbot: Any, open_window: Any, settings_file: Path, memory_keyring: MemoryKeyring, hostile: HostileServer):  # type: ignore[no-untyped-def]
+def window_on(
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path, memory_keyring: MemoryKeyring, hostile: HostileServer
+):  # type: ignore[no-untyped-def]
     """Opens the window on a profile pointing at one hostile mode, minted once; returns the window."""
     from realtime_gui.qt.settings import Settings
 
@@ -226,7 +230,7 @@ def test_window_shows_unusable_answers_in_the_banner(
 
 
 @pytest.mark.parametrize("auth", list(KEYS))
-def test_window_never_shows_a_key_the_answer_echoes(qtbot: Any, window_on: Any, auth: str) -> None:
+def test_window_never_shows_a_key_the_answer_echoes(qtbot: QtBot, window_on: Any, auth: str) -> None:
     window = window_on("echo-token", auth=auth)
     panel = window.token_panel
     assert panel.token.text() == "ek_echo_0123456789abcdef"

@@ -3,8 +3,6 @@ descriptions as QAccessible reports them to assistive technology."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QAction
@@ -17,10 +15,13 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.catalog import ENDPOINTS
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.main_window import MainWindow
+
+from conftest import OpenWindow
 
 WAIT_MS = 8000
 
@@ -46,7 +47,7 @@ def owner(window: MainWindow, widget: QWidget) -> QWidget:
     return widget
 
 
-def tab_through(qtbot: Any, window: MainWindow, start: QWidget, count: int) -> list[QWidget]:
+def tab_through(qtbot: QtBot, window: MainWindow, start: QWidget, count: int) -> list[QWidget]:
     start.setFocus()
     qtbot.waitUntil(start.hasFocus)
     seen = []
@@ -57,7 +58,7 @@ def tab_through(qtbot: Any, window: MainWindow, start: QWidget, count: int) -> l
     return seen
 
 
-def test_tab_goes_from_the_top_bar_into_the_fields_in_reading_order(qtbot: Any, open_window: Any) -> None:
+def test_tab_goes_from_the_top_bar_into_the_fields_in_reading_order(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     form = window.form
     fields = [w for w in form.findChildren(QWidget) if takes_tab(w) and w.isVisible() and w.isEnabled()]
@@ -73,14 +74,14 @@ def test_tab_goes_from_the_top_bar_into_the_fields_in_reading_order(qtbot: Any, 
     assert not any(isinstance(w, QScrollArea) for w in seen), "no invisible stop on a scroll area"
 
 
-def test_after_switching_endpoints_tab_still_reaches_the_new_form_first(qtbot: Any, open_window: Any) -> None:
+def test_after_switching_endpoints_tab_still_reaches_the_new_form_first(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("transcription"))
     seen = tab_through(qtbot, window, window.key_button, 1)
     assert window.form.isAncestorOf(seen[0]), f"Tab went to {seen[0].objectName()} instead of the form"
 
 
-def test_every_menu_and_action_has_an_access_key_and_shows_its_shortcut(open_window: Any) -> None:
+def test_every_menu_and_action_has_an_access_key_and_shows_its_shortcut(open_window: OpenWindow) -> None:
     window = open_window()
     titles = [a.text() for a in window.menuBar().actions()]
     assert all("&" in t for t in titles), titles
@@ -103,7 +104,7 @@ def test_every_menu_and_action_has_an_access_key_and_shows_its_shortcut(open_win
         assert keys in button.toolTip()
 
 
-def test_esc_cancels_a_call_in_flight(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_esc_cancels_a_call_in_flight(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.SLOW, seconds=1.0))
     with qtbot.waitSignal(window.controller.busy_changed, timeout=WAIT_MS):
@@ -129,7 +130,7 @@ def reachable(window: MainWindow) -> list[QWidget]:
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
 def test_every_control_a_keyboard_reaches_has_an_accessible_name(
-    qtbot: Any, open_window: Any, endpoint_id: str
+    qtbot: QtBot, open_window: OpenWindow, endpoint_id: str
 ) -> None:
     window = open_window()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData(endpoint_id))
@@ -145,7 +146,7 @@ def test_every_control_a_keyboard_reaches_has_an_accessible_name(
     assert not unnamed, unnamed
 
 
-def test_banner_buttons_and_an_invalid_field_speak_to_a_screen_reader(qtbot: Any, open_window: Any) -> None:
+def test_banner_buttons_and_an_invalid_field_speak_to_a_screen_reader(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     window.form.field("session.prompt").set_value({})
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)

@@ -6,16 +6,18 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import AA, apply_color_scheme, contrast, is_dark
+
+from conftest import OpenWindow
 
 WAIT_MS = 8000
 
@@ -46,7 +48,7 @@ def rect_in(window: QWidget, widget: QWidget) -> QRect:
     return seen.translated(widget.mapTo(window, QPoint(0, 0))).adjusted(1, 1, -1, -1)
 
 
-def mint(qtbot: Any, window: MainWindow) -> None:
+def mint(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
         qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
 
@@ -54,7 +56,7 @@ def mint(qtbot: Any, window: MainWindow) -> None:
 @pytest.mark.usefixtures("keep_palette")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_coloured_text_reaches_aa_in_light_and_dark(
-    qtbot: Any, open_window: Any, server: FakeOpenAI, scheme: str
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, scheme: str
 ) -> None:
     window = open_window("--color-scheme", scheme)
     assert is_dark(window.palette()) is (scheme == "dark")
@@ -102,7 +104,9 @@ def test_every_coloured_text_reaches_aa_in_light_and_dark(
 
 
 @pytest.mark.usefixtures("keep_palette")
-def test_the_palette_follows_the_systems_colour_scheme(qtbot: Any, qapp: QApplication, open_window: Any) -> None:
+def test_the_palette_follows_the_systems_colour_scheme(
+    qtbot: QtBot, qapp: QApplication, open_window: OpenWindow
+) -> None:
     window = open_window()
     qtbot.waitUntil(lambda: bool(qapp.property("followsColorScheme")))  # from just after the first paint
     label = window.token_panel.clock_note

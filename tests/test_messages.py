@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, OpenWindow
 from memory_keyring import MemoryKeyring
 
 WAIT_MS = 8000
 
 
-def mint(qtbot: Any, window: MainWindow) -> None:
+def mint(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
         qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
 
 
-def save_key(qtbot: Any, window: MainWindow, key: str = TEST_KEY) -> None:
+def save_key(qtbot: QtBot, window: MainWindow, key: str = TEST_KEY) -> None:
     dialog = window.open_key_dialog()
     qtbot.keyClicks(dialog.findChild(QLineEdit, "keyEntry"), key)
     with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
@@ -36,7 +36,9 @@ def choose_profile(window: MainWindow, name: str) -> None:
     window.profile_combo.setCurrentIndex(window.profile_combo.findData(name))
 
 
-def test_a_refused_key_banner_ends_when_a_key_is_saved(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_a_refused_key_banner_ends_when_a_key_is_saved(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.UNAUTHORIZED))
     mint(qtbot, window)
@@ -48,7 +50,7 @@ def test_a_refused_key_banner_ends_when_a_key_is_saved(qtbot: Any, open_window: 
 
 
 def test_no_key_banner_ends_when_a_key_is_saved_and_the_key_line_agrees(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.entries.clear()
     window = open_window()
@@ -60,7 +62,7 @@ def test_no_key_banner_ends_when_a_key_is_saved_and_the_key_line_agrees(
 
 
 def test_a_network_error_ends_when_the_profile_changes_but_a_form_problem_does_not(
-    qtbot: Any, open_window: Any
+    qtbot: QtBot, open_window: OpenWindow
 ) -> None:
     window = open_window()
     window.profiles["test"] = Profile("test", Connection(base_url="http://127.0.0.1:1", timeout=2))
@@ -79,7 +81,7 @@ def test_a_network_error_ends_when_the_profile_changes_but_a_form_problem_does_n
 
 
 def test_a_failed_mint_banner_ends_on_success_and_on_another_endpoint(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.SERVER_ERROR))
@@ -94,7 +96,7 @@ def test_a_failed_mint_banner_ends_on_success_and_on_another_endpoint(
     assert window.error_banner.isHidden()
 
 
-def test_the_problem_and_its_message_are_in_view_after_create(qtbot: Any, open_window: Any) -> None:
+def test_the_problem_and_its_message_are_in_view_after_create(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     window.resize(800, 600)
     # Six problems make a tall banner: it must not push the first problem's message below the fold.
@@ -125,7 +127,7 @@ def assert_fully_in_view(widget: QWidget) -> None:
 
 
 def test_request_and_response_say_which_attempt_they_belong_to(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     panel = window.token_panel
@@ -160,7 +162,7 @@ def test_request_and_response_say_which_attempt_they_belong_to(
     qtbot.waitUntil(lambda: window.controller._jobs.running_count == 0, timeout=WAIT_MS)
 
 
-def test_copy_as_curl_says_it_copied(qtbot: Any, open_window: Any) -> None:
+def test_copy_as_curl_says_it_copied(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     mint(qtbot, window)
     button = window.findChild(QPushButton, "copyCurl")
@@ -171,7 +173,9 @@ def test_copy_as_curl_says_it_copied(qtbot: Any, open_window: Any) -> None:
     qtbot.waitUntil(lambda: button.text() == "Copy as curl", timeout=3000)
 
 
-def test_the_masked_token_shows_its_start_and_the_include_box_speaks_words(qtbot: Any, open_window: Any) -> None:
+def test_the_masked_token_shows_its_start_and_the_include_box_speaks_words(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
     window = open_window()
     mint(qtbot, window)
     token = window.token_panel.token

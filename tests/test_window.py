@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import keyring
 import pytest
@@ -23,13 +22,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.catalog import ENDPOINTS
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY, write_profile
+from conftest import TEST_KEY, OpenWindow, write_profile
 from memory_keyring import MemoryKeyring
 from official_schema import schema_errors, unknown_parameters
 from samples import rich_values
@@ -37,7 +37,7 @@ from samples import rich_values
 WAIT_MS = 8000
 
 
-def mint(qtbot: Any, window: MainWindow) -> None:
+def mint(qtbot: QtBot, window: MainWindow) -> None:
     """Click Create and wait for the controller's answer (a GUI-thread signal)."""
     with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
         qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
@@ -69,7 +69,7 @@ def texts_on_screen(window: QWidget) -> str:
 # -- names other tools rely on -------------------------------------------------------------------------------
 
 
-def test_the_window_exposes_the_agreed_names(open_window: Any) -> None:
+def test_the_window_exposes_the_agreed_names(open_window: OpenWindow) -> None:
     window = open_window()
     combo = named(window, "endpoint")
     assert isinstance(combo, QComboBox)
@@ -93,7 +93,7 @@ def test_the_window_exposes_the_agreed_names(open_window: Any) -> None:
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
 def test_each_endpoint_form_sends_a_body_the_official_schema_accepts(
-    qtbot: Any, open_window: Any, server: FakeOpenAI, endpoint_id: str
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, endpoint_id: str
 ) -> None:
     window = open_window()
     choose_endpoint(window, endpoint_id)
@@ -109,7 +109,7 @@ def test_each_endpoint_form_sends_a_body_the_official_schema_accepts(
     assert window.token_panel.token.text().startswith("ek_")
 
 
-def test_typing_into_the_form(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_typing_into_the_form(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     form = window.form
     instructions = form.findChild(QPlainTextEdit, "session.instructions")
@@ -127,7 +127,7 @@ def test_typing_into_the_form(qtbot: Any, open_window: Any, server: FakeOpenAI) 
     assert session["audio"]["output"] == {"voice": {"id": "voice_custom42"}, "speed": 1.2}
 
 
-def test_variant_fields_show_only_when_they_apply(open_window: Any) -> None:
+def test_variant_fields_show_only_when_they_apply(open_window: OpenWindow) -> None:
     window = open_window()
     form = window.form
     td = "session.audio.input.turn_detection"
@@ -147,7 +147,7 @@ def test_variant_fields_show_only_when_they_apply(open_window: Any) -> None:
 # -- the token -----------------------------------------------------------------------------------------------
 
 
-def test_mint_shows_the_masked_token_and_copy_puts_it_on_the_clipboard(qtbot: Any, open_window: Any) -> None:
+def test_mint_shows_the_masked_token_and_copy_puts_it_on_the_clipboard(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     mint(qtbot, window)
     token = window.token_panel.token
@@ -167,7 +167,7 @@ def test_mint_shows_the_masked_token_and_copy_puts_it_on_the_clipboard(qtbot: An
     assert value in window.token_panel.response_view.toPlainText()
 
 
-def test_ctrl_enter_creates(qtbot: Any, open_window: Any) -> None:
+def test_ctrl_enter_creates(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     with qtbot.waitSignal(window.controller.minted, timeout=WAIT_MS):
         qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -181,7 +181,7 @@ class FakeClock:
         return self.now
 
 
-def test_countdown_ticks_turns_urgent_and_expires(qtbot: Any, open_window: Any) -> None:
+def test_countdown_ticks_turns_urgent_and_expires(qtbot: QtBot, open_window: OpenWindow) -> None:
     import time
 
     window = open_window()
@@ -206,7 +206,7 @@ def test_countdown_ticks_turns_urgent_and_expires(qtbot: Any, open_window: Any) 
     assert QGuiApplication.clipboard().text() == "", "the expired token is cleared from the clipboard"
 
 
-def test_clipboard_is_left_alone_when_the_setting_is_off(qtbot: Any, open_window: Any) -> None:
+def test_clipboard_is_left_alone_when_the_setting_is_off(qtbot: QtBot, open_window: OpenWindow) -> None:
     import time
 
     window = open_window()
@@ -221,7 +221,9 @@ def test_clipboard_is_left_alone_when_the_setting_is_off(qtbot: Any, open_window
     assert QGuiApplication.clipboard().text().startswith("ek_")
 
 
-def test_a_skewed_server_clock_does_not_skew_the_countdown(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_a_skewed_server_clock_does_not_skew_the_countdown(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.SKEWED_DATE, seconds=3600))
     window.form.field("expires_after.seconds").set_value(120)
@@ -232,7 +234,7 @@ def test_a_skewed_server_clock_does_not_skew_the_countdown(qtbot: Any, open_wind
     assert "+3600 s" in note.text() or "+3599 s" in note.text() or "+3601 s" in note.text()
 
 
-def test_copy_as_curl_uses_the_environment_variable(qtbot: Any, open_window: Any) -> None:
+def test_copy_as_curl_uses_the_environment_variable(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     window.form.field("session.model").set_value("gpt-realtime-mini")
     mint(qtbot, window)
@@ -250,7 +252,7 @@ def test_copy_as_curl_uses_the_environment_variable(qtbot: Any, open_window: Any
 
 
 def test_cancel_returns_to_idle_at_once_and_ignores_the_late_answer(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.SLOW, seconds=1.0))
@@ -274,7 +276,7 @@ def test_cancel_returns_to_idle_at_once_and_ignores_the_late_answer(
     qtbot.waitUntil(lambda: window.controller._jobs.running_count == 0, timeout=WAIT_MS)
 
 
-def test_the_window_answers_while_a_mint_waits(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_the_window_answers_while_a_mint_waits(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.SLOW, seconds=1.0))
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
@@ -285,7 +287,7 @@ def test_the_window_answers_while_a_mint_waits(qtbot: Any, open_window: Any, ser
     qtbot.waitSignal(window.controller.minted, timeout=WAIT_MS).wait()
 
 
-def test_closing_mid_call_is_clean(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_closing_mid_call_is_clean(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.SLOW, seconds=1.0))
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
@@ -327,8 +329,8 @@ def test_closing_mid_call_is_clean(qtbot: Any, open_window: Any, server: FakeOpe
     ],
 )
 def test_server_faults_show_in_the_banner(
-    qtbot: Any,
-    open_window: Any,
+    qtbot: QtBot,
+    open_window: OpenWindow,
     server: FakeOpenAI,
     settings_file: Path,
     fault: Fault,
@@ -354,7 +356,7 @@ def test_server_faults_show_in_the_banner(
 
 
 def test_invalid_values_are_shown_beside_their_fields_and_nothing_is_sent(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     tools = window.form.findChild(QPlainTextEdit, "session.tools")
@@ -380,7 +382,9 @@ def test_invalid_values_are_shown_beside_their_fields_and_nothing_is_sent(
     assert not prompt_id.property("invalid")
 
 
-def test_json_syntax_errors_are_caught_before_sending(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_json_syntax_errors_are_caught_before_sending(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     tools = window.form.findChild(QPlainTextEdit, "session.tools")
     qtbot.keyClicks(tools, '[{"type": "function",')
@@ -391,7 +395,7 @@ def test_json_syntax_errors_are_caught_before_sending(qtbot: Any, open_window: A
 
 
 def test_retired_beta_offers_the_ga_endpoint_with_the_same_settings(
-    qtbot: Any, open_window: Any, settings_file: Path
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path
 ) -> None:
     with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
         write_profile(settings_file, "test", retired.base_url)
@@ -420,7 +424,7 @@ def test_retired_beta_offers_the_ga_endpoint_with_the_same_settings(
 # -- remembering ---------------------------------------------------------------------------------------------
 
 
-def test_settings_are_restored_across_restarts(qtbot: Any, open_window: Any, settings_file: Path) -> None:
+def test_settings_are_restored_across_restarts(qtbot: QtBot, open_window: OpenWindow, settings_file: Path) -> None:
     first = open_window()
     choose_endpoint(first, "transcription")
     first.form.set_values({"session.audio.input.noise_reduction": None, "expires_after.seconds": 90})
@@ -435,7 +439,7 @@ def test_settings_are_restored_across_restarts(qtbot: Any, open_window: Any, set
     assert (second.width(), second.height()) == (700, 500)
 
 
-def test_values_survive_switching_endpoints(open_window: Any) -> None:
+def test_values_survive_switching_endpoints(open_window: OpenWindow) -> None:
     window = open_window()
     window.form.set_values({"expires_after.seconds": 77, "session.audio.input.noise_reduction": None})
     choose_endpoint(window, "transcription")
@@ -446,14 +450,14 @@ def test_values_survive_switching_endpoints(open_window: Any) -> None:
     assert window.form.values()["session.audio.output.voice"] == "verse"
 
 
-def test_reset_to_defaults(qtbot: Any, open_window: Any) -> None:
+def test_reset_to_defaults(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     window.form.set_values({"session.model": "gpt-realtime-mini", "session.audio.input.turn_detection": None})
     qtbot.mouseClick(named(window, "reset"), Qt.MouseButton.LeftButton)
     assert window.form.values() == {}
 
 
-def test_presets_round_trip_with_the_cli_format(open_window: Any, tmp_path: Path) -> None:
+def test_presets_round_trip_with_the_cli_format(open_window: OpenWindow, tmp_path: Path) -> None:
     window = open_window()
     window.form.set_values({"session.audio.output.voice": "marin", "expires_after.seconds": 45})
     preset = tmp_path / "p.json"
@@ -472,8 +476,8 @@ def test_presets_round_trip_with_the_cli_format(open_window: Any, tmp_path: Path
 
 
 def test_a_stored_key_lives_in_no_widget(
-    qtbot: Any,
-    open_window: Any,
+    qtbot: QtBot,
+    open_window: OpenWindow,
     memory_keyring: MemoryKeyring,
     settings_file: Path,
     tmp_path: Path,
@@ -509,7 +513,9 @@ def test_a_stored_key_lives_in_no_widget(
             assert token.encode() not in data, file
 
 
-def test_the_environment_key_is_used_and_named(qtbot: Any, open_window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_key_is_used_and_named(
+    qtbot: QtBot, open_window: OpenWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
     window = open_window()
     qtbot.waitUntil(lambda: "from OPENAI_API_KEY" in window.key_label.text(), timeout=WAIT_MS)
@@ -519,7 +525,9 @@ def test_the_environment_key_is_used_and_named(qtbot: Any, open_window: Any, mon
     assert TEST_KEY not in texts_on_screen(window)
 
 
-def test_without_a_keyring_the_key_is_kept_in_memory_only(qtbot: Any, open_window: Any, tmp_path: Path) -> None:
+def test_without_a_keyring_the_key_is_kept_in_memory_only(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
+) -> None:
     keyring.set_keyring(fail.Keyring())
     window = open_window()
     qtbot.waitUntil(lambda: "No OS keyring" in window.key_label.text(), timeout=WAIT_MS)
@@ -537,7 +545,7 @@ def test_without_a_keyring_the_key_is_kept_in_memory_only(qtbot: Any, open_windo
             assert TEST_KEY.encode() not in file.read_bytes(), file
 
 
-def test_profiles_can_be_added_edited_and_deleted(qtbot: Any, open_window: Any, settings_file: Path) -> None:
+def test_profiles_can_be_added_edited_and_deleted(qtbot: QtBot, open_window: OpenWindow, settings_file: Path) -> None:
     window = open_window()
     dialog = window.edit_profile(new=True)
     dialog.name.setText("azure")
@@ -559,7 +567,7 @@ def test_profiles_can_be_added_edited_and_deleted(qtbot: Any, open_window: Any, 
 
 
 def test_missing_key_is_explained(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring, server: FakeOpenAI
 ) -> None:
     memory_keyring.entries.clear()
     window = open_window()
@@ -571,7 +579,7 @@ def test_missing_key_is_explained(
 # -- demo and start-up ---------------------------------------------------------------------------------------
 
 
-def test_demo_mode_mints_without_an_account(qtbot: Any, settings_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_mode_mints_without_an_account(qtbot: QtBot, settings_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from realtime_gui.qt.app import create_window
 
     monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)  # a real key in the environment must not go to the demo server

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStyleOptionViewItem, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui import deprecations
 from realtime_gui.catalog import DEPRECATIONS, ENDPOINTS, UNSET
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.qt.ui.main_window import MainWindow
+
+from conftest import OpenWindow
 
 # The offscreen platform cannot raise a drop-down or grab the keyboard for it; it says so, harmlessly.
 opens_popups = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
@@ -24,7 +26,7 @@ WAIT_MS = 8000
 
 
 @pytest.fixture
-def window_on(open_window: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[[date], MainWindow]:
+def window_on(open_window: OpenWindow, monkeypatch: pytest.MonkeyPatch) -> Callable[[date], MainWindow]:
     """The main window as it looks on a given day."""
 
     def make(day: date) -> MainWindow:
@@ -45,7 +47,7 @@ def model_combo(window: MainWindow, path: str) -> QComboBox:
     return combo
 
 
-def pick_from_list(qtbot: Any, combo: QComboBox, model: str) -> None:
+def pick_from_list(qtbot: QtBot, combo: QComboBox, model: str) -> None:
     """Open the drop-down and click the model's entry, as a person does."""
     combo.showPopup()
     view = combo.view()
@@ -70,7 +72,7 @@ def note(window: MainWindow, path: str) -> QLabel | None:
 
 @opens_popups
 def test_the_list_marks_models_going_away_and_picking_one_shows_a_dated_note(
-    qtbot: Any, window_on: Callable[[date], MainWindow], server: FakeOpenAI
+    qtbot: QtBot, window_on: Callable[[date], MainWindow], server: FakeOpenAI
 ) -> None:
     window = window_on(BEFORE)
     combo = model_combo(window, "session.model")
@@ -96,7 +98,7 @@ def test_the_list_marks_models_going_away_and_picking_one_shows_a_dated_note(
     assert not label.isVisible()
 
 
-def test_typing_a_model_name_shows_the_note_too(qtbot: Any, window_on: Callable[[date], MainWindow]) -> None:
+def test_typing_a_model_name_shows_the_note_too(qtbot: QtBot, window_on: Callable[[date], MainWindow]) -> None:
     window = window_on(BEFORE)
     combo = model_combo(window, "session.model")
     combo.lineEdit().clear()
@@ -111,7 +113,7 @@ def test_typing_a_model_name_shows_the_note_too(qtbot: Any, window_on: Callable[
 
 @opens_popups
 def test_after_the_date_the_list_and_the_note_say_shut_down(
-    qtbot: Any, window_on: Callable[[date], MainWindow]
+    qtbot: QtBot, window_on: Callable[[date], MainWindow]
 ) -> None:
     window = window_on(AFTER)
     choose_endpoint(window, "transcription")
@@ -131,7 +133,7 @@ def test_after_the_date_the_list_and_the_note_say_shut_down(
 
 
 @opens_popups
-def test_a_closed_model_list_gets_the_note_as_well(qtbot: Any, window_on: Callable[[date], MainWindow]) -> None:
+def test_a_closed_model_list_gets_the_note_as_well(qtbot: QtBot, window_on: Callable[[date], MainWindow]) -> None:
     window = window_on(BEFORE)
     choose_endpoint(window, "beta-transcription")
     combo = model_combo(window, "input_audio_transcription.model")
