@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         self.token_panel.copied.connect(self._on_token_panel_copied)
         self.token_panel.curl_copied.connect(self._on_token_panel_curl_copied)
         self.token_panel.expired.connect(self._on_token_panel_expired)
+        self.token_panel.verify.attach(controller.verifier)
+        controller.verifier.busy_changed.connect(self._on_verifier_busy_changed)
         # The token side scrolls too, so that a small screen (or 2x scale) never pushes part of it off-screen.
         self.right_side = QWidget()
         right_layout = QVBoxLayout(self.right_side)
@@ -428,6 +430,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Minting…"))
 
     def cancel(self) -> None:
+        self.controller.verifier.cancel()  # a token check in progress stops too; its panel says so
         if not self.controller.busy:
             return
         self.controller.cancel()
@@ -466,13 +469,17 @@ class MainWindow(QMainWindow):
 
     def _on_controller_busy_changed(self, busy: bool) -> None:
         self.mint_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
+        self.cancel_button.setEnabled(busy or self.controller.verifier.busy)
         self.busy.setVisible(busy)
+
+    def _on_verifier_busy_changed(self, busy: bool) -> None:
+        self.cancel_button.setEnabled(busy or self.controller.busy)
 
     def _on_controller_minted(self, token: MintedToken) -> None:
         assert self._last_request is not None
         assert self._last_profile is not None
         self.token_panel.show_token(token)
+        self.token_panel.verify.set_token(token, self._last_profile.connection)  # Test goes where it came from
         self.empty_state.hide()
         self.hide_error()
         self.statusBar().showMessage(
