@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from realtime_gui.fake_server import FakeOpenAI
 
 from conftest import OpenWindow
+from driving import child
 
 ROUNDS = 150  # one mint each
 KEYS_PER_ROUND = 20  # 3,000 keystrokes in all
@@ -39,7 +40,7 @@ def test_typing_minting_and_counting_down_for_a_long_session(
     panel = window.token_panel
     clock = FakeClock()
     panel.clock = clock
-    instructions = window.form.findChild(QPlainTextEdit, "session.instructions")
+    instructions = child(window.form, QPlainTextEdit, "session.instructions")
     assert len(PHRASE) == KEYS_PER_ROUND
     none_before = sys.getrefcount(None)
     expiries = 0

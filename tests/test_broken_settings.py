@@ -21,6 +21,7 @@ from realtime_gui.qt.ui.form import ParameterForm
 from realtime_gui.qt.ui.main_window import MainWindow
 
 from conftest import OpenWindow
+from driving import field, press
 
 DEEP = "[" * 5000 + "]" * 5000
 
@@ -108,7 +109,7 @@ def test_a_changed_setting_replaces_the_broken_ini_and_keeps_it_as_bak(
 ) -> None:
     before = write_values(settings_file, form__realtime=DEEP, preferences__clear_clipboard_on_expiry="maybe")
     window = open_plain()
-    editor = window.form.field("session.instructions").editor  # type: ignore[union-attr]
+    editor = field(window, "session.instructions").editor
     assert isinstance(editor, QPlainTextEdit)
     qtbot.keyClicks(editor, "Be brief.")
     assert settings_file.read_bytes() == before, "typing saves nothing yet"
@@ -164,7 +165,7 @@ def test_a_broken_profiles_file_opens_the_window_and_is_kept_until_a_profile_is_
     dialog = again.edit_profile(new=True)
     dialog.name.setText("home")
     dialog.base_url.setText("https://example.com/v1")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
     assert again.profile.name == "home"
     assert (settings_file.parent / f"{FILE_NAME}.bak").read_text() == PROFILES
     saved = again.settings.read_profiles()
@@ -189,7 +190,7 @@ def test_the_window_refuses_json_that_is_not_strict(
     qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, default: str, why: str
 ) -> None:
     window = open_window()
-    tools = window.form.field("session.tools")
+    tools = field(window, "session.tools")
     assert tools is not None
     editor = tools.editor
     assert isinstance(editor, QPlainTextEdit)
@@ -208,7 +209,7 @@ def test_the_profile_dialog_refuses_control_characters_and_keeps_the_timeout_ran
     dialog = open_plain().edit_profile(new=True)
     dialog.name.setText("odd")
     dialog.base_url.setText("https://example.com/v1\x1b[2J")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
     assert dialog.isVisible()
     assert "the control character '\\x1b' at position 23" in dialog.error.text()
     assert "\x1b" not in dialog.error.text()

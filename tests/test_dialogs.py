@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from realtime_gui.connection import Connection
 from realtime_gui.profiles import Profile
+from realtime_gui.qt.ui.key_dialog import KeyDialog
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import AA, contrast
 
 from conftest import TEST_KEY, OpenWindow
+from driving import WAIT_MS, child, press
 from memory_keyring import MemoryKeyring
-
-WAIT_MS = 8000
 
 
 def add_profile(window: MainWindow, name: str) -> None:
@@ -34,7 +34,7 @@ def test_delete_profile_asks_and_can_take_the_key_with_it(
     box = window.delete_profile()
     assert isinstance(box, QMessageBox)
     assert "Delete the profile “azure”?" in box.text()
-    assert box.defaultButton() is not box.findChild(QPushButton, "confirmYes"), "Enter must not delete"
+    assert box.defaultButton() is not child(box, QPushButton, "confirmYes"), "Enter must not delete"
     assert window.profile.name == "azure", "nothing happens before the answer"
     # Cancel: nothing is deleted.
     box.button(QMessageBox.StandardButton.Cancel).click()
@@ -42,10 +42,12 @@ def test_delete_profile_asks_and_can_take_the_key_with_it(
     assert ("realtime-gui", "azure") in memory_keyring.entries
     # Confirm, with the key: no key is left orphaned in the keyring.
     box = window.delete_profile()
+    assert box is not None
     check = box.checkBox()
+    assert check is not None
     assert check.isChecked()
     assert "remove its API key" in check.text()
-    box.findChild(QPushButton, "confirmYes").click()
+    child(box, QPushButton, "confirmYes").click()
     assert window.profile.name == "default"
     assert "azure" not in [p.name for p in window.settings.profiles()]
     qtbot.waitUntil(lambda: ("realtime-gui", "azure") not in memory_keyring.entries, timeout=WAIT_MS)
@@ -60,8 +62,11 @@ def test_delete_profile_keeping_the_key_gives_advice_that_is_right(
     add_profile(window, "azure")
     memory_keyring.set_password("realtime-gui", "azure", TEST_KEY)
     box = window.delete_profile()
-    box.checkBox().setChecked(False)
-    box.findChild(QPushButton, "confirmYes").click()
+    assert box is not None
+    check = box.checkBox()
+    assert check is not None
+    check.setChecked(False)
+    child(box, QPushButton, "confirmYes").click()
     message = window.statusBar().currentMessage()
     assert "realtime-gui key delete --profile azure" in message
     assert "Remove stored key" not in message, "that would remove the default profile's key"
@@ -77,7 +82,7 @@ def test_remove_stored_key_asks_first(qtbot: QtBot, open_window: OpenWindow, mem
     qtbot.wait(200)
     assert ("realtime-gui", "test") in memory_keyring.entries
     box = window.remove_key()
-    box.findChild(QPushButton, "confirmYes").click()
+    child(box, QPushButton, "confirmYes").click()
     qtbot.waitUntil(lambda: ("realtime-gui", "test") not in memory_keyring.entries, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "No API key" in window.key_label.text(), timeout=WAIT_MS)
 
@@ -91,9 +96,9 @@ def test_the_profile_dialog_shows_its_error_on_the_field_in_the_error_colour_and
     dialog.name.setText("azure")
     dialog.base_url.setText("http://example.com/openai/v1")
     height = dialog.height()
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
     assert dialog.isVisible()
-    error = dialog.findChild(QLabel, "profileError")
+    error = child(dialog, QLabel, "profileError")
     assert "unencrypted" in error.text()
     assert error.height() >= error.heightForWidth(error.width()), "the whole message shows"
     assert dialog.height() > height
@@ -124,13 +129,13 @@ def test_an_invalid_key_keeps_the_dialog_open_with_what_was_typed(
     window = open_window()
     qtbot.waitUntil(lambda: "No API key" in window.key_label.text(), timeout=WAIT_MS)
     dialog = window.open_key_dialog()
-    assert "choose Key" not in dialog.findChild(QLabel, "keyStatus").text()
-    entry = dialog.findChild(QLineEdit, "keyEntry")
+    assert "choose Key" not in child(dialog, QLabel, "keyStatus").text()
+    entry = child(dialog, QLineEdit, "keyEntry")
     qtbot.keyClicks(entry, "sk-abc def")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert entry.text() == "sk-abc def", "kept for correcting"
-    error = dialog.findChild(QLabel, "keyError")
+    error = child(dialog, QLabel, "keyError")
     assert "spaces" in error.text()
     assert entry.property("invalid") is True
     assert memory_keyring.entries == {}
@@ -149,11 +154,10 @@ def test_first_run_without_a_key_offers_the_key_dialog_and_the_demo(
     empty = window.empty_state
     qtbot.waitUntil(empty.isVisible, timeout=WAIT_MS)
     assert "demo" in empty.text.text()
-    qtbot.mouseClick(empty.findChild(QPushButton, "addKey"), Qt.MouseButton.LeftButton)
-    dialog = window.findChild(QDialog, "keyDialog")
-    assert dialog is not None
+    qtbot.mouseClick(child(empty, QPushButton, "addKey"), Qt.MouseButton.LeftButton)
+    dialog = child(window, KeyDialog, "keyDialog")
     assert dialog.isVisible()
-    qtbot.keyClicks(dialog.findChild(QLineEdit, "keyEntry"), TEST_KEY)
+    qtbot.keyClicks(child(dialog, QLineEdit, "keyEntry"), TEST_KEY)
     with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(empty.isHidden, timeout=WAIT_MS)
@@ -165,7 +169,7 @@ def test_the_demo_can_be_started_from_the_first_run_offer(
     memory_keyring.entries.clear()
     window = open_window()
     qtbot.waitUntil(window.empty_state.isVisible, timeout=WAIT_MS)
-    qtbot.mouseClick(window.empty_state.findChild(QPushButton, "tryDemo"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(window.empty_state, QPushButton, "tryDemo"), Qt.MouseButton.LeftButton)
     assert window.profile.name == "demo"
     assert window.windowTitle().startswith("Demo")
     qtbot.waitUntil(window.empty_state.isHidden, timeout=WAIT_MS)

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from realtime_gui.qt.ui.main_window import MainWindow
 
 from conftest import OpenWindow
+from driving import child
 
 # A child process, because the screen's size is fixed when the QApplication starts: the offscreen platform reads
 # its screens from a file. It opens the window twice on an 800 x 600 screen: first start, then with the geometry a
@@ -103,9 +104,8 @@ def test_a_shorter_form_does_not_scroll_into_blank_space(qtbot: QtBot, open_wind
 def test_an_endpoint_without_model_or_voice_shows_no_empty_box(open_window: OpenWindow) -> None:
     window: MainWindow = open_window()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("transcription"))
-    box = window.form.findChild(QGroupBox, "section:Model & voice")
-    assert box is not None
+    box = child(window.form, QGroupBox, "section:Model & voice")
     assert box.isHidden()
-    assert not window.form.findChild(QGroupBox, "section:Input audio").isHidden()
+    assert not child(window.form, QGroupBox, "section:Input audio").isHidden()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("realtime"))
-    assert not window.form.findChild(QGroupBox, "section:Model & voice").isHidden()
+    assert not child(window.form, QGroupBox, "section:Model & voice").isHidden()

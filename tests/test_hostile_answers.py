@@ -28,13 +28,13 @@ from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.shown import json_text, shown
 
 from conftest import OpenWindow
+from driving import WAIT_MS
 from hostile_server import ESCAPES, HostileServer
 from memory_keyring import MemoryKeyring
 
 BEARER_KEY = "sk-proj-hostileAnswers0123456789abcdefWXYZ"
 AZURE_KEY = "0123456789abcdef0123456789abcdef"  # an Azure OpenAI key: 32 hex digits, no recognisable shape
 KEYS = {"bearer": BEARER_KEY, "api-key": AZURE_KEY}
-WAIT_MS = 8000
 
 # mode, extra arguments, exit code, what the message must say
 FAILURES = [

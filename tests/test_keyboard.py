@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QScrollArea,
     QWidget,
@@ -22,8 +23,7 @@ from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.main_window import MainWindow
 
 from conftest import OpenWindow
-
-WAIT_MS = 8000
+from driving import WAIT_MS, child, field
 
 
 def takes_tab(widget: QWidget) -> bool:
@@ -35,6 +35,12 @@ def accessible(widget: QWidget, what: QAccessible.Text) -> str:
     assert interface is not None, widget
     assert interface.isValid(), widget
     return interface.text(what)
+
+
+def focus() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the focus"
+    return widget
 
 
 def owner(window: MainWindow, widget: QWidget) -> QWidget:
@@ -52,9 +58,8 @@ def tab_through(qtbot: QtBot, window: MainWindow, start: QWidget, count: int) ->
     qtbot.waitUntil(start.hasFocus)
     seen = []
     for _ in range(count):
-        focused = QApplication.focusWidget()
-        qtbot.keyClick(focused, Qt.Key.Key_Tab)
-        seen.append(owner(window, QApplication.focusWidget()))
+        qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+        seen.append(owner(window, focus()))
     return seen
 
 
@@ -87,6 +92,7 @@ def test_every_menu_and_action_has_an_access_key_and_shows_its_shortcut(open_win
     assert all("&" in t for t in titles), titles
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
+        assert isinstance(menu, QMenu)
         keys = []
         for action in menu.actions():
             if action.isSeparator():
@@ -100,8 +106,8 @@ def test_every_menu_and_action_has_an_access_key_and_shows_its_shortcut(open_win
     assert shortcuts["mint"] == "Ctrl+Return"
     assert shortcuts["copy_token"] == "Ctrl+Shift+C"
     assert shortcuts["set_key"] == "Ctrl+K"
-    for button, keys in ((window.mint_button, "Ctrl+Enter"), (window.cancel_button, "Esc")):
-        assert keys in button.toolTip()
+    for button, shortcut in ((window.mint_button, "Ctrl+Enter"), (window.cancel_button, "Esc")):
+        assert shortcut in button.toolTip()
 
 
 def test_esc_cancels_a_call_in_flight(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
@@ -110,7 +116,7 @@ def test_esc_cancels_a_call_in_flight(qtbot: QtBot, open_window: OpenWindow, ser
     with qtbot.waitSignal(window.controller.busy_changed, timeout=WAIT_MS):
         qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(window.controller.busy_changed, timeout=WAIT_MS) as idle:
-        qtbot.keyClick(window.form.findChild(QPlainTextEdit, "session.instructions"), Qt.Key.Key_Escape)
+        qtbot.keyClick(child(window.form, QPlainTextEdit, "session.instructions"), Qt.Key.Key_Escape)
     assert idle.args == [False]
     qtbot.waitUntil(lambda: window.controller._jobs.running_count == 0, timeout=WAIT_MS)
 
@@ -137,7 +143,7 @@ def test_every_control_a_keyboard_reaches_has_an_accessible_name(
     window.form.set_values({})
     for path, row in window.form.endpoint.by_path.items():  # every group on, so that every row shows
         if row.kind.value == "group":
-            window.form.field(path).set_value({})
+            field(window, path).set_value({})
     unnamed = [
         f"{type(w).__name__} {owner(window, w).objectName()}"
         for w in reachable(window)
@@ -148,13 +154,13 @@ def test_every_control_a_keyboard_reaches_has_an_accessible_name(
 
 def test_banner_buttons_and_an_invalid_field_speak_to_a_screen_reader(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
-    window.form.field("session.prompt").set_value({})
+    field(window, "session.prompt").set_value({})
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
-    prompt_id = window.form.findChild(QWidget, "session.prompt.id")
+    prompt_id = child(window.form, QWidget, "session.prompt.id")
     description = accessible(prompt_id, QAccessible.Text.Description)
     assert description.startswith("Prompt id is required")
     assert accessible(window.error_banner.close_button, QAccessible.Text.Name) == "Dismiss message"
-    assert accessible(window.findChild(QWidget, "goToProblem"), QAccessible.Text.Name) == "Go to the problem"
+    assert accessible(child(window, QWidget, "goToProblem"), QAccessible.Text.Name) == "Go to the problem"
     assert "Nothing was sent" in accessible(window.error_banner, QAccessible.Text.Description)
     qtbot.keyClicks(prompt_id, "pmpt_1")
     # Fixed: the message goes with the mark (Qt then describes the field by its tooltip).

@@ -30,41 +30,10 @@ from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.request import build_request
 
 from conftest import TEST_KEY, OpenWindow, write_profile
+from driving import WAIT_MS, child, choose_endpoint, field, line_edit, mint, named, press, texts_on_screen
 from memory_keyring import MemoryKeyring
 from official_schema import schema_errors, unknown_parameters
 from samples import rich_values
-
-WAIT_MS = 8000
-
-
-def mint(qtbot: QtBot, window: MainWindow) -> None:
-    """Click Create and wait for the controller's answer (a GUI-thread signal)."""
-    with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
-        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
-
-
-def choose_endpoint(window: MainWindow, endpoint_id: str) -> None:
-    combo = window.findChild(QComboBox, "endpoint")
-    combo.setCurrentIndex(combo.findData(endpoint_id))
-
-
-def named(window: MainWindow, name: str) -> QWidget:
-    widget = window.findChild(QWidget, name)
-    assert widget is not None, f"no widget named {name}"
-    return widget
-
-
-def texts_on_screen(window: QWidget) -> str:
-    parts = []
-    for widget in window.findChildren(QWidget):
-        if isinstance(widget, QLineEdit | QLabel | QPushButton):
-            parts.append(widget.text())
-        elif isinstance(widget, QPlainTextEdit):
-            parts.append(widget.toPlainText())
-        elif isinstance(widget, QComboBox):
-            parts.append(widget.currentText())
-    return "\n".join(parts)
-
 
 # -- names other tools rely on -------------------------------------------------------------------------------
 
@@ -82,7 +51,7 @@ def test_the_window_exposes_the_agreed_names(open_window: OpenWindow) -> None:
         for row in ep.parameters:
             if not row.fixed:
                 assert window.form.findChild(QWidget, row.path) is not None, row.path
-                assert row.path in window.form.findChild(QWidget, row.path).toolTip()
+                assert row.path in child(window.form, QWidget, row.path).toolTip()
     choose_endpoint(window, "beta-sessions")
     assert window.form.findChild(QWidget, "turn_detection.threshold") is not None
     assert window.form.findChild(QWidget, "client_secret.expires_after.seconds") is not None
@@ -112,12 +81,13 @@ def test_each_endpoint_form_sends_a_body_the_official_schema_accepts(
 def test_typing_into_the_form(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     form = window.form
-    instructions = form.findChild(QPlainTextEdit, "session.instructions")
+    instructions = child(form, QPlainTextEdit, "session.instructions")
     qtbot.keyClicks(instructions, "Speak like a pirate.")
-    voice = form.findChild(QComboBox, "session.audio.output.voice")
-    voice.lineEdit().clear()
-    qtbot.keyClicks(voice.lineEdit(), "voice_custom42")
-    speed = form.findChild(QWidget, "session.audio.output.speed")
+    voice = child(form, QComboBox, "session.audio.output.voice")
+    voice_text = line_edit(voice)
+    voice_text.clear()
+    qtbot.keyClicks(voice_text, "voice_custom42")
+    speed = child(form, QWidget, "session.audio.output.speed")
     speed.setFocus()
     for _ in range(5):  # from empty to the default 1.0, then 1.05, … 1.2
         qtbot.keyClick(speed, Qt.Key.Key_Up)
@@ -132,14 +102,14 @@ def test_variant_fields_show_only_when_they_apply(open_window: OpenWindow) -> No
     form = window.form
     td = "session.audio.input.turn_detection"
     assert not form.is_shown(f"{td}.threshold")
-    form.field(td).set_value({})
+    field(window, td).set_value({})
     assert form.is_shown(f"{td}.type")
     assert form.is_shown(f"{td}.threshold")
     assert not form.is_shown(f"{td}.eagerness")
-    form.field(f"{td}.type").set_value("semantic_vad")
+    field(window, f"{td}.type").set_value("semantic_vad")
     assert form.is_shown(f"{td}.eagerness")
     assert not form.is_shown(f"{td}.threshold")
-    form.field(td).set_value(None)
+    field(window, td).set_value(None)
     assert not form.is_shown(f"{td}.eagerness")
     assert form.values() == {td: None}
 
@@ -155,8 +125,8 @@ def test_mint_shows_the_masked_token_and_copy_puts_it_on_the_clipboard(qtbot: Qt
     assert value.startswith("ek_")
     assert token.echoMode() == QLineEdit.EchoMode.Password
     assert value not in window.token_panel.response_view.toPlainText()
-    assert named(window, "sessionId").text().startswith("sess_")
-    assert named(window, "requestId").text().startswith("req_")
+    assert child(window, QLabel, "sessionId").text().startswith("sess_")
+    assert child(window, QLabel, "requestId").text().startswith("req_")
     qtbot.mouseClick(named(window, "copyToken"), Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == value
     QGuiApplication.clipboard().clear()
@@ -187,9 +157,9 @@ def test_countdown_ticks_turns_urgent_and_expires(qtbot: QtBot, open_window: Ope
     window = open_window()
     clock = FakeClock(time.time())
     window.token_panel.clock = clock
-    window.form.field("expires_after.seconds").set_value(30)
+    field(window, "expires_after.seconds").set_value(30)
     mint(qtbot, window)
-    label = named(window, "expiresIn")
+    label = child(window, QLabel, "expiresIn")
     assert label.text() in ("0:30", "0:29")
     QGuiApplication.clipboard().setText(window.token_panel.token.text())
     clock.now += 12
@@ -217,7 +187,7 @@ def test_clipboard_is_left_alone_when_the_setting_is_off(qtbot: QtBot, open_wind
     QGuiApplication.clipboard().setText(window.token_panel.token.text())
     clock.now += 601
     window.token_panel.tick()
-    assert named(window, "expiresIn").text() == "expired"
+    assert child(window, QLabel, "expiresIn").text() == "expired"
     assert QGuiApplication.clipboard().text().startswith("ek_")
 
 
@@ -226,17 +196,17 @@ def test_a_skewed_server_clock_does_not_skew_the_countdown(
 ) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.SKEWED_DATE, seconds=3600))
-    window.form.field("expires_after.seconds").set_value(120)
+    field(window, "expires_after.seconds").set_value(120)
     mint(qtbot, window)
-    assert named(window, "expiresIn").text() in ("2:00", "1:59")
-    note = named(window, "clockNote")
+    assert child(window, QLabel, "expiresIn").text() in ("2:00", "1:59")
+    note = child(window, QLabel, "clockNote")
     assert note.isVisible()
     assert "+3600 s" in note.text() or "+3599 s" in note.text() or "+3601 s" in note.text()
 
 
 def test_copy_as_curl_uses_the_environment_variable(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
-    window.form.field("session.model").set_value("gpt-realtime-mini")
+    field(window, "session.model").set_value("gpt-realtime-mini")
     mint(qtbot, window)
     qtbot.mouseClick(named(window, "copyCurl"), Qt.MouseButton.LeftButton)
     curl = QGuiApplication.clipboard().text()
@@ -280,7 +250,7 @@ def test_the_window_answers_while_a_mint_waits(qtbot: QtBot, open_window: OpenWi
     window = open_window()
     server.inject(Fault(FaultKind.SLOW, seconds=1.0))
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
-    instructions = window.form.findChild(QPlainTextEdit, "session.instructions")
+    instructions = child(window.form, QPlainTextEdit, "session.instructions")
     qtbot.keyClicks(instructions, "still typing")
     assert instructions.toPlainText() == "still typing"
     assert window.controller.busy
@@ -349,9 +319,9 @@ def test_server_faults_show_in_the_banner(
     assert TEST_KEY not in text
     assert window.error_text.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     if marked is not None:
-        widget = window.form.findChild(QWidget, marked)
+        widget = child(window.form, QComboBox, marked)
         assert widget.property("invalid") is True
-        widget.lineEdit().setText("marin")  # editing the field clears the mark
+        line_edit(widget).setText("marin")  # editing the field clears the mark
         assert not widget.property("invalid")
 
 
@@ -359,11 +329,11 @@ def test_invalid_values_are_shown_beside_their_fields_and_nothing_is_sent(
     qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
-    tools = window.form.findChild(QPlainTextEdit, "session.tools")
+    tools = child(window.form, QPlainTextEdit, "session.tools")
     tools.setPlainText('[{"type": "function", "parameters": {"type": "string"}}]')
-    status = window.form.findChild(QLabel, "session.tools#status")
+    status = child(window.form, QLabel, "session.tools#status")
     assert "session.tools[0].name is required" in status.text()
-    window.form.field("session.prompt").set_value({})
+    field(window, "session.prompt").set_value({})
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
     assert server.requests == []
     assert window.error_banner.isVisible()
@@ -374,7 +344,7 @@ def test_invalid_values_are_shown_beside_their_fields_and_nothing_is_sent(
     assert status.text().splitlines()[0].startswith("session.tools[0].name is required")
     assert "session.tools[0].parameters.type must be" in status.text()
     assert status.text().count("session.tools[0].name") == 1
-    prompt_id = window.form.findChild(QLineEdit, "session.prompt.id")
+    prompt_id = child(window.form, QLineEdit, "session.prompt.id")
     assert prompt_id.property("invalid") is True
     qtbot.waitUntil(lambda: prompt_id.hasFocus() or tools.hasFocus())  # focused once the layout has settled
     assert tools.toPlainText().startswith('[{"type": "function"'), "what the user typed is kept"
@@ -386,9 +356,9 @@ def test_json_syntax_errors_are_caught_before_sending(
     qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
-    tools = window.form.findChild(QPlainTextEdit, "session.tools")
+    tools = child(window.form, QPlainTextEdit, "session.tools")
     qtbot.keyClicks(tools, '[{"type": "function",')
-    assert "is not valid JSON" in window.form.findChild(QLabel, "session.tools#status").text()
+    assert "is not valid JSON" in child(window.form, QLabel, "session.tools#status").text()
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
     assert server.requests == []
     assert "• session.tools is not valid JSON" in window.error_text.text()
@@ -406,7 +376,7 @@ def test_retired_beta_offers_the_ga_endpoint_with_the_same_settings(
         text = window.error_text.text()
         assert "retired the beta endpoint POST /v1/realtime/sessions" in text
         assert "Not carried over (no GA equivalent): temperature" in text
-        switch = named(window, "switchToGa")
+        switch = child(window, QPushButton, "switchToGa")
         assert switch.isVisible()
         assert switch.text() == "Switch to realtime"
         qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
@@ -491,7 +461,7 @@ def test_a_stored_key_lives_in_no_widget(
     window = open_window()
     qtbot.waitUntil(lambda: "No API key" in window.key_label.text(), timeout=WAIT_MS)
     dialog = window.open_key_dialog()
-    entry = dialog.findChild(QLineEdit, "keyEntry")
+    entry = child(dialog, QLineEdit, "keyEntry")
     assert entry.echoMode() == QLineEdit.EchoMode.Password
     qtbot.keyClicks(entry, TEST_KEY)
     with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
@@ -532,8 +502,8 @@ def test_without_a_keyring_the_key_is_kept_in_memory_only(
     window = open_window()
     qtbot.waitUntil(lambda: "No OS keyring" in window.key_label.text(), timeout=WAIT_MS)
     dialog = window.open_key_dialog()
-    assert "kept in memory for this run only" in dialog.findChild(QLabel, "keyringProblem").text()
-    qtbot.keyClicks(dialog.findChild(QLineEdit, "keyEntry"), TEST_KEY)
+    assert "kept in memory for this run only" in child(dialog, QLabel, "keyringProblem").text()
+    qtbot.keyClicks(child(dialog, QLineEdit, "keyEntry"), TEST_KEY)
     with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "in memory for this run only" in window.key_label.text()
@@ -551,15 +521,16 @@ def test_profiles_can_be_added_edited_and_deleted(qtbot: QtBot, open_window: Ope
     dialog.name.setText("azure")
     dialog.base_url.setText("http://example.com/openai/v1")
     dialog.auth.setCurrentIndex(1)
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
     assert dialog.isVisible(), "plain http to another host is refused"
     assert "unencrypted" in dialog.error.text()
     dialog.base_url.setText("https://res.openai.azure.com/openai/v1")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
     assert window.profile.name == "azure"
     assert window.profile.connection.auth == "api-key"
     box = window.delete_profile()
-    box.findChild(QPushButton, "confirmYes").click()
+    assert box is not None
+    child(box, QPushButton, "confirmYes").click()
     assert window.profile.name == "default"
     names = [p.name for p in window.settings.profiles()]
     assert "azure" not in names

@@ -23,9 +23,9 @@ from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow
+from driving import WAIT_MS, child
 from memory_keyring import MemoryKeyring
 
-WAIT_MS = 8000
 PAGE = "http://localhost:5173"
 
 
@@ -150,7 +150,7 @@ def test_a_foreign_origin_is_refused_and_counted(
 
 def test_form_edits_apply_to_the_next_request(qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI) -> None:
     window = serving
-    instructions = window.form.findChild(QPlainTextEdit, "session.instructions")
+    instructions = child(window.form, QPlainTextEdit, "session.instructions")
     qtbot.keyClicks(instructions, "Speak like a pirate.")
     assert get(port)[0] == 200
     assert server.requests[-1].json()["session"]["instructions"] == "Speak like a pirate."
@@ -190,7 +190,7 @@ def test_a_form_that_does_not_validate_is_answered_400_and_sends_nothing(
 ) -> None:
     window = serving
     note = window.serve.panel.note
-    speed = window.form.findChild(QAbstractSpinBox, "session.audio.output.speed")
+    speed = child(window.form, QAbstractSpinBox, "session.audio.output.speed")
     window.form_scroll.ensureWidgetVisible(speed)
     qtbot.mouseClick(speed.lineEdit(), Qt.MouseButton.LeftButton)
     speed.lineEdit().selectAll()
@@ -271,7 +271,7 @@ def test_the_window_stays_responsive_while_a_mint_through_the_endpoint_hangs(
     hanging.start()
     qtbot.waitUntil(lambda: len(server.requests) == 1, timeout=WAIT_MS)  # the mint is now stuck upstream
     # The GUI thread goes on: typing reaches the form, and the server takes the new template at once.
-    instructions = window.form.findChild(QPlainTextEdit, "session.instructions")
+    instructions = child(window.form, QPlainTextEdit, "session.instructions")
     qtbot.keyClicks(instructions, "Hi")
     assert instructions.toPlainText() == "Hi"
     template = window.serve.server.template
@@ -320,7 +320,7 @@ def test_the_key_is_read_in_the_server_thread_and_never_shown_or_logged(
     page = threading.Thread(target=lambda: answers.append(get(port)), daemon=True)
     page.start()
     qtbot.waitUntil(lambda: bool(slow.readers), timeout=WAIT_MS)
-    qtbot.keyClicks(window.form.findChild(QPlainTextEdit, "session.instructions"), "ok")  # not blocked meanwhile
+    qtbot.keyClicks(child(window.form, QPlainTextEdit, "session.instructions"), "ok")  # not blocked meanwhile
     slow.release.set()
     page.join(timeout=10)
     assert len(answers) == 1
