@@ -23,9 +23,7 @@ from realtime_gui.request import build_request
 
 from conftest import TEST_KEY
 from memory_keyring import MemoryKeyring
-from samples import example_with_context
-
-MINIMAL = {"translation": ["--set", "session.model=gpt-realtime-translate"]}
+from samples import example_with_context, minimal, minimal_args
 
 
 class Run:
@@ -66,7 +64,7 @@ def _dig(body: Any, path: str) -> Any:
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
 def test_every_endpoint_mints_a_token(cli, server: FakeOpenAI, endpoint_id: str) -> None:  # type: ignore[no-untyped-def]
-    result = cli("mint", "--endpoint", endpoint_id, *MINIMAL.get(endpoint_id, []))
+    result = cli("mint", "--endpoint", endpoint_id, *minimal_args(endpoint_id))
     assert result.code == 0, result.err
     assert result.out.startswith("ek_")
     assert result.out.count("\n") == 1
@@ -82,16 +80,10 @@ def test_every_parameter_is_reachable_with_set(cli, server: FakeOpenAI, endpoint
     ep = ENDPOINTS[endpoint_id]
     values = example_with_context(ep, ep.by_path[path])
     sets = [arg for p, v in values.items() for arg in ("--set", f"{p}={_text(v)}")]
-    result = cli("mint", "--endpoint", endpoint_id, *MINIMAL.get(endpoint_id, []), *sets)
+    result = cli("mint", "--endpoint", endpoint_id, *minimal_args(endpoint_id), *sets)
     assert result.code == 0, result.err
     sent = server.requests[-1].json()
-    expected = build_request(
-        endpoint_id,
-        {
-            **values,
-            **({"session.model": "gpt-realtime-translate"} if endpoint_id == "translation" else {}),
-        },
-    ).body
+    expected = build_request(endpoint_id, {**values, **minimal(endpoint_id)}).body
     assert sent == expected
     row = ep.by_path[path]
     if row.kind is not Kind.GROUP or values[path] is not None:
