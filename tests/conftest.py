@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -14,6 +15,7 @@ import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
+from realtime_gui.cli import main
 from realtime_gui.client import TokenClient
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
@@ -26,6 +28,27 @@ if TYPE_CHECKING:
     from realtime_gui.qt.ui.main_window import MainWindow
 
 TEST_KEY = "sk-test-realtime-gui-0123456789abcdefWXYZ"
+
+
+@dataclass(frozen=True)
+class Ran:
+    """How a `realtime-gui` command ended."""
+
+    code: int
+    out: str
+    err: str
+    seconds: float = 0.0  # wall time, for a separate process
+
+    @property
+    def lines(self) -> list[str]:
+        """stderr's lines: the messages."""
+        return self.err.splitlines()
+
+
+class Cli(Protocol):
+    """The `cli` fixture: `realtime-gui ARGS` in-process."""
+
+    def __call__(self, *args: str, base: bool = True) -> Ran: ...
 
 
 class OpenWindow(Protocol):
@@ -64,6 +87,25 @@ def hostile() -> Iterator[HostileServer]:
     """The hostile server: one mode per misbehaviour, chosen by `hostile.base_url(mode)`."""
     with HostileServer() as server:
         yield server
+
+
+@pytest.fixture
+def cli(server: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Runs `realtime-gui ARGS` in-process with the test key in the environment; `mint` goes to the fake server
+    unless `base=False`. No run may print the key or a traceback."""
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
+
+    def run(*args: str, base: bool = True) -> Ran:
+        argv = list(args)
+        if base and argv[:1] == ["mint"]:
+            argv += ["--base-url", server.base_url]
+        code = main(argv)
+        captured = capsys.readouterr()
+        assert TEST_KEY not in captured.out + captured.err, "the key must never be printed"
+        assert "Traceback" not in captured.err
+        return Ran(code, captured.out, captured.err)
+
+    return run
 
 
 @pytest.fixture

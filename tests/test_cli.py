@@ -21,32 +21,9 @@ from realtime_gui.cli import main
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, Cli, Ran
 from memory_keyring import MemoryKeyring
 from samples import example_with_context, minimal, minimal_args
-
-
-class Run:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-@pytest.fixture
-def cli(server: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Runs `realtime-gui ARGS` in-process against the fake server, with the test key in the environment."""
-    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
-
-    def run(*args: str, base: bool = True) -> Run:
-        argv = list(args)
-        if base and argv[:1] == ["mint"]:
-            argv += ["--base-url", server.base_url]
-        code = main(argv)
-        captured = capsys.readouterr()
-        assert TEST_KEY not in captured.out + captured.err, "the key must never be printed"
-        assert "Traceback" not in captured.err
-        return Run(code, captured.out, captured.err)
-
-    return run
 
 
 def _text(value: Any) -> str:
@@ -63,7 +40,7 @@ def _dig(body: Any, path: str) -> Any:
 
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
-def test_every_endpoint_mints_a_token(cli, server: FakeOpenAI, endpoint_id: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_endpoint_mints_a_token(cli: Cli, server: FakeOpenAI, endpoint_id: str) -> None:
     result = cli("mint", "--endpoint", endpoint_id, *minimal_args(endpoint_id))
     assert result.code == 0, result.err
     assert result.out.startswith("ek_")
@@ -76,7 +53,7 @@ ROWS = [(e.id, p.path) for e in ENDPOINTS.values() for p in e.parameters if not 
 
 
 @pytest.mark.parametrize(("endpoint_id", "path"), ROWS)
-def test_every_parameter_is_reachable_with_set(cli, server: FakeOpenAI, endpoint_id: str, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_parameter_is_reachable_with_set(cli: Cli, server: FakeOpenAI, endpoint_id: str, path: str) -> None:
     ep = ENDPOINTS[endpoint_id]
     values = example_with_context(ep, ep.by_path[path])
     sets = [arg for p, v in values.items() for arg in ("--set", f"{p}={_text(v)}")]
@@ -92,7 +69,7 @@ def test_every_parameter_is_reachable_with_set(cli, server: FakeOpenAI, endpoint
         assert _dig(sent, path) is None
 
 
-def test_output_json(cli) -> None:  # type: ignore[no-untyped-def]
+def test_output_json(cli: Cli) -> None:
     result = cli("mint", "--output", "json", "--set", "session.model=gpt-realtime-mini")
     assert result.code == 0
     data = json.loads(result.out)
@@ -102,7 +79,7 @@ def test_output_json(cli) -> None:  # type: ignore[no-untyped-def]
     assert data["response"]["session"]["model"] == "gpt-realtime-mini"
 
 
-def test_output_env_is_shell_readable(cli) -> None:  # type: ignore[no-untyped-def]
+def test_output_env_is_shell_readable(cli: Cli) -> None:
     result = cli("mint", "--output", "env")
     assert result.code == 0
     exported = dict(shlex.split(line)[1].split("=", 1) for line in result.out.splitlines())
@@ -111,7 +88,7 @@ def test_output_env_is_shell_readable(cli) -> None:  # type: ignore[no-untyped-d
     assert exported["REALTIME_ENDPOINT"] == "realtime"
 
 
-def test_preset_file_with_set_overrides(cli, server: FakeOpenAI, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_preset_file_with_set_overrides(cli: Cli, server: FakeOpenAI, tmp_path: Path) -> None:
     preset = tmp_path / "voice.json"
     preset.write_text(json.dumps({"session.audio.output.voice": "marin", "expires_after.seconds": 300}))
     result = cli("mint", "--preset", str(preset), "--set", "expires_after.seconds=60")
@@ -139,14 +116,14 @@ def test_preset_file_with_set_overrides(cli, server: FakeOpenAI, tmp_path: Path)
         (["--preset", "/no/such/file.json"], "cannot read the preset"),
     ],
 )
-def test_invalid_input_exits_2_and_sends_nothing(cli, server: FakeOpenAI, args: list[str], fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_input_exits_2_and_sends_nothing(cli: Cli, server: FakeOpenAI, args: list[str], fragment: str) -> None:
     result = cli("mint", *args, base="--base-url" not in args)
     assert result.code == 2
     assert fragment in result.err
     assert server.requests == []
 
 
-def test_all_validation_problems_are_listed(cli, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_all_validation_problems_are_listed(cli: Cli, server: FakeOpenAI) -> None:
     result = cli(
         "mint",
         "--set",
@@ -166,13 +143,13 @@ def test_all_validation_problems_are_listed(cli, server: FakeOpenAI) -> None:  #
     ]
 
 
-def test_argparse_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+def test_argparse_usage_errors_exit_2(cli: Cli) -> None:
     with pytest.raises(SystemExit) as caught:
         cli("mint", "--endpoint", "nope")
     assert caught.value.code == 2
 
 
-def test_missing_key_exits_2(cli, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_missing_key_exits_2(cli: Cli, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     result = cli("mint")
     assert result.code == 2
@@ -181,7 +158,7 @@ def test_missing_key_exits_2(cli, server: FakeOpenAI, monkeypatch: pytest.Monkey
     assert server.requests == []
 
 
-def test_no_keyring_is_a_clear_message_not_a_fallback(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_keyring_is_a_clear_message_not_a_fallback(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     keyring.set_keyring(fail.Keyring())
     result = cli("mint")
@@ -213,8 +190,8 @@ def test_no_keyring_is_a_clear_message_not_a_fallback(cli, monkeypatch: pytest.M
     ],
 )
 def test_faults_give_the_right_exit_code_and_message(
-    cli, server: FakeOpenAI, fault: Fault, code: int, fragments: list[str]
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, server: FakeOpenAI, fault: Fault, code: int, fragments: list[str]
+) -> None:
     server.inject(fault)
     result = cli("mint", "--timeout", "0.5")
     assert result.code == code
@@ -223,7 +200,7 @@ def test_faults_give_the_right_exit_code_and_message(
         assert fragment in result.err
 
 
-def test_refused_connection_exits_4(cli) -> None:  # type: ignore[no-untyped-def]
+def test_refused_connection_exits_4(cli: Cli) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -232,14 +209,14 @@ def test_refused_connection_exits_4(cli) -> None:  # type: ignore[no-untyped-def
     assert "refused the connection" in result.err
 
 
-def mint_on_retired_beta(cli, *sets: str) -> Run:  # type: ignore[no-untyped-def]
+def mint_on_retired_beta(cli: Cli, *sets: str) -> Ran:
     """`mint --endpoint beta-sessions --set …` against a server that answers as OpenAI does today."""
     with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
         args = [arg for item in sets for arg in ("--set", item)]
-        return cli("mint", "--endpoint", "beta-sessions", "--base-url", retired.base_url, *args, base=False)  # type: ignore[no-any-return]
+        return cli("mint", "--endpoint", "beta-sessions", "--base-url", retired.base_url, *args, base=False)
 
 
-def test_retired_beta_exits_3_and_prints_the_ga_command(cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_retired_beta_exits_3_and_prints_the_ga_command(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
     result = mint_on_retired_beta(cli, "voice=ash", "temperature=0.7", "input_audio_format=g711_ulaw")
     assert result.code == 3
     assert "retired the beta endpoint POST /v1/realtime/sessions" in result.err
@@ -250,7 +227,7 @@ def test_retired_beta_exits_3_and_prints_the_ga_command(cli, capsys: pytest.Capt
     assert "not carried over: temperature: has no equivalent" in result.err
 
 
-def test_the_suggested_ga_command_works(cli, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_the_suggested_ga_command_works(cli: Cli, server: FakeOpenAI) -> None:
     result = mint_on_retired_beta(cli, 'turn_detection={"type": "semantic_vad"}', "speed=1.2")
     ga_line = next(line for line in result.err.splitlines() if "--endpoint realtime" in line)
     argv = shlex.split(ga_line)[1:]
@@ -262,8 +239,8 @@ def test_the_suggested_ga_command_works(cli, server: FakeOpenAI) -> None:  # typ
 # -- profiles saved by the window ---------------------------------------------------------------------------------
 
 
-def test_a_profile_saved_by_the_window_sets_url_and_auth(  # type: ignore[no-untyped-def]
-    cli, server: FakeOpenAI, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+def test_a_profile_saved_by_the_window_sets_url_and_auth(
+    cli: Cli, server: FakeOpenAI, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from realtime_gui.connection import Connection
     from realtime_gui.profiles import FILE_NAME, Profile, config_folder, save_profiles
@@ -307,8 +284,8 @@ def test_the_window_and_the_cli_share_the_profiles_file(tmp_path: Path) -> None:
 
 
 def test_key_set_status_delete_round_trip(
-    cli, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI
+) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     monkeypatch.setattr(sys, "stdin", io.StringIO(TEST_KEY + "\n"))
     result = cli("key", "set", "--profile", "work")
@@ -331,7 +308,7 @@ def test_key_set_status_delete_round_trip(
     assert "No API key was stored" in cli("key", "delete", "--profile", "work").out
 
 
-def test_key_status_names_the_environment_when_it_wins(cli, memory_keyring: MemoryKeyring) -> None:  # type: ignore[no-untyped-def]
+def test_key_status_names_the_environment_when_it_wins(cli: Cli, memory_keyring: MemoryKeyring) -> None:
     memory_keyring.set_password("realtime-gui", "default", "sk-test-stored-key-111111111111")
     result = cli("key", "status")
     assert result.code == 0
@@ -340,7 +317,7 @@ def test_key_status_names_the_environment_when_it_wins(cli, memory_keyring: Memo
     assert "sk-test-stored-key-111111111111" not in result.out
 
 
-def test_key_set_refuses_empty_input(cli, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:  # type: ignore[no-untyped-def]
+def test_key_set_refuses_empty_input(cli: Cli, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
     result = cli("key", "set")
     assert result.code == 2
@@ -348,7 +325,7 @@ def test_key_set_refuses_empty_input(cli, monkeypatch: pytest.MonkeyPatch, memor
     assert memory_keyring.entries == {}
 
 
-def test_key_set_refuses_a_plaintext_keyring(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_key_set_refuses_a_plaintext_keyring(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     class PlaintextKeyring(MemoryKeyring):
         pass
 
@@ -360,7 +337,7 @@ def test_key_set_refuses_a_plaintext_keyring(cli, monkeypatch: pytest.MonkeyPatc
     assert "stores keys in a file; refusing to use it" in result.err
 
 
-def test_bad_profile_name(cli) -> None:  # type: ignore[no-untyped-def]
+def test_bad_profile_name(cli: Cli) -> None:
     result = cli("key", "status", "--profile", "a b")
     assert result.code == 2
     assert "profile name 'a b' is not allowed" in result.err

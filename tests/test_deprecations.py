@@ -3,19 +3,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Protocol
 
 import pytest
 
 from realtime_gui import deprecations
 from realtime_gui.catalog import DEPRECATIONS, ENDPOINTS
-from realtime_gui.cli import main
 from realtime_gui.deprecations import Status
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.request import validate
 
-from conftest import TEST_KEY
+from conftest import Cli, Ran
 from samples import minimal, request_body
 
 REALTIME_END = date(2027, 1, 20)
@@ -141,27 +140,17 @@ def test_prompt_variables_may_be_null() -> None:
 # -- the command line ---------------------------------------------------------------------------------------------
 
 
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-Mint = Callable[..., Result]
+class Mint(Protocol):
+    def __call__(self, *args: str, on: date = BEFORE) -> Ran: ...
 
 
 @pytest.fixture
-def mint(
-    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., Result]:
+def mint(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Mint:
     """`realtime-gui mint ARGS` in-process against the fake server, on the day `on`."""
-    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
 
-    def run(*args: str, on: date = BEFORE) -> Result:
+    def run(*args: str, on: date = BEFORE) -> Ran:
         monkeypatch.setattr(deprecations, "today", lambda: on)
-        code = main(["mint", "--base-url", server.base_url, *args])
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err
-        return Result(code, captured.out, captured.err)
+        return cli("mint", *args)
 
     return run
 
