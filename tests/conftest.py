@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
@@ -117,6 +118,13 @@ def connection(server: FakeOpenAI) -> Connection:
 def token_client() -> Iterator[TokenClient]:
     with TokenClient() as client:
         yield client
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (the system's pick, let go at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def require_programs(*names: str, packages: str = "gnome-keyring dbus libsecret-tools") -> None:

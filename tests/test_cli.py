@@ -6,7 +6,6 @@ import io
 import json
 import os
 import shlex
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +20,9 @@ from realtime_gui.cli import main
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY, Cli, Ran
+from conftest import TEST_KEY, Cli, Ran, free_port
 from memory_keyring import MemoryKeyring
+from processes import DEBUG_ENV, cli_env, modules_loaded, run_cli
 from samples import example_with_context, minimal, minimal_args
 
 
@@ -201,10 +201,7 @@ def test_faults_give_the_right_exit_code_and_message(
 
 
 def test_refused_connection_exits_4(cli: Cli) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    result = cli("mint", "--base-url", f"http://127.0.0.1:{port}/v1", base=False)
+    result = cli("mint", "--base-url", f"http://127.0.0.1:{free_port()}/v1", base=False)
     assert result.code == 4
     assert "refused the connection" in result.err
 
@@ -346,38 +343,18 @@ def test_bad_profile_name(cli: Cli) -> None:
 # -- as a separate process ------------------------------------------------------------------------------------
 
 
-def _subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    tests = str(Path(__file__).parent)
-    env["PYTHONPATH"] = os.pathsep.join([tests, env.get("PYTHONPATH", "")])
-    env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.SharedFileKeyring"
-    env["TEST_KEYRING_FILE"] = str(tmp_path / "keyring.json")
-    env.update(extra)
-    return env
-
-
 def test_python_m_and_console_script_mint_without_importing_qt(server: FakeOpenAI, tmp_path: Path) -> None:
-    probe = (
-        "import sys, runpy\n"
+    env = cli_env(keyring_file=tmp_path / "keyring.json")
+    probe = modules_loaded(
+        "import runpy\n"
         "sys.argv = ['realtime-gui', 'mint', '--base-url', sys.argv[1], '--endpoint', 'transcription']\n"
-        "try:\n"
-        "    runpy.run_module('realtime_gui', run_name='__main__')\n"
-        "except SystemExit as done:\n"
-        "    qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
-        "    print('QT', qt, file=sys.stderr)\n"
-        "    raise\n"
-    )
-    env = _subprocess_env(tmp_path, OPENAI_API_KEY=TEST_KEY)
-    done = subprocess.run(
-        [sys.executable, "-c", probe, server.base_url],
+        "runpy.run_module('realtime_gui', run_name='__main__')\n",
+        args=[server.base_url],
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("ek_")
-    assert "QT []" in done.stderr
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.done.stdout.startswith("ek_")
+    assert probe.modules == []
 
     script = Path(sys.executable).with_name("realtime-gui")
     done = subprocess.run(
@@ -392,44 +369,18 @@ def test_python_m_and_console_script_mint_without_importing_qt(server: FakeOpenA
 
 
 def test_key_set_from_a_pipe_then_mint_in_another_process(server: FakeOpenAI, tmp_path: Path) -> None:
-    env = _subprocess_env(tmp_path)
-    cmd = [sys.executable, "-m", "realtime_gui"]
-    stored = subprocess.run(
-        [*cmd, "key", "set"],
-        input=TEST_KEY + "\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert stored.returncode == 0, stored.stderr
-    assert TEST_KEY not in stored.stdout + stored.stderr
-    minted = subprocess.run(
-        [*cmd, "mint", "--base-url", server.base_url, "--output", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert minted.returncode == 0, minted.stderr
-    assert json.loads(minted.stdout)["token"].startswith("ek_")
+    env = cli_env(key=None, keyring_file=tmp_path / "keyring.json")
+    stored = run_cli("key", "set", stdin=TEST_KEY + "\n", env=env)
+    assert stored.code == 0, stored.err
+    minted = run_cli("mint", "--base-url", server.base_url, "--output", "json", env=env)
+    assert minted.code == 0, minted.err
+    assert json.loads(minted.out)["token"].startswith("ek_")
     server.inject(Fault(FaultKind.UNAUTHORIZED))
-    debug_env = {**env, "REALTIME_GUI_DEBUG": "1"}
-    refused = subprocess.run(
-        [*cmd, "mint", "--base-url", server.base_url], env=debug_env, capture_output=True, text=True, timeout=60
-    )
-    assert refused.returncode == 3
-    assert "HTTP Request: POST" in refused.stderr, "debug mode logs the HTTP traffic"
-    assert TEST_KEY not in refused.stdout + refused.stderr, "debug logging must not reveal the key"
-    failed = subprocess.run(
-        [*cmd, "mint", "--base-url", server.base_url, "--set", "session.audio.output.speed=7"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert failed.returncode == 2
-    assert "Traceback" not in failed.stderr
+    refused = run_cli("mint", "--base-url", server.base_url, env={**env, DEBUG_ENV: "1"})
+    assert refused.code == 3
+    assert "HTTP Request: POST" in refused.err, "debug mode logs the HTTP traffic"
+    failed = run_cli("mint", "--base-url", server.base_url, "--set", "session.audio.output.speed=7", env=env)
+    assert failed.code == 2
 
 
 def test_the_default_profile_follows_openai_base_url_until_it_is_saved(

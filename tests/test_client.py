@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 
 import httpx
@@ -16,7 +15,7 @@ from realtime_gui.json_types import Values
 from realtime_gui.minted import MintedToken
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, free_port
 from samples import minimal
 
 
@@ -201,15 +200,9 @@ def test_hanging_server_times_out_promptly(token_client: TokenClient, server: Fa
     assert "Timed out after 0.5 s" in str(caught.value)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_refused_connection(token_client: TokenClient) -> None:
     with pytest.raises(NetworkError) as caught:
-        mint(token_client, Connection(base_url=f"http://127.0.0.1:{_free_port()}/v1"))
+        mint(token_client, Connection(base_url=f"http://127.0.0.1:{free_port()}/v1"))
     assert caught.value.reason == "refused"
     assert "refused the connection" in str(caught.value)
 

@@ -23,8 +23,9 @@ import pytest
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, free_port
 from official_schema import check as official_check
+from processes import modules_loaded
 from serve_process import Serving, serve_env
 
 Start = Callable[..., Serving]
@@ -327,10 +328,7 @@ def test_retired_beta_endpoint_answers_with_the_apis_error(start: Start, server:
 
 
 def test_network_failure_is_502_with_a_sentence(start: Start) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    served = start(base_url=f"http://127.0.0.1:{closed_port}/v1")
+    served = start(base_url=f"http://127.0.0.1:{free_port()}/v1")
     answer = served.request(origin="http://localhost:5173")
     assert answer.status == 502
     error = answer.json()["error"]
@@ -478,17 +476,14 @@ def test_a_port_in_use_exits_2_with_a_sentence(server: FakeOpenAI, tmp_path: Pat
 
 
 def test_serve_never_imports_qt() -> None:
-    probe = (
-        "import sys\n"
+    probe = modules_loaded(
         "import realtime_gui.serve, realtime_gui.serve_http, realtime_gui.cli.serve, realtime_gui.serve_policy\n"
         "import realtime_gui.serve_replies\n"
         "from realtime_gui.cli import build_parser\n"
         "build_parser().parse_args(['serve'])\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.modules == []
 
 
 def _read_all(sock: socket.socket) -> bytes:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import keyring
@@ -33,6 +32,7 @@ from conftest import TEST_KEY, OpenWindow, write_profile
 from driving import WAIT_MS, child, choose_endpoint, field, line_edit, mint, named, press, texts_on_screen
 from memory_keyring import MemoryKeyring
 from official_schema import schema_errors, unknown_parameters
+from processes import modules_loaded
 from samples import rich_values
 
 # -- names other tools rely on -------------------------------------------------------------------------------
@@ -570,15 +570,14 @@ def test_demo_mode_mints_without_an_account(qtbot: QtBot, settings_file: Path, m
 
 
 def test_start_up_loads_neither_httpx_nor_keyring_nor_the_fake_server(tmp_path: Path) -> None:
-    probe = (
-        "import os, sys\n"
+    probe = modules_loaded(
+        "import os\n"
         "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
         "from realtime_gui.qt.app import create_window\n"
-        f"w = create_window(['--settings', {str(tmp_path / 's.ini')!r}])\n"
-        "print(sorted(m for m in ('httpx', 'keyring', 'realtime_gui.fake_server', 'jsonschema') if m in sys.modules))\n"
+        f"w = create_window(['--settings', {str(tmp_path / 's.ini')!r}])\n",
+        ["httpx", "keyring", "realtime_gui.fake_server", "jsonschema"],
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.modules == []

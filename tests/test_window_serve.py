@@ -22,7 +22,7 @@ from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.main_window import MainWindow
 
-from conftest import TEST_KEY, OpenWindow
+from conftest import TEST_KEY, OpenWindow, free_port
 from driving import WAIT_MS, child
 from memory_keyring import MemoryKeyring
 
@@ -37,12 +37,6 @@ def port(settings_file: Path) -> int:
     settings.serve_port = port
     settings.sync()
     return port
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(port: int, *, origin: str | None = PAGE, method: str = "GET", timeout: float = 10) -> tuple[int, Any]:
