@@ -15,11 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from realtime_gui.logs import DEBUG_ENV
+
 from conftest import TEST_KEY, Ran, write_profile
 from hostile_server import HostileServer
 
 CLI = str(Path(sys.executable).with_name("realtime-gui"))  # the console script, as installed
-DEBUG_ENV = "REALTIME_GUI_DEBUG"
 # What a terminal would act on or hide (tabs and line breaks are fine): none may reach it.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 

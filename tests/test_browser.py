@@ -248,7 +248,8 @@ def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Pa
     SDP offer with the token to /realtime/calls (here a stand-in that refuses it, as the API refuses a token it does
     not know)."""
     require_programs("chromium", packages="chromium")
-    from realtime_gui.client import Connection, TokenClient
+    from realtime_gui.client import TokenClient
+    from realtime_gui.connection import Connection
     from realtime_gui.request import build_request
     from realtime_gui.snippets import TokenUse, webrtc_snippet, websocket_snippet
 

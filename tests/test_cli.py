@@ -18,11 +18,12 @@ from keyring.backends import fail
 from realtime_gui.catalog import ENDPOINTS, Kind
 from realtime_gui.cli import main
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.logs import DEBUG_ENV
 from realtime_gui.request import build_request
 
 from conftest import TEST_KEY, Cli, Ran, free_port
 from memory_keyring import MemoryKeyring
-from processes import DEBUG_ENV, cli_env, modules_loaded, run_cli
+from processes import cli_env, modules_loaded, run_cli
 from samples import example_with_context, minimal, minimal_args
 
 

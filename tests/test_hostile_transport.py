@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import keyring
@@ -121,6 +122,10 @@ def _window_on(open_window: OpenWindow, settings_file: Path, base_url: str, *, t
     return window
 
 
+def requests_seen(hostile: HostileServer, count: int) -> Callable[[], bool]:
+    return lambda: len(hostile.requests) == count
+
+
 def _click(qtbot: QtBot, window: MainWindow, name: str) -> None:
     button = window.mint_button if name == "mint" else window.cancel_button
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -170,7 +175,7 @@ def test_repeated_create_and_cancel_leaves_no_threads_or_sockets(
     most = 0
     for round_ in range(1, 21):
         _click(qtbot, window, "mint")
-        qtbot.waitUntil(lambda n=round_: len(hostile.requests) == n, timeout=5000)
+        qtbot.waitUntil(requests_seen(hostile, round_), timeout=5000)
         most = max(most, jobs.running("mint"))
         _click(qtbot, window, "cancel")
     assert most <= MAX_MINT_THREADS
@@ -185,7 +190,7 @@ def test_closing_with_hung_calls_is_quick_and_closes_them(
     window = _window_on(open_window, settings_file, hostile.base_url("early-hints"), timeout=30)
     for round_ in range(1, 4):  # two cancelled, the last one live
         _click(qtbot, window, "mint")
-        qtbot.waitUntil(lambda n=round_: len(hostile.requests) == n, timeout=5000)
+        qtbot.waitUntil(requests_seen(hostile, round_), timeout=5000)
         if round_ < 3:
             _click(qtbot, window, "cancel")
     assert window.controller.busy

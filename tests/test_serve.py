@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.json_types import JsonValue
 from realtime_gui.request import build_request
 
 from conftest import TEST_KEY, free_port
@@ -30,7 +31,7 @@ from serve_process import Serving, serve_env
 
 Start = Callable[..., Serving]
 TEMPLATE = ["--set", "session.audio.output.voice=marin", "--set", "expires_after.seconds=120"]
-TEMPLATE_VALUES = {"session.audio.output.voice": "marin", "expires_after.seconds": 120}
+TEMPLATE_VALUES: dict[str, JsonValue] = {"session.audio.output.voice": "marin", "expires_after.seconds": 120}
 
 
 def _check_output(served: Serving) -> None:
