@@ -84,6 +84,13 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 @pytest.fixture
+def retired() -> Iterator[FakeOpenAI]:
+    """A fake server that answers the beta endpoints as OpenAI has since it retired them."""
+    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as fake:
+        yield fake
+
+
+@pytest.fixture
 def hostile() -> Iterator[HostileServer]:
     """The hostile server: one mode per misbehaviour, chosen by `hostile.base_url(mode)`."""
     with HostileServer() as server:
@@ -125,6 +132,15 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def assert_in_no_file(folder: Path, *secrets: str) -> None:
+    """No file below `folder` holds any of `secrets` in plain text."""
+    for file in folder.rglob("*"):
+        if file.is_file():
+            data = file.read_bytes()
+            for secret in secrets:
+                assert secret.encode() not in data, f"{file} holds a secret in plain text"
 
 
 def require_programs(*names: str, packages: str = "gnome-keyring dbus libsecret-tools") -> None:

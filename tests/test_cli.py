@@ -207,15 +207,14 @@ def test_refused_connection_exits_4(cli: Cli) -> None:
     assert "refused the connection" in result.err
 
 
-def mint_on_retired_beta(cli: Cli, *sets: str) -> Ran:
+def mint_on_retired_beta(cli: Cli, retired: FakeOpenAI, *sets: str) -> Ran:
     """`mint --endpoint beta-sessions --set …` against a server that answers as OpenAI does today."""
-    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
-        args = [arg for item in sets for arg in ("--set", item)]
-        return cli("mint", "--endpoint", "beta-sessions", "--base-url", retired.base_url, *args, base=False)
+    args = [arg for item in sets for arg in ("--set", item)]
+    return cli("mint", "--endpoint", "beta-sessions", "--base-url", retired.base_url, *args, base=False)
 
 
-def test_retired_beta_exits_3_and_prints_the_ga_command(cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
-    result = mint_on_retired_beta(cli, "voice=ash", "temperature=0.7", "input_audio_format=g711_ulaw")
+def test_retired_beta_exits_3_and_prints_the_ga_command(cli: Cli, retired: FakeOpenAI) -> None:
+    result = mint_on_retired_beta(cli, retired, "voice=ash", "temperature=0.7", "input_audio_format=g711_ulaw")
     assert result.code == 3
     assert "retired the beta endpoint POST /v1/realtime/sessions" in result.err
     assert "code: beta_api_shape_disabled" in result.err
@@ -225,8 +224,8 @@ def test_retired_beta_exits_3_and_prints_the_ga_command(cli: Cli, capsys: pytest
     assert "not carried over: temperature: has no equivalent" in result.err
 
 
-def test_the_suggested_ga_command_works(cli: Cli, server: FakeOpenAI) -> None:
-    result = mint_on_retired_beta(cli, 'turn_detection={"type": "semantic_vad"}', "speed=1.2")
+def test_the_suggested_ga_command_works(cli: Cli, server: FakeOpenAI, retired: FakeOpenAI) -> None:
+    result = mint_on_retired_beta(cli, retired, 'turn_detection={"type": "semantic_vad"}', "speed=1.2")
     ga_line = next(line for line in result.err.splitlines() if "--endpoint realtime" in line)
     argv = shlex.split(ga_line)[1:]
     again = cli(*argv)

@@ -163,11 +163,9 @@ def test_unknown_parameter_comes_back_with_its_param(
     assert caught.value.param == "session.temperature"
 
 
-def test_retired_beta_names_the_ga_endpoint(token_client: TokenClient) -> None:
-    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
-        connection = Connection(base_url=retired.base_url)
-        with pytest.raises(RetiredEndpointError) as caught:
-            mint(token_client, connection, endpoint_id="beta-sessions")
+def test_retired_beta_names_the_ga_endpoint(token_client: TokenClient, retired: FakeOpenAI) -> None:
+    with pytest.raises(RetiredEndpointError) as caught:
+        mint(token_client, Connection(base_url=retired.base_url), endpoint_id="beta-sessions")
     err = caught.value
     assert err.code == "beta_api_shape_disabled"
     assert err.ga_endpoint.id == "realtime"

@@ -28,7 +28,7 @@ from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY, OpenWindow, write_profile
+from conftest import TEST_KEY, OpenWindow, assert_in_no_file, write_profile
 from driving import WAIT_MS, child, choose_endpoint, field, line_edit, mint, named, press, texts_on_screen
 from memory_keyring import MemoryKeyring
 from official_schema import schema_errors, unknown_parameters
@@ -365,30 +365,29 @@ def test_json_syntax_errors_are_caught_before_sending(
 
 
 def test_retired_beta_offers_the_ga_endpoint_with_the_same_settings(
-    qtbot: QtBot, open_window: OpenWindow, settings_file: Path
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path, retired: FakeOpenAI
 ) -> None:
-    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
-        write_profile(settings_file, "test", retired.base_url)
-        window = open_window()
-        choose_endpoint(window, "beta-sessions")
-        window.form.set_values({"voice": "ash", "temperature": 0.7, "input_audio_format": "g711_ulaw"})
-        mint(qtbot, window)
-        text = window.error_text.text()
-        assert "retired the beta endpoint POST /v1/realtime/sessions" in text
-        assert "Not carried over (no GA equivalent): temperature" in text
-        switch = child(window, QPushButton, "switchToGa")
-        assert switch.isVisible()
-        assert switch.text() == "Switch to realtime"
-        qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
-        assert window.endpoint_id == "realtime"
-        assert window.form.values() == {
-            "session.audio.output.voice": "ash",
-            "session.audio.input.format.type": "audio/pcmu",
-        }
-        assert window.error_banner.isHidden()
-        mint(qtbot, window)
-        assert window.token_panel.token.text().startswith("ek_")
-        assert retired.requests[-1].path == "/v1/realtime/client_secrets"
+    write_profile(settings_file, "test", retired.base_url)
+    window = open_window()
+    choose_endpoint(window, "beta-sessions")
+    window.form.set_values({"voice": "ash", "temperature": 0.7, "input_audio_format": "g711_ulaw"})
+    mint(qtbot, window)
+    text = window.error_text.text()
+    assert "retired the beta endpoint POST /v1/realtime/sessions" in text
+    assert "Not carried over (no GA equivalent): temperature" in text
+    switch = child(window, QPushButton, "switchToGa")
+    assert switch.isVisible()
+    assert switch.text() == "Switch to realtime"
+    qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
+    assert window.endpoint_id == "realtime"
+    assert window.form.values() == {
+        "session.audio.output.voice": "ash",
+        "session.audio.input.format.type": "audio/pcmu",
+    }
+    assert window.error_banner.isHidden()
+    mint(qtbot, window)
+    assert window.token_panel.token.text().startswith("ek_")
+    assert retired.requests[-1].path == "/v1/realtime/client_secrets"
 
 
 # -- remembering ---------------------------------------------------------------------------------------------
@@ -476,11 +475,7 @@ def test_a_stored_key_lives_in_no_widget(
     assert token.startswith("ek_")
     assert TEST_KEY not in texts_on_screen(window)
     window.close()
-    for file in tmp_path.rglob("*"):
-        if file.is_file():
-            data = file.read_bytes()
-            assert TEST_KEY.encode() not in data, file
-            assert token.encode() not in data, file
+    assert_in_no_file(tmp_path, TEST_KEY, token)
 
 
 def test_the_environment_key_is_used_and_named(
