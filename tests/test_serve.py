@@ -10,8 +10,6 @@ import json
 import re
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -26,8 +24,8 @@ from realtime_gui.request import build_request
 
 from conftest import TEST_KEY, free_port
 from official_schema import check as official_check
-from processes import modules_loaded
-from serve_process import Serving, serve_env
+from processes import cli_env, modules_loaded, run_cli
+from serve_process import Serving
 
 Start = Callable[..., Serving]
 TEMPLATE = ["--set", "session.audio.output.voice=marin", "--set", "expires_after.seconds=120"]
@@ -57,7 +55,7 @@ class Shared:
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     """One serve process with a template (voice marin, 120 s), a high rate and a 1 s timeout, for many tests."""
     with FakeOpenAI(api_key=TEST_KEY, check=official_check) as fake:
-        env = serve_env(tmp_path_factory.mktemp("config"), OPENAI_API_KEY=TEST_KEY)
+        env = cli_env(config=tmp_path_factory.mktemp("config"))
         served = Serving(["--base-url", fake.base_url, "--rate", "1000", "--timeout", "1", *TEMPLATE], env=env)
         yield Shared(served, fake)
         assert served.stop() == 0, served.stderr
@@ -70,7 +68,7 @@ def start(server: FakeOpenAI, tmp_path: Path) -> Iterator[Start]:
     running: list[Serving] = []
 
     def run(*args: str, key: str = TEST_KEY, base_url: str | None = None) -> Serving:
-        env = serve_env(tmp_path / "config", OPENAI_API_KEY=key)
+        env = cli_env(config=tmp_path / "config", key=key)
         served = Serving(["--base-url", base_url or server.base_url, *args], env=env)
         running.append(served)
         return served
@@ -463,17 +461,11 @@ def test_a_port_in_use_exits_2_with_a_sentence(server: FakeOpenAI, tmp_path: Pat
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run(
-            [sys.executable, "-m", "realtime_gui", "serve", "--port", str(port), "--base-url", server.base_url],
-            env=serve_env(tmp_path, OPENAI_API_KEY=TEST_KEY),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    assert done.returncode == 2
-    assert f"cannot listen on 127.0.0.1 port {port}" in done.stderr
-    assert "Pick another --port" in done.stderr
-    assert done.stdout == ""
+        done = run_cli("serve", "--port", str(port), "--base-url", server.base_url, env=cli_env(config=tmp_path))
+    assert done.code == 2
+    assert f"cannot listen on 127.0.0.1 port {port}" in done.err
+    assert "Pick another --port" in done.err
+    assert done.out == ""
 
 
 def test_serve_never_imports_qt() -> None:
