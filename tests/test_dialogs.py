@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from realtime_gui.connection import Connection
@@ -25,6 +25,15 @@ def add_profile(window: MainWindow, name: str) -> None:
     window.select_profile(name)
 
 
+def ask_to_delete(window: MainWindow) -> tuple[QMessageBox, QCheckBox]:
+    """Delete the current profile: the question, and its box for "remove its API key too"."""
+    box = window.delete_profile()
+    assert box is not None, "the profile cannot be deleted"
+    check = box.checkBox()
+    assert check is not None
+    return box, check
+
+
 def test_delete_profile_asks_and_can_take_the_key_with_it(
     qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
@@ -41,10 +50,7 @@ def test_delete_profile_asks_and_can_take_the_key_with_it(
     assert "azure" in window.profiles
     assert ("realtime-gui", "azure") in memory_keyring.entries
     # Confirm, with the key: no key is left orphaned in the keyring.
-    box = window.delete_profile()
-    assert box is not None
-    check = box.checkBox()
-    assert check is not None
+    box, check = ask_to_delete(window)
     assert check.isChecked()
     assert "remove its API key" in check.text()
     child(box, QPushButton, "confirmYes").click()
@@ -61,10 +67,7 @@ def test_delete_profile_keeping_the_key_gives_advice_that_is_right(
     window = open_window()
     add_profile(window, "azure")
     memory_keyring.set_password("realtime-gui", "azure", TEST_KEY)
-    box = window.delete_profile()
-    assert box is not None
-    check = box.checkBox()
-    assert check is not None
+    box, check = ask_to_delete(window)
     check.setChecked(False)
     child(box, QPushButton, "confirmYes").click()
     message = window.statusBar().currentMessage()

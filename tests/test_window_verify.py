@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QToolButton,
-    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
@@ -26,7 +25,7 @@ from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow
-from driving import WAIT_MS, child
+from driving import WAIT_MS, child, texts_on_screen
 
 
 def mint(qtbot: QtBot, window: MainWindow, endpoint_id: str = "realtime", **values: Any) -> None:
@@ -60,16 +59,6 @@ def click_test(qtbot: QtBot, window: MainWindow, *, signal: str = "verified") ->
 
 def upgrades(server: FakeOpenAI) -> list[Recorded]:
     return [r for r in server.requests if r.method == "GET"]
-
-
-def texts_on_screen(window: QWidget) -> str:
-    parts = []
-    for widget in window.findChildren(QWidget):
-        if isinstance(widget, QLineEdit | QLabel | QPushButton):
-            parts.append(widget.text())
-        elif isinstance(widget, QPlainTextEdit):
-            parts.append(widget.toPlainText())
-    return "\n".join(parts)
 
 
 def assert_key_never_sent_to_the_websocket(server: FakeOpenAI) -> None:
