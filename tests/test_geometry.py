@@ -9,14 +9,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.token_panel import TOKEN_MIN_CHARS
+
+from conftest import OpenWindow
+from driving import child
 
 # A child process, because the screen's size is fixed when the QApplication starts: the offscreen platform reads
 # its screens from a file. It opens the window twice on an 800 x 600 screen: first start, then with the geometry a
@@ -87,7 +90,7 @@ def test_the_window_fits_an_800_by_600_screen_first_and_after_a_restore(tmp_path
         assert not outside, f"{when}: off the screen: {outside}"
 
 
-def test_a_shorter_form_does_not_scroll_into_blank_space(qtbot: Any, open_window: Any) -> None:
+def test_a_shorter_form_does_not_scroll_into_blank_space(qtbot: QtBot, open_window: OpenWindow) -> None:
     window: MainWindow = open_window()
     window.resize(800, 600)
     bar = window.form_scroll.verticalScrollBar()
@@ -102,15 +105,14 @@ def test_a_shorter_form_does_not_scroll_into_blank_space(qtbot: Any, open_window
     qtbot.waitUntil(lambda: bar.maximum() > 0)  # and back: the long form scrolls all the way again
 
 
-def test_an_endpoint_without_model_or_voice_shows_no_empty_box(open_window: Any) -> None:
+def test_an_endpoint_without_model_or_voice_shows_no_empty_box(open_window: OpenWindow) -> None:
     window: MainWindow = open_window()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("transcription"))
-    box = window.form.findChild(QGroupBox, "section:Model & voice")
-    assert box is not None
+    box = child(window.form, QGroupBox, "section:Model & voice")
     assert box.isHidden()
-    assert not window.form.findChild(QGroupBox, "section:Input audio").isHidden()
+    assert not child(window.form, QGroupBox, "section:Input audio").isHidden()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("realtime"))
-    assert not window.form.findChild(QGroupBox, "section:Model & voice").isHidden()
+    assert not child(window.form, QGroupBox, "section:Model & voice").isHidden()
 
 
 # The window's size on a 1366 x 768 screen at 2x scale (683 x 384 device-independent pixels, less the frame).
@@ -130,7 +132,7 @@ def assert_fully_shown(window: MainWindow, widget: QWidget) -> None:
     assert left + widget.width() <= viewport.width(), f"{widget.objectName()} is cut off on the right"
 
 
-def test_the_token_row_stays_usable_on_a_small_screen_at_2x(qtbot: Any, open_window: Any) -> None:
+def test_the_token_row_stays_usable_on_a_small_screen_at_2x(qtbot: QtBot, open_window: OpenWindow) -> None:
     window: MainWindow = open_window()
     with qtbot.waitSignal(window.controller.minted, timeout=8000):
         window.mint()
@@ -147,7 +149,7 @@ def test_the_token_row_stays_usable_on_a_small_screen_at_2x(qtbot: Any, open_win
         assert button.isVisible()
         assert_fully_shown(window, button)
         assert button.width() >= button.sizeHint().width(), f"{button.text()} is squeezed"
-    boxes = [w.geometry().translated(w.parentWidget().mapTo(panel, QPoint(0, 0))) for w in [token, *buttons]]
+    boxes = [QRect(w.mapTo(panel, QPoint(0, 0)), w.size()) for w in [token, *buttons]]
     for i, box in enumerate(boxes):
         assert not any(box.intersects(other) for other in boxes[i + 1 :]), "nothing overlaps"
     assert panel.reveal.y() > token.y(), "the buttons went under the field"
@@ -165,7 +167,7 @@ def changed_pixels(before: QImage, after: QImage) -> QRect:
     return box
 
 
-def text_and_arrow(button: QAbstractButton) -> tuple[QRect, QRect]:
+def text_and_arrow(button: QPushButton) -> tuple[QRect, QRect]:
     """Where `button` paints its text and where its menu arrow, at its size in the window."""
     text, menu = button.text(), button.menu()
     size = button.size()
@@ -174,17 +176,17 @@ def text_and_arrow(button: QAbstractButton) -> tuple[QRect, QRect]:
         with_text = button.grab().toImage()
         button.setText("")
         arrow_only = button.grab().toImage()
-        button.setMenu(None)  # type: ignore[arg-type]
+        button.setMenu(None)  # type: ignore[arg-type]  # Qt takes a null menu; the stubs do not say so
         bare = button.grab().toImage()
     finally:
-        button.setMenu(menu)  # type: ignore[arg-type]
+        button.setMenu(menu)
         button.setText(text)
         button.setMinimumSize(0, 0)
         button.setMaximumSize(16777215, 16777215)
     return changed_pixels(arrow_only, with_text), changed_pixels(bare, arrow_only)
 
 
-def test_copy_as_s_menu_arrow_is_not_drawn_over_its_text(qtbot: Any, open_window: Any) -> None:
+def test_copy_as_s_menu_arrow_is_not_drawn_over_its_text(qtbot: QtBot, open_window: OpenWindow) -> None:
     window: MainWindow = open_window()
     with qtbot.waitSignal(window.controller.minted, timeout=8000):
         window.mint()
