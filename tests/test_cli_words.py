@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -39,8 +40,12 @@ def environment(tmp_path: Path, *, api_key: str | None, keyring: str) -> dict[st
     return env
 
 
+class Run(Protocol):
+    def __call__(self, *args: str, api_key: str | None = ..., keyring: str = ...) -> Done: ...
+
+
 @pytest.fixture
-def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+def run(tmp_path: Path) -> Run:
     """`realtime-gui ARGS` in a new process; `api_key=None` leaves OPENAI_API_KEY unset, "" sets it empty."""
 
     def start(*args: str, api_key: str | None = TEST_KEY, keyring: str = "memory_keyring.SharedFileKeyring") -> Done:
@@ -77,7 +82,7 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     ],
 )
 def test_a_key_typed_as_an_argument_is_never_echoed_and_the_way_to_give_one_is_said(
-    run,  # type: ignore[no-untyped-def]
+    run: Run,
     server: FakeOpenAI,
     args: list[str],
 ) -> None:
@@ -94,14 +99,14 @@ def test_a_key_typed_as_an_argument_is_never_echoed_and_the_way_to_give_one_is_s
     assert server.requests == []
 
 
-def test_other_argument_errors_are_argparse_s_as_before(run) -> None:  # type: ignore[no-untyped-def]
+def test_other_argument_errors_are_argparse_s_as_before(run: Run) -> None:
     result = run("mint", "--output", "yaml")
     assert result.code == 2
     assert "argument --output: invalid choice: 'yaml' (choose from 'token', 'json', 'env')" in result.err
     assert "never taken as an argument" not in result.err
 
 
-def test_argument_errors_are_escaped(run) -> None:  # type: ignore[no-untyped-def]
+def test_argument_errors_are_escaped(run: Run) -> None:
     result = run("mint", "--output", "a\x1b[2Jb")
     assert result.code == 2
     assert "invalid choice: 'a\\x1b[2Jb'" in result.err
@@ -132,8 +137,8 @@ def test_argument_errors_are_escaped(run) -> None:  # type: ignore[no-untyped-de
         ("session.reasoning.effort=low'", "session.reasoning.effort: \"low'\" has a quote (') at the end; remove it"),
     ],
 )
-def test_a_name_with_a_stray_space_or_quote_is_refused_not_trimmed(  # type: ignore[no-untyped-def]
-    run, server: FakeOpenAI, assignment: str, problem: str
+def test_a_name_with_a_stray_space_or_quote_is_refused_not_trimmed(
+    run: Run, server: FakeOpenAI, assignment: str, problem: str
 ) -> None:
     result = run("mint", "--base-url", server.base_url, "--set", assignment)
     assert result.code == 2, result.err
@@ -142,7 +147,7 @@ def test_a_name_with_a_stray_space_or_quote_is_refused_not_trimmed(  # type: ign
     assert server.requests == []
 
 
-def test_free_text_keeps_its_spaces_and_lists_split_around_commas(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_free_text_keeps_its_spaces_and_lists_split_around_commas(run: Run, server: FakeOpenAI) -> None:
     result = run(
         "mint",
         "--base-url",
@@ -161,7 +166,7 @@ def test_free_text_keeps_its_spaces_and_lists_split_around_commas(run, server: F
 # -- 5 and 7. no key, no keyring --------------------------------------------------------------------------------------
 
 
-def test_no_keyring_says_once_to_set_the_variable(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_no_keyring_says_once_to_set_the_variable(run: Run, server: FakeOpenAI) -> None:
     result = run("mint", "--base-url", server.base_url, api_key=None, keyring=NO_KEYRING)
     assert result.code == 2
     # Was: "… Set OPENAI_API_KEY instead; the key is never stored in a file. Or set OPENAI_API_KEY."
@@ -171,7 +176,7 @@ def test_no_keyring_says_once_to_set_the_variable(run, server: FakeOpenAI) -> No
     )
 
 
-def test_an_empty_variable_is_said_to_be_empty(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_variable_is_said_to_be_empty(run: Run, server: FakeOpenAI) -> None:
     without_keyring = run("mint", "--base-url", server.base_url, api_key="", keyring=NO_KEYRING)
     assert without_keyring.code == 2
     assert without_keyring.err.startswith("realtime-gui: OPENAI_API_KEY is set but empty. No OS keyring is available")
@@ -187,7 +192,7 @@ def test_an_empty_variable_is_said_to_be_empty(run, server: FakeOpenAI) -> None:
     assert server.requests == []
 
 
-def test_an_unsaved_profile_without_a_keyring_is_told_what_can_work(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_an_unsaved_profile_without_a_keyring_is_told_what_can_work(run: Run, server: FakeOpenAI) -> None:
     result = run("mint", "--base-url", server.base_url, "--profile", "foo", api_key=None, keyring=NO_KEYRING)
     assert result.code == 2
     # Was: "… give it a key with `realtime-gui key set --profile foo`", which needs the keyring there is not.
@@ -241,7 +246,7 @@ def headings(listing: str) -> list[str]:
 
 
 @pytest.mark.parametrize("endpoint_id", ENDPOINT_IDS)
-def test_the_parameter_list_has_no_empty_section_and_one_order(run, endpoint_id: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_parameter_list_has_no_empty_section_and_one_order(run: Run, endpoint_id: str) -> None:
     result = run("mint", "--endpoint", endpoint_id, "--list-parameters")
     assert result.code == 0
     found = headings(result.out)
@@ -250,7 +255,7 @@ def test_the_parameter_list_has_no_empty_section_and_one_order(run, endpoint_id:
         assert "Model & voice" not in found, "transcription has no model or voice of its own to set"
 
 
-def test_the_parameter_list_keeps_the_case_of_codes(run) -> None:  # type: ignore[no-untyped-def]
+def test_the_parameter_list_keeps_the_case_of_codes(run: Run) -> None:
     result = run("mint", "--endpoint", "transcription", "--list-parameters")
     assert "Expected a two-letter ISO-639-1 code such as en, de or ja." in result.out
     assert "iso-639-1" not in result.out
@@ -266,7 +271,7 @@ def option_help(text: str, option: str) -> str:
     return " ".join(match.group(1).split())
 
 
-def test_key_help_says_what_each_action_does(run) -> None:  # type: ignore[no-untyped-def]
+def test_key_help_says_what_each_action_does(run: Run) -> None:
     said = " ".join(run("key", "--help").out.split())
     for fragment in (
         "set: store the key, read as one line from standard input, or typed at a hidden prompt",
@@ -278,7 +283,7 @@ def test_key_help_says_what_each_action_does(run) -> None:  # type: ignore[no-un
         assert fragment in said
 
 
-def test_mint_help_lists_the_endpoints_and_the_base_url_chain(run) -> None:  # type: ignore[no-untyped-def]
+def test_mint_help_lists_the_endpoints_and_the_base_url_chain(run: Run) -> None:
     text = run("mint", "--help").out
     endpoints = option_help(text, "--endpoint")
     for endpoint_id in ENDPOINT_IDS:

@@ -6,17 +6,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.display import NO_DISPLAY, missing_display
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, write_profile
 from memory_keyring import MemoryKeyring
 
 
@@ -89,7 +89,7 @@ def test_an_unknown_command_lists_the_commands_and_exits_2() -> None:
 # -- the window takes mint's connection options --------------------------------------------------------------
 
 
-def _window(qtbot: Any, *args: str) -> MainWindow:
+def _window(qtbot: QtBot, *args: str) -> MainWindow:
     from realtime_gui.qt.app import create_window
 
     window = create_window(list(args))
@@ -99,13 +99,13 @@ def _window(qtbot: Any, *args: str) -> MainWindow:
     return window
 
 
-def _mint(qtbot: Any, window: MainWindow) -> None:
+def _mint(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=8000):
         qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
 
 
 def test_base_url_and_timeout_options_reach_the_window_for_this_run_only(
-    qtbot: Any, server: FakeOpenAI, settings_file: Path, memory_keyring: MemoryKeyring
+    qtbot: QtBot, server: FakeOpenAI, settings_file: Path, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.set_password("realtime-gui", "default", TEST_KEY)
     window = _window(
@@ -126,7 +126,7 @@ def test_base_url_and_timeout_options_reach_the_window_for_this_run_only(
 
 
 def test_the_default_profile_follows_openai_base_url(
-    qtbot: Any,
+    qtbot: QtBot,
     server: FakeOpenAI,
     settings_file: Path,
     memory_keyring: MemoryKeyring,
@@ -151,3 +151,44 @@ def test_a_bad_timeout_option_is_refused_before_the_window_opens(
         create_window(["--settings", str(settings_file), "--timeout", "0"])
     assert exited.value.code == 2
     assert "--timeout must be a number of seconds from 0.1 to 600, not 0" in capsys.readouterr().err
+
+
+def test_a_mistyped_profile_opens_the_default_one_and_says_so_as_the_cli_refuses_it(
+    qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from realtime_gui.cli import main as cli_main
+    from realtime_gui.profiles import config_folder
+
+    settings_file = config_folder() / "realtime-gui.ini"  # beside the profiles.json the command line reads
+    write_profile(settings_file, "work", "https://example.com/v1")
+    window = _window(qtbot, "--settings", str(settings_file), "--profile", "lcoal")
+    assert window.profile.name == "default"
+    assert window.error_banner.isVisible()
+    said = window.error_text.text()
+    assert said == (
+        "There is no saved profile 'lcoal' (saved: default, work), so the window opened on 'default'. "
+        "Check the name, or save a profile of that name (Key > New profile…)."
+    )
+    assert cli_main(["mint", "--profile", "lcoal"]) == 2
+    assert "no profile 'lcoal' (saved: default, work)" in capsys.readouterr().err, "the same names as the CLI"
+    window.profile_combo.setCurrentIndex(window.profile_combo.findData("work"))
+    assert window.error_banner.isHidden(), "choosing a profile ends the message"
+
+
+def test_a_remembered_profile_deleted_since_opens_the_default_one_quietly(qtbot: QtBot, settings_file: Path) -> None:
+    write_profile(settings_file, "gone", "https://example.com/v1")
+    (settings_file.parent / "profiles.json").unlink()
+    window = _window(qtbot, "--settings", str(settings_file))
+    assert window.profile.name == "default"
+    assert window.error_banner.isHidden()
+
+
+def test_a_mistyped_profile_with_demo_names_the_demo_profile(qtbot: QtBot, settings_file: Path) -> None:
+    window = _window(qtbot, "--settings", str(settings_file), "--profile", "lcoal", "--demo")
+    try:
+        assert window.profile.name == "demo"
+        assert "There is no saved profile 'lcoal' (saved: default), so the window opened on 'demo'." in (
+            window.error_text.text()
+        )
+    finally:
+        window.close()

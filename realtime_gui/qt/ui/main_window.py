@@ -87,7 +87,6 @@ class MainWindow(QMainWindow):
         self._last_profile: Profile | None = None
         self._retired_values: tuple[str, dict[str, JsonValue]] | None = None
         self._warmed = False
-        self._edited = False  # the user changed a value or the endpoint since the window opened
         self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
         self.setObjectName("mainWindow")
         self.set_title_note("")
@@ -193,6 +192,7 @@ class MainWindow(QMainWindow):
         self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
         self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
         self.serve = ServeToggle(self, action=self.menus.actions["serve"], place_panel=layout.addWidget)
+        self.serve.panel_built.connect(self._update_tab_order)
 
         controller.minted.connect(self._on_controller_minted)
         controller.failed.connect(self._on_controller_failed)
@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         self._current_endpoint = self.endpoint_id
         self._show_form(self.endpoint_id)
         self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_combo_changed)
+        settings.opened_with(endpoint_id=self.endpoint_id, profile=self.profile.name)
         geometry = settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             fit_first_size(self)
@@ -230,7 +231,8 @@ class MainWindow(QMainWindow):
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
-        the token panel. Set after the first paint (it needs the slow `Qt` namespace) and for each new form."""
+        the token panel, the serving panel under them. Set after the first paint (it needs the slow `Qt`
+        namespace), for each new form and when the serving panel is built."""
         if not self._keyboard_ready:
             return
         chain(
@@ -240,6 +242,7 @@ class MainWindow(QMainWindow):
                 reading_order(self.stack),
                 [self.reset_button, self.cancel_button, self.mint_button],
                 reading_order(self.right_side),
+                self.serve.tab_stops(),
             ]
         )
 
@@ -259,7 +262,7 @@ class MainWindow(QMainWindow):
         if form is None:
             form = ParameterForm(endpoint(endpoint_id))
             form.set_values(self.settings.form_values(endpoint_id))
-            form.changed.connect(self._on_form_changed)
+            self.settings.form_opened_with(endpoint_id, form.all_values())
             self._forms[endpoint_id] = form
             self.stack.addWidget(form)
             self._update_tab_order()
@@ -281,7 +284,6 @@ class MainWindow(QMainWindow):
             merged = {**self.form.all_values(), **carried}
             self.form.set_values(merged)
         self._current_endpoint = now
-        self._edited = True
         self.error_banner.end(cause.MINT, cause.FORM, cause.RETIRED, cause.PRESET)
         self.statusBar().showMessage(endpoint(now).summary, 5000)
 
@@ -622,16 +624,14 @@ class MainWindow(QMainWindow):
             ),
         )
 
-    def _on_form_changed(self) -> None:
-        self._edited = True
-
     def save_state(self) -> None:
-        if self.settings.ignored and not self._edited:
-            return  # a broken settings file stays as it is until the user changes something
+        # While the settings file is broken, a value the window opened with is not written (settings.py).
         for endpoint_id, form in self._forms.items():
             self.settings.set_form_values(endpoint_id, form.all_values())
         self.settings.endpoint = self.endpoint_id
         self.settings.profile_name = self.profile.name
+        if self.settings.ignored:
+            return  # nothing really changed: the broken file stays as it is (the window's size is no setting)
         self.settings.set_geometry(QByteArray(self.saveGeometry()))
         self.settings.sync()
 
