@@ -229,10 +229,10 @@ class TokenServer:
         return self._mint(template, overrides)
 
     def _mint(self, template: Template, overrides: dict[str, JsonValue]) -> Reply:
+        from realtime_gui.api_key import KeyringUnavailable
         from realtime_gui.errors import ApiError, ConfigError, MintError, RetiredEndpointError
         from realtime_gui.redaction import redact
         from realtime_gui.request import InvalidRequest, build_request
-        from realtime_gui.api_key import KeyringUnavailable
 
         try:
             if template.problems:

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication
 
 from realtime_gui import __version__
 from realtime_gui.catalog import ENDPOINT_IDS
@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def create_window(argv: list[str]) -> QMainWindow:
+def create_window(argv: list[str]) -> MainWindow:
     """Build the main window from command-line style arguments; a QApplication must exist. Does not block on the
     keyring or the network: the key status arrives from a worker thread."""
     parser = _parser()
