@@ -4,6 +4,9 @@
    same URL and token (goal: within 1.2x).
 2. Whole process: `realtime-gui verify` (token on stdin) vs a plain Python script that imports websockets, connects
    and prints the first message (goal: within 1.2x).
+3. The window (offscreen, demo mode, a fresh process): a click on Test until the result line shows the session, vs
+   the core call `verify()` of the same token on the same server, alternating (and the same with a Say turn); plus
+   the longest event-loop stall during the process's first Test, while websockets loads in the worker (< 16 ms).
 
 Both sides open sessions on the same fake server on 127.0.0.1 in this process, interleaved A/B so drift hits both
 alike. Run: .venv/bin/python benchmarks/bench_verify.py [--rounds N] [--process-rounds N]
@@ -14,19 +17,18 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-
-from websockets.sync.client import connect
+from typing import Any
 
 from realtime_gui.client import TokenClient
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.request import build_request
 from realtime_gui.verified import VerifyRequest, session_url
-from realtime_gui.verify import verify
 
 from side_by_side import compile_bytecode, interleaved, ms
 
@@ -46,6 +48,10 @@ def _token(server: FakeOpenAI) -> str:
 
 
 def in_process(server: FakeOpenAI, token: str, rounds: int) -> None:
+    from websockets.sync.client import connect
+
+    from realtime_gui.verify import verify
+
     request = VerifyRequest(token=token, base_url=server.base_url, model="gpt-realtime", timeout=10)
     url = session_url(request)
     headers = {"Authorization": f"Bearer {token}"}
@@ -89,18 +95,109 @@ def whole_process(server: FakeOpenAI, token: str, rounds: int) -> None:
     print(f"ratio {ratio:.2f}x (goal within 1.2x)")
 
 
+def in_window(rounds: int) -> None:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from realtime_gui.qt.app import create_window
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as folder:
+        window: Any = create_window(["--demo", "--settings", str(Path(folder) / "settings.ini")])
+        window.show()
+        panel, verifier = window.token_panel.verify, window.controller.verifier
+        verifier.warm_up = lambda: None  # the first Test below loads verify.py itself: the cold case
+        done = QEventLoop()
+        minted = QEventLoop()
+        window.controller.minted.connect(lambda _token: minted.quit())
+        # Connected after the panel's slots: when these run, the result line already shows the outcome.
+        verifier.verified.connect(lambda _result: done.quit())
+        verifier.failed.connect(lambda _error: done.quit())
+        QTimer.singleShot(300, window.mint)
+        minted.exec()
+        token, connection = window.token_panel.current, window.profile.connection
+        if token is None:
+            raise SystemExit(f"mint failed: {window.error_text.text()}")
+
+        def click() -> float:
+            started = time.perf_counter()
+            QTest.mouseClick(panel.test_button, Qt.MouseButton.LeftButton)
+            done.exec()
+            elapsed = time.perf_counter() - started
+            if not panel.result.text().startswith("✓ Session sess_"):
+                raise SystemExit(f"Test failed: {panel.result.text()}")
+            return elapsed
+
+        clock, gaps, last = QElapsedTimer(), [0.0], [0.0]
+
+        def on_tick() -> None:
+            now = clock.nsecsElapsed() / 1e6
+            gaps[0] = max(gaps[0], now - last[0])
+            last[0] = now
+
+        ticker = QTimer()
+        ticker.setInterval(1)
+        ticker.timeout.connect(on_tick)
+        clock.start()
+        ticker.start()
+        loaded = "realtime_gui.verify" in sys.modules
+        first = click()
+        ticker.stop()
+        print(
+            f"first Test ({'verify.py already loaded' if loaded else 'loads verify.py and websockets'}) "
+            f"{first * 1000:.1f} ms, longest event-loop stall meanwhile {gaps[0]:.1f} ms (goal < 16 ms)"
+        )
+        from realtime_gui.verify import verify
+
+        for say in (None, "Hello"):
+            panel.say.setText(say or "")
+            request = VerifyRequest(
+                token=token.value,
+                endpoint=token.endpoint,
+                base_url=connection.base_url,
+                model=token.model,
+                timeout=connection.timeout,
+                say=say,
+            )
+            ours, base = [], []
+            for i in range(rounds + 10):
+                sample = click()
+                t = time.perf_counter()
+                verify(request)
+                if i >= 10:
+                    ours.append(sample)
+                    base.append(time.perf_counter() - t)
+            what = "Test + Say" if say else "Test"
+            print(f"window click -> {what:11s}{ms(ours)}")
+            print(f"core verify() {'+ say' if say else '':12s}{ms(base)}")
+            print(f"ratio {statistics.median(ours) / statistics.median(base):.2f}x")
+        window.close()
+        app.processEvents()
+
+
 def main() -> None:
     compile_bytecode()
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--process-rounds", type=int, default=25)
+    parser.add_argument("--window-rounds", type=int, default=100)
+    parser.add_argument("--window-only", action="store_true", help="only the window (run in a fresh process)")
     args = parser.parse_args()
+    if args.window_only:
+        in_window(args.window_rounds)
+        return
     with FakeOpenAI(api_key=KEY) as server:
         token = _token(server)
         print("== in process ==")
         in_process(server, token, args.rounds)
         print("\n== whole process ==")
         whole_process(server, token, args.process_rounds)
+    print("\n== the window (a fresh process, so the first Test loads websockets) ==", flush=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    window = [sys.executable, __file__, "--window-only", "--window-rounds", str(args.window_rounds)]
+    subprocess.run(window, env=env, check=True)
 
 
 if __name__ == "__main__":

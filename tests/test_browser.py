@@ -1,6 +1,7 @@
 """examples/browser/index.html in a real headless Chromium: a page on this machine gets a token from
 `realtime-gui serve` through CORS (preflight included) and opens a WebRTC call with it; the same page from a foreign
-origin is refused. Everything stays on loopback: the page's server also stands in for the API's /realtime/calls,
+origin is refused. And the window's "Copy as…" snippets, pasted into a page, open a session and post an offer.
+Everything stays on loopback: the page's server also stands in for the API's /realtime/calls,
 and Chromium is told that no host name resolves."""
 
 from __future__ import annotations
@@ -198,3 +199,95 @@ def test_the_example_page_gets_a_token_and_a_foreign_origin_does_not(
     finally:
         assert served.stop() == 0
     assert TEST_KEY not in served.stderr
+
+
+# -- the window's "Copy as…" snippets, pasted into a page ------------------------------------------------------------
+
+SNIPPET_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<output id="websocket"></output>
+<output id="webrtc"></output>
+<script type="module">
+  // No microphone in headless Chromium: an audio track from a silent AudioContext stands in for it.
+  navigator.mediaDevices.getUserMedia = async () => new AudioContext().createMediaStreamDestination().stream;
+  const into = (id) => (...args) => { document.getElementById(id).textContent += JSON.stringify(args) + "\\n"; };
+  {
+    const console = { log: into("websocket") };
+    WEBSOCKET
+  }
+  try {
+    const console = { log: into("webrtc") };
+    WEBRTC
+  } catch (error) {
+    into("webrtc")("failed", error.message);
+  }
+</script>
+"""
+
+
+class _SnippetServer(_PageServer):
+    page: bytes
+
+
+class _SnippetPageHandler(_PageHandler):
+    """Serves the snippet page, and stands in for the API's /realtime/calls on the same origin."""
+
+    server: _SnippetServer
+
+    def do_GET(self) -> None:
+        body = self.server.page
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Path) -> None:
+    """The WebSocket snippet opens a session on the fake (the token as a subprotocol); the WebRTC snippet posts its
+    SDP offer with the token to /realtime/calls (here a stand-in that refuses it, as the API refuses a token it does
+    not know)."""
+    require_programs("chromium", packages="chromium")
+    from realtime_gui.client import Connection, TokenClient
+    from realtime_gui.request import build_request
+    from realtime_gui.snippets import TokenUse, webrtc_snippet, websocket_snippet
+
+    with TokenClient() as client:
+        token = client.mint(
+            build_request("realtime", {}), connection=Connection(base_url=server.base_url, timeout=5), api_key=TEST_KEY
+        )
+    stand_in = _SnippetServer(("127.0.0.1", 0), _SnippetPageHandler)
+    stand_in.calls = []
+    thread = threading.Thread(target=stand_in.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        host, port = stand_in.server_address[:2]
+        on_fake = TokenUse(endpoint="realtime", base_url=server.base_url, model=token.model, token=token.value)
+        on_stand_in = TokenUse(endpoint="realtime", base_url=f"http://{host!s}:{port}/v1", token=token.value)
+        stand_in.page = (
+            SNIPPET_PAGE.replace("WEBSOCKET", websocket_snippet(on_fake, with_token=True))
+            .replace("WEBRTC", webrtc_snippet(on_stand_in, with_token=True))
+            .encode()
+        )
+        shown = load_in_chromium(f"http://{host!s}:{port}/", tmp_path / "profile")
+    finally:
+        stand_in.shutdown()
+        stand_in.server_close()
+        thread.join(timeout=5)
+    first = json.loads(shown["websocket"][1].splitlines()[0])[0]
+    assert isinstance(first, dict), f"the first thing logged is not an event: {shown['websocket']}"
+    assert first["type"] == "session.created"
+    assert first["session"]["id"] == token.session_id
+    [upgrade] = [r for r in server.requests if r.method == "GET"]
+    assert upgrade.headers["sec-websocket-protocol"] == f"realtime, openai-insecure-api-key.{token.value}"
+    assert len(stand_in.calls) == 1, shown["webrtc"]
+    [call] = stand_in.calls
+    assert call.authorization == f"Bearer {token.value}"
+    assert call.content_type == "application/sdp"
+    assert call.sdp.startswith("v=0")
+    assert "m=audio" in call.sdp
+    assert "m=application" in call.sdp, "the oai-events data channel"
+    assert json.loads(shown["webrtc"][1]) == [
+        "failed",
+        'HTTP 401: {"error": {"message": "stand-in for the API", "code": "invalid_api_key"}}',
+    ]

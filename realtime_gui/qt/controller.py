@@ -22,6 +22,7 @@ from realtime_gui.errors import MintError, MissingKeyError
 from realtime_gui.minted import MintedToken
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.jobs import Jobs
+from realtime_gui.qt.verifier import Verifier
 from realtime_gui.request import MintRequest
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class Controller(QObject):
         self._jobs = Jobs(self)
         self._jobs.succeeded.connect(self._on_jobs_succeeded)
         self._jobs.failed.connect(self._on_jobs_failed)
+        self.verifier = Verifier(self._jobs, self)  # token checks (Test): stopped and waited for with the rest
         self._mint_job: int | None = None
         self._key_jobs: dict[int, str] = {}  # job id -> what it was ("status", "saved")
         self._memory_keys: dict[str, str] = {}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
@@ -35,7 +35,7 @@ def curl_command(request: MintRequest, connection: Connection) -> str:
     return " \\\n  ".join(parts)
 
 
-def flash(button: QPushButton, text: str, timer: QTimer) -> None:
+def flash(button: QAbstractButton, text: str, timer: QTimer) -> None:
     """Say `text` on the button for a moment (a click that changes nothing visible deserves an answer)."""
     if not timer.isActive():
         timer.setProperty("restText", button.text())
@@ -43,7 +43,7 @@ def flash(button: QPushButton, text: str, timer: QTimer) -> None:
     timer.start(FEEDBACK_MS)
 
 
-def feedback_timer(owner: QWidget, button: QPushButton) -> QTimer:
+def feedback_timer(owner: QWidget, button: QAbstractButton) -> QTimer:
     timer = QTimer(owner)  # a child: it dies with its owner, never fires on a dead button
     timer.setSingleShot(True)
     timer.timeout.connect(lambda: button.setText(str(timer.property("restText"))))

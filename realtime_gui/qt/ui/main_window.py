@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.token_panel.copied.connect(self._on_token_panel_copied)
         self.token_panel.curl_copied.connect(self._on_token_panel_curl_copied)
         self.token_panel.expired.connect(self._on_token_panel_expired)
+        self.token_panel.verify.attach(controller.verifier)
         # The token side scrolls too, so that a small screen (or 2x scale) never pushes part of it off-screen.
         self.right_side = QWidget()
         right_layout = QVBoxLayout(self.right_side)

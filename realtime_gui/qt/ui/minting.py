@@ -18,6 +18,7 @@ from realtime_gui.request import InvalidRequest, build_request
 
 if TYPE_CHECKING:
     from realtime_gui.minted import MintedToken
+    from realtime_gui.profiles import Profile
     from realtime_gui.qt.ui.main_window import MainWindow
 
 
@@ -31,6 +32,8 @@ class MintFlow(QObject):
         controller.minted.connect(self._on_controller_minted)
         controller.failed.connect(self._on_controller_failed)
         controller.busy_changed.connect(self._on_controller_busy_changed)
+        controller.verifier.busy_changed.connect(self._on_verifier_busy_changed)
+        self._last_profile: Profile | None = None  # the profile of the latest attempt: its token is tested there
 
     def mint(self) -> None:
         window = self._window
@@ -54,12 +57,14 @@ class MintFlow(QObject):
             return
         window.hide_error()
         window.settings.set_form_values(window.endpoint_id, form.all_values())
+        self._last_profile = profile
         window.token_panel.begin_attempt(request, profile.connection)
         window.controller.mint(request, profile)
         window.statusBar().showMessage(self.tr("Minting…"))
 
     def cancel(self) -> None:
         window = self._window
+        window.controller.verifier.cancel()  # a token check in progress stops too; its panel says so
         if not window.controller.busy:
             return
         window.controller.cancel()
@@ -69,12 +74,17 @@ class MintFlow(QObject):
     def _on_controller_busy_changed(self, busy: bool) -> None:
         window = self._window
         window.mint_button.setEnabled(not busy)
-        window.cancel_button.setEnabled(busy)
+        window.cancel_button.setEnabled(busy or window.controller.verifier.busy)
         window.busy.setVisible(busy)
+
+    def _on_verifier_busy_changed(self, busy: bool) -> None:
+        self._window.cancel_button.setEnabled(busy or self._window.controller.busy)
 
     def _on_controller_minted(self, token: MintedToken) -> None:
         window = self._window
+        assert self._last_profile is not None
         window.token_panel.show_token(token)
+        window.token_panel.verify.set_token(token, self._last_profile.connection)  # Test goes where it came from
         window.empty_state.hide()
         window.hide_error()
         window.statusBar().showMessage(

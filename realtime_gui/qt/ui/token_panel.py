@@ -25,6 +25,7 @@ from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
 from realtime_gui.qt.ui.exchange import ExchangeView, feedback_timer, flash
 from realtime_gui.qt.ui.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
+from realtime_gui.qt.ui.verify_panel import VerifyPanel
 from realtime_gui.request import MintRequest
 
 URGENT_SECONDS = 10
@@ -94,6 +95,12 @@ class TokenPanel(QWidget):
         token_row.addWidget(self.token, 1)
         token_row.addWidget(self.reveal)
         token_row.addWidget(self.copy)
+        self.verify = VerifyPanel()  # Test beside Copy; Say, the result and "Copy as…" under the details
+        token_row.addWidget(self.verify.test_button)
+        # The field takes the width left beside its buttons, so Test does not widen the panel (and narrow the form).
+        self.token.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.token.setMinimumWidth(self.token.fontMetrics().averageCharWidth() * 10)
+        self.expired.connect(self.verify.token_expired)
         info = QFormLayout()
         info.addRow(self.tr("Expires in"), self.expires_in)
         info.addRow(self.tr("Endpoint"), self.details["endpoint"])
@@ -108,6 +115,7 @@ class TokenPanel(QWidget):
         layout.addLayout(token_row)
         layout.addLayout(info)
         layout.addWidget(self.clock_note)
+        layout.addWidget(self.verify)
         layout.addWidget(self.exchange, 1)
 
         self._timer = QTimer(self)
