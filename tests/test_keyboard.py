@@ -47,6 +47,7 @@ def owner(window: MainWindow, widget: QWidget) -> QWidget:
 
 
 def tab_through(qtbot: Any, window: MainWindow, start: QWidget, count: int) -> list[QWidget]:
+    qtbot.waitUntil(lambda: not takes_tab(window.form_scroll))  # the Tab order is set just after the first paint
     start.setFocus()
     qtbot.waitUntil(start.hasFocus)
     seen = []

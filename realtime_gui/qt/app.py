@@ -1,7 +1,7 @@
 """The desktop app: QApplication set-up, logging, the last-resort exception hook, `create_window`, `main`.
 
-Nothing here imports httpx, keyring or the fake server at start-up: the window shows first, and the first mint
-(or the warm-up just after the first paint) loads the HTTP stack in a worker thread.
+Nothing here imports httpx, keyring or the fake server in the GUI thread at start-up: the window shows while worker
+threads read the key's status and load the HTTP stack.
 """
 
 from __future__ import annotations
