@@ -29,7 +29,7 @@ from realtime_gui.logs import setup_logging
 from realtime_gui.qt.controller import Controller
 from realtime_gui.qt.demo import start_demo
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.banner import SETTINGS
+from realtime_gui.qt.ui.banner import SETTINGS, as_sentence
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import SCHEMES, apply_color_scheme
 from realtime_gui.redaction import redact
@@ -95,7 +95,7 @@ def create_window(argv: list[str]) -> MainWindow:
         start_demo(window)
     ignored = [note for note in (settings.ignored, saved.problem) if note]
     if ignored:  # said once, at start-up; the banner stays until dismissed or replaced
-        window.show_error("\n".join(note[0].upper() + note[1:] for note in ignored), cause=SETTINGS)
+        window.show_error("\n".join(as_sentence(note) for note in ignored), cause=SETTINGS)
     return window
 
 

@@ -9,11 +9,9 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
 
 from realtime_gui.catalog import UNSET, Parameter, Unset
-from realtime_gui.checks import Problem
 from realtime_gui.json_types import JsonValue
-from realtime_gui.qt.ui.field_base import Field, FieldValue, default_words, in_words, initial_value, tooltip
+from realtime_gui.qt.ui.field_base import Field, FieldValue, TypedField, default_words, in_words, initial_value, tooltip
 from realtime_gui.qt.ui.wheel import ComboBox
-from realtime_gui.value_text import value_from_text
 
 
 class ComboField(Field):
@@ -79,7 +77,7 @@ def group_field(row: Parameter) -> ComboField:
     return field
 
 
-class OpenChoiceField(Field):
+class OpenChoiceField(TypedField):
     """Known values to pick from, and free text for others (new models, custom voices, tool choice objects)."""
 
     def __init__(self, row: Parameter) -> None:
@@ -101,17 +99,6 @@ class OpenChoiceField(Field):
 
     def _text(self) -> str:
         return self.combo.currentText().strip()
-
-    def value(self) -> FieldValue:
-        text = self._text()
-        if not text:
-            return UNSET
-        value, _ = value_from_text(self.row, self.row.path, text)
-        return value
-
-    def problem(self) -> Problem | None:
-        text = self._text()
-        return value_from_text(self.row, self.row.path, text)[1] if text else None
 
     def set_value(self, value: FieldValue) -> None:
         key, prefix = self.row.custom_key, self.row.custom_prefix

@@ -15,6 +15,7 @@ from realtime_gui.checks import Problem
 from realtime_gui.deprecations import going_away
 from realtime_gui.json_types import JsonValue
 from realtime_gui.value_checks import allowed
+from realtime_gui.value_text import value_from_text
 
 FieldValue = JsonValue | Unset
 
@@ -91,3 +92,20 @@ class Field:
         inner = widget.lineEdit() if isinstance(widget, QAbstractSpinBox | QComboBox) else None
         if inner is not None:
             inner.setAccessibleName(widget.accessibleName())
+
+
+class TypedField(Field):
+    """A field whose text is read as its row's value the way `--set` reads it (value_text.py): empty is "not sent",
+    and text that cannot be read (JSON with a syntax error) is the field's problem."""
+
+    def _text(self) -> str:
+        """The text typed, stripped."""
+        raise NotImplementedError
+
+    def value(self) -> FieldValue:
+        text = self._text()
+        return value_from_text(self.row, self.row.path, text)[0] if text else UNSET
+
+    def problem(self) -> Problem | None:
+        text = self._text()
+        return value_from_text(self.row, self.row.path, text)[1] if text else None

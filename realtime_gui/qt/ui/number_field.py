@@ -8,13 +8,12 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from realtime_gui.catalog import UNSET, Kind, Parameter, Unset
-from realtime_gui.qt.ui.field_base import Field, FieldValue, default_words, initial_value
+from realtime_gui.catalog import Kind, Parameter, Unset
+from realtime_gui.qt.ui.field_base import FieldValue, TypedField, default_words, initial_value
 from realtime_gui.qt.ui.number_box import NumberBox
-from realtime_gui.value_text import value_from_text
 
 
-class NumberField(Field):
+class NumberField(TypedField):
     """A number exactly as typed (see number_box.py), a keyword such as "inf", or null; empty is "not sent"."""
 
     def __init__(self, row: Parameter) -> None:
@@ -36,9 +35,8 @@ class NumberField(Field):
             layout.addStretch(1)
         self.set_value(initial_value(row))
 
-    def value(self) -> FieldValue:
-        text = self.box.text().strip()
-        return value_from_text(self.row, self.row.path, text)[0] if text else UNSET
+    def _text(self) -> str:
+        return self.box.text().strip()
 
     def set_value(self, value: FieldValue) -> None:
         text = "" if isinstance(value, Unset) else value if isinstance(value, str) else json.dumps(value)

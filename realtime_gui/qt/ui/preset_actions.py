@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from realtime_gui.presets import PresetError, check_preset, read_preset, write_preset
 from realtime_gui.qt.ui import banner as cause
+from realtime_gui.qt.ui.banner import as_sentence
 from realtime_gui.qt.ui.problems import show_problems
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def open_preset(window: MainWindow, path: str | None = None) -> None:
     try:
         values = read_preset(path, window.endpoint_id)
     except PresetError as err:
-        window.show_error(_sentence(str(err)) + "".join(f"\n• {p}" for p in err.problems), cause=cause.PRESET)
+        window.show_error(as_sentence(str(err)) + "".join(f"\n• {p}" for p in err.problems), cause=cause.PRESET)
         return
     window.form.set_values(values)
     window.error_banner.end(cause.PRESET, cause.FORM)
@@ -57,8 +58,3 @@ def save_preset(window: MainWindow, path: str | None = None) -> None:
         window.tr("Saved; use it with: realtime-gui mint --endpoint {0} --preset {1}").format(endpoint_id, path),
         8000,
     )
-
-
-def _sentence(text: str) -> str:
-    """A message shared with the CLI (which prints it after "realtime-gui: ") as a sentence of its own."""
-    return text[:1].upper() + text[1:]

@@ -10,11 +10,9 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from realtime_gui.catalog import UNSET, Kind, Parameter, Unset
-from realtime_gui.checks import Problem
-from realtime_gui.qt.ui.field_base import Field, FieldValue, default_words
+from realtime_gui.qt.ui.field_base import Field, FieldValue, TypedField, default_words
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.value_checks import check_value
-from realtime_gui.value_text import value_from_text
 
 
 class LineField(Field):
@@ -77,7 +75,7 @@ class TextField(Field):
         self.edit.textChanged.connect(callback)
 
 
-class JsonField(Field):
+class JsonField(TypedField):
     """A JSON editor with live validation: syntax first, then the row's structural check (tools need a name…)."""
 
     def __init__(self, row: Parameter) -> None:
@@ -102,14 +100,6 @@ class JsonField(Field):
 
     def _text(self) -> str:
         return self.edit.toPlainText().strip()
-
-    def value(self) -> FieldValue:
-        text = self._text()
-        return value_from_text(self.row, self.row.path, text)[0] if text else UNSET
-
-    def problem(self) -> Problem | None:
-        text = self._text()
-        return value_from_text(self.row, self.row.path, text)[1] if text else None
 
     def set_value(self, value: FieldValue) -> None:
         self.edit.setPlainText("" if isinstance(value, Unset) else json.dumps(value, indent=2))
