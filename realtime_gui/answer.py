@@ -68,7 +68,7 @@ def token_fields(
     """The token and its expiry (Unix seconds) from a successful answer; a ResponseError naming what is wrong."""
     if not isinstance(data, dict):
         raise ResponseError(
-            f"The server answered HTTP {status} with JSON that is {describe(data)}, not an object. {_NOT_THE_API}",
+            f"The server answered HTTP {status} with JSON that is {jsontext.kind(data)}, not an object. {_NOT_THE_API}",
             status=status,
             request_id=request_id,
         )
@@ -80,7 +80,9 @@ def token_fields(
         if secret is None:
             raise _unusable("client_secret is missing", status, request_id, missing=True)
         if not isinstance(secret, dict):
-            raise _unusable(f"client_secret is {describe(secret)}, not an object", status, request_id, missing=False)
+            raise _unusable(
+                f"client_secret is {jsontext.kind(secret)}, not an object", status, request_id, missing=False
+            )
         holder = secret
     found = (_token_problem(holder.get("value")), _expiry_problem(holder.get("expires_at"), server_now))
     problems = [p for p in found if p]
@@ -105,7 +107,7 @@ def _token_problem(value: object) -> str | None:
     if value is None:
         return "value is missing"
     if not isinstance(value, str):
-        return f"value is {describe(value)}, not a string"
+        return f"value is {jsontext.kind(value)}, not a string"
     if not value:
         return "value is empty"
     if len(value) > MAX_TOKEN_LENGTH:
@@ -123,28 +125,13 @@ def _expiry_problem(value: object, server_now: float) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if not isinstance(value, int) or isinstance(value, bool):
-        return f"expires_at is {describe(value)}, not whole Unix seconds"
+        return f"expires_at is {jsontext.kind(value)}, not whole Unix seconds"
     if server_now - EXPIRY_PAST_S <= value <= server_now + EXPIRY_FUTURE_S:
         return None
     return (
         f"expires_at {_abbreviated(value)} is no plausible expiry time (expected Unix seconds from a day ago "
         f"to a year ahead on the server's clock, now {int(server_now)})"
     )
-
-
-def describe(value: object) -> str:
-    """A JSON value's kind for a sentence: "a string", "an array", "null", …"""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "a number"
-    if isinstance(value, float):
-        return "a number with a fraction" if value == value and abs(value) != float("inf") else "a number too large"
-    if isinstance(value, str):
-        return "an empty string" if not value else "a string"
-    return "an array" if isinstance(value, list) else "an object"
 
 
 def _abbreviated(number: int) -> str:

@@ -5,8 +5,13 @@ makes the call registers every socket it uses (transport.py does it under httpx)
 the deadline passing, shuts those sockets down, so a read or write blocked on them returns at once and the server
 sees the connection close. The same mechanism serves both, so a cancelled call and a late one end the same way.
 
-What a shut socket cannot stop: a DNS lookup (the OS resolver has its own timeout) and a TCP connect already under
-way (bounded by the connect timeout, which is clamped to what is left of the deadline).
+What a shut socket cannot stop: a TCP connect already under way (bounded by the connect timeout, which is clamped
+to what is left of the deadline). A name lookup has no socket at all; transport.py waits for it only as long as
+the call may last.
+
+Once `finish()` returns, nothing this Call does touches those sockets again, so the connection can go back to a
+pool and on to another call: a deadline or cancel that fires just as the call ends either shuts the socket before
+`finish()` (the call still owns it) or finds nothing left to shut.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ class Call:
         self._stopped: StopReason | None = None
         self._deadline: float | None = None
         self._timer: threading.Timer | None = None
+        self._finished = False
 
     @property
     def stopped(self) -> StopReason | None:
@@ -48,7 +54,7 @@ class Call:
         timer = threading.Timer(seconds, self._stop, args=("deadline",))
         timer.daemon = True  # never what keeps the process alive
         with self._lock:
-            if self._timer is not None or self._stopped is not None:
+            if self._timer is not None or self._stopped is not None or self._finished:
                 return
             self._deadline = time.monotonic() + seconds
             self._timer = timer
@@ -71,10 +77,12 @@ class Call:
         _shut(sock)
 
     def finish(self) -> None:
-        """The call is over: stop the deadline's timer and forget the sockets (they may go back to a pool)."""
+        """The call is over: stop the deadline's timer and forget the sockets, which may then go back to a pool.
+        Waits for a shutdown already under way, so none can reach a socket after it has been handed on."""
         with self._lock:
             timer, self._timer = self._timer, None
             self._sockets.clear()
+            self._finished = True
             if self._stopped is None:
                 self._deadline = None
         if timer is not None:
@@ -82,12 +90,15 @@ class Call:
 
     def _stop(self, reason: StopReason) -> None:
         with self._lock:
-            if self._stopped is not None:
+            if self._stopped is not None or self._finished:
                 return
             self._stopped = reason
-            sockets, self._sockets = self._sockets, set()
-        for sock in sockets:
-            _shut(sock)
+            # Under the lock, so finish() is ordered after it: shutdown() does not block (it only tells the
+            # kernel), and without the lock a deadline firing as the call ends could shut a connection that has
+            # since gone back to the pool and on to another call.
+            for sock in self._sockets:
+                _shut(sock)
+            self._sockets.clear()
 
 
 def _shut(sock: socket.socket) -> None:

@@ -39,6 +39,7 @@ from realtime_gui.errors import (
 from realtime_gui.minted import MintedToken
 from realtime_gui.redaction import redact, remember
 from realtime_gui.request import MintRequest
+from realtime_gui.shown import shown
 from realtime_gui.socket_failures import socket_failure
 
 # Date has one-second resolution: an offset smaller than this is the header's rounding, not a skewed clock.
@@ -64,14 +65,9 @@ class TokenClient:
     answer is read within MAX_BODY_BYTES however it is encoded. Pass a `Call` to stop a mint from another thread.
     """
 
-    def __init__(
-        self,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
+    def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self._http = httpx.Client(
-            transport=transport,
+            transport=transport_layer.CallTransport(),
             follow_redirects=False,  # a redirect must not carry the key to another host
             headers={
                 "User-Agent": f"realtime-gui/{__version__}",
@@ -80,7 +76,6 @@ class TokenClient:
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
         )
-        transport_layer.install(self._http)
         self._clock = clock
 
     def close(self) -> None:
@@ -131,8 +126,6 @@ def _read_body(response: httpx.Response, *, host: str) -> bytes:
     # Raw bytes, decoded within the limit as they come: httpx would decode everything first (a gzip bomb becomes
     # gigabytes) and only then could the size be checked. The call's deadline bounds a slow trickle.
     try:
-        if response.is_stream_consumed:  # built in memory (httpx.MockTransport), so httpx has decoded it already
-            return read_bounded([response.content], None)
         return read_bounded(response.iter_raw(), response.headers.get("content-encoding"))
     except CorruptEncoding as err:
         raise httpx.DecodingError(str(err)) from None
@@ -169,6 +162,12 @@ def _network_error(err: httpx.HTTPError, *, url: str, timeout: float, api_key: s
             f"Timed out after {timeout:g} s {phase} {host}. The server may be down or slow; "
             "try again or raise the timeout.",
             reason="timeout",
+        )
+    if isinstance(err, transport_layer.NotHttp):
+        return ResponseError(
+            f"The answer from {host} is not valid HTTP ({shown(str(err), api_key, limit=200)}). "
+            "The base URL may point at a server of another kind (SSH, a database), or a proxy is in the way.",
+            status=0,
         )
     if isinstance(err, httpx.RemoteProtocolError):
         return ResponseError(

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from realtime_gui.catalog import Endpoint
 from realtime_gui.errors import ConfigError
 from realtime_gui.redaction import remember
+from realtime_gui.shown import escape_controls
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 AuthStyle = Literal["bearer", "api-key"]
@@ -58,15 +59,15 @@ def timeout_problem(value: object) -> str | None:
 
 
 def _as_typed(value: object, limit: int = 40) -> str:
-    """`value` for a message: printable text as typed, else quoted with control characters escaped; long
-    values cut."""
-    try:
-        if isinstance(value, str):
-            text = value if value.isprintable() and value.strip() else repr(value)
-        else:
+    """`value` for a message: text as typed with control characters escaped (shown.escape_controls; blank text
+    quoted), anything else as JSON; long values cut."""
+    if isinstance(value, str):
+        text = escape_controls(value) if value.strip() else json.dumps(value)
+    else:
+        try:
             text = json.dumps(value)
-    except (TypeError, ValueError):  # not JSON, or an integer past Python's digit limit
-        text = f"a {type(value).__name__}"
+        except (TypeError, ValueError):  # not JSON, or an integer past Python's digit limit
+            text = f"a {type(value).__name__}"
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

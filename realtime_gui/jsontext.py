@@ -59,6 +59,21 @@ def depth(value: object, *, limit: int = MAX_DEPTH) -> int:
     return 1 + max((depth(child, limit=limit - 1) for child in children), default=0)
 
 
+def kind(value: object) -> str:
+    """A JSON value's kind for a sentence, in JSON's own words: "a string", "an array", "null", …"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a number with a fraction" if math.isfinite(value) else "a number too large"
+    if isinstance(value, str):
+        return "an empty string" if not value else "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
 def read_file(path: str | os.PathLike[str], *, max_bytes: int) -> str:
     """The text of a regular file of at most `max_bytes`; OSError with a plain `strerror` otherwise.
 

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,10 +109,17 @@ def save_profiles(path: Path, profiles: list[Profile]) -> None:
     items = [_to_json(p) for p in profiles if not p.is_demo]
     path.parent.mkdir(parents=True, exist_ok=True)
     if read_profiles(path).problem is not None:
-        os.replace(path, path.with_name(path.name + ".bak"))
+        keep_as_backup(path)
     temporary = path.with_suffix(".json.tmp")
     temporary.write_text(json.dumps({"profiles": items}, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     temporary.replace(path)  # never a half-written file
+
+
+def keep_as_backup(path: Path) -> None:
+    """Move a settings file that could not be read (profiles.json or the window's INI) to `<name>.bak` before it
+    is replaced, so the user keeps what was in it. Nothing to do when it is gone; OSError when it cannot move."""
+    with suppress(FileNotFoundError):
+        os.replace(path, path.with_name(path.name + ".bak"))
 
 
 def _saved(path: Path) -> list[Profile]:
@@ -120,10 +128,10 @@ def _saved(path: Path) -> list[Profile]:
     except jsontext.JsonTextError as err:
         raise _Broken(f"it {err}") from None
     if not isinstance(data, dict):
-        raise _Broken(f"it holds {_kind(data)} where an object with a list of profiles belongs")
+        raise _Broken(f"it holds {jsontext.kind(data)} where an object with an array of profiles belongs")
     items = data.get("profiles", [])
     if not isinstance(items, list):
-        raise _Broken(f'"profiles" is {_kind(items)}, not a list')
+        raise _Broken(f'"profiles" is {jsontext.kind(items)}, not an array')
     found = [_from_json(item, number) for number, item in enumerate(items, 1)]
     return [p for p in found if not p.is_demo]  # the demo profile exists only while --demo runs
 
@@ -143,7 +151,7 @@ def _to_json(profile: Profile) -> dict[str, Any]:
 def _from_json(item: object, number: int) -> Profile:
     """One saved profile, checked field by field: a wrong value is a broken file, never a silent default."""
     if not isinstance(item, dict):
-        raise _Broken(f"profile {number} is {_kind(item)}, not an object")
+        raise _Broken(f"profile {number} is {jsontext.kind(item)}, not an object")
     name = item.get("name")
     if not isinstance(name, str):
         raise _Broken(f"profile {number} has no name")
@@ -156,13 +164,13 @@ def _from_json(item: object, number: int) -> Profile:
     for key, default in (("base_url", DEFAULT_BASE_URL), ("organization", ""), ("project", "")):
         value = item.get(key, default)
         if not isinstance(value, str):
-            raise _Broken(f"{where}: {key} is {_kind(value)}, not text")
+            raise _Broken(f"{where}: {key} is {jsontext.kind(value)}, not a string")
         texts[key] = value
     auth = item.get("auth", "bearer")
     if auth not in AUTH_STYLES:
         raise _Broken(f"{where}: auth must be {' or '.join(AUTH_STYLES)}")
     timeout = item.get("timeout", DEFAULT_TIMEOUT_S)
-    problem = timeout_problem(timeout) if not isinstance(timeout, str) else "must be a number, not text"
+    problem = timeout_problem(timeout) if not isinstance(timeout, str) else "must be a number, not a string"
     if problem is not None:
         raise _Broken(f"{where}: timeout {problem}")
     connection = Connection(
@@ -173,9 +181,3 @@ def _from_json(item: object, number: int) -> Profile:
         timeout=float(timeout),
     )
     return Profile(name, connection)
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    return {dict: "an object", list: "a list", str: "text", bool: "true or false"}.get(type(value), "a number")

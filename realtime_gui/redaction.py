@@ -46,16 +46,10 @@ def remember(secret: str) -> None:
 
 def redact(text: str, *secrets: str) -> str:
     """`text` with each secret given or remembered, and anything shaped like a key or token, replaced by its hint."""
-    text = redact_remembered(text, *secrets)
-    return _SECRET_SHAPES.sub(lambda m: key_hint(m.group(0)), text)
-
-
-def redact_remembered(text: str, *secrets: str) -> str:
-    """`text` with each secret given or remembered replaced by its hint, but no guessing by shape: for data that
-    holds a token on purpose (a minted token's answer), where only the key must go."""
     with _remembered_lock:
         known = [*_remembered]
-    return replace_secrets(text, (*secrets, *known))
+    text = replace_secrets(text, (*secrets, *known))
+    return _SECRET_SHAPES.sub(lambda m: key_hint(m.group(0)), text)
 
 
 def remembered_in(text: str) -> list[str]:

@@ -83,6 +83,14 @@ def _ok(conn: Connection) -> None:
     conn.send(response(200, token_body(), headers={"Content-Type": "application/json", "x-request-id": "req_ok"}))
 
 
+@mode("redirect")
+def _redirect(conn: Connection) -> None:
+    """A 307 to the "ok" mode of this very server: a client that follows it would carry the key along."""
+    host, port = conn.sock.getsockname()[:2]
+    where = f"http://{host}:{port}/ok{conn.path}"
+    conn.send(response(307, b"", reason="Temporary Redirect", headers={"Location": where}))
+
+
 @mode("hang")
 def _hang(conn: Connection) -> None:
     _until_hangup(conn, 3600)
@@ -442,3 +450,42 @@ def _retry_forever(conn: Connection) -> None:
     """A rate limit asking the client to wait longer than any clock counts."""
     error = {"message": "Rate limit reached.", "type": "requests", "code": "rate_limit_exceeded", "param": None}
     conn.send(_json(429, {"error": error}, headers={"Retry-After": "1e400"}))
+
+
+# -- answers that are not HTTP --
+# What a base URL pointing at another kind of server gets back, or a server that writes broken HTTP; and, to tell
+# them apart, an answer that is HTTP but cut off.
+
+SSH_BANNER = "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13"
+
+
+@mode("ssh-banner")
+def _ssh_banner(conn: Connection) -> None:
+    """An SSH server: its banner, then (as sshd does, given an HTTP request instead of a banner) a complaint."""
+    conn.send(f"{SSH_BANNER}\r\nInvalid SSH identification string.\r\n".encode())
+
+
+@mode("not-http")
+def _not_http(conn: Connection) -> None:
+    """A token answer without status line or headers, led by terminal control codes."""
+    conn.send(ESCAPES.encode() + b"\r\n" + token_body())
+
+
+@mode("bad-header-name")
+def _bad_header_name(conn: Connection) -> None:
+    body = token_body()
+    conn.send(b"HTTP/1.1 200 OK\r\nBad Header: x\r\n" + _head(len(body)).split(b"\r\n", 1)[1] + body)
+
+
+@mode("echo-bad-header")
+def _echo_bad_header(conn: Connection) -> None:
+    """A header line HTTP does not allow, which the parser quotes, holding the key and a control code."""
+    body = token_body()
+    line = f"X-Echo {sent_key(conn)}\x1b[2J: 1\r\n".encode()
+    conn.send(b"HTTP/1.1 200 OK\r\n" + line + _head(len(body)).split(b"\r\n", 1)[1] + body)
+
+
+@mode("cut-off")
+def _cut_off(conn: Connection) -> None:
+    """Real HTTP, broken off in the middle of the headers."""
+    conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Le")

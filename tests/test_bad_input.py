@@ -105,7 +105,7 @@ def test_a_base_url_with_a_malformed_host_is_refused(run, server: FakeOpenAI, ho
     assert_refused(result, f"The base URL's host '{host}' is not a valid host name", server)
 
 
-@pytest.mark.parametrize("text", ["inf", "1e400", "1e10", "nan", "0", "-1", "601", "0.01", "abc", ""])
+@pytest.mark.parametrize("text", ["inf", "1e400", "1e10", "nan", "0", "-1", "601", "0.01", "abc", "", "3\x1b[2J0"])
 def test_a_timeout_outside_the_finite_range_is_refused(run, server: FakeOpenAI, text: str) -> None:  # type: ignore[no-untyped-def]
     result = run("mint", "--base-url", server.base_url, "--timeout", text)
     assert_refused(result, "--timeout must be a number of seconds from 0.1 to 600, not ", server)
@@ -175,15 +175,15 @@ def test_default_saved_and_key_only_profiles_stay_usable(run, server: FakeOpenAI
 
 
 BROKEN_PROFILES = [
-    ('{"profiles": 5}', '"profiles" is a number, not a list'),
-    ("null", "it holds null where an object with a list of profiles belongs"),
-    ('[1, "junk", null]', "it holds a list where an object"),
+    ('{"profiles": 5}', '"profiles" is a number, not an array'),
+    ("null", "it holds null where an object with an array of profiles belongs"),
+    ('[1, "junk", null]', "it holds an array where an object"),
     ('{"profiles": [1, "junk"]}', "profile 1 is a number, not an object"),
     (DEEP, "it is nested too deeply"),
     ('{"profiles": [{"name": "x", "timeout": 1' + "0" * 400 + "}]}", "profile 'x': timeout must be a number of"),
     ('{"profiles": [{"name": "x", "timeout": Infinity}]}', "it contains Infinity"),
-    ('{"profiles": [{"name": "x", "timeout": "30"}]}', "profile 'x': timeout must be a number, not text"),
-    ('{"profiles": [{"name": "x", "base_url": ["a"]}]}', "profile 'x': base_url is a list, not text"),
+    ('{"profiles": [{"name": "x", "timeout": "30"}]}', "profile 'x': timeout must be a number, not a string"),
+    ('{"profiles": [{"name": "x", "base_url": ["a"]}]}', "profile 'x': base_url is an array, not a string"),
     ('{"profiles": [{"name": "x", "auth": "basic"}]}', "profile 'x': auth must be bearer or api-key"),
     ('{"profiles": [{"name": "a\\u001b[2Jb"}]}', "profile 1 has a name that is not allowed"),
     ('{"profiles": [{"name": "x"}', "it is not valid JSON (Expecting"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import time
 
-import httpx
 import pytest
 
 from realtime_gui.client import TokenClient, clock_offset
@@ -15,6 +14,7 @@ from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.request import build_request
 
 from conftest import TEST_KEY
+from hostile_server import HostileServer
 
 MINIMAL = {"translation": {"session.model": "gpt-realtime-translate"}}
 
@@ -272,15 +272,12 @@ def test_a_key_that_cannot_be_a_header_is_refused_without_quoting_it(
     assert bad not in str(caught.value)
 
 
-def test_the_client_follows_no_redirects() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(307, headers={"location": "https://elsewhere.example/steal"})
-
-    with (
-        TokenClient(transport=httpx.MockTransport(handler)) as client,
-        pytest.raises(ResponseError),
-    ):
-        client.mint(build_request("realtime", {}), connection=Connection(), api_key=TEST_KEY)
+def test_the_client_follows_no_redirects(token_client: TokenClient, hostile: HostileServer) -> None:
+    with pytest.raises(ResponseError) as caught:
+        mint(token_client, Connection(base_url=hostile.base_url("redirect")))
+    assert "HTTP 307" in str(caught.value)
+    time.sleep(0.2)
+    assert len(hostile.requests) == 1, "the key went nowhere else"
 
 
 def test_clock_offset_ignores_the_date_headers_rounding() -> None:

@@ -48,7 +48,7 @@ def test_delete_profile_asks_and_can_take_the_key_with_it(
     assert "remove its API key" in check.text()
     box.findChild(QPushButton, "confirmYes").click()
     assert window.profile.name == "default"
-    assert "azure" not in [p.name for p in window.settings.profiles()]
+    assert "azure" not in window.settings.read_profiles().names
     qtbot.waitUntil(lambda: ("realtime-gui", "azure") not in memory_keyring.entries, timeout=WAIT_MS)
     assert ("realtime-gui", "test") in memory_keyring.entries, "another profile's key is left alone"
     assert "removed its key" in window.statusBar().currentMessage()

@@ -26,7 +26,7 @@ from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.shown import json_text, shown
 
-from hostile_server import ESCAPES, HostileServer
+from hostile_server import ESCAPES, SSH_BANNER, HostileServer
 from memory_keyring import MemoryKeyring
 
 BEARER_KEY = "sk-proj-hostileAnswers0123456789abcdefWXYZ"
@@ -49,8 +49,13 @@ FAILURES = [
     ("control-error", [], 3, "Denied\\x1b[2J\\x1b]0;owned\\x07\\r\\x08\\x9b31m\\u202egnp.exe"),
     ("echo-error", [], 3, "Incorrect API key provided: "),
     ("echo-html", [], 4, 'with a web page ("Denied '),
+    ("ssh-banner", [], 4, f'is not valid HTTP (it began "{SSH_BANNER}"). The base URL may point at a server'),
+    ("not-http", [], 4, 'is not valid HTTP (it began "\\x1b[2J\\x1b]0;owned\\x07\\r\\x08\\x9b31m'),
+    ("bad-header-name", [], 4, "is not valid HTTP (illegal header line: bytearray(b'Bad Header: x'))"),
+    ("echo-bad-header", [], 4, "is not valid HTTP (illegal header line: bytearray(b'X-Echo "),
+    ("cut-off", [], 4, "closed the connection before the answer was complete"),
 ]
-ECHOES = ("echo-error", "echo-html", "echo-token", "control-error")
+ECHOES = ("echo-error", "echo-html", "echo-token", "control-error", "echo-bad-header")
 MATRIX = [(*case, "bearer") for case in FAILURES] + [(*case, "api-key") for case in FAILURES if case[0] in ECHOES]
 CASE_IDS = [f"{case[0]}-{case[-1]}" for case in MATRIX]
 

@@ -96,7 +96,7 @@ def test_the_deadline_covers_the_whole_call_and_the_client_is_reusable(hostile: 
                 api_key=TEST_KEY,
             )
         assert caught.value.reason == "timeout"
-        assert time.monotonic() - started < 1.5
+        assert time.monotonic() - started < 0.5 + 1
         assert hostile.requests[0].hung_up.wait(2)
         token = client.mint(REQUEST, connection=Connection(base_url=hostile.base_url("ok")), api_key=TEST_KEY)
         assert token.value.startswith("ek_")
@@ -233,7 +233,7 @@ def test_calls_that_cannot_be_interrupted_are_capped_and_closing_does_not_wait_f
 
         started = time.monotonic()
         window.close()
-        assert time.monotonic() - started < 1.5, "one wait for all threads, not one per thread"
+        assert time.monotonic() - started < 1, "one wait for all threads, not one per thread"
     finally:
         blocking.release.set()
     qtbot.waitUntil(lambda: jobs.wait_all(0), timeout=5000)
@@ -250,7 +250,7 @@ def test_the_app_exits_promptly_when_closed_during_a_hung_call(
     closed = close_app_during_call(hostile, mode, timeout=30, tmp_path=tmp_path)
     assert closed.code == 0, closed.err
     assert "Traceback" not in closed.err
-    assert closed.seconds_to_exit < 1.5, f"the process outlived its window by {closed.seconds_to_exit:.2f} s"
+    assert closed.seconds_to_exit < 1, f"the process outlived its window by {closed.seconds_to_exit:.2f} s"
     assert hostile.requests[0].hung_up.wait(2), "the call's connection was closed"
 
 
@@ -263,5 +263,5 @@ def test_the_app_exits_promptly_even_when_a_call_cannot_be_interrupted(hostile: 
     assert closed.code == 0, closed.err
     assert "Traceback" not in closed.err
     assert "QThread" not in closed.err
-    assert closed.seconds_to_exit < 1.5, f"the process outlived its window by {closed.seconds_to_exit:.2f} s"
+    assert closed.seconds_to_exit < 1, f"the process outlived its window by {closed.seconds_to_exit:.2f} s"
     assert hostile.requests == []

@@ -542,7 +542,7 @@ def test_profiles_can_be_added_edited_and_deleted(qtbot: Any, open_window: Any, 
     box = window.delete_profile()
     box.findChild(QPushButton, "confirmYes").click()
     assert window.profile.name == "default"
-    names = [p.name for p in window.settings.profiles()]
+    names = window.settings.read_profiles().names
     assert "azure" not in names
     assert "test" in names
 

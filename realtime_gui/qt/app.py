@@ -36,9 +36,6 @@ from realtime_gui.redaction import redact
 
 log = logging.getLogger(__name__)
 
-# After the window closed: how long a thread blocked where nothing can interrupt it may delay the exit.
-EXIT_WAIT_MS = 300
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="realtime-gui", description="Mint OpenAI Realtime tokens in a window.")
@@ -121,14 +118,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     code = int(app.exec())
     controller = window.findChild(Controller)
-    # Closing the window stopped every call (their connections are shut), so their threads are normally gone.
-    if controller is not None and not controller.wait_for_threads(EXIT_WAIT_MS):
+    # Closing the window stopped every call (their connections are shut) and waited briefly for their threads;
+    # one still running is blocked where nothing reaches it, and is not waited for a second time.
+    if controller is not None and not controller.shutdown():
         _exit_now(code)
     return code
 
 
 def _exit_now(code: int) -> NoReturn:
-    """End the process although a worker thread is still blocked (a DNS lookup, an OS keyring prompt). Returning
+    """End the process although a worker thread is still blocked (an OS keyring prompt). Returning
     would have Qt abort on the running QThread, and waiting would outlive the window by the call's timeout; the
     settings were saved when the window closed, and no token is ever written, so nothing is lost."""
     log.warning("a background call could not be interrupted; ending the process without waiting for it")

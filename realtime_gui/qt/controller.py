@@ -28,11 +28,19 @@ from realtime_gui.request import MintRequest
 log = logging.getLogger(__name__)
 
 # Mints alive at once, cancelled ones included. A cancel shuts the call's connection, so its thread ends in
-# milliseconds; only a step nothing can interrupt (an OS keyring prompt, a DNS lookup) keeps one alive longer,
-# and repeated Create/Cancel must not pile those up.
+# milliseconds; only a step nothing can interrupt (an OS keyring prompt) keeps one alive longer, and repeated
+# Create/Cancel must not pile those up.
 MAX_MINT_THREADS = 3
 # Closing the window stops every call, then waits this long in all for the threads (they end in milliseconds).
-SHUTDOWN_WAIT_MS = 500
+# What is still running then is blocked where nothing reaches it, and the app exits without it (qt/app.py):
+# this wait is most of the time from closing the window to the end of the process, which must stay under 1 s.
+SHUTDOWN_WAIT_MS = 300
+
+# Keyring calls run one at a time per lane: "read" (the key status, asked for on every profile switch) and
+# "write" (store and delete, in the order asked). A keyring that never answers then holds one thread per lane,
+# not one per request. A request made while its lane is busy waits; a later one replaces it: for reads any
+# later one (only the profile shown now matters), for writes a later one for the same profile.
+_READ, _WRITE = "read", "write"
 
 
 class TooManyCalls(MintError):
@@ -66,6 +74,13 @@ class KeySaved:
     in_memory_only: bool
 
 
+@dataclass(frozen=True)
+class _KeyJob:
+    kind: str  # what its result is: "status", "saved" or "deleted"
+    work: Callable[[], KeyStatus]
+    pending: tuple[str, str] | None = None  # (profile, key) being stored
+
+
 class Controller(QObject):
     minted = Signal(object)  # MintedToken
     failed = Signal(object)  # Exception (MintError, KeyringUnavailable, …)
@@ -81,7 +96,10 @@ class Controller(QObject):
         self._jobs.failed.connect(self._on_jobs_failed)
         self.verifier = Verifier(self._jobs, self)  # token checks (Test): stopped and waited for with the rest
         self._mint_job: int | None = None
-        self._key_jobs: dict[int, str] = {}  # job id -> what it was ("status", "saved")
+        self._key_jobs: dict[int, str] = {}  # job id -> what it was ("status", "saved", "deleted")
+        self._key_lanes: dict[str, int] = {}  # lane -> the job running in it
+        self._key_waiting: dict[str, dict[str, _KeyJob]] = {_READ: {}, _WRITE: {}}  # lane -> profile -> request
+        self._shut_down: bool | None = None  # what shutdown() found: every thread ended, or not
         self._memory_keys: dict[str, str] = {}
         # A key being stored, until the keyring answers: if it cannot take it, the key stays in memory instead.
         self._pending_keys: dict[int, tuple[str, str]] = {}
@@ -100,8 +118,8 @@ class Controller(QObject):
         if ending >= MAX_MINT_THREADS:
             self.failed.emit(
                 TooManyCalls(
-                    f"Nothing was sent: {ending} earlier calls are still ending (a key or DNS lookup cannot be "
-                    "interrupted). Try again in a moment."
+                    f"Nothing was sent: {ending} earlier calls are still ending (a keyring that does not answer "
+                    "cannot be interrupted). Try again in a moment."
                 )
             )
             return
@@ -130,8 +148,7 @@ class Controller(QObject):
 
     def refresh_key_status(self, profile: str) -> None:
         memory = self._memory_keys.get(profile)
-        job = self._jobs.submit(lambda: _key_status(profile, memory), name="key-status")
-        self._key_jobs[job] = "status"
+        self._key_job(_READ, profile, _KeyJob("status", partial(_key_status, profile, memory)))
 
     def store_key(self, profile: str, text: str) -> None:
         """Store in the OS keyring; without one, keep it in memory for this run (never in a file)."""
@@ -140,9 +157,7 @@ class Controller(QObject):
         except InvalidKey as err:
             self.key_failed.emit(err)
             return
-        job = self._jobs.submit(lambda: _store_key(profile, key), name="key-store")
-        self._key_jobs[job] = "saved"
-        self._pending_keys[job] = (profile, key)
+        self._key_job(_WRITE, profile, _KeyJob("saved", partial(_store_key, profile, key), pending=(profile, key)))
 
     def key_reader(self, profile: str) -> Callable[[], str]:
         """A function that reads `profile`'s key exactly as this window's mints do, for another thread to call (the
@@ -156,17 +171,45 @@ class Controller(QObject):
 
     def delete_key(self, profile: str) -> None:
         self._memory_keys.pop(profile, None)
-        job = self._jobs.submit(lambda: _delete_key(profile), name="key-delete")
-        self._key_jobs[job] = "status"
+        self._key_job(_WRITE, profile, _KeyJob("deleted", partial(_delete_key, profile)))
+
+    def _key_job(self, lane: str, profile: str, job: _KeyJob) -> None:
+        waiting = self._key_waiting[lane]
+        if lane in self._key_lanes:
+            if lane == _READ:
+                waiting.clear()
+            waiting.pop(profile, None)
+            waiting[profile] = job
+            return
+        job_id = self._jobs.submit(job.work, name=f"key-{lane}")
+        if job_id:
+            self._key_lanes[lane] = job_id
+            self._key_jobs[job_id] = job.kind
+            if job.pending is not None:
+                self._pending_keys[job_id] = job.pending
+
+    def _key_job_ended(self, job_id: int) -> bool:
+        """Free the lane of `job_id` and start what waits in it; True when its result is stale (a later read
+        was asked for meanwhile)."""
+        lane = next((name for name, running in self._key_lanes.items() if running == job_id), None)
+        if lane is None:
+            return False
+        del self._key_lanes[lane]
+        waiting = self._key_waiting[lane]
+        if not waiting:
+            return False
+        profile = next(iter(waiting))
+        self._key_job(lane, profile, waiting.pop(profile))
+        return lane == _READ
 
     def shutdown(self) -> bool:
-        """Stop every call and wait briefly; False if a thread is still blocked where nothing can interrupt it."""
-        self._mint_job = None
-        return self._jobs.shutdown(wait_ms=SHUTDOWN_WAIT_MS)
-
-    def wait_for_threads(self, wait_ms: int) -> bool:
-        """Wait up to `wait_ms` for the threads still running; False if one still is."""
-        return self._jobs.wait_all(wait_ms)
+        """Stop every call and wait briefly; False if a thread is still blocked where nothing can interrupt it.
+        Called again (the app does, after the window closed), it answers at once with what it found the first
+        time: a thread that did not end then is blocked, and waiting for it again would only delay the exit."""
+        if self._shut_down is None:
+            self._mint_job = None
+            self._shut_down = self._jobs.shutdown(wait_ms=SHUTDOWN_WAIT_MS)
+        return self._shut_down
 
     # -- results, in the GUI thread --
 
@@ -180,7 +223,9 @@ class Controller(QObject):
             return
         kind = self._key_jobs.pop(job_id, None)
         self._pending_keys.pop(job_id, None)
-        if kind == "status" and isinstance(result, KeyStatus):
+        if self._key_job_ended(job_id):
+            return
+        if kind in ("status", "deleted") and isinstance(result, KeyStatus):
             self.key_status_changed.emit(result)
         elif kind == "saved" and isinstance(result, KeyStatus):
             self.key_saved.emit(KeySaved(result, in_memory_only=False))
@@ -195,6 +240,8 @@ class Controller(QObject):
             return
         kind = self._key_jobs.pop(job_id, None)
         pending = self._pending_keys.pop(job_id, None)
+        if self._key_job_ended(job_id):
+            return
         if kind is None:
             log.warning("background job failed: %s", error)
             return

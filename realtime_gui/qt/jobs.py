@@ -98,7 +98,7 @@ class Jobs(QObject):
 
     def shutdown(self, wait_ms: int = 500) -> bool:
         """Stop everything, refuse new jobs, and wait up to `wait_ms` in all for the threads; False if one is
-        still blocked where its stop hook cannot reach (a DNS lookup, a keyring prompt)."""
+        still blocked where its stop hook cannot reach (a keyring prompt)."""
         self._closed = True
         self._wanted.clear()
         for job_id in list(self._stops):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from realtime_gui.profiles import (
     Profile,
     ProfilesFile,
     check_profile,
+    keep_as_backup,
     read_profiles,
     save_profiles,
 )
@@ -147,9 +147,7 @@ class Settings:
             self._qs.clear()
             path = self._qs.fileName()
             try:
-                os.replace(path, path + ".bak")
-            except FileNotFoundError:
-                pass
+                keep_as_backup(Path(path))
             except OSError as err:  # then Qt cannot write the folder either; the window still works
                 log.warning("could not keep %s as .bak: %s", path, err)
             self.ignored = None
@@ -224,9 +222,6 @@ class Settings:
     @property
     def profiles_file(self) -> Path:
         return Path(self._qs.fileName()).parent / FILE_NAME
-
-    def profiles(self) -> list[Profile]:
-        return self.read_profiles().profiles
 
     def read_profiles(self) -> ProfilesFile:
         """The profiles, with `problem` saying why the file was ignored if it was."""
