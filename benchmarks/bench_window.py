@@ -66,9 +66,8 @@ BARE = (
 )
 
 
-def _run(code: str, settings: str) -> tuple[float, float, int]:
+def _stdout(code: str, settings: str) -> str:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", f"SETTINGS = {settings!r}\n{code}"],
         env=env,
@@ -76,11 +75,20 @@ def _run(code: str, settings: str) -> tuple[float, float, int]:
         text=True,
         check=False,
     )
-    wall = time.perf_counter() - started
-    line = next((x for x in done.stdout.splitlines() if x.startswith("shown ")), None)
-    if done.returncode != 0 or line is None:
+    if done.returncode != 0 or "\nshown " not in f"\n{done.stdout}":
         raise SystemExit(f"child failed:\n{done.stderr}")
-    _, inside, rss = line.split()
+    return done.stdout
+
+
+def _line(stdout: str, head: str) -> list[str]:
+    return next(x for x in stdout.splitlines() if x.startswith(head)).split()[1:]
+
+
+def _run(code: str, settings: str) -> tuple[float, float, int]:
+    started = time.perf_counter()
+    stdout = _stdout(code, settings)
+    wall = time.perf_counter() - started
+    inside, rss = _line(stdout, "shown ")
     return wall, float(inside), int(rss)
 
 
@@ -161,7 +169,13 @@ def stalls() -> None:
 
 # The window as it is, but with the work it does just after the first paint (the Tab order, which builds PySide6's
 # `Qt` namespace; the key status; the warm-up) done before it.
-OURS_ALL_BEFORE_PAINT = OURS.replace("w.show()", "w._after_first_paint()\nw.show()")
+OURS_ALL_BEFORE_PAINT = (
+    OURS.replace(
+        "w.show()",
+        "_t = time.perf_counter()\nw._after_first_paint()\nprint('work', time.perf_counter() - _t)\nw.show()",
+    )
+    + "import os\nos._exit(0)\n"  # its worker threads may still run: Qt would abort on them at exit
+)
 
 # The first Create in a fresh window (demo server), 1 s after it shows; prints "created <ms from Create to token>".
 _FIRST_CREATE = """
@@ -204,13 +218,16 @@ def deferrals(rounds: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         settings = str(Path(folder) / "settings.ini")
         paint: dict[str, list[float]] = {"as is": [], "before": []}
+        work: list[float] = []  # what the after-paint work takes, timed in the process that does it before
         create: dict[str, list[float]] = {"as is": [], "no-warm-up": []}
         for i in range(rounds + 2):
             order = [("as is", OURS), ("before", OURS_ALL_BEFORE_PAINT)]
             for name, code in order if i % 2 else order[::-1]:  # alternate who goes first
-                inside = _run(code, settings)[1]
+                stdout = _stdout(code, settings)
                 if i >= 2:
-                    paint[name].append(inside)
+                    paint[name].append(float(_line(stdout, "shown ")[0]))
+                    if name == "before":
+                        work.append(float(_line(stdout, "work ")[0]))
             for name in ("as is", "no-warm-up") if i % 2 else ("no-warm-up", "as is"):
                 took = _first_create(name, str(Path(folder) / f"{name}.ini"))
                 if i >= 2:
@@ -218,7 +235,8 @@ def deferrals(rounds: int) -> None:
     first, before = statistics.median(paint["as is"]), statistics.median(paint["before"])
     print(
         f"first paint, as is {first * 1000:6.1f} ms; with the after-paint work before it {before * 1000:6.1f} ms"
-        f"  ({before / first:.2f}x)"
+        f"  ({before / first:.2f}x); the work itself {statistics.median(work) * 1000:.1f} ms"
+        f" ({statistics.median(work) / first:.0%} of the first paint)"
     )
     warm, cold = statistics.median(create["as is"]), statistics.median(create["no-warm-up"])
     print(f"first Create -> token, as is {warm:6.1f} ms; without the warm-up {cold:6.1f} ms  ({cold / warm:.1f}x)")
