@@ -16,13 +16,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FROZEN = ROOT / "dist" / "realtime-gui" / "realtime-gui"
 INSTALLED = Path(sys.executable).with_name("realtime-gui")
 
 
-def once(binary: Path) -> tuple[float, dict[str, object]]:
+def once(binary: Path) -> tuple[float, dict[str, Any]]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     started = time.perf_counter()
     done = subprocess.run([str(binary), "--smoke-test"], env=env, capture_output=True, text=True, check=False)
@@ -47,7 +48,7 @@ def main() -> None:
             wall, report = once(binary)
             if i:  # the first round warms the page cache
                 walls[name].append(wall)
-                steps[name].append(report["steps_ms"])  # type: ignore[arg-type]
+                steps[name].append(report["steps_ms"])
     size = sum(f.stat().st_size for f in FROZEN.parent.rglob("*") if f.is_file() and not f.is_symlink()) / 2**20
     for name in walls:
         median_steps = {k: statistics.median(s[k] for s in steps[name]) for k in steps[name][0]}

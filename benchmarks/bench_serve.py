@@ -26,12 +26,17 @@ from pathlib import Path
 from realtime_gui.client import TokenClient
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.json_types import JsonValue
 from realtime_gui.request import build_request
 
 from side_by_side import ms
 
 KEY = "sk-bench-not-a-real-key-000000000000"
-SETS = {"session.model": "gpt-realtime", "session.audio.output.voice": "marin", "expires_after.seconds": 600}
+SETS: dict[str, JsonValue] = {
+    "session.model": "gpt-realtime",
+    "session.audio.output.voice": "marin",
+    "expires_after.seconds": 600,
+}
 
 
 def start_serve(base_url: str, config: str) -> tuple[subprocess.Popen[str], int]:
@@ -98,7 +103,9 @@ def burst(port: int, rounds: int, width: int = 20) -> None:
         finally:
             page.close()
 
-    walls, latencies, tokens = [], [], set()
+    walls: list[float] = []
+    latencies: list[float] = []
+    tokens: set[str] = set()
     with ThreadPoolExecutor(width) as pool:
         for _ in range(rounds):
             t = time.perf_counter()

@@ -130,6 +130,7 @@ def smoke_test(binary: Path) -> dict[str, object]:
     wall = time.perf_counter() - started
     lines = done.stdout.splitlines() + (report_file.read_text().splitlines() if report_file.exists() else [])
     line = next((x for x in reversed(lines) if x.startswith("{")), "")
+    report: dict[str, object]
     try:
         report = json.loads(line)
     except ValueError:

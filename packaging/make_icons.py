@@ -54,7 +54,7 @@ def render(size: int) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # its stub wants bytes; PySide6 takes only str here
     buffer.close()
     return bytes(data.data())
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
+import socket
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
 import keyring
 import pytest
+from pytestqt.qtbot import QtBot
 
+from realtime_gui.cli import main
 from realtime_gui.client import TokenClient
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
@@ -21,7 +25,37 @@ from hostile_server import HostileServer
 from memory_keyring import MemoryKeyring
 from official_schema import check as official_check
 
+if TYPE_CHECKING:
+    from realtime_gui.qt.ui.main_window import MainWindow
+
 TEST_KEY = "sk-test-realtime-gui-0123456789abcdefWXYZ"
+
+
+@dataclass(frozen=True)
+class Ran:
+    """How a `realtime-gui` command ended."""
+
+    code: int
+    out: str
+    err: str
+    seconds: float = 0.0  # wall time, for a separate process
+
+    @property
+    def lines(self) -> list[str]:
+        """stderr's lines: the messages."""
+        return self.err.splitlines()
+
+
+class Cli(Protocol):
+    """The `cli` fixture: `realtime-gui ARGS` in-process."""
+
+    def __call__(self, *args: str, base: bool = True) -> Ran: ...
+
+
+class OpenWindow(Protocol):
+    """The `open_window` fixture: opens a main window with these extra command-line arguments."""
+
+    def __call__(self, *args: str) -> MainWindow: ...
 
 
 @pytest.fixture(autouse=True)
@@ -50,10 +84,36 @@ def server() -> Iterator[FakeOpenAI]:
 
 
 @pytest.fixture
+def retired() -> Iterator[FakeOpenAI]:
+    """A fake server that answers the beta endpoints as OpenAI has since it retired them."""
+    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as fake:
+        yield fake
+
+
+@pytest.fixture
 def hostile() -> Iterator[HostileServer]:
     """The hostile server: one mode per misbehaviour, chosen by `hostile.base_url(mode)`."""
     with HostileServer() as server:
         yield server
+
+
+@pytest.fixture
+def cli(server: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """Runs `realtime-gui ARGS` in-process with the test key in the environment; `mint` goes to the fake server
+    unless `base=False`. No run may print the key or a traceback."""
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
+
+    def run(*args: str, base: bool = True) -> Ran:
+        argv = list(args)
+        if base and argv[:1] == ["mint"]:
+            argv += ["--base-url", server.base_url]
+        code = main(argv)
+        captured = capsys.readouterr()
+        assert TEST_KEY not in captured.out + captured.err, "the key must never be printed"
+        assert "Traceback" not in captured.err
+        return Ran(code, captured.out, captured.err)
+
+    return run
 
 
 @pytest.fixture
@@ -65,6 +125,22 @@ def connection(server: FakeOpenAI) -> Connection:
 def token_client() -> Iterator[TokenClient]:
     with TokenClient() as client:
         yield client
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (the system's pick, let go at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def assert_in_no_file(folder: Path, *secrets: str) -> None:
+    """No file below `folder` holds any of `secrets` in plain text."""
+    for file in folder.rglob("*"):
+        if file.is_file():
+            data = file.read_bytes()
+            for secret in secrets:
+                assert secret.encode() not in data, f"{file} holds a secret in plain text"
 
 
 def require_programs(*names: str, packages: str = "gnome-keyring dbus libsecret-tools") -> None:
@@ -99,7 +175,9 @@ def write_profile(settings_file: Path, name: str, base_url: str, *, timeout: flo
 
 
 @pytest.fixture
-def open_window(qtbot: Any, settings_file: Path, server: FakeOpenAI, memory_keyring: MemoryKeyring):  # type: ignore[no-untyped-def]
+def open_window(
+    qtbot: QtBot, settings_file: Path, server: FakeOpenAI, memory_keyring: MemoryKeyring
+) -> Iterator[OpenWindow]:
     """Opens a main window on the `test` profile (pointing at the fake server, its key in the keyring)."""
     from realtime_gui.qt.app import create_window
     from realtime_gui.qt.ui.main_window import MainWindow

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.qt.none_refcount import TOLERANCE
+
+from conftest import OpenWindow
+from driving import child
 
 ROUNDS = 150  # one mint each
 KEYS_PER_ROUND = 20  # 3,000 keystrokes in all
@@ -31,12 +34,14 @@ class FakeClock:
         return self.now
 
 
-def test_typing_minting_and_counting_down_for_a_long_session(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_typing_minting_and_counting_down_for_a_long_session(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     panel = window.token_panel
     clock = FakeClock()
     panel.clock = clock
-    instructions = window.form.findChild(QPlainTextEdit, "session.instructions")
+    instructions = child(window.form, QPlainTextEdit, "session.instructions")
     assert len(PHRASE) == KEYS_PER_ROUND
     none_before = sys.getrefcount(None)
     expiries = 0

@@ -21,7 +21,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from realtime_gui.fake_server import ErrorReply
@@ -111,7 +111,7 @@ def document(file: str) -> dict[str, Any]:
 
 @cache
 def _registry(file: str) -> Registry:
-    return Registry().with_resource(f"urn:{file}", Resource(document(file), DRAFT202012))
+    return Registry().with_resources([(f"urn:{file}", DRAFT202012.create_resource(document(file)))])
 
 
 @cache

@@ -1,34 +1,102 @@
-"""The CLI and the app run as separate processes against the hostile server, measured: exit code, output, seconds
-(from the request reaching the server, so interpreter start-up is not counted), peak RSS, and how long the app
-outlives its window. Shared by tests/test_hostile_transport.py and benchmarks/bench_transport.py."""
+"""The CLI and the app as separate processes: `run_cli` runs a command to its end and checks what every run must
+do; `run_measured` also measures it against the hostile server: exit code, output, seconds (from the request
+reaching the server, so interpreter start-up is not counted), peak RSS, and how long the app outlives its window.
+The measured runs are shared by tests/test_hostile_transport.py and benchmarks/bench_transport.py."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import TEST_KEY, write_profile
+from realtime_gui.logs import DEBUG_ENV
+
+from conftest import TEST_KEY, Ran, write_profile
 from hostile_server import HostileServer
 
-CLI = str(Path(sys.executable).with_name("realtime-gui"))
+CLI = str(Path(sys.executable).with_name("realtime-gui"))  # the console script, as installed
+# What a terminal would act on or hide (tabs and line breaks are fine): none may reach it.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def child_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """A child's environment: the test key, offscreen Qt, config and data folders of its own, a memory keyring."""
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+def cli_env(
+    *, config: Path | None = None, key: str | None = TEST_KEY, keyring_file: Path | None = None, **extra: str
+) -> dict[str, str]:
+    """The environment of a `realtime-gui` child: never the real keyring (a memory one, or entries in
+    `keyring_file` that several children share), no OpenAI or debug setting from outside, `key` as OPENAI_API_KEY,
+    and the `config` folder (else the test's own, which the autouse fixture set)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_") and k != DEBUG_ENV}
     env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
-    env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.MemoryKeyring"  # never the real keyring
-    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-    env["XDG_DATA_HOME"] = str(tmp_path / "data")
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    env["OPENAI_API_KEY"] = TEST_KEY
+    if keyring_file is None:
+        env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.MemoryKeyring"
+    else:
+        env.update(PYTHON_KEYRING_BACKEND="memory_keyring.SharedFileKeyring", TEST_KEYRING_FILE=str(keyring_file))
+    if config is not None:
+        env.update(XDG_CONFIG_HOME=str(config), APPDATA=str(config))
+    if key is not None:
+        env["OPENAI_API_KEY"] = key
     env.update(extra)
     return env
+
+
+def run_cli(*args: str, env: dict[str, str], stdin: str | None = None, key: str = TEST_KEY, timeout: float = 60) -> Ran:
+    """`python -m realtime_gui ARGS` in a new process, to its end. Checks what every run must do: no traceback,
+    `key` never printed, no character a terminal would act on, and output that is UTF-8 (a lone surrogate cannot
+    be printed as such, so it must have been escaped or refused before)."""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "realtime_gui", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+    ran = Ran(done.returncode, done.stdout, done.stderr, seconds=time.monotonic() - started)
+    assert "Traceback" not in ran.err
+    assert key not in ran.out + ran.err, "the key must never be printed"
+    assert not CONTROL.search(ran.out + ran.err), f"control characters printed: {ran.out!r} {ran.err!r}"
+    return ran
+
+
+QT = ("PySide6", "shiboken6")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    modules: list[str]  # the watched modules (or modules of the watched packages) loaded when the code ended
+    done: subprocess.CompletedProcess[str]
+
+
+def modules_loaded(
+    code: str, watched: Sequence[str] = QT, *, args: Sequence[str] = (), env: dict[str, str] | None = None
+) -> Loaded:
+    """Run `code` in a fresh interpreter (its sys.argv[1:] are `args`) and say which `watched` modules it had
+    loaded when it ended, however it ended: an exit hook reports them on stderr."""
+    hook = (
+        "import atexit, json, sys\n"
+        f"_watched = {tuple(watched)!r}\n"
+        "atexit.register(lambda: print('LOADED', json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "_watched or m in _watched)), file=sys.stderr))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", hook + code, *args], env=env, capture_output=True, text=True, timeout=60
+    )
+    reports = [line.removeprefix("LOADED ") for line in done.stderr.splitlines() if line.startswith("LOADED ")]
+    assert len(reports) == 1, f"the probe did not end normally: {done.stderr}"
+    return Loaded(json.loads(reports[0]), done)
+
+
+def child_env(tmp_path: Path) -> dict[str, str]:
+    """An app or CLI child's environment: the test key, offscreen Qt, config and data folders of its own."""
+    return cli_env(config=tmp_path / "config", XDG_DATA_HOME=str(tmp_path / "data"), QT_QPA_PLATFORM="offscreen")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from realtime_gui import checks
 from realtime_gui.catalog import WHISPER_STREAMING, Endpoint, Kind, Parameter
+from realtime_gui.json_types import JsonValue, Values
+from realtime_gui.request import build_request
 from realtime_gui.structure import applies
+
+# What an endpoint needs before it mints at all: translation has no default model.
+_MINIMAL: dict[str, dict[str, JsonValue]] = {"translation": {"session.model": "gpt-realtime-translate"}}
 
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-0123456789", min_size=1, max_size=12)
 _TEXT = st.text(max_size=30)
@@ -203,3 +208,18 @@ def rich_values(ep: Endpoint) -> dict[str, Any]:
             continue
         values[row.path] = {} if row.kind is Kind.GROUP else example(row)
     return _apply_rules(ep, values)
+
+
+def request_body(endpoint_id: str, values: Values) -> dict[str, Any]:
+    """The body `build_request` makes of `values`, as plain JSON a test can reach into."""
+    return build_request(endpoint_id, values).body
+
+
+def minimal(endpoint_id: str) -> dict[str, JsonValue]:
+    """The fewest values `endpoint_id` mints with: none, but translation's model."""
+    return dict(_MINIMAL.get(endpoint_id, {}))
+
+
+def minimal_args(endpoint_id: str) -> list[str]:
+    """The same values as `--set PATH=VALUE` arguments of `realtime-gui mint`."""
+    return [arg for path, value in minimal(endpoint_id).items() for arg in ("--set", f"{path}={value}")]

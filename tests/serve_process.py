@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import queue
 import signal
 import subprocess
-import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-COMMAND = str(Path(sys.executable).with_name("realtime-gui"))
+from processes import CLI
 
 
 @dataclass
@@ -33,7 +31,7 @@ class Serving:
 
     def __init__(self, args: list[str], *, env: dict[str, str]) -> None:
         self.proc = subprocess.Popen(
-            [COMMAND, "serve", "--port", "0", *args],
+            [CLI, "serve", "--port", "0", *args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -47,8 +45,8 @@ class Serving:
         assert self.proc.stderr is not None
         stdout, stderr = self.proc.stdout, self.proc.stderr
         self._readers = [
-            threading.Thread(target=lambda: [self._out.put(line) for line in stdout], daemon=True),
-            threading.Thread(target=lambda: [self._err.append(line) for line in stderr], daemon=True),
+            threading.Thread(target=_pump, args=(stdout, self._out.put), daemon=True),
+            threading.Thread(target=_pump, args=(stderr, self._err.append), daemon=True),
         ]
         for reader in self._readers:
             reader.start()
@@ -122,8 +120,6 @@ class Serving:
                 pipe.close()
 
 
-def serve_env(config: Path, **extra: str) -> dict[str, str]:
-    """The environment for a serve process: its own config folder (no saved profiles), no key unless given."""
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "REALTIME_GUI_DEBUG")}
-    env.update(XDG_CONFIG_HOME=str(config), APPDATA=str(config), **extra)
-    return env
+def _pump(lines: Iterable[str], into: Callable[[str], object]) -> None:
+    for line in lines:
+        into(line)

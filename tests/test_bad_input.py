@@ -4,11 +4,8 @@ sentence on stderr and exit 2 with nothing sent; a broken profiles.json is one l
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
-import sys
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
@@ -16,53 +13,28 @@ from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.profiles import FILE_NAME, Profile, config_folder, read_profiles, save_profiles
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, Ran
+from processes import cli_env, run_cli
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e]")  # anything but \t and \n
 DEEP = "[" * 5000 + "]" * 5000
 TOOL_WITH = '[{{"type": "function", "name": "f", "parameters": {{"type": "object", "default": {0}}}}}]'
 
 
-class Done:
-    def __init__(self, done: subprocess.CompletedProcess[str]) -> None:
-        self.code, self.out, self.err = done.returncode, done.stdout, done.stderr
-        self.lines = done.stderr.splitlines()
+class Run(Protocol):
+    def __call__(self, *args: str, api_key: str | None = TEST_KEY, stdin: str | None = None) -> Ran: ...
 
 
 @pytest.fixture
-def keyring_file(tmp_path: Path) -> Path:
-    return tmp_path / "keyring.json"
-
-
-@pytest.fixture
-def run(keyring_file: Path):  # type: ignore[no-untyped-def]
+def run(tmp_path: Path) -> Run:
     """`realtime-gui ARGS` in a new process, with the test's config folder and a keyring file of its own."""
 
-    def start(*args: str, api_key: str | None = TEST_KEY, stdin: str | None = None) -> Done:
-        env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-        env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
-        env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.SharedFileKeyring"
-        env["TEST_KEYRING_FILE"] = str(keyring_file)
-        if api_key is not None:
-            env["OPENAI_API_KEY"] = api_key
-        done = subprocess.run(
-            [sys.executable, "-m", "realtime_gui", *args],
-            input=stdin,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        result = Done(done)
-        assert "Traceback" not in result.err
-        assert TEST_KEY not in result.out + result.err, "the key must never be printed"
-        assert not CONTROL.search(result.out + result.err), "control characters must never reach the terminal"
-        return result
+    def start(*args: str, api_key: str | None = TEST_KEY, stdin: str | None = None) -> Ran:
+        return run_cli(*args, env=cli_env(key=api_key, keyring_file=tmp_path / "keyring.json"), stdin=stdin)
 
     return start
 
 
-def assert_refused(result: Done, fragment: str, server: FakeOpenAI) -> None:
+def assert_refused(result: Ran, fragment: str, server: FakeOpenAI) -> None:
     assert result.code == 2, result.err
     assert len(result.lines) == 1, result.err
     assert result.lines[0].startswith("realtime-gui: ")
@@ -85,7 +57,7 @@ def assert_refused(result: Done, fragment: str, server: FakeOpenAI) -> None:
     ],
 )
 def test_a_base_url_with_control_characters_is_refused(
-    run,  # type: ignore[no-untyped-def]
+    run: Run,
     server: FakeOpenAI,
     tail: str,
     fragment: str | None,
@@ -99,20 +71,20 @@ def test_a_base_url_with_control_characters_is_refused(
 
 
 @pytest.mark.parametrize("host", ["api.open ai.com", "a..b", "x" * 64 + ".com", "xn--zz.com", "-a.com", "exa<mple.com"])
-def test_a_base_url_with_a_malformed_host_is_refused(run, server: FakeOpenAI, host: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_base_url_with_a_malformed_host_is_refused(run: Run, server: FakeOpenAI, host: str) -> None:
     # Before, some of these ended in a bare UnicodeError from the socket layer: exit 1, "unexpected error".
     result = run("mint", "--base-url", f"https://{host}/v1")
     assert_refused(result, f"The base URL's host '{host}' is not a valid host name", server)
 
 
 @pytest.mark.parametrize("text", ["inf", "1e400", "1e10", "nan", "0", "-1", "601", "0.01", "abc", "", "3\x1b[2J0"])
-def test_a_timeout_outside_the_finite_range_is_refused(run, server: FakeOpenAI, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_timeout_outside_the_finite_range_is_refused(run: Run, server: FakeOpenAI, text: str) -> None:
     result = run("mint", "--base-url", server.base_url, "--timeout", text)
     assert_refused(result, "--timeout must be a number of seconds from 0.1 to 600, not ", server)
 
 
 @pytest.mark.parametrize("text", ["0.1", "600"])
-def test_the_ends_of_the_timeout_range_are_accepted(run, server: FakeOpenAI, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_ends_of_the_timeout_range_are_accepted(run: Run, server: FakeOpenAI, text: str) -> None:
     result = run("mint", "--base-url", server.base_url, "--timeout", text)
     assert result.code == 0, result.err
     assert result.out.startswith("ek_")
@@ -132,7 +104,9 @@ def test_the_ends_of_the_timeout_range_are_accepted(run, server: FakeOpenAI, tex
         ("session.audio.output.speed=" + "9" * 400, "session.audio.output.speed: " + "9" * 57 + "… is out of range"),
     ],
 )
-def test_json_that_is_not_strict_is_refused_in_set(run, server: FakeOpenAI, assignment: str, fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_json_that_is_not_strict_is_refused_in_set(
+    run: Run, server: FakeOpenAI, assignment: str, fragment: str
+) -> None:
     result = run("mint", "--base-url", server.base_url, "--set", assignment)
     assert result.code == 2, result.err
     assert result.lines[0] == "realtime-gui: the request is not valid; nothing was sent."
@@ -150,19 +124,19 @@ def save(*profiles: Profile) -> Path:
     return path
 
 
-def test_an_unknown_profile_is_refused_even_with_a_key_in_the_environment(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_profile_is_refused_even_with_a_key_in_the_environment(run: Run, server: FakeOpenAI) -> None:
     save(Profile("work", Connection(base_url=server.base_url)))
     result = run("mint", "--base-url", server.base_url, "--profile", "lcoal")
     assert_refused(result, "no profile 'lcoal' (saved: default, work); check the name", server)
     assert "realtime-gui key set --profile lcoal" in result.err
 
 
-def test_key_status_of_an_unknown_profile_is_refused(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_key_status_of_an_unknown_profile_is_refused(run: Run, server: FakeOpenAI) -> None:
     result = run("key", "status", "--profile", "lcoal", api_key=None)
     assert_refused(result, "no profile 'lcoal' (saved: default)", server)
 
 
-def test_default_saved_and_key_only_profiles_stay_usable(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_default_saved_and_key_only_profiles_stay_usable(run: Run, server: FakeOpenAI) -> None:
     save(Profile("work", Connection(base_url=server.base_url)))
     assert run("mint", "--base-url", server.base_url).code == 0
     assert run("mint", "--profile", "work").code == 0
@@ -192,8 +166,8 @@ BROKEN_PROFILES = [
 
 
 @pytest.mark.parametrize(("content", "why"), BROKEN_PROFILES)
-def test_a_broken_profiles_file_is_said_once_and_never_fatal(  # type: ignore[no-untyped-def]
-    run, server: FakeOpenAI, content: str, why: str
+def test_a_broken_profiles_file_is_said_once_and_never_fatal(
+    run: Run, server: FakeOpenAI, content: str, why: str
 ) -> None:
     path = config_folder() / FILE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -210,7 +184,7 @@ def test_a_broken_profiles_file_is_said_once_and_never_fatal(  # type: ignore[no
     assert not path.with_name(FILE_NAME + ".bak").exists()
 
 
-def test_a_profile_in_a_broken_file_is_not_guessed(run, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_a_profile_in_a_broken_file_is_not_guessed(run: Run, server: FakeOpenAI) -> None:
     path = save(Profile("x", Connection(base_url=server.base_url)))
     path.write_text(path.read_text().replace('"timeout": 30.0', '"timeout": 1e400'))
     result = run("mint", "--profile", "x")

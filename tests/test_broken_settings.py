@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.catalog import DEFAULT_ENDPOINT, endpoint
 from realtime_gui.fake_server import FakeOpenAI
@@ -19,11 +20,14 @@ from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.form import ParameterForm
 from realtime_gui.qt.ui.main_window import MainWindow
 
+from conftest import OpenWindow
+from driving import field, press
+
 DEEP = "[" * 5000 + "]" * 5000
 
 
 @pytest.fixture
-def open_plain(qtbot: Any, settings_file: Path) -> Iterator[Callable[[], MainWindow]]:
+def open_plain(qtbot: QtBot, settings_file: Path) -> Iterator[Callable[[], MainWindow]]:
     """Opens the window on whatever `settings_file` holds (conftest's `open_window` writes a good one first)."""
     opened: list[MainWindow] = []
 
@@ -101,11 +105,11 @@ def test_an_unreadable_ini_opens_the_window(open_plain: Callable[[], MainWindow]
 
 
 def test_a_changed_setting_replaces_the_broken_ini_and_keeps_it_as_bak(
-    qtbot: Any, open_plain: Callable[[], MainWindow], settings_file: Path
+    qtbot: QtBot, open_plain: Callable[[], MainWindow], settings_file: Path
 ) -> None:
     before = write_values(settings_file, form__realtime=DEEP, preferences__clear_clipboard_on_expiry="maybe")
     window = open_plain()
-    editor = window.form.field("session.instructions").editor  # type: ignore[union-attr]
+    editor = field(window, "session.instructions").editor
     assert isinstance(editor, QPlainTextEdit)
     qtbot.keyClicks(editor, "Be brief.")
     assert settings_file.read_bytes() == before, "typing saves nothing yet"
@@ -161,7 +165,7 @@ def test_a_broken_profiles_file_opens_the_window_and_is_kept_until_a_profile_is_
     dialog = again.edit_profile(new=True)
     dialog.name.setText("home")
     dialog.base_url.setText("https://example.com/v1")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
     assert again.profile.name == "home"
     assert (settings_file.parent / f"{FILE_NAME}.bak").read_text() == PROFILES
     saved = again.settings.read_profiles()
@@ -183,10 +187,10 @@ def test_both_broken_files_are_named(open_plain: Callable[[], MainWindow], setti
     [("NaN", "contains NaN, which JSON does not allow"), ("1e400", "contains the number 1e400, which is too large")],
 )
 def test_the_window_refuses_json_that_is_not_strict(
-    qtbot: Any, open_window: Any, server: FakeOpenAI, default: str, why: str
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, default: str, why: str
 ) -> None:
     window = open_window()
-    tools = window.form.field("session.tools")
+    tools = field(window, "session.tools")
     assert tools is not None
     editor = tools.editor
     assert isinstance(editor, QPlainTextEdit)
@@ -205,7 +209,7 @@ def test_the_profile_dialog_refuses_control_characters_and_keeps_the_timeout_ran
     dialog = open_plain().edit_profile(new=True)
     dialog.name.setText("odd")
     dialog.base_url.setText("https://example.com/v1\x1b[2J")
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
     assert dialog.isVisible()
     assert "the control character '\\x1b' at position 23" in dialog.error.text()
     assert "\x1b" not in dialog.error.text()

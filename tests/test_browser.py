@@ -23,7 +23,8 @@ import pytest
 from realtime_gui.fake_server import FakeOpenAI
 
 from conftest import TEST_KEY, require_programs
-from serve_process import Serving, serve_env
+from processes import cli_env
+from serve_process import Serving
 
 PAGE = Path(__file__).parent.parent / "examples" / "browser" / "index.html"
 CHROMIUM_FLAGS = [
@@ -152,7 +153,7 @@ def test_the_example_page_gets_a_token_and_a_foreign_origin_does_not(
     server: FakeOpenAI, page_at: Any, tmp_path: Path
 ) -> None:
     require_programs("chromium", packages="chromium")
-    served = Serving(["--base-url", server.base_url], env=serve_env(tmp_path / "config", OPENAI_API_KEY=TEST_KEY))
+    served = Serving(["--base-url", server.base_url], env=cli_env(config=tmp_path / "config"))
     try:
         # On this machine: http://127.0.0.1:PORT is one of the default origins.
         local = page_at("127.0.0.1")
@@ -248,7 +249,8 @@ def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Pa
     SDP offer with the token to /realtime/calls (here a stand-in that refuses it, as the API refuses a token it does
     not know)."""
     require_programs("chromium", packages="chromium")
-    from realtime_gui.client import Connection, TokenClient
+    from realtime_gui.client import TokenClient
+    from realtime_gui.connection import Connection
     from realtime_gui.request import build_request
     from realtime_gui.snippets import TokenUse, webrtc_snippet, websocket_snippet
 

@@ -6,7 +6,6 @@ import io
 import json
 import os
 import shlex
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -19,36 +18,13 @@ from keyring.backends import fail
 from realtime_gui.catalog import ENDPOINTS, Kind
 from realtime_gui.cli import main
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.logs import DEBUG_ENV
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, Cli, Ran, free_port
 from memory_keyring import MemoryKeyring
-from samples import example_with_context
-
-MINIMAL = {"translation": ["--set", "session.model=gpt-realtime-translate"]}
-
-
-class Run:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-@pytest.fixture
-def cli(server: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """Runs `realtime-gui ARGS` in-process against the fake server, with the test key in the environment."""
-    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
-
-    def run(*args: str, base: bool = True) -> Run:
-        argv = list(args)
-        if base and argv[:1] == ["mint"]:
-            argv += ["--base-url", server.base_url]
-        code = main(argv)
-        captured = capsys.readouterr()
-        assert TEST_KEY not in captured.out + captured.err, "the key must never be printed"
-        assert "Traceback" not in captured.err
-        return Run(code, captured.out, captured.err)
-
-    return run
+from processes import cli_env, modules_loaded, run_cli
+from samples import example_with_context, minimal, minimal_args
 
 
 def _text(value: Any) -> str:
@@ -65,8 +41,8 @@ def _dig(body: Any, path: str) -> Any:
 
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
-def test_every_endpoint_mints_a_token(cli, server: FakeOpenAI, endpoint_id: str) -> None:  # type: ignore[no-untyped-def]
-    result = cli("mint", "--endpoint", endpoint_id, *MINIMAL.get(endpoint_id, []))
+def test_every_endpoint_mints_a_token(cli: Cli, server: FakeOpenAI, endpoint_id: str) -> None:
+    result = cli("mint", "--endpoint", endpoint_id, *minimal_args(endpoint_id))
     assert result.code == 0, result.err
     assert result.out.startswith("ek_")
     assert result.out.count("\n") == 1
@@ -78,20 +54,14 @@ ROWS = [(e.id, p.path) for e in ENDPOINTS.values() for p in e.parameters if not 
 
 
 @pytest.mark.parametrize(("endpoint_id", "path"), ROWS)
-def test_every_parameter_is_reachable_with_set(cli, server: FakeOpenAI, endpoint_id: str, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_parameter_is_reachable_with_set(cli: Cli, server: FakeOpenAI, endpoint_id: str, path: str) -> None:
     ep = ENDPOINTS[endpoint_id]
     values = example_with_context(ep, ep.by_path[path])
     sets = [arg for p, v in values.items() for arg in ("--set", f"{p}={_text(v)}")]
-    result = cli("mint", "--endpoint", endpoint_id, *MINIMAL.get(endpoint_id, []), *sets)
+    result = cli("mint", "--endpoint", endpoint_id, *minimal_args(endpoint_id), *sets)
     assert result.code == 0, result.err
     sent = server.requests[-1].json()
-    expected = build_request(
-        endpoint_id,
-        {
-            **values,
-            **({"session.model": "gpt-realtime-translate"} if endpoint_id == "translation" else {}),
-        },
-    ).body
+    expected = build_request(endpoint_id, {**values, **minimal(endpoint_id)}).body
     assert sent == expected
     row = ep.by_path[path]
     if row.kind is not Kind.GROUP or values[path] is not None:
@@ -100,7 +70,7 @@ def test_every_parameter_is_reachable_with_set(cli, server: FakeOpenAI, endpoint
         assert _dig(sent, path) is None
 
 
-def test_output_json(cli) -> None:  # type: ignore[no-untyped-def]
+def test_output_json(cli: Cli) -> None:
     result = cli("mint", "--output", "json", "--set", "session.model=gpt-realtime-mini")
     assert result.code == 0
     data = json.loads(result.out)
@@ -110,7 +80,7 @@ def test_output_json(cli) -> None:  # type: ignore[no-untyped-def]
     assert data["response"]["session"]["model"] == "gpt-realtime-mini"
 
 
-def test_output_env_is_shell_readable(cli) -> None:  # type: ignore[no-untyped-def]
+def test_output_env_is_shell_readable(cli: Cli) -> None:
     result = cli("mint", "--output", "env")
     assert result.code == 0
     exported = dict(shlex.split(line)[1].split("=", 1) for line in result.out.splitlines())
@@ -119,7 +89,7 @@ def test_output_env_is_shell_readable(cli) -> None:  # type: ignore[no-untyped-d
     assert exported["REALTIME_ENDPOINT"] == "realtime"
 
 
-def test_preset_file_with_set_overrides(cli, server: FakeOpenAI, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_preset_file_with_set_overrides(cli: Cli, server: FakeOpenAI, tmp_path: Path) -> None:
     preset = tmp_path / "voice.json"
     preset.write_text(json.dumps({"session.audio.output.voice": "marin", "expires_after.seconds": 300}))
     result = cli("mint", "--preset", str(preset), "--set", "expires_after.seconds=60")
@@ -147,14 +117,14 @@ def test_preset_file_with_set_overrides(cli, server: FakeOpenAI, tmp_path: Path)
         (["--preset", "/no/such/file.json"], "cannot read the preset"),
     ],
 )
-def test_invalid_input_exits_2_and_sends_nothing(cli, server: FakeOpenAI, args: list[str], fragment: str) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_input_exits_2_and_sends_nothing(cli: Cli, server: FakeOpenAI, args: list[str], fragment: str) -> None:
     result = cli("mint", *args, base="--base-url" not in args)
     assert result.code == 2
     assert fragment in result.err
     assert server.requests == []
 
 
-def test_all_validation_problems_are_listed(cli, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
+def test_all_validation_problems_are_listed(cli: Cli, server: FakeOpenAI) -> None:
     result = cli(
         "mint",
         "--set",
@@ -174,13 +144,13 @@ def test_all_validation_problems_are_listed(cli, server: FakeOpenAI) -> None:  #
     ]
 
 
-def test_argparse_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+def test_argparse_usage_errors_exit_2(cli: Cli) -> None:
     with pytest.raises(SystemExit) as caught:
         cli("mint", "--endpoint", "nope")
     assert caught.value.code == 2
 
 
-def test_missing_key_exits_2(cli, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_missing_key_exits_2(cli: Cli, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     result = cli("mint")
     assert result.code == 2
@@ -189,7 +159,7 @@ def test_missing_key_exits_2(cli, server: FakeOpenAI, monkeypatch: pytest.Monkey
     assert server.requests == []
 
 
-def test_no_keyring_is_a_clear_message_not_a_fallback(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_no_keyring_is_a_clear_message_not_a_fallback(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     keyring.set_keyring(fail.Keyring())
     result = cli("mint")
@@ -221,8 +191,8 @@ def test_no_keyring_is_a_clear_message_not_a_fallback(cli, monkeypatch: pytest.M
     ],
 )
 def test_faults_give_the_right_exit_code_and_message(
-    cli, server: FakeOpenAI, fault: Fault, code: int, fragments: list[str]
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, server: FakeOpenAI, fault: Fault, code: int, fragments: list[str]
+) -> None:
     server.inject(fault)
     result = cli("mint", "--timeout", "0.5")
     assert result.code == code
@@ -231,24 +201,20 @@ def test_faults_give_the_right_exit_code_and_message(
         assert fragment in result.err
 
 
-def test_refused_connection_exits_4(cli) -> None:  # type: ignore[no-untyped-def]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    result = cli("mint", "--base-url", f"http://127.0.0.1:{port}/v1", base=False)
+def test_refused_connection_exits_4(cli: Cli) -> None:
+    result = cli("mint", "--base-url", f"http://127.0.0.1:{free_port()}/v1", base=False)
     assert result.code == 4
     assert "refused the connection" in result.err
 
 
-def mint_on_retired_beta(cli, *sets: str) -> Run:  # type: ignore[no-untyped-def]
+def mint_on_retired_beta(cli: Cli, retired: FakeOpenAI, *sets: str) -> Ran:
     """`mint --endpoint beta-sessions --set …` against a server that answers as OpenAI does today."""
-    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
-        args = [arg for item in sets for arg in ("--set", item)]
-        return cli("mint", "--endpoint", "beta-sessions", "--base-url", retired.base_url, *args, base=False)  # type: ignore[no-any-return]
+    args = [arg for item in sets for arg in ("--set", item)]
+    return cli("mint", "--endpoint", "beta-sessions", "--base-url", retired.base_url, *args, base=False)
 
 
-def test_retired_beta_exits_3_and_prints_the_ga_command(cli, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
-    result = mint_on_retired_beta(cli, "voice=ash", "temperature=0.7", "input_audio_format=g711_ulaw")
+def test_retired_beta_exits_3_and_prints_the_ga_command(cli: Cli, retired: FakeOpenAI) -> None:
+    result = mint_on_retired_beta(cli, retired, "voice=ash", "temperature=0.7", "input_audio_format=g711_ulaw")
     assert result.code == 3
     assert "retired the beta endpoint POST /v1/realtime/sessions" in result.err
     assert "code: beta_api_shape_disabled" in result.err
@@ -258,8 +224,8 @@ def test_retired_beta_exits_3_and_prints_the_ga_command(cli, capsys: pytest.Capt
     assert "not carried over: temperature: has no equivalent" in result.err
 
 
-def test_the_suggested_ga_command_works(cli, server: FakeOpenAI) -> None:  # type: ignore[no-untyped-def]
-    result = mint_on_retired_beta(cli, 'turn_detection={"type": "semantic_vad"}', "speed=1.2")
+def test_the_suggested_ga_command_works(cli: Cli, server: FakeOpenAI, retired: FakeOpenAI) -> None:
+    result = mint_on_retired_beta(cli, retired, 'turn_detection={"type": "semantic_vad"}', "speed=1.2")
     ga_line = next(line for line in result.err.splitlines() if "--endpoint realtime" in line)
     argv = shlex.split(ga_line)[1:]
     again = cli(*argv)
@@ -270,8 +236,8 @@ def test_the_suggested_ga_command_works(cli, server: FakeOpenAI) -> None:  # typ
 # -- profiles saved by the window ---------------------------------------------------------------------------------
 
 
-def test_a_profile_saved_by_the_window_sets_url_and_auth(  # type: ignore[no-untyped-def]
-    cli, server: FakeOpenAI, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+def test_a_profile_saved_by_the_window_sets_url_and_auth(
+    cli: Cli, server: FakeOpenAI, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from realtime_gui.connection import Connection
     from realtime_gui.profiles import FILE_NAME, Profile, config_folder, save_profiles
@@ -315,8 +281,8 @@ def test_the_window_and_the_cli_share_the_profiles_file(tmp_path: Path) -> None:
 
 
 def test_key_set_status_delete_round_trip(
-    cli, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI
-) -> None:  # type: ignore[no-untyped-def]
+    cli: Cli, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, server: FakeOpenAI
+) -> None:
     monkeypatch.delenv("OPENAI_API_KEY")
     monkeypatch.setattr(sys, "stdin", io.StringIO(TEST_KEY + "\n"))
     result = cli("key", "set", "--profile", "work")
@@ -339,7 +305,7 @@ def test_key_set_status_delete_round_trip(
     assert "No API key was stored" in cli("key", "delete", "--profile", "work").out
 
 
-def test_key_status_names_the_environment_when_it_wins(cli, memory_keyring: MemoryKeyring) -> None:  # type: ignore[no-untyped-def]
+def test_key_status_names_the_environment_when_it_wins(cli: Cli, memory_keyring: MemoryKeyring) -> None:
     memory_keyring.set_password("realtime-gui", "default", "sk-test-stored-key-111111111111")
     result = cli("key", "status")
     assert result.code == 0
@@ -348,7 +314,7 @@ def test_key_status_names_the_environment_when_it_wins(cli, memory_keyring: Memo
     assert "sk-test-stored-key-111111111111" not in result.out
 
 
-def test_key_set_refuses_empty_input(cli, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:  # type: ignore[no-untyped-def]
+def test_key_set_refuses_empty_input(cli: Cli, monkeypatch: pytest.MonkeyPatch, memory_keyring: MemoryKeyring) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
     result = cli("key", "set")
     assert result.code == 2
@@ -356,7 +322,7 @@ def test_key_set_refuses_empty_input(cli, monkeypatch: pytest.MonkeyPatch, memor
     assert memory_keyring.entries == {}
 
 
-def test_key_set_refuses_a_plaintext_keyring(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_key_set_refuses_a_plaintext_keyring(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     class PlaintextKeyring(MemoryKeyring):
         pass
 
@@ -368,7 +334,7 @@ def test_key_set_refuses_a_plaintext_keyring(cli, monkeypatch: pytest.MonkeyPatc
     assert "stores keys in a file; refusing to use it" in result.err
 
 
-def test_bad_profile_name(cli) -> None:  # type: ignore[no-untyped-def]
+def test_bad_profile_name(cli: Cli) -> None:
     result = cli("key", "status", "--profile", "a b")
     assert result.code == 2
     assert "profile name 'a b' is not allowed" in result.err
@@ -377,38 +343,18 @@ def test_bad_profile_name(cli) -> None:  # type: ignore[no-untyped-def]
 # -- as a separate process ------------------------------------------------------------------------------------
 
 
-def _subprocess_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    tests = str(Path(__file__).parent)
-    env["PYTHONPATH"] = os.pathsep.join([tests, env.get("PYTHONPATH", "")])
-    env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.SharedFileKeyring"
-    env["TEST_KEYRING_FILE"] = str(tmp_path / "keyring.json")
-    env.update(extra)
-    return env
-
-
 def test_python_m_and_console_script_mint_without_importing_qt(server: FakeOpenAI, tmp_path: Path) -> None:
-    probe = (
-        "import sys, runpy\n"
+    env = cli_env(keyring_file=tmp_path / "keyring.json")
+    probe = modules_loaded(
+        "import runpy\n"
         "sys.argv = ['realtime-gui', 'mint', '--base-url', sys.argv[1], '--endpoint', 'transcription']\n"
-        "try:\n"
-        "    runpy.run_module('realtime_gui', run_name='__main__')\n"
-        "except SystemExit as done:\n"
-        "    qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
-        "    print('QT', qt, file=sys.stderr)\n"
-        "    raise\n"
-    )
-    env = _subprocess_env(tmp_path, OPENAI_API_KEY=TEST_KEY)
-    done = subprocess.run(
-        [sys.executable, "-c", probe, server.base_url],
+        "runpy.run_module('realtime_gui', run_name='__main__')\n",
+        args=[server.base_url],
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("ek_")
-    assert "QT []" in done.stderr
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.done.stdout.startswith("ek_")
+    assert probe.modules == []
 
     script = Path(sys.executable).with_name("realtime-gui")
     done = subprocess.run(
@@ -423,44 +369,18 @@ def test_python_m_and_console_script_mint_without_importing_qt(server: FakeOpenA
 
 
 def test_key_set_from_a_pipe_then_mint_in_another_process(server: FakeOpenAI, tmp_path: Path) -> None:
-    env = _subprocess_env(tmp_path)
-    cmd = [sys.executable, "-m", "realtime_gui"]
-    stored = subprocess.run(
-        [*cmd, "key", "set"],
-        input=TEST_KEY + "\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert stored.returncode == 0, stored.stderr
-    assert TEST_KEY not in stored.stdout + stored.stderr
-    minted = subprocess.run(
-        [*cmd, "mint", "--base-url", server.base_url, "--output", "json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert minted.returncode == 0, minted.stderr
-    assert json.loads(minted.stdout)["token"].startswith("ek_")
+    env = cli_env(key=None, keyring_file=tmp_path / "keyring.json")
+    stored = run_cli("key", "set", stdin=TEST_KEY + "\n", env=env)
+    assert stored.code == 0, stored.err
+    minted = run_cli("mint", "--base-url", server.base_url, "--output", "json", env=env)
+    assert minted.code == 0, minted.err
+    assert json.loads(minted.out)["token"].startswith("ek_")
     server.inject(Fault(FaultKind.UNAUTHORIZED))
-    debug_env = {**env, "REALTIME_GUI_DEBUG": "1"}
-    refused = subprocess.run(
-        [*cmd, "mint", "--base-url", server.base_url], env=debug_env, capture_output=True, text=True, timeout=60
-    )
-    assert refused.returncode == 3
-    assert "HTTP Request: POST" in refused.stderr, "debug mode logs the HTTP traffic"
-    assert TEST_KEY not in refused.stdout + refused.stderr, "debug logging must not reveal the key"
-    failed = subprocess.run(
-        [*cmd, "mint", "--base-url", server.base_url, "--set", "session.audio.output.speed=7"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert failed.returncode == 2
-    assert "Traceback" not in failed.stderr
+    refused = run_cli("mint", "--base-url", server.base_url, env={**env, DEBUG_ENV: "1"})
+    assert refused.code == 3
+    assert "HTTP Request: POST" in refused.err, "debug mode logs the HTTP traffic"
+    failed = run_cli("mint", "--base-url", server.base_url, "--set", "session.audio.output.speed=7", env=env)
+    assert failed.code == 2
 
 
 def test_the_default_profile_follows_openai_base_url_until_it_is_saved(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -11,16 +10,19 @@ from realtime_gui.client import TokenClient, clock_offset
 from realtime_gui.connection import Connection, check_base_url
 from realtime_gui.errors import ApiError, ConfigError, MintError, NetworkError, ResponseError, RetiredEndpointError
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.json_types import Values
+from realtime_gui.minted import MintedToken
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, free_port
 from hostile_server import HostileServer
+from samples import minimal
 
-MINIMAL = {"translation": {"session.model": "gpt-realtime-translate"}}
 
-
-def mint(client: TokenClient, connection: Connection, endpoint_id: str = "realtime", **values: object):  # type: ignore[no-untyped-def]
-    request = build_request(endpoint_id, {**MINIMAL.get(endpoint_id, {}), **values})  # type: ignore[arg-type]
+def mint(
+    client: TokenClient, connection: Connection, *, endpoint_id: str = "realtime", values: Values | None = None
+) -> MintedToken:
+    request = build_request(endpoint_id, {**minimal(endpoint_id), **(values or {})})
     return client.mint(request, connection=connection, api_key=TEST_KEY)
 
 
@@ -48,7 +50,7 @@ def test_each_endpoint_mints_a_token_with_the_requested_lifetime(
     ttl: int,
 ) -> None:
     before = time.time()
-    token = mint(token_client, connection, endpoint_id, **{ttl_path: ttl})
+    token = mint(token_client, connection, endpoint_id=endpoint_id, values={ttl_path: ttl})
     assert token.value.startswith("ek_")
     assert len(token.value) > 20
     assert token.endpoint == endpoint_id
@@ -68,7 +70,7 @@ def test_each_endpoint_mints_a_token_with_the_requested_lifetime(
 def test_result_carries_model_processing_time_and_raw_response(
     token_client: TokenClient, connection: Connection
 ) -> None:
-    token = mint(token_client, connection, **{"session.model": "gpt-realtime-mini"})
+    token = mint(token_client, connection, values={"session.model": "gpt-realtime-mini"})
     assert token.model == "gpt-realtime-mini"
     assert token.processing_ms == 42
     assert token.response["session"]["model"] == "gpt-realtime-mini"
@@ -161,11 +163,9 @@ def test_unknown_parameter_comes_back_with_its_param(
     assert caught.value.param == "session.temperature"
 
 
-def test_retired_beta_names_the_ga_endpoint(token_client: TokenClient) -> None:
-    with FakeOpenAI(api_key=TEST_KEY, retire_beta=True) as retired:
-        connection = Connection(base_url=retired.base_url)
-        with pytest.raises(RetiredEndpointError) as caught:
-            mint(token_client, connection, "beta-sessions")
+def test_retired_beta_names_the_ga_endpoint(token_client: TokenClient, retired: FakeOpenAI) -> None:
+    with pytest.raises(RetiredEndpointError) as caught:
+        mint(token_client, Connection(base_url=retired.base_url), endpoint_id="beta-sessions")
     err = caught.value
     assert err.code == "beta_api_shape_disabled"
     assert err.ga_endpoint.id == "realtime"
@@ -176,7 +176,7 @@ def test_retired_beta_names_the_ga_endpoint(token_client: TokenClient) -> None:
 
 def test_skewed_server_clock_is_measured(token_client: TokenClient, connection: Connection, server: FakeOpenAI) -> None:
     server.inject(Fault(FaultKind.SKEWED_DATE, seconds=300))
-    token = mint(token_client, connection, **{"expires_after.seconds": 60})
+    token = mint(token_client, connection, values={"expires_after.seconds": 60})
     assert 298 <= token.clock_offset <= 302
     # expires_at is on the server's clock, 5 minutes ahead; the time left is still about a minute.
     assert 57 <= token.seconds_left() <= 61
@@ -198,15 +198,9 @@ def test_hanging_server_times_out_promptly(token_client: TokenClient, server: Fa
     assert "Timed out after 0.5 s" in str(caught.value)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_refused_connection(token_client: TokenClient) -> None:
     with pytest.raises(NetworkError) as caught:
-        mint(token_client, Connection(base_url=f"http://127.0.0.1:{_free_port()}/v1"))
+        mint(token_client, Connection(base_url=f"http://127.0.0.1:{free_port()}/v1"))
     assert caught.value.reason == "refused"
     assert "refused the connection" in str(caught.value)
 

@@ -12,9 +12,7 @@ from realtime_gui.catalog import ENDPOINT_IDS, ENDPOINTS
 from realtime_gui.request import build_request
 
 from official_schema import schema_errors, unknown_parameters
-from samples import endpoint_values, example_with_context
-
-MINIMAL = {"translation": {"session.model": "gpt-realtime-translate"}}
+from samples import endpoint_values, example_with_context, minimal
 
 
 def _assert_conforms(endpoint_id: str, body: dict[str, Any]) -> None:
@@ -24,7 +22,7 @@ def _assert_conforms(endpoint_id: str, body: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("endpoint_id", ENDPOINT_IDS)
 def test_minimal_body_conforms(endpoint_id: str) -> None:
-    body = build_request(endpoint_id, MINIMAL.get(endpoint_id, {})).body
+    body = build_request(endpoint_id, minimal(endpoint_id)).body
     _assert_conforms(endpoint_id, body)
 
 
@@ -34,7 +32,7 @@ def test_minimal_body_conforms(endpoint_id: str) -> None:
 )
 def test_each_parameter_alone_conforms(endpoint_id: str, path: str) -> None:
     ep = ENDPOINTS[endpoint_id]
-    values = {**MINIMAL.get(endpoint_id, {}), **example_with_context(ep, ep.by_path[path])}
+    values = {**minimal(endpoint_id), **example_with_context(ep, ep.by_path[path])}
     body = build_request(endpoint_id, values).body
     _assert_conforms(endpoint_id, body)
 

@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Protocol
 
 import pytest
 
 from realtime_gui import deprecations
 from realtime_gui.catalog import DEPRECATIONS, ENDPOINTS
-from realtime_gui.cli import main
 from realtime_gui.deprecations import Status
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.request import build_request, validate
+from realtime_gui.request import validate
 
-from conftest import TEST_KEY
+from conftest import Cli, Ran
+from samples import minimal, request_body
 
 REALTIME_END = date(2027, 1, 20)
 TRANSCRIBE_END = date(2027, 2, 26)
@@ -95,17 +95,17 @@ def test_the_sentence_names_the_date_the_successor_and_where_to_read_more() -> N
 
 def test_models_in_body_finds_the_session_and_the_transcription_model() -> None:
     ep = ENDPOINTS["realtime"]
-    body = build_request(
+    body = request_body(
         "realtime",
         {"session.model": "gpt-realtime-mini", "session.audio.input.transcription.model": "whisper-1"},
-    ).body
+    )
     assert deprecations.models_in_body(ep, body) == [
         ("session.model", "gpt-realtime-mini"),
         ("session.audio.input.transcription.model", "whisper-1"),
     ]
-    assert deprecations.models_in_body(ep, build_request("realtime", {}).body) == []
+    assert deprecations.models_in_body(ep, request_body("realtime", {})) == []
     beta = ENDPOINTS["beta-transcription"]
-    body = build_request("beta-transcription", {"input_audio_transcription.model": "gpt-4o-transcribe"}).body
+    body = request_body("beta-transcription", {"input_audio_transcription.model": "gpt-4o-transcribe"})
     assert deprecations.models_in_body(beta, body) == [("input_audio_transcription.model", "gpt-4o-transcribe")]
 
 
@@ -113,56 +113,44 @@ def test_models_in_body_finds_the_session_and_the_transcription_model() -> None:
 
 
 def test_beta_lifetime_carries_its_required_anchor_only_when_sent() -> None:
-    assert build_request("beta-sessions", {}).body == {}
-    body = build_request("beta-sessions", {"client_secret.expires_after.seconds": 120}).body
+    assert request_body("beta-sessions", {}) == {}
+    body = request_body("beta-sessions", {"client_secret.expires_after.seconds": 120})
     assert body == {"client_secret": {"expires_after": {"anchor": "created_at", "seconds": 120}}}
     # GA and beta transcription keep the anchor optional: nothing the user did not set is sent.
-    assert build_request("realtime", {"expires_after.seconds": 120}).body["expires_after"] == {"seconds": 120}
-    body = build_request("beta-transcription", {"client_secret.expires_at.seconds": 120}).body
+    assert request_body("realtime", {"expires_after.seconds": 120})["expires_after"] == {"seconds": 120}
+    body = request_body("beta-transcription", {"client_secret.expires_at.seconds": 120})
     assert body == {"client_secret": {"expires_at": {"seconds": 120}}}
 
 
 @pytest.mark.parametrize("endpoint_id", ["realtime", "transcription", "translation"])
 def test_noise_reduction_strength_is_a_parameter(endpoint_id: str) -> None:
     path = "session.audio.input.noise_reduction.strength"
-    values = {path: 0.5, "session.audio.input.noise_reduction.type": "far_field"}
-    if endpoint_id == "translation":
-        values["session.model"] = "gpt-realtime-translate"
-    body = build_request(endpoint_id, values).body
+    values = {path: 0.5, "session.audio.input.noise_reduction.type": "far_field", **minimal(endpoint_id)}
+    body = request_body(endpoint_id, values)
     assert body["session"]["audio"]["input"]["noise_reduction"] == {"type": "far_field", "strength": 0.5}
     [problem] = validate(endpoint_id, {**values, path: -1})
     assert str(problem) == f"{path}: -1 is out of range; expected a number of at least 0"
 
 
 def test_prompt_variables_may_be_null() -> None:
-    body = build_request("realtime", {"session.prompt.id": "pmpt_1", "session.prompt.variables": None}).body
+    body = request_body("realtime", {"session.prompt.id": "pmpt_1", "session.prompt.variables": None})
     assert body["session"]["prompt"] == {"id": "pmpt_1", "variables": None}
 
 
 # -- the command line ---------------------------------------------------------------------------------------------
 
 
-class Result:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-Mint = Callable[..., Result]
+class Mint(Protocol):
+    def __call__(self, *args: str, on: date = BEFORE) -> Ran: ...
 
 
 @pytest.fixture
-def mint(
-    server: FakeOpenAI, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., Result]:
+def mint(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Mint:
     """`realtime-gui mint ARGS` in-process against the fake server, on the day `on`."""
-    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
 
-    def run(*args: str, on: date = BEFORE) -> Result:
+    def run(*args: str, on: date = BEFORE) -> Ran:
         monkeypatch.setattr(deprecations, "today", lambda: on)
-        code = main(["mint", "--base-url", server.base_url, *args])
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err
-        return Result(code, captured.out, captured.err)
+        return cli("mint", *args)
 
     return run
 

@@ -3,21 +3,20 @@ their field, a key dialog that keeps what was typed when it cannot be a key."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.connection import Connection
 from realtime_gui.profiles import Profile
+from realtime_gui.qt.ui.key_dialog import KeyDialog
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import AA, contrast
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, OpenWindow
+from driving import WAIT_MS, child, press
 from memory_keyring import MemoryKeyring
-
-WAIT_MS = 8000
 
 
 def add_profile(window: MainWindow, name: str) -> None:
@@ -26,8 +25,17 @@ def add_profile(window: MainWindow, name: str) -> None:
     window.select_profile(name)
 
 
+def ask_to_delete(window: MainWindow) -> tuple[QMessageBox, QCheckBox]:
+    """Delete the current profile: the question, and its box for "remove its API key too"."""
+    box = window.delete_profile()
+    assert box is not None, "the profile cannot be deleted"
+    check = box.checkBox()
+    assert check is not None
+    return box, check
+
+
 def test_delete_profile_asks_and_can_take_the_key_with_it(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     window = open_window()
     add_profile(window, "azure")
@@ -35,18 +43,17 @@ def test_delete_profile_asks_and_can_take_the_key_with_it(
     box = window.delete_profile()
     assert isinstance(box, QMessageBox)
     assert "Delete the profile “azure”?" in box.text()
-    assert box.defaultButton() is not box.findChild(QPushButton, "confirmYes"), "Enter must not delete"
+    assert box.defaultButton() is not child(box, QPushButton, "confirmYes"), "Enter must not delete"
     assert window.profile.name == "azure", "nothing happens before the answer"
     # Cancel: nothing is deleted.
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert "azure" in window.profiles
     assert ("realtime-gui", "azure") in memory_keyring.entries
     # Confirm, with the key: no key is left orphaned in the keyring.
-    box = window.delete_profile()
-    check = box.checkBox()
+    box, check = ask_to_delete(window)
     assert check.isChecked()
     assert "remove its API key" in check.text()
-    box.findChild(QPushButton, "confirmYes").click()
+    child(box, QPushButton, "confirmYes").click()
     assert window.profile.name == "default"
     assert "azure" not in window.settings.read_profiles().names
     qtbot.waitUntil(lambda: ("realtime-gui", "azure") not in memory_keyring.entries, timeout=WAIT_MS)
@@ -55,14 +62,14 @@ def test_delete_profile_asks_and_can_take_the_key_with_it(
 
 
 def test_delete_profile_keeping_the_key_gives_advice_that_is_right(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     window = open_window()
     add_profile(window, "azure")
     memory_keyring.set_password("realtime-gui", "azure", TEST_KEY)
-    box = window.delete_profile()
-    box.checkBox().setChecked(False)
-    box.findChild(QPushButton, "confirmYes").click()
+    box, check = ask_to_delete(window)
+    check.setChecked(False)
+    child(box, QPushButton, "confirmYes").click()
     message = window.statusBar().currentMessage()
     assert "realtime-gui key delete --profile azure" in message
     assert "Remove stored key" not in message, "that would remove the default profile's key"
@@ -70,7 +77,7 @@ def test_delete_profile_keeping_the_key_gives_advice_that_is_right(
     assert ("realtime-gui", "azure") in memory_keyring.entries
 
 
-def test_remove_stored_key_asks_first(qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring) -> None:
+def test_remove_stored_key_asks_first(qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring) -> None:
     window = open_window()
     box = window.remove_key()
     assert "Remove the API key of the profile “test”" in box.text()
@@ -78,13 +85,13 @@ def test_remove_stored_key_asks_first(qtbot: Any, open_window: Any, memory_keyri
     qtbot.wait(200)
     assert ("realtime-gui", "test") in memory_keyring.entries
     box = window.remove_key()
-    box.findChild(QPushButton, "confirmYes").click()
+    child(box, QPushButton, "confirmYes").click()
     qtbot.waitUntil(lambda: ("realtime-gui", "test") not in memory_keyring.entries, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: "No API key" in window.key_label.text(), timeout=WAIT_MS)
 
 
 def test_the_profile_dialog_shows_its_error_on_the_field_in_the_error_colour_and_grows(
-    qtbot: Any, open_window: Any
+    qtbot: QtBot, open_window: OpenWindow
 ) -> None:
     window = open_window()
     dialog = window.edit_profile(new=True)
@@ -92,9 +99,9 @@ def test_the_profile_dialog_shows_its_error_on_the_field_in_the_error_colour_and
     dialog.name.setText("azure")
     dialog.base_url.setText("http://example.com/openai/v1")
     height = dialog.height()
-    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
     assert dialog.isVisible()
-    error = dialog.findChild(QLabel, "profileError")
+    error = child(dialog, QLabel, "profileError")
     assert "unencrypted" in error.text()
     assert error.height() >= error.heightForWidth(error.width()), "the whole message shows"
     assert dialog.height() > height
@@ -109,7 +116,7 @@ def test_the_profile_dialog_shows_its_error_on_the_field_in_the_error_colour_and
     assert error.isHidden()
 
 
-def test_editing_a_profile_shows_its_name_as_text_and_starts_on_the_url(qtbot: Any, open_window: Any) -> None:
+def test_editing_a_profile_shows_its_name_as_text_and_starts_on_the_url(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     dialog = window.edit_profile(new=False)
     qtbot.waitUntil(dialog.isVisible)
@@ -119,19 +126,19 @@ def test_editing_a_profile_shows_its_name_as_text_and_starts_on_the_url(qtbot: A
 
 
 def test_an_invalid_key_keeps_the_dialog_open_with_what_was_typed(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.entries.clear()
     window = open_window()
     qtbot.waitUntil(lambda: "No API key" in window.key_label.text(), timeout=WAIT_MS)
     dialog = window.open_key_dialog()
-    assert "choose Key" not in dialog.findChild(QLabel, "keyStatus").text()
-    entry = dialog.findChild(QLineEdit, "keyEntry")
+    assert "choose Key" not in child(dialog, QLabel, "keyStatus").text()
+    entry = child(dialog, QLineEdit, "keyEntry")
     qtbot.keyClicks(entry, "sk-abc def")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()
     assert entry.text() == "sk-abc def", "kept for correcting"
-    error = dialog.findChild(QLabel, "keyError")
+    error = child(dialog, QLabel, "keyError")
     assert "spaces" in error.text()
     assert entry.property("invalid") is True
     assert memory_keyring.entries == {}
@@ -143,30 +150,29 @@ def test_an_invalid_key_keeps_the_dialog_open_with_what_was_typed(
 
 
 def test_first_run_without_a_key_offers_the_key_dialog_and_the_demo(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.entries.clear()
     window = open_window()
     empty = window.empty_state
     qtbot.waitUntil(empty.isVisible, timeout=WAIT_MS)
     assert "demo" in empty.text.text()
-    qtbot.mouseClick(empty.findChild(QPushButton, "addKey"), Qt.MouseButton.LeftButton)
-    dialog = window.findChild(QDialog, "keyDialog")
-    assert dialog is not None
+    qtbot.mouseClick(child(empty, QPushButton, "addKey"), Qt.MouseButton.LeftButton)
+    dialog = child(window, KeyDialog, "keyDialog")
     assert dialog.isVisible()
-    qtbot.keyClicks(dialog.findChild(QLineEdit, "keyEntry"), TEST_KEY)
+    qtbot.keyClicks(child(dialog, QLineEdit, "keyEntry"), TEST_KEY)
     with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(empty.isHidden, timeout=WAIT_MS)
 
 
 def test_the_demo_can_be_started_from_the_first_run_offer(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.entries.clear()
     window = open_window()
     qtbot.waitUntil(window.empty_state.isVisible, timeout=WAIT_MS)
-    qtbot.mouseClick(window.empty_state.findChild(QPushButton, "tryDemo"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(child(window.empty_state, QPushButton, "tryDemo"), Qt.MouseButton.LeftButton)
     assert window.profile.name == "demo"
     assert window.windowTitle().startswith("Demo")
     qtbot.waitUntil(window.empty_state.isHidden, timeout=WAIT_MS)

@@ -13,30 +13,29 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLabel, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.catalog import ENDPOINTS, Kind, Unset
 from realtime_gui.cli import main as cli_main
 from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.json_types import JsonValue
 from realtime_gui.presets import read_preset
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, OpenWindow
+from driving import child, choose_endpoint, field, mint
 from samples import rich_values
 
-WAIT_MS = 8000
 TD = "session.audio.input.turn_detection"
 
 
-def choose_endpoint(window: MainWindow, endpoint_id: str) -> None:
-    combo = window.findChild(QComboBox, "endpoint")
-    combo.setCurrentIndex(combo.findData(endpoint_id))
-
-
 def editor(window: MainWindow, path: str) -> QWidget:
-    widget = window.form.findChild(QWidget, path)
-    assert widget is not None, path
-    return widget
+    return child(window.form, QWidget, path)
+
+
+def spin_box(window: MainWindow, path: str) -> QAbstractSpinBox:
+    return child(window.form, QAbstractSpinBox, path)
 
 
 def wheel(window: MainWindow, widget: QWidget, *, notches: int) -> None:
@@ -51,7 +50,7 @@ def wheel(window: MainWindow, widget: QWidget, *, notches: int) -> None:
         QApplication.processEvents()
 
 
-def type_into(qtbot: Any, window: MainWindow, path: str, text: str) -> QAbstractSpinBox:
+def type_into(qtbot: QtBot, window: MainWindow, path: str, text: str) -> QAbstractSpinBox:
     box = editor(window, path)
     assert isinstance(box, QAbstractSpinBox)
     window.form_scroll.ensureWidgetVisible(box)
@@ -67,13 +66,8 @@ def error_under(window: MainWindow, path: str) -> str:
     return label.text() if label is not None and label.isVisible() else ""
 
 
-def create(qtbot: Any, window: MainWindow) -> None:
+def create(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
-
-
-def create_and_wait(qtbot: Any, window: MainWindow) -> None:
-    with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
-        create(qtbot, window)
 
 
 def shown_text(widget: QWidget) -> str:
@@ -102,7 +96,7 @@ WHEELED = [
 
 
 def test_the_wheel_over_unfocused_fields_scrolls_the_form_and_sends_nothing_new(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     window.resize(700, 500)  # the form is taller than its view
@@ -119,22 +113,24 @@ def test_the_wheel_over_unfocused_fields_scrolls_the_form_and_sends_nothing_new(
             assert bar.value() != start, f"the form did not scroll over {path}"
         assert window.form.values() == {}, path
     choose_endpoint(window, "realtime")
-    create_and_wait(qtbot, window)
+    mint(qtbot, window)
     assert server.requests[-1].json() == build_request("realtime", {}).body
 
 
-def test_the_wheel_over_the_endpoint_and_profile_does_not_switch_them(open_window: Any) -> None:
+def test_the_wheel_over_the_endpoint_and_profile_does_not_switch_them(open_window: OpenWindow) -> None:
     window = open_window()
     editor(window, "session.instructions").setFocus()  # the endpoint list has the focus at start
     for name in ("endpoint", "profile"):
-        combo = window.findChild(QComboBox, name)
+        combo = child(window, QComboBox, name)
         before = combo.currentIndex()
         wheel(window, combo, notches=-1)
         assert combo.currentIndex() == before, name
     assert window.endpoint_id == "realtime"
 
 
-def test_the_wheel_changes_a_field_that_has_the_focus(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_the_wheel_changes_a_field_that_has_the_focus(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     window.resize(700, 500)
     bar = window.form_scroll.verticalScrollBar()
@@ -152,7 +148,7 @@ def test_the_wheel_changes_a_field_that_has_the_focus(qtbot: Any, open_window: A
     wheel(window, speed, notches=3)  # from empty: the default 1.0, then 1.05, 1.1
     assert speed.text() == "1.1"
     assert bar.value() == start, "a wheel used by the focused field does not scroll the form"
-    create_and_wait(qtbot, window)
+    mint(qtbot, window)
     session = server.requests[-1].json()["session"]
     assert session["reasoning"] == {"effort": "minimal"}
     assert session["audio"]["output"]["speed"] == 1.1
@@ -184,8 +180,8 @@ OUT_OF_RANGE = [
 
 @pytest.mark.parametrize(("endpoint_id", "path", "typed", "message"), OUT_OF_RANGE)
 def test_a_typed_number_stays_as_typed_is_refused_with_the_cli_sentence_and_nothing_is_sent(
-    qtbot: Any,
-    open_window: Any,
+    qtbot: QtBot,
+    open_window: OpenWindow,
     server: FakeOpenAI,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -197,7 +193,7 @@ def test_a_typed_number_stays_as_typed_is_refused_with_the_cli_sentence_and_noth
     window = open_window()
     choose_endpoint(window, endpoint_id)
     if path.startswith(TD):
-        window.form.field(TD).set_value({})  # turn detection on, so its fields apply
+        field(window, TD).set_value({})  # turn detection on, so its fields apply
     box = type_into(qtbot, window, path, typed)
     assert box.text() == typed
     assert message in error_under(window, path), "said as soon as typing ends"
@@ -216,15 +212,14 @@ def test_a_typed_number_stays_as_typed_is_refused_with_the_cli_sentence_and_noth
     assert server.requests == []
 
 
-def test_an_empty_number_box_is_not_sent_and_shows_the_api_default(qtbot: Any, open_window: Any) -> None:
+def test_an_empty_number_box_is_not_sent_and_shows_the_api_default(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
-    lifetime = editor(window, "expires_after.seconds")
-    assert isinstance(lifetime, QAbstractSpinBox)
+    lifetime = spin_box(window, "expires_after.seconds")
     assert lifetime.text() == ""
     assert lifetime.lineEdit().placeholderText() == "default (600)"
-    assert editor(window, "session.max_output_tokens").lineEdit().placeholderText() == "default (inf)"
-    window.form.field(TD).set_value({})
-    assert editor(window, f"{TD}.idle_timeout_ms").lineEdit().placeholderText() == 'not sent · or "null"'
+    assert spin_box(window, "session.max_output_tokens").lineEdit().placeholderText() == "default (inf)"
+    field(window, TD).set_value({})
+    assert spin_box(window, f"{TD}.idle_timeout_ms").lineEdit().placeholderText() == 'not sent · or "null"'
     box = type_into(qtbot, window, f"{TD}.idle_timeout_ms", "null")
     assert window.form.values()[f"{TD}.idle_timeout_ms"] is None
     assert error_under(window, f"{TD}.idle_timeout_ms") == ""
@@ -232,7 +227,7 @@ def test_an_empty_number_box_is_not_sent_and_shows_the_api_default(qtbot: Any, o
     assert f"{TD}.idle_timeout_ms" not in window.form.values()
 
 
-def test_keyboard_steps_stay_within_the_api_range(qtbot: Any, open_window: Any) -> None:
+def test_keyboard_steps_stay_within_the_api_range(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     lifetime = type_into(qtbot, window, "expires_after.seconds", "7199")
     for _ in range(3):
@@ -246,31 +241,31 @@ def test_keyboard_steps_stay_within_the_api_range(qtbot: Any, open_window: Any) 
     assert lifetime.text() == "600", "stepping from empty starts at the API's default"
 
 
-def test_a_typed_value_survives_a_restart(open_window: Any) -> None:
+def test_a_typed_value_survives_a_restart(open_window: OpenWindow) -> None:
     first = open_window()
-    first.form.field("expires_after.seconds").set_value(5)
+    field(first, "expires_after.seconds").set_value(5)
     first.close()
     second = open_window()
-    assert editor(second, "expires_after.seconds").text() == "5"
+    assert spin_box(second, "expires_after.seconds").text() == "5"
 
 
 # -- nothing pre-filled ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
-def test_turning_groups_on_fills_in_nothing_but_documented_defaults(open_window: Any, endpoint_id: str) -> None:
+def test_turning_groups_on_fills_in_nothing_but_documented_defaults(open_window: OpenWindow, endpoint_id: str) -> None:
     window = open_window()
     choose_endpoint(window, endpoint_id)
     form = window.form
     assert form.values() == {}
     ep = ENDPOINTS[endpoint_id]
     for group in (row for row in ep.parameters if row.kind is Kind.GROUP):
-        form.field(group.path).set_value({})
+        field(window, group.path).set_value({})
     for row in ep.parameters:  # every variant of every choice too (server_vad / semantic_vad …)
         if row.kind is Kind.CHOICE and row.required and not row.fixed and not row.open:
             for choice in row.choices:
-                form.field(row.path).set_value(choice)
-            form.field(row.path).set_value(row.default if not isinstance(row.default, Unset) else None)
+                field(window, row.path).set_value(choice)
+            field(window, row.path).set_value(row.default if not isinstance(row.default, Unset) else None)
     for path, value in form.values().items():
         row = ep.by_path[path]
         if row.kind is Kind.GROUP:
@@ -281,13 +276,13 @@ def test_turning_groups_on_fills_in_nothing_but_documented_defaults(open_window:
 
 
 def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     truncation = editor(window, "session.truncation")
     assert isinstance(truncation, QComboBox)
     truncation.setCurrentIndex(truncation.findText("custom…"))
-    ratio = editor(window, "session.truncation.retention_ratio")
+    ratio = spin_box(window, "session.truncation.retention_ratio")
     assert ratio.isVisible()
     assert shown_text(ratio) == ""
     assert ratio.lineEdit().placeholderText() == "required"
@@ -299,18 +294,18 @@ def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
     )
     assert ratio.hasFocus(), "Create takes the user to the missing value"
     type_into(qtbot, window, "session.truncation.retention_ratio", "0.5")
-    create_and_wait(qtbot, window)
+    mint(qtbot, window)
     assert server.requests[-1].json()["session"]["truncation"] == {"type": "retention_ratio", "retention_ratio": 0.5}
 
 
 def test_a_required_choice_without_a_default_is_asked_for_not_guessed(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     choose_endpoint(window, "translation")
     model = editor(window, "session.model")
     assert shown_text(model) == ""
-    window.form.field("session.audio.input.noise_reduction").set_value({})
+    field(window, "session.audio.input.noise_reduction").set_value({})
     microphone = editor(window, "session.audio.input.noise_reduction.type")
     assert shown_text(microphone) == "required: choose one"
     create(qtbot, window)
@@ -344,8 +339,8 @@ BAD_PRESETS = [
 
 @pytest.mark.parametrize(("content", "fragments"), BAD_PRESETS)
 def test_a_bad_preset_is_refused_alike_by_the_window_and_the_cli(
-    qtbot: Any,
-    open_window: Any,
+    qtbot: QtBot,
+    open_window: OpenWindow,
     server: FakeOpenAI,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -378,7 +373,7 @@ def test_a_bad_preset_is_refused_alike_by_the_window_and_the_cli(
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
 def test_a_saved_preset_loads_back_whole_in_the_window_and_the_cli(
-    qtbot: Any, open_window: Any, server: FakeOpenAI, tmp_path: Path, endpoint_id: str
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, tmp_path: Path, endpoint_id: str
 ) -> None:
     window = open_window()
     choose_endpoint(window, endpoint_id)
@@ -394,7 +389,7 @@ def test_a_saved_preset_loads_back_whole_in_the_window_and_the_cli(
 
 
 def test_saving_a_preset_with_an_out_of_range_value_writes_nothing(
-    qtbot: Any, open_window: Any, tmp_path: Path
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
 ) -> None:
     window = open_window()
     type_into(qtbot, window, "session.audio.output.speed", "9")
@@ -406,16 +401,20 @@ def test_saving_a_preset_with_an_out_of_range_value_writes_nothing(
 
 
 def test_a_member_given_without_its_group_loads_with_the_group_on(
-    qtbot: Any, open_window: Any, server: FakeOpenAI, tmp_path: Path
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, tmp_path: Path
 ) -> None:
     preset = tmp_path / "td.json"
-    given = {f"{TD}.type": "server_vad", f"{TD}.threshold": 0.7, "session.audio.output.voice": "voice_abc"}
+    given: dict[str, JsonValue] = {
+        f"{TD}.type": "server_vad",
+        f"{TD}.threshold": 0.7,
+        "session.audio.output.voice": "voice_abc",
+    }
     preset.write_text(json.dumps(given))
     window = open_window()
     window.open_preset(str(preset))
     assert window.form.is_shown(f"{TD}.threshold")
     assert shown_text(editor(window, "session.audio.output.voice")) == "voice_abc"
-    create_and_wait(qtbot, window)
+    mint(qtbot, window)
     sent = server.requests[-1].json()
     assert sent == build_request("realtime", given).body
     assert sent["session"]["audio"]["input"]["turn_detection"]["threshold"] == 0.7

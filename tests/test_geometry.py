@@ -8,11 +8,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import QGroupBox
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.qt.ui.main_window import MainWindow
+
+from conftest import OpenWindow
+from driving import child
 
 # A child process, because the screen's size is fixed when the QApplication starts: the offscreen platform reads
 # its screens from a file. It opens the window twice on an 800 x 600 screen: first start, then with the geometry a
@@ -83,7 +86,7 @@ def test_the_window_fits_an_800_by_600_screen_first_and_after_a_restore(tmp_path
         assert not outside, f"{when}: off the screen: {outside}"
 
 
-def test_a_shorter_form_does_not_scroll_into_blank_space(qtbot: Any, open_window: Any) -> None:
+def test_a_shorter_form_does_not_scroll_into_blank_space(qtbot: QtBot, open_window: OpenWindow) -> None:
     window: MainWindow = open_window()
     window.resize(800, 600)
     bar = window.form_scroll.verticalScrollBar()
@@ -98,12 +101,11 @@ def test_a_shorter_form_does_not_scroll_into_blank_space(qtbot: Any, open_window
     qtbot.waitUntil(lambda: bar.maximum() > 0)  # and back: the long form scrolls all the way again
 
 
-def test_an_endpoint_without_model_or_voice_shows_no_empty_box(open_window: Any) -> None:
+def test_an_endpoint_without_model_or_voice_shows_no_empty_box(open_window: OpenWindow) -> None:
     window: MainWindow = open_window()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("transcription"))
-    box = window.form.findChild(QGroupBox, "section:Model & voice")
-    assert box is not None
+    box = child(window.form, QGroupBox, "section:Model & voice")
     assert box.isHidden()
-    assert not window.form.findChild(QGroupBox, "section:Input audio").isHidden()
+    assert not child(window.form, QGroupBox, "section:Input audio").isHidden()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("realtime"))
-    assert not window.form.findChild(QGroupBox, "section:Model & voice").isHidden()
+    assert not child(window.form, QGroupBox, "section:Model & voice").isHidden()

@@ -9,30 +9,31 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
-import sys
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui import redaction
-from realtime_gui.connection import Connection
+from realtime_gui.connection import AuthStyle, Connection
 from realtime_gui.logs import DEBUG_ENV, RedactingFilter
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.shown import json_text, shown
 
+from conftest import OpenWindow
+from driving import WAIT_MS
 from hostile_server import ESCAPES, SSH_BANNER, HostileServer
 from memory_keyring import MemoryKeyring
+from processes import cli_env, run_cli
 
 BEARER_KEY = "sk-proj-hostileAnswers0123456789abcdefWXYZ"
 AZURE_KEY = "0123456789abcdef0123456789abcdef"  # an Azure OpenAI key: 32 hex digits, no recognisable shape
-KEYS = {"bearer": BEARER_KEY, "api-key": AZURE_KEY}
-WAIT_MS = 8000
+KEYS: dict[AuthStyle, str] = {"bearer": BEARER_KEY, "api-key": AZURE_KEY}
 
 # mode, extra arguments, exit code, what the message must say
 FAILURES = [
@@ -71,21 +72,15 @@ def assert_clean(text: str, key: str) -> None:
 # -- the command line, as a separate process -----------------------------------------------------------------
 
 
-def run_cli(
-    hostile: HostileServer, tmp_path: Path, mode: str, *args: str, auth: str = "bearer", debug: bool = False
+def mint_in_cli(
+    hostile: HostileServer, tmp_path: Path, mode: str, *args: str, auth: AuthStyle = "bearer", debug: bool = False
 ) -> tuple[int, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", DEBUG_ENV)}
-    env.update(OPENAI_API_KEY=KEYS[auth], XDG_CONFIG_HOME=str(tmp_path), **({DEBUG_ENV: "1"} if debug else {}))
-    done = subprocess.run(
-        [sys.executable, "-m", "realtime_gui", "mint", "--base-url", hostile.base_url(mode), "--auth", auth, *args],
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
-    # Strict: a lone surrogate cannot be printed as UTF-8, so it must have been escaped or refused before.
-    out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")
-    assert_clean(out + err, KEYS[auth])
-    return done.returncode, out + err if done.returncode else out
+    env = cli_env(config=tmp_path, key=KEYS[auth])
+    if debug:
+        env[DEBUG_ENV] = "1"
+    ran = run_cli("mint", "--base-url", hostile.base_url(mode), "--auth", auth, *args, env=env, key=KEYS[auth])
+    assert_clean(ran.out + ran.err, KEYS[auth])
+    return ran.code, ran.out + ran.err if ran.code else ran.out
 
 
 @pytest.mark.parametrize(
@@ -94,24 +89,24 @@ def run_cli(
     ids=CASE_IDS,
 )
 def test_cli_unusable_answers_end_with_a_sentence(
-    hostile: HostileServer, tmp_path: Path, mode: str, args: list[str], code: int, says: str, auth: str
+    hostile: HostileServer, tmp_path: Path, mode: str, args: list[str], code: int, says: str, auth: AuthStyle
 ) -> None:
-    exit_code, text = run_cli(hostile, tmp_path, mode, *args, "--timeout", "10", auth=auth)
+    exit_code, text = mint_in_cli(hostile, tmp_path, mode, *args, "--timeout", "10", auth=auth)
     assert exit_code == code, text
     assert says in text
     assert text.startswith("realtime-gui: ")
 
 
 @pytest.mark.parametrize("auth", list(KEYS))
-def test_cli_debug_log_never_holds_the_key(hostile: HostileServer, tmp_path: Path, auth: str) -> None:
+def test_cli_debug_log_never_holds_the_key(hostile: HostileServer, tmp_path: Path, auth: AuthStyle) -> None:
     # httpx logs the status line and httpcore the raw headers: both echo the key here.
-    code, text = run_cli(hostile, tmp_path, "echo-html", debug=True, auth=auth)
+    code, text = mint_in_cli(hostile, tmp_path, "echo-html", debug=True, auth=auth)
     assert code == 4
     assert "HTTP Request: POST" in text, "debug mode logs the HTTP traffic"
 
 
 def test_cli_caps_a_huge_error_message(hostile: HostileServer, tmp_path: Path) -> None:
-    _, text = run_cli(hostile, tmp_path, "control-error")
+    _, text = mint_in_cli(hostile, tmp_path, "control-error")
     assert len(text) < 3000, "a megabyte of message must not fill the terminal"
     assert "more characters)" in text
 
@@ -119,9 +114,9 @@ def test_cli_caps_a_huge_error_message(hostile: HostileServer, tmp_path: Path) -
 @pytest.mark.parametrize("auth", list(KEYS))
 @pytest.mark.parametrize("output", ["token", "json", "env"])
 def test_cli_a_token_whose_answer_echoes_the_key_is_printed_without_it(
-    hostile: HostileServer, tmp_path: Path, output: str, auth: str
+    hostile: HostileServer, tmp_path: Path, output: str, auth: AuthStyle
 ) -> None:
-    code, out = run_cli(hostile, tmp_path, "echo-token", "--output", output, auth=auth)
+    code, out = mint_in_cli(hostile, tmp_path, "echo-token", "--output", output, auth=auth)
     assert code == 0
     assert "ek_echo_0123456789abcdef" in out
     if output == "json":
@@ -132,7 +127,7 @@ def test_cli_a_token_whose_answer_echoes_the_key_is_printed_without_it(
 
 @pytest.mark.parametrize("output", ["token", "json", "env"])
 def test_cli_control_codes_in_a_good_answer_are_escaped(hostile: HostileServer, tmp_path: Path, output: str) -> None:
-    code, out = run_cli(hostile, tmp_path, "control-token", "--output", output)
+    code, out = mint_in_cli(hostile, tmp_path, "control-token", "--output", output)
     assert code == 0
     if output == "token":
         assert out == "ek_control_0123456789abcdef\n"
@@ -145,7 +140,7 @@ def test_cli_control_codes_in_a_good_answer_are_escaped(hostile: HostileServer, 
 
 
 def test_cli_env_output_stays_safe_to_eval(hostile: HostileServer, tmp_path: Path) -> None:
-    _, out = run_cli(hostile, tmp_path, "control-token", "--output", "env")
+    _, out = mint_in_cli(hostile, tmp_path, "control-token", "--output", "env")
     script = f'{out}\nprintf "%s|%s|%s" "$REALTIME_TOKEN" "$REALTIME_SESSION_ID" "$REALTIME_REQUEST_ID"'
     done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
@@ -156,14 +151,14 @@ def test_cli_env_output_stays_safe_to_eval(hostile: HostileServer, tmp_path: Pat
 
 
 def test_cli_a_retry_after_of_infinity_is_not_repeated(hostile: HostileServer, tmp_path: Path) -> None:
-    code, text = run_cli(hostile, tmp_path, "retry-forever")
+    code, text = mint_in_cli(hostile, tmp_path, "retry-forever")
     assert code == 3
     assert "Rate limit reached." in text
     assert "retry after" not in text, "no one can wait 1e400 seconds; the header is ignored"
 
 
 def test_cli_a_date_no_calendar_holds_does_not_stop_the_mint(hostile: HostileServer, tmp_path: Path) -> None:
-    code, out = run_cli(hostile, tmp_path, "date-overflow")
+    code, out = mint_in_cli(hostile, tmp_path, "date-overflow")
     assert code == 0
     assert out.startswith("ek_hostile_")
 
@@ -183,14 +178,20 @@ def texts_shown(window: MainWindow) -> str:
     return "\n".join(parts)
 
 
+class WindowOn(Protocol):
+    def __call__(self, mode: str, *, auth: AuthStyle = "bearer", endpoint: str = "realtime") -> MainWindow: ...
+
+
 @pytest.fixture
-def window_on(qtbot: Any, open_window: Any, settings_file: Path, memory_keyring: MemoryKeyring, hostile: HostileServer):  # type: ignore[no-untyped-def]
+def window_on(
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path, memory_keyring: MemoryKeyring, hostile: HostileServer
+) -> WindowOn:
     """Opens the window on a profile pointing at one hostile mode, minted once; returns the window."""
     from realtime_gui.qt.settings import Settings
 
-    def make(mode: str, *, auth: str = "bearer", endpoint: str = "realtime") -> MainWindow:
+    def make(mode: str, *, auth: AuthStyle = "bearer", endpoint: str = "realtime") -> MainWindow:
         settings = Settings(str(settings_file))
-        connection = Connection(base_url=hostile.base_url(mode), auth=auth, timeout=10)  # type: ignore[arg-type]
+        connection = Connection(base_url=hostile.base_url(mode), auth=auth, timeout=10)
         settings.set_profiles([Profile("hostile", connection)])
         settings.profile_name = "hostile"
         settings.sync()
@@ -216,7 +217,7 @@ def window_on(qtbot: Any, open_window: Any, settings_file: Path, memory_keyring:
     ids=CASE_IDS,
 )
 def test_window_shows_unusable_answers_in_the_banner(
-    window_on: Any, mode: str, args: list[str], code: int, says: str, auth: str
+    window_on: WindowOn, mode: str, args: list[str], code: int, says: str, auth: AuthStyle
 ) -> None:
     endpoint = args[1] if args[:1] == ["--endpoint"] else "realtime"
     window = window_on(mode, auth=auth, endpoint=endpoint)
@@ -231,7 +232,7 @@ def test_window_shows_unusable_answers_in_the_banner(
 
 
 @pytest.mark.parametrize("auth", list(KEYS))
-def test_window_never_shows_a_key_the_answer_echoes(qtbot: Any, window_on: Any, auth: str) -> None:
+def test_window_never_shows_a_key_the_answer_echoes(qtbot: QtBot, window_on: WindowOn, auth: AuthStyle) -> None:
     window = window_on("echo-token", auth=auth)
     panel = window.token_panel
     assert panel.token.text() == "ek_echo_0123456789abcdef"
@@ -241,7 +242,7 @@ def test_window_never_shows_a_key_the_answer_echoes(qtbot: Any, window_on: Any, 
     assert_clean(texts_shown(window), KEYS[auth])
 
 
-def test_window_escapes_control_codes_in_a_good_answer(window_on: Any) -> None:
+def test_window_escapes_control_codes_in_a_good_answer(window_on: WindowOn) -> None:
     window = window_on("control-token")
     panel = window.token_panel
     assert panel.token.text() == "ek_control_0123456789abcdef"
@@ -253,7 +254,7 @@ def test_window_escapes_control_codes_in_a_good_answer(window_on: Any) -> None:
     assert window.error_banner.isHidden()
 
 
-def test_window_counts_down_despite_a_date_no_calendar_holds(window_on: Any) -> None:
+def test_window_counts_down_despite_a_date_no_calendar_holds(window_on: WindowOn) -> None:
     window = window_on("date-overflow")
     assert window.error_banner.isHidden(), window.error_text.text()
     assert window.token_panel.expires_in.text() in ("10:00", "9:59", "9:58")

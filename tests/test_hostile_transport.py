@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import keyring
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.calls import Call
 from realtime_gui.client import TokenClient, shared_client
@@ -20,7 +21,7 @@ from realtime_gui.qt.controller import MAX_MINT_THREADS, TooManyCalls
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY, write_profile
+from conftest import TEST_KEY, OpenWindow, write_profile
 from hostile_server import HostileServer, gzip_bomb
 from memory_keyring import MemoryKeyring
 from processes import close_app_during_call, mint_cli
@@ -113,7 +114,7 @@ def test_an_answer_too_large_says_so(hostile: HostileServer) -> None:
 # -- the window -----------------------------------------------------------------------------------------------
 
 
-def _window_on(open_window: Any, settings_file: Path, base_url: str, *, timeout: float) -> MainWindow:
+def _window_on(open_window: OpenWindow, settings_file: Path, base_url: str, *, timeout: float) -> MainWindow:
     write_profile(settings_file, "test", base_url, timeout=timeout)
     shared_client()  # httpx loaded and the client built, as the window's warm-up does, before the clock starts
     window = open_window()
@@ -121,14 +122,18 @@ def _window_on(open_window: Any, settings_file: Path, base_url: str, *, timeout:
     return window
 
 
-def _click(qtbot: Any, window: MainWindow, name: str) -> None:
+def requests_seen(hostile: HostileServer, count: int) -> Callable[[], bool]:
+    return lambda: len(hostile.requests) == count
+
+
+def _click(qtbot: QtBot, window: MainWindow, name: str) -> None:
     button = window.mint_button if name == "mint" else window.cancel_button
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 @pytest.mark.parametrize("mode", CASES)
 def test_the_window_says_what_went_wrong_within_the_timeout(
-    mode: str, qtbot: Any, open_window: Any, settings_file: Path, hostile: HostileServer
+    mode: str, qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
     if mode == "gzip-bomb":
         gzip_bomb()
@@ -145,7 +150,7 @@ def test_the_window_says_what_went_wrong_within_the_timeout(
 
 
 def test_cancel_returns_to_idle_and_closes_the_connection(
-    qtbot: Any, open_window: Any, settings_file: Path, hostile: HostileServer
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
     window = _window_on(open_window, settings_file, hostile.base_url("hang"), timeout=30)
     _click(qtbot, window, "mint")
@@ -163,14 +168,14 @@ def test_cancel_returns_to_idle_and_closes_the_connection(
 
 
 def test_repeated_create_and_cancel_leaves_no_threads_or_sockets(
-    qtbot: Any, open_window: Any, settings_file: Path, hostile: HostileServer
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
     window = _window_on(open_window, settings_file, hostile.base_url("hang"), timeout=30)
     jobs = window.controller._jobs
     most = 0
     for round_ in range(1, 21):
         _click(qtbot, window, "mint")
-        qtbot.waitUntil(lambda n=round_: len(hostile.requests) == n, timeout=5000)
+        qtbot.waitUntil(requests_seen(hostile, round_), timeout=5000)
         most = max(most, jobs.running("mint"))
         _click(qtbot, window, "cancel")
     assert most <= MAX_MINT_THREADS
@@ -180,12 +185,12 @@ def test_repeated_create_and_cancel_leaves_no_threads_or_sockets(
 
 
 def test_closing_with_hung_calls_is_quick_and_closes_them(
-    qtbot: Any, open_window: Any, settings_file: Path, hostile: HostileServer
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
     window = _window_on(open_window, settings_file, hostile.base_url("early-hints"), timeout=30)
     for round_ in range(1, 4):  # two cancelled, the last one live
         _click(qtbot, window, "mint")
-        qtbot.waitUntil(lambda n=round_: len(hostile.requests) == n, timeout=5000)
+        qtbot.waitUntil(requests_seen(hostile, round_), timeout=5000)
         if round_ < 3:
             _click(qtbot, window, "cancel")
     assert window.controller.busy
@@ -212,7 +217,7 @@ class BlockingKeyring(MemoryKeyring):
 
 
 def test_calls_that_cannot_be_interrupted_are_capped_and_closing_does_not_wait_for_them(
-    qtbot: Any, open_window: Any, settings_file: Path, hostile: HostileServer
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
     window = _window_on(open_window, settings_file, hostile.base_url("ok"), timeout=30)
     blocking = BlockingKeyring()

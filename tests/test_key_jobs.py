@@ -5,10 +5,12 @@ answers the latest request wins."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import keyring
 import pytest
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.qt.controller import SHUTDOWN_WAIT_MS, Controller, KeySaved, KeyStatus
 
@@ -53,7 +55,7 @@ def blocking(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 @pytest.fixture
-def controller(qtbot: Any, blocking: BlockingKeyring) -> Any:
+def controller(qtbot: QtBot, blocking: BlockingKeyring) -> Iterator[Controller]:
     made = Controller()
     yield made
     made.shutdown()
@@ -62,7 +64,7 @@ def controller(qtbot: Any, blocking: BlockingKeyring) -> Any:
 
 
 def test_switching_profiles_with_a_blocked_keyring_holds_one_thread_and_shows_the_last(
-    qtbot: Any, controller: Controller, blocking: BlockingKeyring
+    qtbot: QtBot, controller: Controller, blocking: BlockingKeyring
 ) -> None:
     shown: list[KeyStatus] = []
     controller.key_status_changed.connect(shown.append)
@@ -82,7 +84,7 @@ def test_switching_profiles_with_a_blocked_keyring_holds_one_thread_and_shows_th
 
 
 def test_saving_keys_with_a_blocked_keyring_holds_one_thread_and_keeps_the_latest_key(
-    qtbot: Any, controller: Controller, blocking: BlockingKeyring
+    qtbot: QtBot, controller: Controller, blocking: BlockingKeyring
 ) -> None:
     saved: list[KeySaved] = []
     controller.key_saved.connect(saved.append)
@@ -103,7 +105,9 @@ def test_saving_keys_with_a_blocked_keyring_holds_one_thread_and_keeps_the_lates
     assert blocking.calls == 3
 
 
-def test_a_delete_waits_for_the_write_before_it(qtbot: Any, controller: Controller, blocking: BlockingKeyring) -> None:
+def test_a_delete_waits_for_the_write_before_it(
+    qtbot: QtBot, controller: Controller, blocking: BlockingKeyring
+) -> None:
     # Run in the order asked, so the key the user deleted last does not come back when the earlier save ends.
     controller.store_key("p0", "sk-replaced-0123456789abcdefghij")
     controller.delete_key("p0")
@@ -118,7 +122,7 @@ def test_a_delete_waits_for_the_write_before_it(qtbot: Any, controller: Controll
 
 
 def test_closing_waits_once_for_a_blocked_thread(
-    qtbot: Any, controller: Controller, blocking: BlockingKeyring, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, controller: Controller, blocking: BlockingKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The window's close shuts the controller down, then the app asks again before it exits: a thread that was
     # still blocked the first time is not waited for a second time (that doubled the time to exit).
@@ -126,7 +130,12 @@ def test_closing_waits_once_for_a_blocked_thread(
     qtbot.waitUntil(lambda: blocking.calls == 1, timeout=WAIT_MS)
     waits: list[int] = []
     wait_all = controller._jobs.wait_all
-    monkeypatch.setattr(controller._jobs, "wait_all", lambda ms: waits.append(ms) or wait_all(ms))
+
+    def counted_wait_all(wait_ms: int) -> bool:
+        waits.append(wait_ms)
+        return wait_all(wait_ms)
+
+    monkeypatch.setattr(controller._jobs, "wait_all", counted_wait_all)
     assert controller.shutdown() is False, "the window closing: the read is still blocked"
     assert controller.shutdown() is False, "the app, once the event loop ended"
     assert waits == [SHUTDOWN_WAIT_MS]

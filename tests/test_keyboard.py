@@ -3,8 +3,6 @@ descriptions as QAccessible reports them to assistive technology."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QAction
@@ -13,16 +11,19 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QScrollArea,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.catalog import ENDPOINTS
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.main_window import MainWindow
 
-WAIT_MS = 8000
+from conftest import OpenWindow
+from driving import WAIT_MS, child, field
 
 
 def takes_tab(widget: QWidget) -> bool:
@@ -36,6 +37,12 @@ def accessible(widget: QWidget, what: QAccessible.Text) -> str:
     return interface.text(what)
 
 
+def focus() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the focus"
+    return widget
+
+
 def owner(window: MainWindow, widget: QWidget) -> QWidget:
     """The named control a focused widget belongs to (a combo for its line edit, a form field for its parts)."""
     probe: QWidget | None = widget
@@ -46,19 +53,18 @@ def owner(window: MainWindow, widget: QWidget) -> QWidget:
     return widget
 
 
-def tab_through(qtbot: Any, window: MainWindow, start: QWidget, count: int) -> list[QWidget]:
+def tab_through(qtbot: QtBot, window: MainWindow, start: QWidget, count: int) -> list[QWidget]:
     qtbot.waitUntil(lambda: not takes_tab(window.form_scroll))  # the Tab order is set just after the first paint
     start.setFocus()
     qtbot.waitUntil(start.hasFocus)
     seen = []
     for _ in range(count):
-        focused = QApplication.focusWidget()
-        qtbot.keyClick(focused, Qt.Key.Key_Tab)
-        seen.append(owner(window, QApplication.focusWidget()))
+        qtbot.keyClick(focus(), Qt.Key.Key_Tab)
+        seen.append(owner(window, focus()))
     return seen
 
 
-def test_tab_goes_from_the_top_bar_into_the_fields_in_reading_order(qtbot: Any, open_window: Any) -> None:
+def test_tab_goes_from_the_top_bar_into_the_fields_in_reading_order(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     form = window.form
     fields = [w for w in form.findChildren(QWidget) if takes_tab(w) and w.isVisible() and w.isEnabled()]
@@ -74,19 +80,20 @@ def test_tab_goes_from_the_top_bar_into_the_fields_in_reading_order(qtbot: Any, 
     assert not any(isinstance(w, QScrollArea) for w in seen), "no invisible stop on a scroll area"
 
 
-def test_after_switching_endpoints_tab_still_reaches_the_new_form_first(qtbot: Any, open_window: Any) -> None:
+def test_after_switching_endpoints_tab_still_reaches_the_new_form_first(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("transcription"))
     seen = tab_through(qtbot, window, window.key_button, 1)
     assert window.form.isAncestorOf(seen[0]), f"Tab went to {seen[0].objectName()} instead of the form"
 
 
-def test_every_menu_and_action_has_an_access_key_and_shows_its_shortcut(open_window: Any) -> None:
+def test_every_menu_and_action_has_an_access_key_and_shows_its_shortcut(open_window: OpenWindow) -> None:
     window = open_window()
     titles = [a.text() for a in window.menuBar().actions()]
     assert all("&" in t for t in titles), titles
     for menu_action in window.menuBar().actions():
         menu = menu_action.menu()
+        assert isinstance(menu, QMenu)
         keys = []
         for action in menu.actions():
             if action.isSeparator():
@@ -100,17 +107,17 @@ def test_every_menu_and_action_has_an_access_key_and_shows_its_shortcut(open_win
     assert shortcuts["mint"] == "Ctrl+Return"
     assert shortcuts["copy_token"] == "Ctrl+Shift+C"
     assert shortcuts["set_key"] == "Ctrl+K"
-    for button, keys in ((window.mint_button, "Ctrl+Enter"), (window.cancel_button, "Esc")):
-        assert keys in button.toolTip()
+    for button, shortcut in ((window.mint_button, "Ctrl+Enter"), (window.cancel_button, "Esc")):
+        assert shortcut in button.toolTip()
 
 
-def test_esc_cancels_a_call_in_flight(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_esc_cancels_a_call_in_flight(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.SLOW, seconds=1.0))
     with qtbot.waitSignal(window.controller.busy_changed, timeout=WAIT_MS):
         qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(window.controller.busy_changed, timeout=WAIT_MS) as idle:
-        qtbot.keyClick(window.form.findChild(QPlainTextEdit, "session.instructions"), Qt.Key.Key_Escape)
+        qtbot.keyClick(child(window.form, QPlainTextEdit, "session.instructions"), Qt.Key.Key_Escape)
     assert idle.args == [False]
     qtbot.waitUntil(lambda: window.controller._jobs.running_count == 0, timeout=WAIT_MS)
 
@@ -130,14 +137,14 @@ def reachable(window: MainWindow) -> list[QWidget]:
 
 @pytest.mark.parametrize("endpoint_id", list(ENDPOINTS))
 def test_every_control_a_keyboard_reaches_has_an_accessible_name(
-    qtbot: Any, open_window: Any, endpoint_id: str
+    qtbot: QtBot, open_window: OpenWindow, endpoint_id: str
 ) -> None:
     window = open_window()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData(endpoint_id))
     window.form.set_values({})
     for path, row in window.form.endpoint.by_path.items():  # every group on, so that every row shows
         if row.kind.value == "group":
-            window.form.field(path).set_value({})
+            field(window, path).set_value({})
     unnamed = [
         f"{type(w).__name__} {owner(window, w).objectName()}"
         for w in reachable(window)
@@ -146,15 +153,15 @@ def test_every_control_a_keyboard_reaches_has_an_accessible_name(
     assert not unnamed, unnamed
 
 
-def test_banner_buttons_and_an_invalid_field_speak_to_a_screen_reader(qtbot: Any, open_window: Any) -> None:
+def test_banner_buttons_and_an_invalid_field_speak_to_a_screen_reader(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
-    window.form.field("session.prompt").set_value({})
+    field(window, "session.prompt").set_value({})
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
-    prompt_id = window.form.findChild(QWidget, "session.prompt.id")
+    prompt_id = child(window.form, QWidget, "session.prompt.id")
     description = accessible(prompt_id, QAccessible.Text.Description)
     assert description.startswith("Prompt id is required")
     assert accessible(window.error_banner.close_button, QAccessible.Text.Name) == "Dismiss message"
-    assert accessible(window.findChild(QWidget, "goToProblem"), QAccessible.Text.Name) == "Go to the problem"
+    assert accessible(child(window, QWidget, "goToProblem"), QAccessible.Text.Name) == "Go to the problem"
     assert "Nothing was sent" in accessible(window.error_banner, QAccessible.Text.Description)
     qtbot.keyClicks(prompt_id, "pmpt_1")
     # Fixed: the message goes with the mark (Qt then describes the field by its tooltip).

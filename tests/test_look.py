@@ -6,18 +6,18 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import AA, apply_color_scheme, contrast, is_dark
 
-WAIT_MS = 8000
+from conftest import OpenWindow
+from driving import child, mint
 
 
 @pytest.fixture
@@ -46,21 +46,16 @@ def rect_in(window: QWidget, widget: QWidget) -> QRect:
     return seen.translated(widget.mapTo(window, QPoint(0, 0))).adjusted(1, 1, -1, -1)
 
 
-def mint(qtbot: Any, window: MainWindow) -> None:
-    with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
-        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
-
-
 @pytest.mark.usefixtures("keep_palette")
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_coloured_text_reaches_aa_in_light_and_dark(
-    qtbot: Any, open_window: Any, server: FakeOpenAI, scheme: str
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, scheme: str
 ) -> None:
     window = open_window("--color-scheme", scheme)
     assert is_dark(window.palette()) is (scheme == "dark")
     window.resize(800, 600)
     form = window.form
-    tools = form.findChild(QPlainTextEdit, "session.tools")
+    tools = child(form, QPlainTextEdit, "session.tools")
     tools.setPlainText('[{"type": "function", "name": "f", "parameters": {"type": "object"}}]')
     server.inject(Fault(FaultKind.SKEWED_DATE, seconds=3600))
     now = [time.time()]
@@ -68,11 +63,11 @@ def test_every_coloured_text_reaches_aa_in_light_and_dark(
     mint(qtbot, window)
     now[0] += 595  # the default lifetime is 600 s: five seconds left, the countdown turns urgent
     window.token_panel.tick()
-    window.form_scroll.ensureWidgetVisible(form.findChild(QLabel, "session.tools#status"))
+    window.form_scroll.ensureWidgetVisible(child(form, QLabel, "session.tools#status"))
     qtbot.wait(50)
     image = window.grab().toImage()
     checks: dict[str, QWidget] = {
-        "valid JSON": form.findChild(QLabel, "session.tools#status"),
+        "valid JSON": child(form, QLabel, "session.tools#status"),
         "urgent countdown": window.token_panel.expires_in,
         "clock note": window.token_panel.clock_note,
     }
@@ -86,12 +81,12 @@ def test_every_coloured_text_reaches_aa_in_light_and_dark(
     qtbot.wait(50)  # "go to the problem" scrolls after the layout settles
     image = window.grab().toImage()
     results["error banner"] = measured_contrast(image, rect_in(window, window.error_text))
-    results["field problem"] = measured_contrast(image, rect_in(window, form.findChild(QLabel, "session.tools#status")))
+    results["field problem"] = measured_contrast(image, rect_in(window, child(form, QLabel, "session.tools#status")))
 
     # Muted: "expired", and the placeholder of an empty field.
     now[0] += 60
     window.token_panel.tick()
-    instructions = form.findChild(QPlainTextEdit, "session.instructions")
+    instructions = child(form, QPlainTextEdit, "session.instructions")
     window.form_scroll.ensureWidgetVisible(instructions)
     qtbot.wait(50)
     image = window.grab().toImage()
@@ -102,7 +97,9 @@ def test_every_coloured_text_reaches_aa_in_light_and_dark(
 
 
 @pytest.mark.usefixtures("keep_palette")
-def test_the_palette_follows_the_systems_colour_scheme(qtbot: Any, qapp: QApplication, open_window: Any) -> None:
+def test_the_palette_follows_the_systems_colour_scheme(
+    qtbot: QtBot, qapp: QApplication, open_window: OpenWindow
+) -> None:
     window = open_window()
     qtbot.waitUntil(lambda: bool(qapp.property("followsColorScheme")))  # from just after the first paint
     label = window.token_panel.clock_note

@@ -3,31 +3,25 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, OpenWindow
+from driving import WAIT_MS, child, field, mint
 from memory_keyring import MemoryKeyring
 
-WAIT_MS = 8000
 
-
-def mint(qtbot: Any, window: MainWindow) -> None:
-    with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
-        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
-
-
-def save_key(qtbot: Any, window: MainWindow, key: str = TEST_KEY) -> None:
+def save_key(qtbot: QtBot, window: MainWindow, key: str = TEST_KEY) -> None:
     dialog = window.open_key_dialog()
-    qtbot.keyClicks(dialog.findChild(QLineEdit, "keyEntry"), key)
+    qtbot.keyClicks(child(dialog, QLineEdit, "keyEntry"), key)
     with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
@@ -36,7 +30,9 @@ def choose_profile(window: MainWindow, name: str) -> None:
     window.profile_combo.setCurrentIndex(window.profile_combo.findData(name))
 
 
-def test_a_refused_key_banner_ends_when_a_key_is_saved(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_a_refused_key_banner_ends_when_a_key_is_saved(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.UNAUTHORIZED))
     mint(qtbot, window)
@@ -48,7 +44,7 @@ def test_a_refused_key_banner_ends_when_a_key_is_saved(qtbot: Any, open_window: 
 
 
 def test_no_key_banner_ends_when_a_key_is_saved_and_the_key_line_agrees(
-    qtbot: Any, open_window: Any, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.entries.clear()
     window = open_window()
@@ -60,7 +56,7 @@ def test_no_key_banner_ends_when_a_key_is_saved_and_the_key_line_agrees(
 
 
 def test_a_network_error_ends_when_the_profile_changes_but_a_form_problem_does_not(
-    qtbot: Any, open_window: Any
+    qtbot: QtBot, open_window: OpenWindow
 ) -> None:
     window = open_window()
     window.profiles["test"] = Profile("test", Connection(base_url="http://127.0.0.1:1", timeout=2))
@@ -69,7 +65,7 @@ def test_a_network_error_ends_when_the_profile_changes_but_a_form_problem_does_n
     choose_profile(window, "default")
     assert window.error_banner.isHidden(), "the error was about the other profile's server"
 
-    window.form.field("session.prompt").set_value({})  # on, without its required id
+    field(window, "session.prompt").set_value({})  # on, without its required id
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
     assert "Nothing was sent" in window.error_text.text()
     choose_profile(window, "test")
@@ -79,7 +75,7 @@ def test_a_network_error_ends_when_the_profile_changes_but_a_form_problem_does_n
 
 
 def test_a_failed_mint_banner_ends_on_success_and_on_another_endpoint(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     server.inject(Fault(FaultKind.SERVER_ERROR))
@@ -94,17 +90,17 @@ def test_a_failed_mint_banner_ends_on_success_and_on_another_endpoint(
     assert window.error_banner.isHidden()
 
 
-def test_the_problem_and_its_message_are_in_view_after_create(qtbot: Any, open_window: Any) -> None:
+def test_the_problem_and_its_message_are_in_view_after_create(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     window.resize(800, 600)
     # Six problems make a tall banner: it must not push the first problem's message below the fold.
-    tools = window.form.findChild(QPlainTextEdit, "session.tools")
+    tools = child(window.form, QPlainTextEdit, "session.tools")
     tools.setPlainText(json.dumps([{"type": "function"}] * 5))
-    window.form.field("session.prompt").set_value({})
+    field(window, "session.prompt").set_value({})
     window.form_scroll.verticalScrollBar().setValue(0)
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(tools.hasFocus)
-    message = window.form.findChild(QLabel, "session.tools#status")
+    message = child(window.form, QLabel, "session.tools#status")
     assert message.text().startswith("session.tools[0].name is required")
     assert tools.accessibleDescription() == message.text()
     assert window.error_text.text().count("\n") >= 6
@@ -112,8 +108,8 @@ def test_the_problem_and_its_message_are_in_view_after_create(qtbot: Any, open_w
         assert_fully_in_view(widget)
     # Scrolled away, "Go to the problem" brings it back.
     window.form_scroll.verticalScrollBar().setValue(0)
-    window.findChild(QWidget, "session.instructions").setFocus()
-    qtbot.mouseClick(window.findChild(QWidget, "goToProblem"), Qt.MouseButton.LeftButton)
+    child(window, QWidget, "session.instructions").setFocus()
+    qtbot.mouseClick(child(window, QWidget, "goToProblem"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(tools.hasFocus)
     assert_fully_in_view(message)
 
@@ -125,18 +121,18 @@ def assert_fully_in_view(widget: QWidget) -> None:
 
 
 def test_request_and_response_say_which_attempt_they_belong_to(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     panel = window.token_panel
     mint(qtbot, window)
     first_token = panel.token.text()
-    caption = window.findChild(QLabel, "attempt")
+    caption = child(window, QLabel, "attempt")
     assert caption.text().startswith("Attempt 1, sent ")
     assert caption.text().endswith("token minted (HTTP 200).")
     assert panel.title.text().startswith("Token from attempt 1")
     # A failed attempt: both tabs show it, the live token stays and says it is from the first.
-    window.form.field("session.audio.output.voice").set_value("verse")
+    field(window, "session.audio.output.voice").set_value("verse")
     server.inject(Fault(FaultKind.BAD_PARAM, param="session.audio.output.voice"))
     mint(qtbot, window)
     assert caption.text().startswith("Attempt 2, sent ")
@@ -160,10 +156,10 @@ def test_request_and_response_say_which_attempt_they_belong_to(
     qtbot.waitUntil(lambda: window.controller._jobs.running_count == 0, timeout=WAIT_MS)
 
 
-def test_copy_as_curl_says_it_copied(qtbot: Any, open_window: Any) -> None:
+def test_copy_as_curl_says_it_copied(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
     mint(qtbot, window)
-    button = window.findChild(QPushButton, "copyCurl")
+    button = child(window, QPushButton, "copyCurl")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert button.text() == "Copied ✓"
     assert "curl" in window.statusBar().currentMessage()
@@ -171,12 +167,14 @@ def test_copy_as_curl_says_it_copied(qtbot: Any, open_window: Any) -> None:
     qtbot.waitUntil(lambda: button.text() == "Copy as curl", timeout=3000)
 
 
-def test_the_masked_token_shows_its_start_and_the_include_box_speaks_words(qtbot: Any, open_window: Any) -> None:
+def test_the_masked_token_shows_its_start_and_the_include_box_speaks_words(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
     window = open_window()
     mint(qtbot, window)
     token = window.token_panel.token
     assert token.echoMode() == QLineEdit.EchoMode.Password
     assert token.cursorPosition() == 0, "scrolled to the start: the first dot is not cut off"
-    include = window.form.findChild(QWidget, "session.include").findChild(QCheckBox)
+    include = child(child(window.form, QWidget, "session.include"), QCheckBox)
     assert include.text() == "log probabilities of the transcription"
     assert "item.input_audio_transcription.logprobs" in include.toolTip()

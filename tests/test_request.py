@@ -6,22 +6,25 @@ import pytest
 
 from realtime_gui.beta_to_ga import to_ga
 from realtime_gui.catalog import endpoint
+from realtime_gui.json_types import JsonValue, Values
 from realtime_gui.request import InvalidRequest, build_request, validate
 from realtime_gui.value_text import value_from_text
 
+from samples import request_body
 
-def problems(endpoint_id: str, values: dict[str, object]) -> dict[str, str]:
-    return {p.path: p.message for p in validate(endpoint_id, values)}  # type: ignore[arg-type]
+
+def problems(endpoint_id: str, values: Values) -> dict[str, str]:
+    return {p.path: p.message for p in validate(endpoint_id, values)}
 
 
 def test_unset_parameters_are_omitted_and_the_endpoint_fixes_the_type() -> None:
-    assert build_request("realtime", {}).body == {"session": {"type": "realtime"}}
-    assert build_request("transcription", {}).body == {"session": {"type": "transcription"}}
-    assert build_request("beta-sessions", {}).body == {}
+    assert request_body("realtime", {}) == {"session": {"type": "realtime"}}
+    assert request_body("transcription", {}) == {"session": {"type": "transcription"}}
+    assert request_body("beta-sessions", {}) == {}
 
 
 def test_nested_paths_build_nested_objects() -> None:
-    body = build_request(
+    body = request_body(
         "realtime",
         {
             "session.audio.output.voice": "marin",
@@ -30,7 +33,7 @@ def test_nested_paths_build_nested_objects() -> None:
             "session.truncation.retention_ratio": 0.8,
             "expires_after.seconds": 120,
         },
-    ).body
+    )
     assert body == {
         "session": {
             "type": "realtime",
@@ -47,19 +50,17 @@ def test_nested_paths_build_nested_objects() -> None:
 
 def test_groups_can_be_unset_off_keyword_or_object() -> None:
     td = "session.audio.input.turn_detection"
-    assert "audio" not in build_request("realtime", {}).body["session"]
-    off = build_request("realtime", {td: None}).body
+    assert "audio" not in request_body("realtime", {})["session"]
+    off = request_body("realtime", {td: None})
     assert off["session"]["audio"]["input"]["turn_detection"] is None
-    on = build_request("realtime", {td: {}, f"{td}.type": "semantic_vad"}).body
+    on = request_body("realtime", {td: {}, f"{td}.type": "semantic_vad"})
     assert on["session"]["audio"]["input"]["turn_detection"] == {"type": "semantic_vad"}
-    assert build_request("realtime", {"session.tracing": "auto"}).body["session"]["tracing"] == "auto"
-    assert build_request("realtime", {"session.tracing": {}}).body["session"]["tracing"] == {}
+    assert request_body("realtime", {"session.tracing": "auto"})["session"]["tracing"] == "auto"
+    assert request_body("realtime", {"session.tracing": {}})["session"]["tracing"] == {}
 
 
 def test_a_json_object_for_a_group_is_spread_over_its_rows() -> None:
-    body = build_request(
-        "realtime", {"session.audio.input.turn_detection": {"type": "server_vad", "threshold": 0.7}}
-    ).body
+    body = request_body("realtime", {"session.audio.input.turn_detection": {"type": "server_vad", "threshold": 0.7}})
     assert body["session"]["audio"]["input"]["turn_detection"] == {
         "type": "server_vad",
         "threshold": 0.7,
@@ -67,14 +68,14 @@ def test_a_json_object_for_a_group_is_spread_over_its_rows() -> None:
 
 
 def test_custom_voice_ids_become_objects() -> None:
-    body = build_request("realtime", {"session.audio.output.voice": "voice_abc123"}).body
+    body = request_body("realtime", {"session.audio.output.voice": "voice_abc123"})
     assert body["session"]["audio"]["output"]["voice"] == {"id": "voice_abc123"}
-    body = build_request("realtime", {"session.audio.output.voice": {"id": "voice_x"}}).body
+    body = request_body("realtime", {"session.audio.output.voice": {"id": "voice_x"}})
     assert body["session"]["audio"]["output"]["voice"] == {"id": "voice_x"}
 
 
 def test_open_choices_accept_new_names_closed_ones_do_not() -> None:
-    assert build_request("realtime", {"session.model": "gpt-realtime-9"}).body["session"]["model"] == ("gpt-realtime-9")
+    assert request_body("realtime", {"session.model": "gpt-realtime-9"})["session"]["model"] == ("gpt-realtime-9")
     found = problems("realtime", {"session.reasoning.effort": "extreme"})
     assert found == {
         "session.reasoning.effort": '"extreme" is not allowed; expected one of minimal, low, medium, high, xhigh'
@@ -192,7 +193,7 @@ def test_unknown_parameters_get_a_suggestion() -> None:
         ),
     ],
 )
-def test_tools_are_checked_structurally(tools: object, path: str, fragment: str) -> None:
+def test_tools_are_checked_structurally(tools: JsonValue, path: str, fragment: str) -> None:
     found = problems("realtime", {"session.tools": tools})
     assert path in found, found
     assert fragment in found[path]
@@ -234,7 +235,7 @@ def test_value_from_text_reads_json_only_when_the_row_takes_it() -> None:
 
 
 def test_comma_separated_text_is_a_list() -> None:
-    body = build_request("realtime", {"session.audio.input.transcription.languages": "en, de"}).body
+    body = request_body("realtime", {"session.audio.input.transcription.languages": "en, de"})
     assert body["session"]["audio"]["input"]["transcription"]["languages"] == ["en", "de"]
 
 
@@ -258,7 +259,7 @@ def test_beta_sessions_map_to_ga_and_name_what_cannot_be_carried() -> None:
     )
     assert mapped.endpoint_id == "realtime"
     assert [str(p) for p in mapped.dropped] == ["temperature: has no equivalent on the GA realtime endpoint"]
-    body = build_request("realtime", mapped.values).body
+    body = request_body("realtime", mapped.values)
     assert body == {
         "session": {
             "type": "realtime",
@@ -292,7 +293,7 @@ def test_beta_transcription_maps_to_ga_transcription() -> None:
     )
     assert mapped.endpoint_id == "transcription"
     assert [p.path for p in mapped.dropped] == ["modalities"]
-    body = build_request("transcription", mapped.values).body
+    body = request_body("transcription", mapped.values)
     assert body["session"]["audio"]["input"]["transcription"] == {
         "model": "whisper-1",
         "language": "fr",

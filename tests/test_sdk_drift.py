@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from openai.types.beta.realtime.session_create_response import SessionCreateResponse
 from openai.types.beta.realtime.transcription_session import TranscriptionSession
 from openai.types.realtime.client_secret_create_response import ClientSecretCreateResponse
+from openai.types.realtime.realtime_session_create_response import RealtimeSessionCreateResponse
 from openai.types.realtime.realtime_translation_client_secret_create_response import (
     RealtimeTranslationClientSecretCreateResponse,
 )
@@ -29,12 +30,12 @@ from realtime_gui.connection import Connection
 from realtime_gui.request import build_request
 
 from conftest import TEST_KEY
-from samples import endpoint_values, example_with_context, rich_values
+from samples import endpoint_values, example_with_context, minimal, rich_values
 from sdk_types import differences, json_row_items, sdk_problems, tool_keys
 
 NULL_AS_OFF = (
     "null switches it off, as the SDK's own docs say ('can be set to null to turn off'); the SDK types it as an "
-    "object only (API-NOTES: a loose typing, not a reason to stop sending null)"
+    "object only (docs/api.md, Parameters: a loose typing, not a reason to stop sending null)"
 )
 FREE_MODEL = (
     "the SDK types the model as any string; the catalog offers the known models to pick from and still takes "
@@ -154,11 +155,9 @@ def test_tool_keys_match_the_sdk(endpoint_id: str, path: str) -> None:
 
 # -- request bodies through the SDK's request types -------------------------------------------------------------------
 
-MINIMAL: dict[str, dict[str, Any]] = {"translation": {"session.model": "gpt-realtime-translate"}}
-
 
 def _assert_sdk_accepts(endpoint_id: str, values: dict[str, Any]) -> None:
-    body = build_request(endpoint_id, {**MINIMAL.get(endpoint_id, {}), **values}).body
+    body = build_request(endpoint_id, {**minimal(endpoint_id), **values}).body
     assert sdk_problems(endpoint_id, body, null_ok=_null_ok(endpoint_id)) == [], body
 
 
@@ -226,7 +225,7 @@ RESPONSE_MODELS: dict[str, type[BaseModel]] = {
 
 
 def _mint(token_client: TokenClient, connection: Connection, endpoint_id: str, values: dict[str, Any]) -> Any:
-    request = build_request(endpoint_id, {**MINIMAL.get(endpoint_id, {}), **values})
+    request = build_request(endpoint_id, {**minimal(endpoint_id), **values})
     return token_client.mint(request, connection=connection, api_key=TEST_KEY).response
 
 
@@ -244,7 +243,8 @@ def test_fake_answers_parse_with_the_sdk_models(
 
 def test_a_custom_voice_comes_back_as_its_id(token_client: TokenClient, connection: Connection) -> None:
     answer = _mint(token_client, connection, "realtime", {"session.audio.output.voice": "voice_abc123"})
-    parsed = ClientSecretCreateResponse.model_validate(answer, strict=True)
-    assert parsed.session.audio is not None
-    assert parsed.session.audio.output is not None
-    assert parsed.session.audio.output.voice == "voice_abc123"
+    session = ClientSecretCreateResponse.model_validate(answer, strict=True).session
+    assert isinstance(session, RealtimeSessionCreateResponse)
+    assert session.audio is not None
+    assert session.audio.output is not None
+    assert session.audio.output.voice == "voice_abc123"

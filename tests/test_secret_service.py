@@ -11,7 +11,7 @@ import pytest
 
 from realtime_gui.fake_server import FakeOpenAI
 
-from conftest import TEST_KEY, require_programs
+from conftest import TEST_KEY, assert_in_no_file, require_programs
 
 SCRIPT = r"""
 set -u
@@ -65,6 +65,4 @@ def test_key_set_status_mint_delete_through_gnome_keyring(server: FakeOpenAI, tm
     assert "status-after-delete=2" in out
     assert TEST_KEY not in out + done.stderr
     # gnome-keyring encrypts its files: the key is nowhere in plain text under HOME.
-    for file in home.rglob("*"):
-        if file.is_file():
-            assert TEST_KEY.encode() not in file.read_bytes(), file
+    assert_in_no_file(home, TEST_KEY)

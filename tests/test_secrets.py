@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
 
 import keyring
 import pytest
@@ -16,6 +14,7 @@ from realtime_gui.logs import RedactingFilter
 
 from conftest import TEST_KEY
 from memory_keyring import MemoryKeyring
+from processes import modules_loaded
 
 
 @pytest.mark.parametrize(
@@ -118,12 +117,9 @@ def test_keys_that_cannot_be_keys_are_refused(text: str, memory_keyring: MemoryK
 
 
 def test_core_modules_never_import_qt() -> None:
-    probe = (
-        "import sys\n"
+    probe = modules_loaded(
         "import realtime_gui.catalog, realtime_gui.request, realtime_gui.checks, realtime_gui.client\n"
         "import realtime_gui.secrets, realtime_gui.cli, realtime_gui.logs, realtime_gui.fake_server\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.modules == []

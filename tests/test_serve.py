@@ -10,8 +10,6 @@ import json
 import re
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,15 +19,17 @@ from pathlib import Path
 import pytest
 
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.json_types import JsonValue
 from realtime_gui.request import build_request
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, free_port
 from official_schema import check as official_check
-from serve_process import Serving, serve_env
+from processes import cli_env, modules_loaded, run_cli
+from serve_process import Serving
 
 Start = Callable[..., Serving]
 TEMPLATE = ["--set", "session.audio.output.voice=marin", "--set", "expires_after.seconds=120"]
-TEMPLATE_VALUES = {"session.audio.output.voice": "marin", "expires_after.seconds": 120}
+TEMPLATE_VALUES: dict[str, JsonValue] = {"session.audio.output.voice": "marin", "expires_after.seconds": 120}
 
 
 def _check_output(served: Serving) -> None:
@@ -55,7 +55,7 @@ class Shared:
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     """One serve process with a template (voice marin, 120 s), a high rate and a 1 s timeout, for many tests."""
     with FakeOpenAI(api_key=TEST_KEY, check=official_check) as fake:
-        env = serve_env(tmp_path_factory.mktemp("config"), OPENAI_API_KEY=TEST_KEY)
+        env = cli_env(config=tmp_path_factory.mktemp("config"))
         served = Serving(["--base-url", fake.base_url, "--rate", "1000", "--timeout", "1", *TEMPLATE], env=env)
         yield Shared(served, fake)
         assert served.stop() == 0, served.stderr
@@ -68,7 +68,7 @@ def start(server: FakeOpenAI, tmp_path: Path) -> Iterator[Start]:
     running: list[Serving] = []
 
     def run(*args: str, key: str = TEST_KEY, base_url: str | None = None) -> Serving:
-        env = serve_env(tmp_path / "config", OPENAI_API_KEY=key)
+        env = cli_env(config=tmp_path / "config", key=key)
         served = Serving(["--base-url", base_url or server.base_url, *args], env=env)
         running.append(served)
         return served
@@ -327,10 +327,7 @@ def test_retired_beta_endpoint_answers_with_the_apis_error(start: Start, server:
 
 
 def test_network_failure_is_502_with_a_sentence(start: Start) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    served = start(base_url=f"http://127.0.0.1:{closed_port}/v1")
+    served = start(base_url=f"http://127.0.0.1:{free_port()}/v1")
     answer = served.request(origin="http://localhost:5173")
     assert answer.status == 502
     error = answer.json()["error"]
@@ -464,31 +461,22 @@ def test_a_port_in_use_exits_2_with_a_sentence(server: FakeOpenAI, tmp_path: Pat
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = subprocess.run(
-            [sys.executable, "-m", "realtime_gui", "serve", "--port", str(port), "--base-url", server.base_url],
-            env=serve_env(tmp_path, OPENAI_API_KEY=TEST_KEY),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    assert done.returncode == 2
-    assert f"cannot listen on 127.0.0.1 port {port}" in done.stderr
-    assert "Pick another --port" in done.stderr
-    assert done.stdout == ""
+        done = run_cli("serve", "--port", str(port), "--base-url", server.base_url, env=cli_env(config=tmp_path))
+    assert done.code == 2
+    assert f"cannot listen on 127.0.0.1 port {port}" in done.err
+    assert "Pick another --port" in done.err
+    assert done.out == ""
 
 
 def test_serve_never_imports_qt() -> None:
-    probe = (
-        "import sys\n"
+    probe = modules_loaded(
         "import realtime_gui.serve, realtime_gui.serve_http, realtime_gui.cli.serve, realtime_gui.serve_policy\n"
         "import realtime_gui.serve_replies\n"
         "from realtime_gui.cli import build_parser\n"
         "build_parser().parse_args(['serve'])\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.modules == []
 
 
 def _read_all(sock: socket.socket) -> bytes:

@@ -18,16 +18,17 @@ from hypothesis import strategies as st
 from realtime_gui import serve_http
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.json_types import Values
 from realtime_gui.serve import ServedRequest, Template, TokenServer
 from realtime_gui.serve_policy import PolicyError, RateLimiter, bind_address, check_origin, host_allowed, printable
 
 from conftest import TEST_KEY
 
 
-def template(server: FakeOpenAI, **values: object) -> Template:
+def template(server: FakeOpenAI, values: Values | None = None) -> Template:
     return Template(
         endpoint_id="realtime",
-        values=values,  # type: ignore[arg-type]
+        values=values or {},
         connection=Connection(base_url=server.base_url, timeout=5),
         api_key=TEST_KEY,
     )
@@ -41,7 +42,7 @@ def reported() -> list[ServedRequest]:
 @pytest.fixture
 def token_server(server: FakeOpenAI, reported: list[ServedRequest]) -> Iterator[TokenServer]:
     with TokenServer(
-        template(server, **{"session.audio.output.voice": "marin"}),
+        template(server, {"session.audio.output.voice": "marin"}),
         port=0,
         on_request=reported.append,
         client_timeout=0.5,
@@ -68,9 +69,9 @@ def voice(answer: dict[str, object]) -> object:
 def test_a_new_template_applies_to_the_next_request(token_server: TokenServer, server: FakeOpenAI) -> None:
     assert token_server.url == f"http://127.0.0.1:{token_server.port}/token"
     assert voice(get(token_server)[1]) == "marin"
-    token_server.template = template(server, **{"session.audio.output.voice": "cedar"})
+    token_server.template = template(server, {"session.audio.output.voice": "cedar"})
     assert voice(get(token_server)[1]) == "cedar"
-    token_server.template = template(server, **{"session.audio.output.speed": 9})
+    token_server.template = template(server, {"session.audio.output.speed": 9})
     status, answer = get(token_server)
     assert status == 400, "an invalid form is reported to the page, and nothing is sent"
     assert "session.audio.output.speed" in str(answer)

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from realtime_gui.client import Connection, MintedToken, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.minted import MintedToken
 from realtime_gui.request import build_request
 from realtime_gui.snippets import (
     JS_PLACEHOLDER,

@@ -6,10 +6,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.display import NO_DISPLAY, missing_display
 from realtime_gui.fake_server import FakeOpenAI
@@ -89,7 +89,7 @@ def test_an_unknown_command_lists_the_commands_and_exits_2() -> None:
 # -- the window takes mint's connection options --------------------------------------------------------------
 
 
-def _window(qtbot: Any, *args: str) -> MainWindow:
+def _window(qtbot: QtBot, *args: str) -> MainWindow:
     from realtime_gui.qt.app import create_window
 
     window = create_window(list(args))
@@ -99,13 +99,13 @@ def _window(qtbot: Any, *args: str) -> MainWindow:
     return window
 
 
-def _mint(qtbot: Any, window: MainWindow) -> None:
+def _mint(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=8000):
         qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
 
 
 def test_base_url_and_timeout_options_reach_the_window_for_this_run_only(
-    qtbot: Any, server: FakeOpenAI, settings_file: Path, memory_keyring: MemoryKeyring
+    qtbot: QtBot, server: FakeOpenAI, settings_file: Path, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.set_password("realtime-gui", "default", TEST_KEY)
     window = _window(
@@ -126,7 +126,7 @@ def test_base_url_and_timeout_options_reach_the_window_for_this_run_only(
 
 
 def test_the_default_profile_follows_openai_base_url(
-    qtbot: Any,
+    qtbot: QtBot,
     server: FakeOpenAI,
     settings_file: Path,
     memory_keyring: MemoryKeyring,

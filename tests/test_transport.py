@@ -19,8 +19,11 @@ import pytest
 
 from realtime_gui import calls
 from realtime_gui.calls import Call
-from realtime_gui.client import ConfigError, Connection, MintedToken, MintError, NetworkError, TokenClient
+from realtime_gui.client import TokenClient
+from realtime_gui.connection import Connection
+from realtime_gui.errors import ConfigError, MintError, NetworkError
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.minted import MintedToken
 from realtime_gui.request import build_request
 
 from conftest import TEST_KEY
@@ -52,7 +55,12 @@ def test_finish_waits_for_a_shutdown_already_under_way(monkeypatch: pytest.Monke
     call.attach(ours)
     call.start(0)
     assert shutting.wait(2)
-    finished = threading.Thread(target=lambda: (call.finish(), order.append("finished")))
+
+    def finish() -> None:
+        call.finish()
+        order.append("finished")
+
+    finished = threading.Thread(target=finish)
     finished.start()
     time.sleep(0.2)  # time for an unordered finish() to return first
     go_on.set()

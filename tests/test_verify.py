@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import threading
@@ -24,33 +22,20 @@ from realtime_gui.request import build_request
 from realtime_gui.verified import SessionOpened, SessionUnreachable, VerifyCancelled, VerifyRequest
 from realtime_gui.verify import Verification
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, Ran, free_port
+from processes import cli_env, modules_loaded, run_cli
 
-CLI = [sys.executable, "-m", "realtime_gui"]
-# Anything a terminal would act on; tabs and newlines are fine in output.
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SESSION_LINE = re.compile(r"session (sess_\w+) opened in \d+ ms: (.*)")
-
-
-class Ran:
-    def __init__(self, done: subprocess.CompletedProcess[str], elapsed: float) -> None:
-        self.code, self.out, self.err, self.elapsed = done.returncode, done.stdout, done.stderr, elapsed
 
 
 def run(*args: str, stdin: str = "", server: FakeOpenAI | None = None, secret: str = "", timeout: float = 30) -> Ran:
     """`realtime-gui ARGS` in a fresh process, with the key in the environment (mint needs it; verify must not use
-    it) and the fake as the base URL. Checks what every run must do: no traceback, no key, no control character,
-    the token (`secret`) nowhere in the messages on stderr."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    env["OPENAI_API_KEY"] = TEST_KEY
+    it) and the fake as the base URL. Checks, besides what run_cli checks of every run, that the token (`secret`)
+    is nowhere in the messages on stderr."""
+    env = cli_env()
     if server is not None:
         env["OPENAI_BASE_URL"] = server.base_url
-    started = time.monotonic()
-    done = subprocess.run(CLI + list(args), input=stdin, env=env, capture_output=True, text=True, timeout=timeout)
-    ran = Ran(done, time.monotonic() - started)
-    assert "Traceback" not in ran.err
-    assert TEST_KEY not in ran.out + ran.err, "the API key must never be printed"
-    assert not CONTROL.search(ran.out + ran.err), f"control characters printed: {ran.out!r} {ran.err!r}"
+    ran = run_cli(*args, env=env, stdin=stdin, timeout=timeout)
     if secret:
         assert secret not in ran.err, "the token must never appear in a message"
     return ran
@@ -79,8 +64,7 @@ def test_mint_json_piped_into_verify_opens_the_minted_session(server: FakeOpenAI
         f"{realtime_gui} mint --output json --set session.model=gpt-realtime-2 "
         f"--set session.audio.output.voice=marin --set session.output_modalities=text | {realtime_gui} verify"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    env.update(OPENAI_API_KEY=TEST_KEY, OPENAI_BASE_URL=server.base_url)
+    env = cli_env(OPENAI_BASE_URL=server.base_url)
     done = subprocess.run(["bash", "-o", "pipefail", "-c", pipe], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
@@ -286,7 +270,11 @@ def test_hostile_server_text_is_escaped_and_the_token_redacted(token: MintedToke
 def test_the_session_line_escapes_what_the_server_applied() -> None:
     from realtime_gui.verified import applied_settings
 
-    hostile = {"id": "sess_1\x1b[2J", "model": "gpt\u202e\x07", "audio": {"output": {"voice": {"id": "voice_\r9"}}}}
+    hostile: dict[str, Any] = {
+        "id": "sess_1\x1b[2J",
+        "model": "gpt\u202e\x07",
+        "audio": {"output": {"voice": {"id": "voice_\r9"}}},
+    }
     opened = SessionOpened(session_id=hostile["id"], elapsed_ms=1, settings=applied_settings(hostile), event={})
     assert opened.summary() == "session sess_1\\x1b[2J opened in 1 ms: model gpt\\u202e\\x07, voice voice_\\r9"
 
@@ -295,10 +283,7 @@ def test_the_session_line_escapes_what_the_server_applied() -> None:
 
 
 def test_nothing_listening_exits_4() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    ran = run("verify", "--base-url", f"http://127.0.0.1:{port}/v1", stdin="ek_0123456789abcdef")
+    ran = run("verify", "--base-url", f"http://127.0.0.1:{free_port()}/v1", stdin="ek_0123456789abcdef")
     assert ran.code == 4
     assert "refused the connection: nothing is listening there" in ran.err
 
@@ -321,7 +306,7 @@ def test_failures_exit_4_within_the_timeout(
     ran = run("verify", "--timeout", "1", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 4
     assert fragment in ran.err
-    assert ran.elapsed < 1 + 3, "the timeout bounds the whole run (process start-up included)"
+    assert ran.seconds < 1 + 3, "the timeout bounds the whole run (process start-up included)"
 
 
 def test_an_unanswered_turn_exits_4_after_the_session_line(token: MintedToken, server: FakeOpenAI) -> None:
@@ -380,12 +365,9 @@ def test_websockets_is_imported_by_verify_py_alone() -> None:
         if re.search(r"^\s*(?:import|from) websockets\b", path.read_text(encoding="utf-8"), re.MULTILINE)
     )
     assert importers == ["verify.py"]
-    probe = (
-        "import sys, realtime_gui.cli, realtime_gui.cli.verify, realtime_gui.verified\n"
-        "print('websockets' in sys.modules)"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
-    assert done.stdout.strip() == "False", "only a token check may load websockets"
+    probe = modules_loaded("import realtime_gui.cli, realtime_gui.cli.verify, realtime_gui.verified", ["websockets"])
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.modules == [], "only a token check may load websockets"
 
 
 # -- the fake's sessions, as a browser page will open them ----------------------------------------------------------

@@ -5,47 +5,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from pytestqt.qtbot import QtBot
 
 from realtime_gui import deprecations
 from realtime_gui.catalog import DEPRECATIONS, ENDPOINTS, UNSET
 from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.qt.ui.main_window import MainWindow
 
+from conftest import OpenWindow
+from driving import WAIT_MS, child, choose_endpoint, field, line_edit
+
 # The offscreen platform cannot raise a drop-down or grab the keyboard for it; it says so, harmlessly.
 opens_popups = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
 BEFORE = date(2026, 12, 1)
 AFTER = date(2027, 3, 1)
-WAIT_MS = 8000
 
 
 @pytest.fixture
-def window_on(open_window: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[[date], MainWindow]:
+def window_on(open_window: OpenWindow, monkeypatch: pytest.MonkeyPatch) -> Callable[[date], MainWindow]:
     """The main window as it looks on a given day."""
 
     def make(day: date) -> MainWindow:
         monkeypatch.setattr(deprecations, "today", lambda: day)
-        return open_window()  # type: ignore[no-any-return]
+        return open_window()
 
     return make
 
 
-def choose_endpoint(window: MainWindow, endpoint_id: str) -> None:
-    combo = window.findChild(QComboBox, "endpoint")
-    combo.setCurrentIndex(combo.findData(endpoint_id))
-
-
 def model_combo(window: MainWindow, path: str) -> QComboBox:
-    combo = window.form.findChild(QComboBox, path)
-    assert combo is not None, path
-    return combo
+    return child(window.form, QComboBox, path)
 
 
-def pick_from_list(qtbot: Any, combo: QComboBox, model: str) -> None:
+def pick_from_list(qtbot: QtBot, combo: QComboBox, model: str) -> None:
     """Open the drop-down and click the model's entry, as a person does."""
     combo.showPopup()
     view = combo.view()
@@ -60,7 +55,9 @@ def pick_from_list(qtbot: Any, combo: QComboBox, model: str) -> None:
 def shown_in_list(combo: QComboBox, model: str) -> str:
     """The text the drop-down draws for `model`'s entry."""
     option = QStyleOptionViewItem()
-    combo.itemDelegate().initStyleOption(option, combo.model().index(combo.findText(model), 0))
+    delegate = combo.itemDelegate()
+    assert isinstance(delegate, QStyledItemDelegate)  # the model notes' own, which marks what is going away
+    delegate.initStyleOption(option, combo.model().index(combo.findText(model), 0))
     return option.text
 
 
@@ -70,7 +67,7 @@ def note(window: MainWindow, path: str) -> QLabel | None:
 
 @opens_popups
 def test_the_list_marks_models_going_away_and_picking_one_shows_a_dated_note(
-    qtbot: Any, window_on: Callable[[date], MainWindow], server: FakeOpenAI
+    qtbot: QtBot, window_on: Callable[[date], MainWindow], server: FakeOpenAI
 ) -> None:
     window = window_on(BEFORE)
     combo = model_combo(window, "session.model")
@@ -96,22 +93,22 @@ def test_the_list_marks_models_going_away_and_picking_one_shows_a_dated_note(
     assert not label.isVisible()
 
 
-def test_typing_a_model_name_shows_the_note_too(qtbot: Any, window_on: Callable[[date], MainWindow]) -> None:
+def test_typing_a_model_name_shows_the_note_too(qtbot: QtBot, window_on: Callable[[date], MainWindow]) -> None:
     window = window_on(BEFORE)
     combo = model_combo(window, "session.model")
-    combo.lineEdit().clear()
-    qtbot.keyClicks(combo.lineEdit(), "gpt-realtime-mini")
+    line_edit(combo).clear()
+    qtbot.keyClicks(line_edit(combo), "gpt-realtime-mini")
     label = note(window, "session.model")
     assert label is not None
     assert label.isVisible()
     assert "gpt-realtime-mini is deprecated and shuts down on 2027-01-20" in label.text()
-    qtbot.keyClicks(combo.lineEdit(), "-2025-10-06")  # a snapshot that stays
+    qtbot.keyClicks(line_edit(combo), "-2025-10-06")  # a snapshot that stays
     assert not label.isVisible()
 
 
 @opens_popups
 def test_after_the_date_the_list_and_the_note_say_shut_down(
-    qtbot: Any, window_on: Callable[[date], MainWindow]
+    qtbot: QtBot, window_on: Callable[[date], MainWindow]
 ) -> None:
     window = window_on(AFTER)
     choose_endpoint(window, "transcription")
@@ -131,7 +128,7 @@ def test_after_the_date_the_list_and_the_note_say_shut_down(
 
 
 @opens_popups
-def test_a_closed_model_list_gets_the_note_as_well(qtbot: Any, window_on: Callable[[date], MainWindow]) -> None:
+def test_a_closed_model_list_gets_the_note_as_well(qtbot: QtBot, window_on: Callable[[date], MainWindow]) -> None:
     window = window_on(BEFORE)
     choose_endpoint(window, "beta-transcription")
     combo = model_combo(window, "input_audio_transcription.model")
@@ -170,16 +167,16 @@ def test_no_default_hint_advertises_a_model_going_away(
     window = window_on(BEFORE)
     choose_endpoint(window, endpoint_id)
     for row in ENDPOINTS[endpoint_id].parameters:
-        field = window.form.field(row.path)
-        if field is None:
+        shown = window.form.field(row.path)
+        if shown is None:
             continue
-        for hint in _hints(field.widget):
+        for hint in _hints(shown.widget):
             assert hint.removeprefix("default (").removesuffix(")") not in DEPRECATIONS, f"{row.path}: {hint}"
     if endpoint_id == "realtime":
         # The API's own default is gpt-realtime: the field says only that nothing is sent.
         assert ENDPOINTS["realtime"].by_path["session.model"].default == "gpt-realtime"
-        assert model_combo(window, "session.model").lineEdit().placeholderText() == "not sent"
-        assert window.form.field("session.model").value() is UNSET  # type: ignore[union-attr]
+        assert line_edit(model_combo(window, "session.model")).placeholderText() == "not sent"
+        assert field(window, "session.model").value() is UNSET
 
 
 def test_no_list_entry_hides_a_shorter_name_from_completion() -> None:

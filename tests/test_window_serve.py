@@ -16,15 +16,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractSpinBox, QPlainTextEdit
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.main_window import MainWindow
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, OpenWindow, free_port
+from driving import WAIT_MS, child
 from memory_keyring import MemoryKeyring
 
-WAIT_MS = 8000
 PAGE = "http://localhost:5173"
 
 
@@ -36,12 +37,6 @@ def port(settings_file: Path) -> int:
     settings.serve_port = port
     settings.sync()
     return port
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(port: int, *, origin: str | None = PAGE, method: str = "GET", timeout: float = 10) -> tuple[int, Any]:
@@ -74,21 +69,21 @@ def can_listen(port: int) -> bool:
     return True
 
 
-def toggle_on(qtbot: Any, window: MainWindow) -> None:
+def toggle_on(qtbot: QtBot, window: MainWindow) -> None:
     """Ctrl+Shift+L, as a person would (the action sits in the File menu)."""
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: window.serve.server.running, timeout=WAIT_MS)
 
 
 @pytest.fixture
-def serving(qtbot: Any, open_window: Any, port: int) -> MainWindow:
+def serving(qtbot: QtBot, open_window: OpenWindow, port: int) -> MainWindow:
     window = open_window()
     toggle_on(qtbot, window)
     return window
 
 
 def test_the_toggle_shows_the_url_and_serves_tokens_to_local_pages(
-    qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI
+    qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI
 ) -> None:
     window = serving
     action = window.serve.action
@@ -120,7 +115,7 @@ def test_the_toggle_shows_the_url_and_serves_tokens_to_local_pages(
 
 
 def test_a_foreign_origin_is_refused_and_counted(
-    qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI
+    qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI
 ) -> None:
     panel = serving.serve.panel
     status, answer = get(port, origin="https://evil.example")
@@ -147,9 +142,9 @@ def test_a_foreign_origin_is_refused_and_counted(
     assert serving.minimumSizeHint().width() <= narrowest
 
 
-def test_form_edits_apply_to_the_next_request(qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI) -> None:
+def test_form_edits_apply_to_the_next_request(qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI) -> None:
     window = serving
-    instructions = window.form.findChild(QPlainTextEdit, "session.instructions")
+    instructions = child(window.form, QPlainTextEdit, "session.instructions")
     qtbot.keyClicks(instructions, "Speak like a pirate.")
     assert get(port)[0] == 200
     assert server.requests[-1].json()["session"]["instructions"] == "Speak like a pirate."
@@ -166,7 +161,7 @@ def test_form_edits_apply_to_the_next_request(qtbot: Any, serving: MainWindow, p
 
 
 def test_a_profile_change_applies_to_the_next_request_with_that_profiles_key(
-    qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI, memory_keyring: MemoryKeyring
+    qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI, memory_keyring: MemoryKeyring
 ) -> None:
     from realtime_gui.connection import Connection
     from realtime_gui.profiles import Profile
@@ -185,11 +180,11 @@ def test_a_profile_change_applies_to_the_next_request_with_that_profiles_key(
 
 
 def test_a_form_that_does_not_validate_is_answered_400_and_sends_nothing(
-    qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI
+    qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI
 ) -> None:
     window = serving
     note = window.serve.panel.note
-    speed = window.form.findChild(QAbstractSpinBox, "session.audio.output.speed")
+    speed = child(window.form, QAbstractSpinBox, "session.audio.output.speed")
     window.form_scroll.ensureWidgetVisible(speed)
     qtbot.mouseClick(speed.lineEdit(), Qt.MouseButton.LeftButton)
     speed.lineEdit().selectAll()
@@ -213,7 +208,7 @@ def test_a_form_that_does_not_validate_is_answered_400_and_sends_nothing(
     assert server.requests[-1].json()["session"]["audio"]["output"]["speed"] == 1.2
 
 
-def test_stopping_and_closing_free_the_port(qtbot: Any, serving: MainWindow, port: int) -> None:
+def test_stopping_and_closing_free_the_port(qtbot: QtBot, serving: MainWindow, port: int) -> None:
     window = serving
     assert get(port)[0] == 200
     qtbot.mouseClick(window.serve.panel.stop, Qt.MouseButton.LeftButton)
@@ -231,7 +226,7 @@ def test_stopping_and_closing_free_the_port(qtbot: Any, serving: MainWindow, por
     assert can_listen(port)
 
 
-def test_a_taken_port_is_said_and_another_offered(qtbot: Any, open_window: Any, port: int) -> None:
+def test_a_taken_port_is_said_and_another_offered(qtbot: QtBot, open_window: OpenWindow, port: int) -> None:
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", port))
         squatter.listen()
@@ -254,7 +249,7 @@ def test_a_taken_port_is_said_and_another_offered(qtbot: Any, open_window: Any, 
 
 
 def test_the_window_stays_responsive_while_a_mint_through_the_endpoint_hangs(
-    qtbot: Any, serving: MainWindow, port: int, server: FakeOpenAI
+    qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI
 ) -> None:
     window = serving
     server.inject(Fault(FaultKind.HANG, seconds=30))
@@ -270,7 +265,7 @@ def test_the_window_stays_responsive_while_a_mint_through_the_endpoint_hangs(
     hanging.start()
     qtbot.waitUntil(lambda: len(server.requests) == 1, timeout=WAIT_MS)  # the mint is now stuck upstream
     # The GUI thread goes on: typing reaches the form, and the server takes the new template at once.
-    instructions = window.form.findChild(QPlainTextEdit, "session.instructions")
+    instructions = child(window.form, QPlainTextEdit, "session.instructions")
     qtbot.keyClicks(instructions, "Hi")
     assert instructions.toPlainText() == "Hi"
     template = window.serve.server.template
@@ -301,7 +296,7 @@ class _SlowKeyring(MemoryKeyring):
 
 
 def test_the_key_is_read_in_the_server_thread_and_never_shown_or_logged(
-    qtbot: Any,
+    qtbot: QtBot,
     serving: MainWindow,
     port: int,
     server: FakeOpenAI,
@@ -319,7 +314,7 @@ def test_the_key_is_read_in_the_server_thread_and_never_shown_or_logged(
     page = threading.Thread(target=lambda: answers.append(get(port)), daemon=True)
     page.start()
     qtbot.waitUntil(lambda: bool(slow.readers), timeout=WAIT_MS)
-    qtbot.keyClicks(window.form.findChild(QPlainTextEdit, "session.instructions"), "ok")  # not blocked meanwhile
+    qtbot.keyClicks(child(window.form, QPlainTextEdit, "session.instructions"), "ok")  # not blocked meanwhile
     slow.release.set()
     page.join(timeout=10)
     assert len(answers) == 1
@@ -335,8 +330,8 @@ def test_the_key_is_read_in_the_server_thread_and_never_shown_or_logged(
 
 
 def test_the_served_key_comes_in_the_same_order_as_the_windows_own(
-    qtbot: Any,
-    open_window: Any,
+    qtbot: QtBot,
+    open_window: OpenWindow,
     port: int,
     memory_keyring: MemoryKeyring,
     monkeypatch: pytest.MonkeyPatch,
@@ -358,7 +353,7 @@ def test_the_served_key_comes_in_the_same_order_as_the_windows_own(
 
 
 def test_without_a_key_the_page_is_told_and_the_panel_says_so(
-    qtbot: Any, open_window: Any, port: int, memory_keyring: MemoryKeyring
+    qtbot: QtBot, open_window: OpenWindow, port: int, memory_keyring: MemoryKeyring
 ) -> None:
     memory_keyring.delete_password("realtime-gui", "test")
     window = open_window()

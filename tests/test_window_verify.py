@@ -10,27 +10,26 @@ from PySide6.QtCore import Qt, QThread
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QWidget,
+    QToolButton,
 )
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind, Recorded
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, OpenWindow
+from driving import WAIT_MS, child, texts_on_screen
 
-WAIT_MS = 8000
 
-
-def mint(qtbot: Any, window: MainWindow, endpoint_id: str = "realtime", **values: Any) -> None:
-    combo = window.findChild(QComboBox, "endpoint")
+def mint(qtbot: QtBot, window: MainWindow, endpoint_id: str = "realtime", **values: Any) -> None:
+    combo = child(window, QComboBox, "endpoint")
     combo.setCurrentIndex(combo.findData(endpoint_id))
     window.form.set_values({k.replace("__", "."): v for k, v in values.items()})
     with qtbot.waitSignal(window.controller.minted, timeout=WAIT_MS):
@@ -43,18 +42,15 @@ def with_timeout(window: MainWindow, server: FakeOpenAI, seconds: float) -> None
 
 
 def verify_button(window: MainWindow) -> QAbstractButton:
-    button = window.findChild(QAbstractButton, "verifyToken")
-    assert button is not None
-    return button
+    return child(window, QAbstractButton, "verifyToken")
 
 
 def result(window: MainWindow) -> str:
-    label = window.findChild(QLabel, "verifyResult")
-    assert label is not None
+    label = child(window, QLabel, "verifyResult")
     return label.text() if label.isVisible() else ""
 
 
-def click_test(qtbot: Any, window: MainWindow, *, signal: str = "verified") -> Any:
+def click_test(qtbot: QtBot, window: MainWindow, *, signal: str = "verified") -> Any:
     verifier = window.controller.verifier
     with qtbot.waitSignal(getattr(verifier, signal), timeout=WAIT_MS) as blocker:
         qtbot.mouseClick(verify_button(window), Qt.MouseButton.LeftButton)
@@ -63,16 +59,6 @@ def click_test(qtbot: Any, window: MainWindow, *, signal: str = "verified") -> A
 
 def upgrades(server: FakeOpenAI) -> list[Recorded]:
     return [r for r in server.requests if r.method == "GET"]
-
-
-def texts_on_screen(window: QWidget) -> str:
-    parts = []
-    for widget in window.findChildren(QWidget):
-        if isinstance(widget, QLineEdit | QLabel | QPushButton):
-            parts.append(widget.text())
-        elif isinstance(widget, QPlainTextEdit):
-            parts.append(widget.toPlainText())
-    return "\n".join(parts)
 
 
 def assert_key_never_sent_to_the_websocket(server: FakeOpenAI) -> None:
@@ -87,7 +73,7 @@ def assert_key_never_sent_to_the_websocket(server: FakeOpenAI) -> None:
 
 
 def test_test_shows_the_session_and_the_settings_the_server_applied(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     assert not verify_button(window).isEnabled(), "no token yet"
@@ -101,7 +87,7 @@ def test_test_shows_the_session_and_the_settings_the_server_applied(
     assert shown.startswith(f"✓ Session {token.session_id} opened in {opened.elapsed_ms:.0f} ms: model gpt-realtime")
     assert "voice cedar" in shown
     assert "output text" in shown
-    assert window.findChild(QPlainTextEdit, "verifyReply").isHidden(), "nothing was said"
+    assert child(window, QPlainTextEdit, "verifyReply").isHidden(), "nothing was said"
     [upgrade] = upgrades(server)
     assert upgrade.path == "/v1/realtime?model=gpt-realtime", "the profile's server, the token's model"
     assert upgrade.headers["authorization"] == f"Bearer {token.value}"
@@ -110,7 +96,9 @@ def test_test_shows_the_session_and_the_settings_the_server_applied(
     assert verify_button(window).isEnabled(), "ready for another Test"
 
 
-def test_test_goes_to_the_server_that_minted_the_token(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_test_goes_to_the_server_that_minted_the_token(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     mint(qtbot, window)
     with FakeOpenAI(api_key=TEST_KEY) as elsewhere:
@@ -120,7 +108,7 @@ def test_test_goes_to_the_server_that_minted_the_token(qtbot: Any, open_window: 
     assert len(upgrades(server)) == 1
 
 
-def test_say_streams_the_reply_into_the_window(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_say_streams_the_reply_into_the_window(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     mint(qtbot, window)
     verifier = window.controller.verifier
@@ -131,13 +119,13 @@ def test_say_streams_the_reply_into_the_window(qtbot: Any, open_window: Any, ser
         seen.append(
             (
                 result(window),
-                window.findChild(QPlainTextEdit, "verifyReply").toPlainText(),
-                QThread.currentThread() is QApplication.instance().thread(),
+                child(window, QPlainTextEdit, "verifyReply").toPlainText(),
+                QThread.currentThread() is window.thread(),
             )
         )
 
     verifier.texted.connect(on_texted)
-    say = window.findChild(QLineEdit, "verifySay")
+    say = child(window, QLineEdit, "verifySay")
     qtbot.keyClicks(say, "Hello, how are you?")
     with qtbot.waitSignal(verifier.verified, timeout=WAIT_MS) as done:
         qtbot.keyClick(say, Qt.Key.Key_Return)  # Enter in Say runs Test
@@ -149,19 +137,19 @@ def test_say_streams_the_reply_into_the_window(qtbot: Any, open_window: Any, ser
     shown = [text for _, text, _ in seen]
     assert shown[0] == "Hello", "the first piece shows at once, before the rest has come"
     assert all(reply.startswith(text) for text in shown)
-    assert window.findChild(QPlainTextEdit, "verifyReply").toPlainText() == reply
+    assert child(window, QPlainTextEdit, "verifyReply").toPlainText() == reply
     assert say.text() == "Hello, how are you?", "what was typed stays"
     assert_key_never_sent_to_the_websocket(server)
 
 
 def test_a_flood_of_tiny_pieces_is_shown_a_few_times_and_capped(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     mint(qtbot, window)
     server.inject(Fault(FaultKind.WS_SILENT_REPLY))  # the session opens; the flood below stands in for the reply
-    reply = window.findChild(QPlainTextEdit, "verifyReply")
-    window.findChild(QLineEdit, "verifySay").setText("Talk a lot")
+    reply = child(window, QPlainTextEdit, "verifyReply")
+    child(window, QLineEdit, "verifySay").setText("Talk a lot")
     with qtbot.waitSignal(window.controller.verifier.opened, timeout=WAIT_MS):
         window.token_panel.verify.test()
     updates: list[str] = []
@@ -174,10 +162,10 @@ def test_a_flood_of_tiny_pieces_is_shown_a_few_times_and_capped(
     window.cancel()
 
 
-def test_a_transcription_token_tests_without_say(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_a_transcription_token_tests_without_say(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     mint(qtbot, window, "transcription")
-    say = window.findChild(QLineEdit, "verifySay")
+    say = child(window, QLineEdit, "verifySay")
     assert not say.isEnabled()
     assert "audio-only" in say.placeholderText()
     click_test(qtbot, window)
@@ -210,7 +198,9 @@ def test_a_transcription_token_tests_without_say(qtbot: Any, open_window: Any, s
     ],
     ids=["refused", "error-event", "close-code", "silent", "not-json"],
 )
-def test_failures_show_plain_words(qtbot: Any, open_window: Any, server: FakeOpenAI, fault: Fault, words: str) -> None:
+def test_failures_show_plain_words(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, fault: Fault, words: str
+) -> None:
     window = open_window()
     with_timeout(window, server, 1.0)  # the silent server is given up on after 1 s
     mint(qtbot, window)
@@ -222,7 +212,7 @@ def test_failures_show_plain_words(qtbot: Any, open_window: Any, server: FakeOpe
     assert verify_button(window).isEnabled(), "a failed Test can be tried again"
 
 
-def test_an_expired_token_the_server_refuses_says_so(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_an_expired_token_the_server_refuses_says_so(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     mint(qtbot, window)
     server.state.clock = lambda: time.time() + 3600  # the server's clock is past the token's expiry
@@ -233,7 +223,9 @@ def test_an_expired_token_the_server_refuses_says_so(qtbot: Any, open_window: An
     )
 
 
-def test_the_server_s_text_is_escaped_and_the_token_redacted(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_the_server_s_text_is_escaped_and_the_token_redacted(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     mint(qtbot, window)
     token = window.token_panel.current
@@ -249,13 +241,13 @@ def test_the_server_s_text_is_escaped_and_the_token_redacted(qtbot: Any, open_wi
 
 
 def test_a_failed_turn_keeps_the_session_line_and_the_partial_reply(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     with_timeout(window, server, 1.0)
     mint(qtbot, window)
     server.inject(Fault(FaultKind.WS_SILENT_REPLY))
-    window.findChild(QLineEdit, "verifySay").setText("Anyone there?")
+    child(window, QLineEdit, "verifySay").setText("Anyone there?")
     click_test(qtbot, window, signal="failed")
     first, second = result(window).splitlines()[:2]
     assert first.startswith("✓ Session sess_")
@@ -266,13 +258,13 @@ def test_a_failed_turn_keeps_the_session_line_and_the_partial_reply(
 
 
 @pytest.mark.parametrize("how", ["button", "escape"])
-def test_cancel_stops_a_hung_test_at_once(qtbot: Any, open_window: Any, server: FakeOpenAI, how: str) -> None:
+def test_cancel_stops_a_hung_test_at_once(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, how: str) -> None:
     window = open_window()
     with_timeout(window, server, 30.0)
     mint(qtbot, window)
     server.inject(Fault(FaultKind.WS_HANG_UPGRADE, seconds=30))
     verifier = window.controller.verifier
-    cancel = window.findChild(QPushButton, "cancel")
+    cancel = child(window, QPushButton, "cancel")
     assert not cancel.isEnabled()
     qtbot.mouseClick(verify_button(window), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(upgrades(server)) == 1, timeout=WAIT_MS)  # the upgrade is in the server's hands
@@ -290,7 +282,9 @@ def test_cancel_stops_a_hung_test_at_once(qtbot: Any, open_window: Any, server: 
     qtbot.waitUntil(lambda: verifier.running == 0, timeout=2000)
 
 
-def test_closing_the_window_stops_a_hung_test_at_once(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_closing_the_window_stops_a_hung_test_at_once(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
     window = open_window()
     with_timeout(window, server, 30.0)
     mint(qtbot, window)
@@ -306,7 +300,7 @@ def test_closing_the_window_stops_a_hung_test_at_once(qtbot: Any, open_window: A
     assert closed_in < 2.0, f"closing waited {closed_in:.1f} s for a Test with a 30 s timeout"
 
 
-def test_a_new_token_stops_the_test_of_the_old_one(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_a_new_token_stops_the_test_of_the_old_one(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     with_timeout(window, server, 30.0)
     mint(qtbot, window)
@@ -324,14 +318,14 @@ def test_a_new_token_stops_the_test_of_the_old_one(qtbot: Any, open_window: Any,
 # -- when Test is possible -------------------------------------------------------------------------------------------
 
 
-def test_an_expired_token_cannot_be_tested(qtbot: Any, open_window: Any, server: FakeOpenAI) -> None:
+def test_an_expired_token_cannot_be_tested(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
     window = open_window()
     mint(qtbot, window)
     panel = window.token_panel
     panel.clock = lambda: time.time() + 3600
     panel.tick()
     assert not verify_button(window).isEnabled()
-    assert not window.findChild(QLineEdit, "verifySay").isEnabled()
+    assert not child(window, QLineEdit, "verifySay").isEnabled()
     assert panel.verify.test() is False
     assert upgrades(server) == [], "nothing was opened"
 
@@ -340,7 +334,9 @@ def test_an_expired_token_cannot_be_tested(qtbot: Any, open_window: Any, server:
 
 
 @pytest.mark.parametrize("kind", ["webrtc", "websocket", "verify"])
-def test_copy_as_puts_the_token_only_where_chosen(qtbot: Any, open_window: Any, server: FakeOpenAI, kind: str) -> None:
+def test_copy_as_puts_the_token_only_where_chosen(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI, kind: str
+) -> None:
     window = open_window()
     mint(qtbot, window)
     token = window.token_panel.current
@@ -354,7 +350,7 @@ def test_copy_as_puts_the_token_only_where_chosen(qtbot: Any, open_window: Any, 
     panel.snippet_actions[kind, True].trigger()
     assert token.value in clipboard.text()
     assert TEST_KEY not in placeholder + clipboard.text()
-    assert window.findChild(QWidget, "copySnippet").text() == "Copied ✓"
+    assert child(window, QToolButton, "copySnippet").text() == "Copied ✓"
     # Once the token has expired, only the placeholder snippets are offered.
     window.token_panel.clock = lambda: time.time() + 3600
     window.token_panel.tick()
@@ -366,7 +362,7 @@ def test_copy_as_puts_the_token_only_where_chosen(qtbot: Any, open_window: Any, 
 
 
 def test_a_translation_token_tests_at_its_url_and_offers_no_webrtc_snippet(
-    qtbot: Any, open_window: Any, server: FakeOpenAI
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
     mint(qtbot, window, "translation", session__model="gpt-realtime-translate")
