@@ -302,7 +302,11 @@ def test_beta_transcription_maps_to_ga_transcription() -> None:
 
 
 def test_a_change_of_endpoint_carries_the_values_that_mean_the_same_there() -> None:
-    values = {"expires_after.seconds": 77, "session.audio.output.voice": "marin", "session.model": "gpt-realtime"}
+    values: Values = {
+        "expires_after.seconds": 77,
+        "session.audio.output.voice": "marin",
+        "session.model": "gpt-realtime",
+    }
     # A transcription session has no voice and no model of its own: only the shared paths go across.
     assert carry_over("realtime", "transcription", values) == {"expires_after.seconds": 77}
     # A beta endpoint's values go to its GA endpoint under their GA paths; temperature has none there.
