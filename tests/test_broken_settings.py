@@ -13,15 +13,17 @@ from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from realtime_gui.catalog import DEFAULT_ENDPOINT, endpoint
+from realtime_gui.connection import Connection
 from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.profiles import FILE_NAME
+from realtime_gui.profiles import FILE_NAME, Profile
 from realtime_gui.qt.app import create_window
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.form import ParameterForm
 from realtime_gui.qt.ui.main_window import MainWindow
 
-from conftest import OpenWindow
+from conftest import TEST_KEY, OpenWindow, write_profile
 from driving import field, press
+from memory_keyring import MemoryKeyring
 
 DEEP = "[" * 5000 + "]" * 5000
 
@@ -213,4 +215,88 @@ def test_the_profile_dialog_refuses_control_characters_and_keeps_the_timeout_ran
     assert dialog.isVisible()
     assert "the control character '\\x1b' at position 23" in dialog.error.text()
     assert "\x1b" not in dialog.error.text()
-    assert (dialog.timeout.minimum(), dialog.timeout.maximum()) == (0.1, 600.0)
+    dialog.base_url.setText("https://example.com/v1")
+    dialog.timeout.set_text("600.5")
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert dialog.isVisible()
+    assert dialog.error.text() == "Timeout must be a number of seconds from 0.1 to 600, not 600.5."
+
+
+@pytest.fixture
+def open_broken(
+    qtbot: QtBot, settings_file: Path, server: FakeOpenAI, memory_keyring: MemoryKeyring
+) -> Iterator[Callable[[], MainWindow]]:
+    """Opens the window on a broken INI, with two good saved profiles on the fake server (their keys stored),
+    on the `test` profile (--profile: the broken INI's own choice is ignored)."""
+    write_profile(settings_file, "test", server.base_url)
+    settings = Settings(str(settings_file))
+    settings.set_profiles(
+        [*settings.read_profiles().profiles[1:], Profile("other", Connection(base_url=server.base_url))]
+    )
+    for name in ("test", "other"):
+        memory_keyring.set_password("realtime-gui", name, TEST_KEY)
+    write_values(settings_file, form__realtime=DEEP, session__profile="test")
+    opened: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window = create_window(["--settings", str(settings_file), "--profile", "test"])
+        assert isinstance(window, MainWindow)
+        qtbot.addWidget(window)
+        window.show()
+        assert window.settings.ignored is not None
+        opened.append(window)
+        return window
+
+    yield make
+    for window in opened:
+        window.controller.shutdown()
+
+
+def create(qtbot: QtBot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.controller.minted, timeout=8000):
+        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+
+
+def test_create_with_nothing_changed_leaves_the_broken_ini_alone(
+    qtbot: QtBot, open_broken: Callable[[], MainWindow], settings_file: Path
+) -> None:
+    before = settings_file.read_bytes()
+    window = open_broken()
+    create(qtbot, window)
+    assert window.token_panel.token.text().startswith("ek_")
+    window.select_profile("test")  # the profile box filled again with the profile shown
+    window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("transcription"))
+    window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("realtime"))  # and back
+    create(qtbot, window)
+    window.close()
+    assert settings_file.read_bytes() == before, "nothing was changed, so nothing was written"
+    assert not Path(f"{settings_file}.bak").exists()
+
+
+def test_create_after_a_real_change_replaces_the_broken_ini_and_keeps_it_as_bak(
+    qtbot: QtBot, open_broken: Callable[[], MainWindow], settings_file: Path
+) -> None:
+    before = settings_file.read_bytes()
+    window = open_broken()
+    editor = window.form.field("session.instructions").editor  # type: ignore[union-attr]
+    assert isinstance(editor, QPlainTextEdit)
+    qtbot.keyClicks(editor, "Be brief.")
+    create(qtbot, window)
+    assert Path(f"{settings_file}.bak").read_bytes() == before, "replaced at Create, not only at close"
+    window.settings.sync()
+    reread = Settings(str(settings_file))
+    assert reread.ignored is None
+    assert reread.form_values("realtime")["session.instructions"] == "Be brief."
+    window.close()
+
+
+def test_choosing_another_profile_replaces_the_broken_ini(
+    qtbot: QtBot, open_broken: Callable[[], MainWindow], settings_file: Path
+) -> None:
+    before = settings_file.read_bytes()
+    window = open_broken()
+    window.profile_combo.setCurrentIndex(window.profile_combo.findData("other"))
+    window.settings.sync()
+    assert Path(f"{settings_file}.bak").read_bytes() == before
+    assert Settings(str(settings_file)).profile_name == "other"
+    window.close()

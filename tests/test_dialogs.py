@@ -1,14 +1,34 @@
 """Dialogs and destructive actions: confirmations that say what happens, problems shown inside the dialog on
-their field, a key dialog that keeps what was typed when it cannot be a key."""
+their field, a key dialog that keeps what was typed when it cannot be a key and says truly where it goes, a profile
+dialog that keeps the form's wheel and typed-number rules."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import argparse
+import re
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QCheckBox, QDialogButtonBox, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.connection import Connection
+from realtime_gui.connection import Connection, timeout_problem
+from realtime_gui.connection_options import ConnectionOptions
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.key_dialog import KeyDialog
 from realtime_gui.qt.ui.main_window import MainWindow
@@ -181,3 +201,90 @@ def test_the_demo_can_be_started_from_the_first_run_offer(
     assert window.token_panel.token.text().startswith("ek_")
     assert window.demo_server is not None
     assert window.demo_server.requests[-1].path == "/v1/realtime/client_secrets"
+
+
+def wheel_over(dialog: QDialog, widget: QWidget, *, notches: int) -> None:
+    """Turn the wheel with the pointer over `widget`, as the platform delivers it to the dialog's window."""
+    where = widget.mapTo(dialog, widget.rect().center())
+    for _ in range(abs(notches)):
+        QTest.wheelEvent(dialog.windowHandle(), QPointF(where), QPoint(0, 120 if notches > 0 else -120))
+        QApplication.processEvents()
+
+
+def test_the_profile_dialog_s_wheel_changes_auth_and_timeout_only_with_the_focus(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    dialog = window.edit_profile(new=False)
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.waitUntil(dialog.base_url.hasFocus)
+    wheel_over(dialog, dialog.auth, notches=-2)
+    wheel_over(dialog, dialog.timeout, notches=3)
+    assert dialog.auth.currentData() == "bearer", "the wheel passing over Auth left it alone"
+    assert dialog.timeout.text() == "5"
+    assert dialog.base_url.hasFocus(), "and took no focus"
+    dialog.timeout.setFocus()
+    wheel_over(dialog, dialog.timeout, notches=2)
+    assert float(dialog.timeout.text()) == 7, "with the focus, the wheel steps it"
+
+
+@pytest.mark.parametrize("typed", ["0.05", "601", "1e9", "nan", "thirty", ""])
+def test_a_timeout_out_of_range_is_said_with_the_cli_s_sentence_and_kept_as_typed(
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path, typed: str
+) -> None:
+    window = open_window()
+    saved = (settings_file.parent / "profiles.json").read_bytes()
+    dialog = window.edit_profile(new=False)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.timeout.edit.clear()
+    qtbot.keyClicks(dialog.timeout.edit, typed)
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert dialog.isVisible(), "nothing was saved"
+    problem = timeout_problem(typed)
+    assert problem is not None
+    assert child(dialog, QLabel, "profileError").text() == f"Timeout {problem}."
+    assert dialog.timeout.text() == typed, "what was typed stays as typed"
+    assert dialog.timeout.property("invalid") is True
+    assert (settings_file.parent / "profiles.json").read_bytes() == saved
+    # The CLI says the same of the same text.
+    with pytest.raises(ValueError, match=re.escape(f"--timeout {problem}.")):
+        ConnectionOptions.from_args(argparse.Namespace(timeout=typed))
+
+
+def test_a_timeout_in_range_is_saved_as_typed(qtbot: QtBot, open_window: OpenWindow) -> None:
+    window = open_window()
+    dialog = window.edit_profile(new=False)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.timeout.edit.clear()
+    qtbot.keyClicks(dialog.timeout.edit, "0.1")
+    press(dialog, QDialogButtonBox.StandardButton.Ok)
+    assert not dialog.isVisible()
+    assert window.profiles["test"].connection.timeout == 0.1
+    assert window.settings.read_profiles().profiles[1].connection.timeout == 0.1
+
+
+def test_the_key_dialog_promises_the_keyring_only_when_there_is_one(qtbot: QtBot, open_window: OpenWindow) -> None:
+    window = open_window()
+    qtbot.waitUntil(lambda: window.key_status is not None, timeout=WAIT_MS)
+    dialog = window.open_key_dialog()
+    intro = child(dialog, QLabel, "keyIntro").text()
+    assert "stored in the operating system's keyring" in intro
+    assert "memory" not in intro
+    assert child(dialog, QLabel, "keyringProblem").isHidden()
+    dialog.reject()
+
+
+def test_the_key_dialog_says_memory_when_the_key_in_use_comes_from_the_environment_and_no_keyring_works(
+    qtbot: QtBot, open_window: OpenWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
+    keyring.set_keyring(fail.Keyring())  # conftest's fixture puts its own back afterwards
+    window = open_window()
+    qtbot.waitUntil(lambda: "from OPENAI_API_KEY" in window.key_label.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.key_status is not None and bool(window.key_status.keyring_problem), timeout=WAIT_MS)
+    dialog = window.open_key_dialog()
+    intro = child(dialog, QLabel, "keyIntro").text()
+    assert "kept in memory for this run only" in intro
+    assert "stored in the operating system's keyring" not in intro
+    assert "No OS keyring" in child(dialog, QLabel, "keyringProblem").text()
+    dialog.reject()

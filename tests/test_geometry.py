@@ -1,5 +1,6 @@
 """Size and place: the window fits a small screen at first start and after restoring a geometry from a bigger one;
-a form is as tall as its content; an empty section is not shown."""
+a form is as tall as its content; an empty section is not shown; the token's buttons wrap under it on a narrow
+token side and none has its text clipped."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QGroupBox
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.token_panel import TOKEN_MIN_CHARS
 
 from conftest import OpenWindow
 from driving import child
@@ -109,3 +113,87 @@ def test_an_endpoint_without_model_or_voice_shows_no_empty_box(open_window: Open
     assert not child(window.form, QGroupBox, "section:Input audio").isHidden()
     window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData("realtime"))
     assert not child(window.form, QGroupBox, "section:Model & voice").isHidden()
+
+
+# The window's size on a 1366 x 768 screen at 2x scale (683 x 384 device-independent pixels, less the frame).
+SMALL_SCREEN_2X = (667, 344)
+
+
+def token_side_buttons(window: MainWindow) -> list[QAbstractButton]:
+    panel = window.token_panel
+    return [panel.reveal, panel.copy, panel.verify.test_button, panel.verify.copy_as]
+
+
+def assert_fully_shown(window: MainWindow, widget: QWidget) -> None:
+    """`widget` lies inside the token side's viewport horizontally (scrolling down may be needed, sideways not)."""
+    viewport = window.token_scroll.viewport()
+    left = widget.mapTo(viewport, QPoint(0, 0)).x()
+    assert left >= 0, f"{widget.objectName()} is cut off on the left"
+    assert left + widget.width() <= viewport.width(), f"{widget.objectName()} is cut off on the right"
+
+
+def test_the_token_row_stays_usable_on_a_small_screen_at_2x(qtbot: QtBot, open_window: OpenWindow) -> None:
+    window: MainWindow = open_window()
+    with qtbot.waitSignal(window.controller.minted, timeout=8000):
+        window.mint()
+    window.resize(*SMALL_SCREEN_2X)
+    panel = window.token_panel
+    qtbot.waitUntil(lambda: window.token_scroll.viewport().width() < 300)
+    QApplication.processEvents()
+    assert window.token_scroll.horizontalScrollBar().maximum() == 0, "nothing on the token side is off to the right"
+    token = panel.token
+    assert token.width() >= token.fontMetrics().averageCharWidth() * TOKEN_MIN_CHARS, "the token stays readable"
+    assert_fully_shown(window, token)
+    buttons = token_side_buttons(window)
+    for button in buttons:
+        assert button.isVisible()
+        assert_fully_shown(window, button)
+        assert button.width() >= button.sizeHint().width(), f"{button.text()} is squeezed"
+    boxes = [QRect(w.mapTo(panel, QPoint(0, 0)), w.size()) for w in [token, *buttons]]
+    for i, box in enumerate(boxes):
+        assert not any(box.intersects(other) for other in boxes[i + 1 :]), "nothing overlaps"
+    assert panel.reveal.y() > token.y(), "the buttons went under the field"
+    window.resize(1180, 780)  # room again: the buttons come back beside the field
+    qtbot.waitUntil(lambda: panel.reveal.y() == panel.copy.y() and abs(panel.reveal.y() - token.y()) < token.height())
+
+
+def changed_pixels(before: QImage, after: QImage) -> QRect:
+    """The bounding box of the pixels that differ between two grabs of the same widget."""
+    box = QRect()
+    for y in range(before.height()):
+        for x in range(before.width()):
+            if before.pixel(x, y) != after.pixel(x, y):
+                box = box.united(QRect(x, y, 1, 1))
+    return box
+
+
+def text_and_arrow(button: QPushButton) -> tuple[QRect, QRect]:
+    """Where `button` paints its text and where its menu arrow, at its size in the window."""
+    text, menu = button.text(), button.menu()
+    size = button.size()
+    button.setFixedSize(size)  # the probes below must not resize it
+    try:
+        with_text = button.grab().toImage()
+        button.setText("")
+        arrow_only = button.grab().toImage()
+        button.setMenu(None)  # type: ignore[arg-type]  # Qt takes a null menu; the stubs do not say so
+        bare = button.grab().toImage()
+    finally:
+        button.setMenu(menu)
+        button.setText(text)
+        button.setMinimumSize(0, 0)
+        button.setMaximumSize(16777215, 16777215)
+    return changed_pixels(arrow_only, with_text), changed_pixels(bare, arrow_only)
+
+
+def test_copy_as_s_menu_arrow_is_not_drawn_over_its_text(qtbot: QtBot, open_window: OpenWindow) -> None:
+    window: MainWindow = open_window()
+    with qtbot.waitSignal(window.controller.minted, timeout=8000):
+        window.mint()
+    button = window.token_panel.verify.copy_as
+    assert button.isEnabled()
+    text, arrow = text_and_arrow(button)
+    assert not text.isEmpty()
+    assert not arrow.isEmpty()
+    space = button.fontMetrics().horizontalAdvance(" ")
+    assert arrow.left() - text.right() > space, f"the arrow {arrow} stands clear of the text {text}, by a space"

@@ -16,7 +16,7 @@ from realtime_gui.fake_server import FakeOpenAI
 from realtime_gui.profiles import Profile
 from realtime_gui.qt.ui.main_window import MainWindow
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, write_profile
 from memory_keyring import MemoryKeyring
 
 
@@ -151,3 +151,44 @@ def test_a_bad_timeout_option_is_refused_before_the_window_opens(
         create_window(["--settings", str(settings_file), "--timeout", "0"])
     assert exited.value.code == 2
     assert "--timeout must be a number of seconds from 0.1 to 600, not 0" in capsys.readouterr().err
+
+
+def test_a_mistyped_profile_opens_the_default_one_and_says_so_as_the_cli_refuses_it(
+    qtbot: QtBot, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from realtime_gui.cli import main as cli_main
+    from realtime_gui.profiles import config_folder
+
+    settings_file = config_folder() / "realtime-gui.ini"  # beside the profiles.json the command line reads
+    write_profile(settings_file, "work", "https://example.com/v1")
+    window = _window(qtbot, "--settings", str(settings_file), "--profile", "lcoal")
+    assert window.profile.name == "default"
+    assert window.error_banner.isVisible()
+    said = window.error_text.text()
+    assert said == (
+        "There is no saved profile 'lcoal' (saved: default, work), so the window opened on 'default'. "
+        "Check the name, or save a profile of that name (Key > New profile…)."
+    )
+    assert cli_main(["mint", "--profile", "lcoal"]) == 2
+    assert "no profile 'lcoal' (saved: default, work)" in capsys.readouterr().err, "the same names as the CLI"
+    window.profile_combo.setCurrentIndex(window.profile_combo.findData("work"))
+    assert window.error_banner.isHidden(), "choosing a profile ends the message"
+
+
+def test_a_remembered_profile_deleted_since_opens_the_default_one_quietly(qtbot: QtBot, settings_file: Path) -> None:
+    write_profile(settings_file, "gone", "https://example.com/v1")
+    (settings_file.parent / "profiles.json").unlink()
+    window = _window(qtbot, "--settings", str(settings_file))
+    assert window.profile.name == "default"
+    assert window.error_banner.isHidden()
+
+
+def test_a_mistyped_profile_with_demo_names_the_demo_profile(qtbot: QtBot, settings_file: Path) -> None:
+    window = _window(qtbot, "--settings", str(settings_file), "--profile", "lcoal", "--demo")
+    try:
+        assert window.profile.name == "demo"
+        assert "There is no saved profile 'lcoal' (saved: default), so the window opened on 'demo'." in (
+            window.error_text.text()
+        )
+    finally:
+        window.close()

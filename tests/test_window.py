@@ -497,7 +497,10 @@ def test_without_a_keyring_the_key_is_kept_in_memory_only(
     window = open_window()
     qtbot.waitUntil(lambda: "No OS keyring" in window.key_label.text(), timeout=WAIT_MS)
     dialog = window.open_key_dialog()
-    assert "kept in memory for this run only" in child(dialog, QLabel, "keyringProblem").text()
+    assert "No OS keyring" in child(dialog, QLabel, "keyringProblem").text()
+    intro = child(dialog, QLabel, "keyIntro").text()
+    assert "kept in memory for this run only" in intro
+    assert "stored in the operating system's keyring" not in intro, "the intro does not promise what cannot be"
     qtbot.keyClicks(child(dialog, QLineEdit, "keyEntry"), TEST_KEY)
     with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractSpinBox, QPlainTextEdit
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
@@ -23,7 +23,7 @@ from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow, free_port
-from driving import WAIT_MS, child
+from driving import WAIT_MS, child, wait_for_tab_order
 from memory_keyring import MemoryKeyring
 
 PAGE = "http://localhost:5173"
@@ -363,3 +363,59 @@ def test_without_a_key_the_page_is_told_and_the_panel_says_so(
     status, answer = get(port)
     assert status == 500
     assert "No API key for profile 'test'" in answer["error"]["message"]
+
+
+def tab_cycle(qtbot: QtBot, window: MainWindow) -> list[QWidget]:
+    """What Tab reaches from the endpoint box until it comes back to it (the chain wraps around)."""
+    wait_for_tab_order(qtbot, window)
+    window.endpoint_combo.setFocus()
+    qtbot.waitUntil(window.endpoint_combo.hasFocus)
+    seen: list[QWidget] = []
+    for _ in range(200):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        assert focused is not None, "Tab left the window"
+        if focused is window.endpoint_combo:
+            return seen
+        seen.append(focused)
+    raise AssertionError("Tab never came back to the endpoint box")
+
+
+def named(widget: QWidget) -> str:
+    """The object name of the control `widget` is part of (the port box for its line edit)."""
+    probe: QWidget | None = widget
+    while probe is not None and (not probe.objectName() or probe.objectName().startswith("qt_")):
+        probe = probe.parentWidget()
+    return probe.objectName() if probe is not None else ""
+
+
+def assert_panel_follows_the_token_side(qtbot: QtBot, window: MainWindow, panel_stops: list[str]) -> None:
+    cycle = tab_cycle(qtbot, window)
+    names = [named(w) for w in cycle]
+    first = names.index(panel_stops[0])
+    assert names[first:] == panel_stops, "the panel's controls, in reading order, end the cycle"
+    assert window.right_side.isAncestorOf(cycle[first - 1]), f"{names[first - 1]} comes before the panel"
+    cycle[first].setFocus()
+    qtbot.waitUntil(cycle[first].hasFocus)
+    qtbot.keyClick(cycle[first], Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is cycle[first - 1], "Shift+Tab goes back the same way"
+
+
+def test_the_serving_panel_comes_after_the_token_side_in_tab_order(
+    qtbot: QtBot, serving: MainWindow, port: int
+) -> None:
+    stops = ["serveUrl", "copyServeUrl", "stopServing"]
+    assert_panel_follows_the_token_side(qtbot, serving, stops)
+    # The order is made again for each new form: the panel keeps its place.
+    serving.endpoint_combo.setCurrentIndex(serving.endpoint_combo.findData("transcription"))
+    assert_panel_follows_the_token_side(qtbot, serving, stops)
+
+
+def test_the_port_offer_is_in_tab_order_too(qtbot: QtBot, open_window: OpenWindow, port: int) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", port))
+        squatter.listen()
+        window = open_window()
+        window.serve.action.trigger()
+        assert not window.serve.server.running
+        assert_panel_follows_the_token_side(qtbot, window, ["servePort", "startServing", "dismissServeProblem"])

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QToolButton,
 )
 from pytestqt.qtbot import QtBot
 
@@ -330,6 +329,46 @@ def test_an_expired_token_cannot_be_tested(qtbot: QtBot, open_window: OpenWindow
     assert upgrades(server) == [], "nothing was opened"
 
 
+def test_a_test_result_is_marked_as_the_expired_token_s_when_the_countdown_ends(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
+    window = open_window()
+    mint(qtbot, window)
+    click_test(qtbot, window)
+    label = child(window, QLabel, "verifyResult")
+    before = result(window)
+    assert before.startswith("✓ Session")
+    ok_colour = label.palette().color(label.foregroundRole())
+    panel = window.token_panel
+    panel.clock = lambda: time.time() + 3600
+    with qtbot.waitSignal(panel.expired, timeout=WAIT_MS):
+        panel.tick()
+    after = result(window)
+    assert after.startswith("This Test was of a token that has since expired:\n"), after
+    assert after.endswith(before), "what the Test found is still there to read"
+    assert label.palette().color(label.foregroundRole()) != ok_colour, "no longer in the colour of success"
+    # A new token's Test result is its own again.
+    panel.clock = time.time
+    mint(qtbot, window)
+    assert result(window) == ""
+    click_test(qtbot, window)
+    assert result(window).startswith("✓ Session")
+
+
+def test_a_test_that_ends_after_the_token_expired_says_so(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
+    window = open_window()
+    mint(qtbot, window)
+    panel = window.token_panel
+    verifier = window.controller.verifier
+    with qtbot.waitSignal(verifier.verified, timeout=WAIT_MS):
+        qtbot.mouseClick(verify_button(window), Qt.MouseButton.LeftButton)
+        panel.clock = lambda: time.time() + 3600  # the countdown ends while the session opens
+        panel.tick()
+    assert result(window).startswith("This Test was of a token that has since expired:\n✓ Session")
+
+
 # -- Copy as… --------------------------------------------------------------------------------------------------------
 
 
@@ -350,7 +389,7 @@ def test_copy_as_puts_the_token_only_where_chosen(
     panel.snippet_actions[kind, True].trigger()
     assert token.value in clipboard.text()
     assert TEST_KEY not in placeholder + clipboard.text()
-    assert child(window, QToolButton, "copySnippet").text() == "Copied ✓"
+    assert child(window, QPushButton, "copySnippet").text() == "Copied ✓"
     # Once the token has expired, only the placeholder snippets are offered.
     window.token_panel.clock = lambda: time.time() + 3600
     window.token_panel.tick()

@@ -1,7 +1,7 @@
 """The desktop app: QApplication set-up, logging, the last-resort exception hook, `create_window`, `main`.
 
-Nothing here imports httpx, keyring or the fake server in the GUI thread at start-up: the window shows while worker
-threads read the key's status and load the HTTP stack.
+Nothing here imports httpx, keyring or the fake server at start-up: the window shows first, and the first mint
+(or the warm-up just after the first paint) loads the HTTP stack in a worker thread.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from realtime_gui.logs import setup_logging
 from realtime_gui.qt.controller import Controller
 from realtime_gui.qt.demo import start_demo
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.banner import SETTINGS, as_sentence
+from realtime_gui.qt.ui.banner import PROFILE, SETTINGS, as_sentence
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import SCHEMES, apply_color_scheme
 from realtime_gui.redaction import redact
@@ -76,8 +76,11 @@ def create_window(argv: list[str]) -> MainWindow:
     saved = settings.read_profiles()
     profiles = saved.profiles
     profile_name = args.profile or settings.profile_name
-    if profile_name not in {p.name for p in profiles}:
-        profile_name = profiles[0].name
+    # A mistyped --profile must not pass for the profile asked for; but the window opens (started from a
+    # launcher, an exit code would show nothing at all) on the default profile, and says so until another is chosen.
+    mistyped = args.profile if args.profile and args.profile not in saved.names else None
+    if profile_name not in saved.names:
+        profile_name = profiles[0].name  # also a remembered profile deleted since: no need to say that
     window = MainWindow(
         settings=settings,
         controller=controller,
@@ -90,10 +93,21 @@ def create_window(argv: list[str]) -> MainWindow:
     window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
     if args.demo:
         start_demo(window)
-    ignored = [note for note in (settings.ignored, saved.problem) if note]
-    if ignored:  # said once, at start-up; the banner stays until dismissed or replaced
-        window.show_error("\n".join(as_sentence(note) for note in ignored), cause=SETTINGS)
+    notes = [note for note in (settings.ignored, saved.problem) if note]
+    if mistyped is not None:
+        notes.append(unknown_profile(mistyped, saved.names, shown=window.profile.name))
+    if notes:  # said once, at start-up; the banner stays until dismissed or replaced
+        cause = PROFILE if mistyped is not None and len(notes) == 1 else SETTINGS
+        window.show_error("\n".join(as_sentence(note) for note in notes), cause=cause)
     return window
+
+
+def unknown_profile(name: str, saved: list[str], *, shown: str) -> str:
+    """`--profile NAME` names no saved profile: most likely a typo (the command line refuses it)."""
+    return (
+        f"There is no saved profile {name!r} (saved: {', '.join(saved)}), so the window opened on {shown!r}. "
+        "Check the name, or save a profile of that name (Key > New profile…)."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

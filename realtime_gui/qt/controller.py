@@ -283,7 +283,15 @@ def _key_status(profile: str, memory_key: str | None) -> KeyStatus:
         key = secrets.resolve_key(profile, in_memory=memory_key)  # the key a mint would use
     except KeyringUnavailable as err:
         return KeyStatus(profile, None, None, keyring_problem=str(err))
-    return _status(profile, key)
+    problem = None
+    if key is not None and key.source != "keyring":
+        # A key from the environment or memory was found without the keyring: whether a key saved now would go
+        # into it (the key dialog says where it goes) is still to be seen.
+        try:
+            secrets.safe_backend()
+        except KeyringUnavailable as err:
+            problem = str(err)
+    return _status(profile, key, keyring_problem=problem)
 
 
 def _status(profile: str, key: ApiKey | None, *, keyring_problem: str | None = None) -> KeyStatus:

@@ -4,7 +4,8 @@ key or a token (a test scans the files).
 
 Preferences and window state live in separate groups (ReText's habit), each read through a defaults table.
 A broken file is never fatal: the window starts with defaults, says which file was ignored and why, and leaves
-the file as it is until a setting is saved, when it is first moved aside to `<name>.bak`.
+the file as it is until a setting really changes (a value other than the one the window opened with), when it is
+first moved aside to `<name>.bak`.
 """
 
 from __future__ import annotations
@@ -72,6 +73,10 @@ def _form_values(value: object) -> dict[str, JsonValue]:
     return data
 
 
+def _form_text(values: dict[str, JsonValue]) -> str:
+    return json.dumps(values, allow_nan=False)
+
+
 def _problem(key: str, value: object) -> str | None:
     """Why the saved `value` of `key` cannot be used, or None (also for keys this version does not know)."""
     group, _, name = key.partition("/")
@@ -109,6 +114,9 @@ class Settings:
         # Why the file was ignored, a sentence; None when it is fine. While set, every read gives the default
         # and the file stays untouched.
         self.ignored: str | None = self._check()
+        # What the window opened with, per key, as it would be written. While the file is ignored, writing one of
+        # these back is no change (a Create with nothing edited, the profile box filled in): the file stays.
+        self._opened: dict[str, Any] = {}
 
     def _check(self) -> str | None:
         path = self._qs.fileName()
@@ -140,7 +148,18 @@ class Settings:
     def _value(self, key: str, default: Any = None) -> Any:
         return default if self.ignored else self._qs.value(key, default)
 
+    def opened_with(self, *, endpoint_id: str, profile: str) -> None:
+        """The endpoint and profile the window shows first (from the file, the defaults or the command line)."""
+        self._opened["session/endpoint"] = endpoint_id
+        self._opened["session/profile"] = profile
+
+    def form_opened_with(self, endpoint_id: str, values: dict[str, JsonValue]) -> None:
+        """What the form of `endpoint_id` made of `form_values(endpoint_id)` when it was built."""
+        self._opened[f"form/{endpoint_id}"] = _form_text(values)
+
     def _set_value(self, key: str, value: Any) -> None:
+        if self.ignored and key in self._opened and self._opened[key] == value:
+            return  # not a change: the broken file is kept as it is
         if self.ignored:
             # The first setting saved replaces the broken file; the user keeps the old one beside it. Cleared
             # first, so that no broken value is read back from Qt's cache or written into the new file.
@@ -184,7 +203,7 @@ class Settings:
             return {}
 
     def set_form_values(self, endpoint_id: str, values: dict[str, JsonValue]) -> None:
-        self._set_value(f"form/{endpoint_id}", json.dumps(values, allow_nan=False))
+        self._set_value(f"form/{endpoint_id}", _form_text(values))
 
     # -- preferences --
 

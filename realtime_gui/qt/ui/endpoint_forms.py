@@ -26,7 +26,6 @@ class EndpointForms(QObject):
     """Follows the window's endpoint list (`window.endpoint_combo`) and fills its page stack with forms."""
 
     form_built = Signal()  # a new form joined the stack: the Tab order must take it in
-    changed = Signal()  # the user changed a value or the endpoint
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -60,7 +59,7 @@ class EndpointForms(QObject):
         if form is None:
             form = ParameterForm(endpoint(endpoint_id))
             form.set_values(self._window.settings.form_values(endpoint_id))
-            form.changed.connect(self.changed)
+            self._window.settings.form_opened_with(endpoint_id, form.all_values())
             self._forms[endpoint_id] = form
             self._window.stack.addWidget(form)
             self.form_built.emit()
@@ -82,7 +81,6 @@ class EndpointForms(QObject):
         self._show(now)
         if carried:
             self.form.set_values({**self.form.all_values(), **carried})
-        self.changed.emit()
         self._window.error_banner.end(cause.MINT, cause.FORM, cause.RETIRED, cause.PRESET)
         self._window.statusBar().showMessage(endpoint(now).summary, 5000)
 

@@ -16,12 +16,20 @@ class KeyDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("API key for profile “{0}”").format(profile))
         self.setObjectName("keyDialog")
-        intro = QLabel(
-            self.tr(
+        if keyring_problem:
+            # Saving then keeps the key in memory (controller.store_key falls back): the intro must not promise
+            # the keyring.
+            said = self.tr(
+                "Paste your OpenAI API key. The operating system's keyring cannot be used (see below), so the key "
+                "is kept in memory for this run only; it is never written to a file."
+            )
+        else:
+            said = self.tr(
                 "Paste your OpenAI API key. It is stored in the operating system's keyring "
                 "(service “realtime-gui”, user “{0}”) and never written to a file."
             ).format(profile)
-        )
+        intro = QLabel(said)
+        intro.setObjectName("keyIntro")
         intro.setWordWrap(True)
         self.status = QLabel(status or self.tr("No key is stored for this profile yet."))
         self.status.setObjectName("keyStatus")
@@ -35,8 +43,6 @@ class KeyDialog(QDialog):
         self.problem.setObjectName("keyringProblem")
         self.problem.setWordWrap(True)
         self.problem.setVisible(bool(keyring_problem))
-        if keyring_problem:
-            self.problem.setText(keyring_problem + " " + self.tr("The key will be kept in memory for this run only."))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(False)

@@ -72,7 +72,6 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self._shown = False
         self._tab_order_set = False
-        self._edited = False  # the user changed a value or the endpoint since the window opened
         self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
         self.setObjectName("mainWindow")
         self.set_title_note("")
@@ -176,14 +175,15 @@ class MainWindow(QMainWindow):
         self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
         self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
         self.serve = ServeToggle(self, action=self.menus.actions["serve"], place_panel=layout.addWidget)
+        self.serve.panel_built.connect(self._update_tab_order)
 
         self.minting = MintFlow(self)
         self.current_profile = CurrentProfile(self, profiles=profiles, options=options or ConnectionOptions())
         self.current_profile.start(profile_name)
         self.endpoints = EndpointForms(self)
-        self.endpoints.changed.connect(self._on_endpoints_changed)
         self.endpoints.form_built.connect(self._update_tab_order)
         self.endpoints.start(endpoint_id)
+        settings.opened_with(endpoint_id=self.endpoint_id, profile=self.profile.name)
         geometry = settings.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
             fit_first_size(self)
@@ -203,7 +203,8 @@ class MainWindow(QMainWindow):
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
-        the token panel. Set after the first paint, then again for each new form."""
+        the token panel, the serving panel under them. Set after the first paint, then again for each new form and
+        when the serving panel is built."""
         if not self._tab_order_set:
             return
         chain(
@@ -213,6 +214,7 @@ class MainWindow(QMainWindow):
                 reading_order(self.stack),
                 [self.reset_button, self.cancel_button, self.mint_button],
                 reading_order(self.right_side),
+                self.serve.tab_stops(),
             ]
         )
 
@@ -328,16 +330,14 @@ class MainWindow(QMainWindow):
         self.token_panel.clear_clipboard_on_expiry = checked
         self.settings.set_preference("clear_clipboard_on_expiry", checked)
 
-    def _on_endpoints_changed(self) -> None:
-        self._edited = True
-
     def save_state(self) -> None:
-        if self.settings.ignored and not self._edited:
-            return  # a broken settings file stays as it is until the user changes something
+        # While the settings file is broken, a value the window opened with is not written (settings.py).
         for endpoint_id, form in self.endpoints.built():
             self.settings.set_form_values(endpoint_id, form.all_values())
         self.settings.endpoint = self.endpoint_id
         self.settings.profile_name = self.profile.name
+        if self.settings.ignored:
+            return  # nothing really changed: the broken file stays as it is (the window's size is no setting)
         self.settings.set_geometry(QByteArray(self.saveGeometry()))
         self.settings.sync()
 

@@ -1,24 +1,25 @@
 """Edits one profile's non-secret settings: base URL, auth style (bearer, or api-key for Azure), organization,
-project and timeout. The name and URL are checked before the dialog closes; a problem shows in the dialog, on its
-field."""
+project and timeout. The name, URL and timeout are checked before the dialog closes; a problem shows in the dialog,
+on its field, and what was typed stays as typed. The form's rules hold here too: the wheel changes Auth or the
+timeout only while it has the focus, and a timeout out of range is said, never corrected."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from realtime_gui.connection import DEFAULT_BASE_URL, TIMEOUT_RANGE_S, Connection, check_base_url
+from realtime_gui.connection import (
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT_S,
+    TIMEOUT_RANGE_S,
+    Connection,
+    check_base_url,
+    timeout_problem,
+)
 from realtime_gui.errors import ConfigError
 from realtime_gui.profiles import Profile, check_profile
 from realtime_gui.qt.ui.dialogs import clear_problem, show_problem
+from realtime_gui.qt.ui.number_box import NumberBox
+from realtime_gui.qt.ui.wheel import ComboBox
 
 
 class ProfileDialog(QDialog):
@@ -37,7 +38,7 @@ class ProfileDialog(QDialog):
         self.base_url = QLineEdit(c.base_url)
         self.base_url.setObjectName("profileBaseUrl")
         self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
-        self.auth = QComboBox()
+        self.auth = ComboBox()
         self.auth.setObjectName("profileAuth")
         self.auth.addItem(self.tr("Authorization: Bearer (OpenAI)"), "bearer")
         self.auth.addItem(self.tr("api-key header (Azure OpenAI)"), "api-key")
@@ -46,15 +47,16 @@ class ProfileDialog(QDialog):
         self.organization.setPlaceholderText(self.tr("optional: org-…"))
         self.project = QLineEdit(c.project)
         self.project.setPlaceholderText(self.tr("optional: proj_…"))
-        self.timeout = QDoubleSpinBox()
-        self.timeout.setRange(*TIMEOUT_RANGE_S)
-        self.timeout.setSuffix(" s")
-        self.timeout.setValue(c.timeout)
+        low, high = TIMEOUT_RANGE_S
+        self.timeout = NumberBox(start=DEFAULT_TIMEOUT_S, low=low, high=high, step=1.0, integer=False)
+        self.timeout.setObjectName("profileTimeout")
+        self.timeout.set_text(f"{c.timeout:g}")
+        self.timeout.setToolTip(self.tr("Seconds, {0:g} to {1:g}").format(low, high))
         self.error = QLabel()
         self.error.setObjectName("profileError")
         self.error.setWordWrap(True)
         self.error.hide()
-        for edit in (self.base_url, self.name):
+        for edit in (self.base_url, self.name, self.timeout.edit):
             if isinstance(edit, QLineEdit):
                 edit.textChanged.connect(self._on_field_text_changed)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -66,7 +68,7 @@ class ProfileDialog(QDialog):
         form.addRow(self.tr("&Auth"), self.auth)
         form.addRow(self.tr("&Organization"), self.organization)
         form.addRow(self.tr("&Project"), self.project)
-        form.addRow(self.tr("&Timeout"), self.timeout)
+        form.addRow(self.tr("&Timeout (s)"), self.timeout)
         for widget, name in (
             (self.base_url, self.tr("Base URL")),
             (self.auth, self.tr("Auth")),
@@ -81,6 +83,7 @@ class ProfileDialog(QDialog):
         (self.base_url if self._editing else self.name).setFocus()
 
     def profile(self) -> Profile:
+        """The profile as entered; only after the dialog was accepted (its values were checked)."""
         return Profile(
             self.name.text().strip(),
             Connection(
@@ -88,7 +91,7 @@ class ProfileDialog(QDialog):
                 auth="api-key" if self.auth.currentData() == "api-key" else "bearer",
                 organization=self.organization.text().strip(),
                 project=self.project.text().strip(),
-                timeout=self.timeout.value(),
+                timeout=float(self.timeout.text()),
             ),
         )
 
@@ -100,6 +103,11 @@ class ProfileDialog(QDialog):
                 raise ValueError(self.tr("A profile named “{0}” exists already.").format(name))
             field = self.base_url
             check_base_url(self.base_url.text().strip() or DEFAULT_BASE_URL)
+            field = self.timeout
+            problem = timeout_problem(self.timeout.text().strip())
+            if problem is not None:
+                # The sentence `--timeout` gives, with the field's name: the text stays as typed.
+                raise ValueError(self.tr("Timeout {0}.").format(problem))
         except (ValueError, ConfigError) as err:
             self._marked = field
             show_problem(self, self.error, field, str(err))

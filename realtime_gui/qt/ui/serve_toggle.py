@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 class ServeToggle(QObject):
     """Drives the menu's `action` (made checkable here) and the panel, built on first use and handed to
     `place_panel` (the window's layout). The window calls `stop()` when it closes."""
+
+    panel_built = Signal()  # the panel is in the window now: its controls join the window's Tab order
 
     def __init__(self, window: MainWindow, *, action: QAction, place_panel: Callable[[QWidget], object]) -> None:
         super().__init__(window)
@@ -56,7 +58,14 @@ class ServeToggle(QObject):
             self._panel.stop_requested.connect(self._on_panel_stop_requested)
             self._panel.url_copied.connect(self._on_panel_url_copied)
             self._place_panel(self._panel)
+            self.panel_built.emit()
         return self._panel
+
+    def tab_stops(self) -> list[QWidget]:
+        """The panel's controls in reading order, for the window's Tab chain; none before the panel is built."""
+        from realtime_gui.qt.ui.focus import reading_order
+
+        return reading_order(self._panel) if self._panel is not None else []
 
     @property
     def port(self) -> int:

@@ -11,7 +11,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,9 +25,11 @@ from realtime_gui.minted import MintedToken
 from realtime_gui.qt.ui.exchange import ExchangeView, feedback_timer, flash
 from realtime_gui.qt.ui.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
 from realtime_gui.qt.ui.verify_panel import VerifyPanel
+from realtime_gui.qt.ui.wrap_row import WrapRow
 from realtime_gui.request import MintRequest
 
 URGENT_SECONDS = 10
+TOKEN_MIN_CHARS = 16  # beside its buttons the token field is at least this wide, else they wrap under it
 TICK_MS = 250  # four ticks a second keep the shown second within a quarter second of the truth
 
 
@@ -91,15 +92,12 @@ class TokenPanel(QWidget):
         self.copy_curl = self.exchange.copy_curl
         self.curl_copied = self.exchange.curl_copied
 
-        token_row = QHBoxLayout()
-        token_row.addWidget(self.token, 1)
-        token_row.addWidget(self.reveal)
-        token_row.addWidget(self.copy)
         self.verify = VerifyPanel()  # Test beside Copy; Say, the result and "Copy as…" under the details
-        token_row.addWidget(self.verify.test_button)
-        # The field takes the width left beside its buttons, so Test does not widen the panel (and narrow the form).
-        self.token.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.token.setMinimumWidth(self.token.fontMetrics().averageCharWidth() * 10)
+        # The field takes the width its buttons leave, down to a width that still shows a good part of a token;
+        # narrower than that (2x scale on a small screen), the buttons go under it. So the buttons do not widen
+        # the panel (and narrow the form), and none is cut off or squeezed.
+        self.token.setMinimumWidth(self.token.fontMetrics().averageCharWidth() * TOKEN_MIN_CHARS)
+        self.token_row = WrapRow(self.token, self.reveal, self.copy, self.verify.test_button)
         self.expired.connect(self.verify.token_expired)
         info = QFormLayout()
         info.addRow(self.tr("Expires in"), self.expires_in)
@@ -110,9 +108,10 @@ class TokenPanel(QWidget):
         layout = QVBoxLayout(self)
         self.title = QLabel(self.tr("Token"))
         self.title.setObjectName("panelTitle")
+        self.title.setWordWrap(True)  # "Token from attempt 12, sent 14:02:31" must not widen a narrow panel
         emphasize(self.title)
         layout.addWidget(self.title)
-        layout.addLayout(token_row)
+        layout.addLayout(self.token_row)
         layout.addLayout(info)
         layout.addWidget(self.clock_note)
         layout.addWidget(self.verify)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QToolButton,
     QVBoxLayout,
@@ -31,6 +32,7 @@ from realtime_gui.minted import MintedToken
 from realtime_gui.qt.ui.banner import as_sentence
 from realtime_gui.qt.ui.exchange import feedback_timer, flash
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
+from realtime_gui.qt.ui.wrap_row import WrapRow
 from realtime_gui.qt.verifier import Verifier
 from realtime_gui.shown import DEFAULT_LIMIT, shown
 
@@ -43,6 +45,7 @@ REPLY_LINES = 5
 # The reply is shown again at most this often while it streams: a server sending thousands of one-letter pieces
 # must not keep the window busy redrawing. A person reads no faster.
 REPLY_REFRESH_MS = 50
+SAY_MIN_CHARS = 16  # beside "Copy as…" the Say field is at least this wide, else the button wraps under it
 
 
 class VerifyPanel(QWidget):
@@ -54,6 +57,7 @@ class VerifyPanel(QWidget):
         self._token: MintedToken | None = None
         self._connection: Connection | None = None
         self._expired = False
+        self._result: tuple[str, str] | None = None  # the result line as last said (text, colour), before the note
         self._reply = ""  # the reply so far, as received (up to what can be shown); shown cleaned
         self._reply_shown = ""  # what the reply view shows, before cleaning
         self._reply_refresh = QTimer(self)
@@ -83,13 +87,13 @@ class VerifyPanel(QWidget):
         self.say.setEnabled(False)
         self.say.returnPressed.connect(self.test)
 
-        self.copy_as = QToolButton()
+        # A push button with a menu makes room for its arrow; a tool button draws the arrow over its text.
+        self.copy_as = QPushButton()
         self.copy_as.setObjectName("copySnippet")
         self.copy_as.setText(self.tr("Copy as…"))
         self.copy_as.setToolTip(
             self.tr("Copy code that uses this token: a browser WebRTC call, a WebSocket, a command")
         )
-        self.copy_as.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.copy_as.setEnabled(False)
         self.snippet_menu = QMenu(self.copy_as)
         self.snippet_actions: dict[tuple[str, bool], QAction] = {}
@@ -124,13 +128,15 @@ class VerifyPanel(QWidget):
 
         say_label = QLabel(self.tr("Say"))
         say_label.setBuddy(self.say)
-        row = QHBoxLayout()
-        row.addWidget(say_label)
-        row.addWidget(self.say, 1)
-        row.addWidget(self.copy_as)
+        say = QWidget()
+        say_row = QHBoxLayout(say)
+        say_row.setContentsMargins(0, 0, 0, 0)
+        say_row.addWidget(say_label)
+        say_row.addWidget(self.say, 1)
+        self.say.setMinimumWidth(self.say.fontMetrics().averageCharWidth() * SAY_MIN_CHARS)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
+        layout.addLayout(WrapRow(say, self.copy_as))  # "Copy as…" goes under Say when the panel is narrow
         layout.addWidget(self.result)
         layout.addWidget(self.reply)
 
@@ -151,6 +157,7 @@ class VerifyPanel(QWidget):
         if self._verifier is not None and self._verifier.busy:
             self._verifier.cancel()
         self._token, self._connection, self._expired = token, connection, False
+        self._result = None
         self.result.hide()
         self.result.clear()
         self.reply.hide()
@@ -160,9 +167,12 @@ class VerifyPanel(QWidget):
             self._verifier.warm_up()
 
     def token_expired(self) -> None:
-        """The shown token has expired: it can no longer open a session, nor go into a snippet."""
+        """The shown token has expired: it can no longer open a session, nor go into a snippet, and a result
+        still shown is said to be about it (a Test now would be refused)."""
         self._expired = True
         self._update_enabled()
+        if self._result is not None:
+            self._show(*self._result)
 
     def _update_enabled(self) -> None:
         # Here and below, the token check's core modules load when a token is first shown, not at start-up.
@@ -199,7 +209,7 @@ class VerifyPanel(QWidget):
         if token is None or connection is None or verifier is None or verifier.busy:
             return False
         if self._expired:
-            self._show(self.tr("The token has expired; press Create for a new one."), ERROR)
+            self._show(self.tr("The token has expired; press Create for a new one."), ERROR, about_token=False)
             return False
         said = self.say.text() if self.say.isEnabled() else ""
         request = VerifyRequest(
@@ -275,9 +285,15 @@ class VerifyPanel(QWidget):
         self._reply_refresh.stop()
         self._show(self.tr("Test cancelled: the session was closed."), MUTED)
 
-    def _show(self, text: str, color: str) -> None:
+    def _show(self, text: str, color: str, *, about_token: bool = True) -> None:
+        """Say `text` in the result line; once the token has expired, a result `about_token` is marked as
+        belonging to it and dimmed, so that it cannot be read as the state of a token still usable."""
         make_selectable(self.result)
         secret = self._token.value if self._token is not None else ""
+        self._result = (text, color) if about_token else None
+        if about_token and self._expired:
+            text = self.tr("This Test was of a token that has since expired:") + "\n" + text
+            color = MUTED
         self.result.setText(shown(text, secret, multiline=True, limit=2 * DEFAULT_LIMIT))
         set_text_color(self.result, color)
         self.result.show()
