@@ -3,9 +3,11 @@
 1. time from process start to the window shown (goal: within 1.2x),
 2. peak RSS at that moment (goal: within 1.3x),
 3. the longest event-loop stall while a mint waits 2 s on the server (goal: < 16 ms), cold (first mint, while the
-   HTTP stack loads in the worker) and warm.
+   HTTP stack loads in the worker) and warm;
+4. what the work done just after the first paint buys (each kept only while it shows here): the first paint with
+   that work done before it instead, and the first Create without the warm-up, each against the window as it is.
 
-Run: .venv/bin/python benchmarks/bench_window.py [--rounds N]
+Run: .venv/bin/python benchmarks/bench_window.py [--rounds N] [--only deferrals]
 """
 
 from __future__ import annotations
@@ -64,9 +66,8 @@ BARE = (
 )
 
 
-def _run(code: str, settings: str) -> tuple[float, float, int]:
+def _stdout(code: str, settings: str) -> str:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", f"SETTINGS = {settings!r}\n{code}"],
         env=env,
@@ -74,11 +75,20 @@ def _run(code: str, settings: str) -> tuple[float, float, int]:
         text=True,
         check=False,
     )
-    wall = time.perf_counter() - started
-    line = next((x for x in done.stdout.splitlines() if x.startswith("shown ")), None)
-    if done.returncode != 0 or line is None:
+    if done.returncode != 0 or "\nshown " not in f"\n{done.stdout}":
         raise SystemExit(f"child failed:\n{done.stderr}")
-    _, inside, rss = line.split()
+    return done.stdout
+
+
+def _line(stdout: str, head: str) -> list[str]:
+    return next(x for x in stdout.splitlines() if x.startswith(head)).split()[1:]
+
+
+def _run(code: str, settings: str) -> tuple[float, float, int]:
+    started = time.perf_counter()
+    stdout = _stdout(code, settings)
+    wall = time.perf_counter() - started
+    inside, rss = _line(stdout, "shown ")
     return wall, float(inside), int(rss)
 
 
@@ -157,15 +167,96 @@ def stalls() -> None:
             del window
 
 
+# The window as it is, but with the work it does just after the first paint (the Tab order, which builds PySide6's
+# `Qt` namespace; the key status; the warm-up) done before it.
+OURS_ALL_BEFORE_PAINT = (
+    OURS.replace(
+        "w.show()",
+        "_t = time.perf_counter()\nw._after_first_paint()\nprint('work', time.perf_counter() - _t)\nw.show()",
+    )
+    + "import os\nos._exit(0)\n"  # its worker threads may still run: Qt would abort on them at exit
+)
+
+# The first Create in a fresh window (demo server), 1 s after it shows; prints "created <ms from Create to token>".
+_FIRST_CREATE = """
+import os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+if sys.argv[1] == "no-warm-up":
+    from realtime_gui.qt.controller import Controller
+    Controller.warm_up = lambda self: None
+from realtime_gui.qt.app import create_window
+w = create_window(["--demo", "--settings", sys.argv[2]])
+w.show()
+settle = time.monotonic() + 1.0
+while time.monotonic() < settle:
+    app.processEvents(); time.sleep(0.002)
+got = []
+w.controller.minted.connect(lambda _token: got.append(time.perf_counter()))
+started = time.perf_counter()
+w.mint()
+deadline = time.monotonic() + 10
+while not got and time.monotonic() < deadline:
+    app.processEvents(); time.sleep(0.0005)
+print("created", (got[0] - started) * 1000 if got else "failed", flush=True)
+w.close()
+"""
+
+
+def _first_create(variant: str, settings: str) -> float:
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_CREATE, variant, settings], capture_output=True, text=True, check=False
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("created ")), "created failed")
+    if line.endswith("failed"):
+        raise SystemExit(f"first Create failed:\n{done.stderr}")
+    return float(line.split()[1])
+
+
+def deferrals(rounds: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = str(Path(folder) / "settings.ini")
+        paint: dict[str, list[float]] = {"as is": [], "before": []}
+        work: list[float] = []  # what the after-paint work takes, timed in the process that does it before
+        create: dict[str, list[float]] = {"as is": [], "no-warm-up": []}
+        for i in range(rounds + 2):
+            order = [("as is", OURS), ("before", OURS_ALL_BEFORE_PAINT)]
+            for name, code in order if i % 2 else order[::-1]:  # alternate who goes first
+                stdout = _stdout(code, settings)
+                if i >= 2:
+                    paint[name].append(float(_line(stdout, "shown ")[0]))
+                    if name == "before":
+                        work.append(float(_line(stdout, "work ")[0]))
+            for name in ("as is", "no-warm-up") if i % 2 else ("no-warm-up", "as is"):
+                took = _first_create(name, str(Path(folder) / f"{name}.ini"))
+                if i >= 2:
+                    create[name].append(took)
+    first, before = statistics.median(paint["as is"]), statistics.median(paint["before"])
+    print(
+        f"first paint, as is {first * 1000:6.1f} ms; with the after-paint work before it {before * 1000:6.1f} ms"
+        f"  ({before / first:.2f}x); the work itself {statistics.median(work) * 1000:.1f} ms"
+        f" ({statistics.median(work) / first:.0%} of the first paint)"
+    )
+    warm, cold = statistics.median(create["as is"]), statistics.median(create["no-warm-up"])
+    print(f"first Create -> token, as is {warm:6.1f} ms; without the warm-up {cold:6.1f} ms  ({cold / warm:.1f}x)")
+
+
 def main() -> None:
     compile_bytecode()
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--only", choices=["deferrals"], help="run only this part")
     args = parser.parse_args()
+    if args.only == "deferrals":
+        deferrals(args.rounds)
+        return
     print("== start-up (offscreen) ==")
     startup(args.rounds)
     print("\n== event loop during a 2 s mint ==")
     stalls()
+    print("\n== what the work just after the first paint buys ==")
+    deferrals(args.rounds)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """A beta request's settings on the GA endpoint that replaced it, from the GA paths the catalog's beta rows carry.
 
 Qt-free. Used where a retired beta endpoint refuses a request: the CLI prints the same request for the GA endpoint,
-the window offers to switch with the settings carried over.
+the window offers to switch with the settings carried over; and when the window's endpoint changes (`carry_over`).
 """
 
 from __future__ import annotations
@@ -42,3 +42,12 @@ def to_ga(endpoint_id: str, values: Values) -> GaMapping:
                 continue
         dropped.append(Problem(path, f"has no equivalent on the GA {ga.id} endpoint"))
     return GaMapping(endpoint_id=ga.id, values=mapped, dropped=tuple(dict.fromkeys(dropped)))
+
+
+def carry_over(source: str, target: str, values: Values) -> dict[str, JsonValue]:
+    """The values of endpoint `source` that mean the same on `target`: a beta endpoint's on its GA endpoint through
+    the mapping above, else those whose path `target` has too."""
+    if endpoint(source).ga_equivalent == target:
+        return to_ga(source, values).values
+    target_paths = endpoint(target).by_path
+    return {path: value for path, value in values.items() if path in target_paths}

@@ -1,4 +1,5 @@
-"""Steps the window tests share: find a widget by its objectName, choose an endpoint, click Create and wait."""
+"""Steps the window tests share: find a widget by its objectName, choose an endpoint, click Create and wait, wait
+for the Tab order."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.qt.ui.fields import Field
+from realtime_gui.qt.ui.field_base import Field
 from realtime_gui.qt.ui.main_window import MainWindow
 
 WAIT_MS = 8000  # generous: a loaded CI machine, never a figure the tests measure
@@ -33,6 +34,15 @@ def line_edit(combo: QComboBox) -> QLineEdit:
     edit = combo.lineEdit()
     assert edit is not None, f"{combo.objectName()} is not editable"
     return edit
+
+
+def takes_tab(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+
+
+def wait_for_tab_order(qtbot: QtBot, window: MainWindow) -> None:
+    """The window sets its Tab order just after the first paint; the scroll areas stop being Tab stops then."""
+    qtbot.waitUntil(lambda: not takes_tab(window.form_scroll), timeout=WAIT_MS)
 
 
 def field(window: MainWindow, path: str) -> Field:

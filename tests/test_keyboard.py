@@ -23,11 +23,7 @@ from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.main_window import MainWindow
 
 from conftest import OpenWindow
-from driving import WAIT_MS, child, field
-
-
-def takes_tab(widget: QWidget) -> bool:
-    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+from driving import WAIT_MS, child, field, takes_tab, wait_for_tab_order
 
 
 def accessible(widget: QWidget, what: QAccessible.Text) -> str:
@@ -54,6 +50,7 @@ def owner(window: MainWindow, widget: QWidget) -> QWidget:
 
 
 def tab_through(qtbot: QtBot, window: MainWindow, start: QWidget, count: int) -> list[QWidget]:
+    wait_for_tab_order(qtbot, window)
     start.setFocus()
     qtbot.waitUntil(start.hasFocus)
     seen = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from realtime_gui.beta_to_ga import to_ga
+from realtime_gui.beta_to_ga import carry_over, to_ga
 from realtime_gui.catalog import endpoint
 from realtime_gui.json_types import JsonValue, Values
 from realtime_gui.request import InvalidRequest, build_request, validate
@@ -299,3 +299,18 @@ def test_beta_transcription_maps_to_ga_transcription() -> None:
         "language": "fr",
     }
     assert body["expires_after"] == {"seconds": 300}
+
+
+def test_a_change_of_endpoint_carries_the_values_that_mean_the_same_there() -> None:
+    values: Values = {
+        "expires_after.seconds": 77,
+        "session.audio.output.voice": "marin",
+        "session.model": "gpt-realtime",
+    }
+    # A transcription session has no voice and no model of its own: only the shared paths go across.
+    assert carry_over("realtime", "transcription", values) == {"expires_after.seconds": 77}
+    # A beta endpoint's values go to its GA endpoint under their GA paths; temperature has none there.
+    assert carry_over("beta-sessions", "realtime", {"voice": "verse", "temperature": 1.0}) == {
+        "session.audio.output.voice": "verse"
+    }
+    assert carry_over("realtime", "beta-sessions", values) == {}  # GA paths mean nothing on the beta endpoint

@@ -23,7 +23,7 @@ from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow, free_port
-from driving import WAIT_MS, child
+from driving import WAIT_MS, child, wait_for_tab_order
 from memory_keyring import MemoryKeyring
 
 PAGE = "http://localhost:5173"
@@ -367,6 +367,7 @@ def test_without_a_key_the_page_is_told_and_the_panel_says_so(
 
 def tab_cycle(qtbot: QtBot, window: MainWindow) -> list[QWidget]:
     """What Tab reaches from the endpoint box until it comes back to it (the chain wraps around)."""
+    wait_for_tab_order(qtbot, window)
     window.endpoint_combo.setFocus()
     qtbot.waitUntil(window.endpoint_combo.hasFocus)
     seen: list[QWidget] = []

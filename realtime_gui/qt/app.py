@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication
 
 from realtime_gui import __version__
 from realtime_gui.arguments import SafeArgumentParser
@@ -30,7 +30,7 @@ from realtime_gui.logs import setup_logging
 from realtime_gui.qt.controller import Controller
 from realtime_gui.qt.demo import start_demo
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.banner import PROFILE, SETTINGS
+from realtime_gui.qt.ui.banner import PROFILE, SETTINGS, as_sentence
 from realtime_gui.qt.ui.main_window import MainWindow
 from realtime_gui.qt.ui.palette import SCHEMES, apply_color_scheme
 from realtime_gui.redaction import redact
@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def create_window(argv: list[str]) -> QMainWindow:
+def create_window(argv: list[str]) -> MainWindow:
     """Build the main window from command-line style arguments; a QApplication must exist. Does not block on the
     keyring or the network: the key status arrives from a worker thread."""
     parser = _parser()
@@ -99,7 +99,7 @@ def create_window(argv: list[str]) -> QMainWindow:
         notes.append(unknown_profile(mistyped, saved.names, shown=window.profile.name))
     if notes:  # said once, at start-up; the banner stays until dismissed or replaced
         cause = PROFILE if mistyped is not None and len(notes) == 1 else SETTINGS
-        window.show_error("\n".join(note[0].upper() + note[1:] for note in notes), cause=cause)
+        window.show_error("\n".join(as_sentence(note) for note in notes), cause=cause)
     return window
 
 

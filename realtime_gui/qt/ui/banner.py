@@ -27,6 +27,11 @@ UNEXPECTED = "unexpected"  # ends on success, or when dismissed
 SETTINGS = "settings"  # a settings file was ignored: said once at start-up, ends when dismissed or replaced
 
 
+def as_sentence(text: str) -> str:
+    """A message shared with the CLI (which prints it after "realtime-gui: ") as a sentence of its own."""
+    return text[:1].upper() + text[1:]
+
+
 class Banner(QFrame):
     dismissed = Signal()
 

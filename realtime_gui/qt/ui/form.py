@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QSize
 from realtime_gui.catalog import UNSET, Endpoint, Parameter, Unset
 from realtime_gui.checks import Problem
 from realtime_gui.json_types import JsonValue
-from realtime_gui.qt.ui.fields import Field, initial_value, make_field, tooltip
+from realtime_gui.qt.ui.field_base import Field, initial_value, tooltip
+from realtime_gui.qt.ui.fields import make_field
 from realtime_gui.qt.ui.look import ERROR, make_selectable, mark_invalid, set_text_color
 from realtime_gui.qt.ui.model_notes import add_model_notes
 from realtime_gui.structure import applies

@@ -14,11 +14,10 @@ if TYPE_CHECKING:
 
 
 class Menus:
-    """Builds the menu bar of `window`; shortcuts are bound later by `bind_shortcuts` (see there why)."""
+    """Builds the menu bar of `window`."""
 
     def __init__(self, window: MainWindow) -> None:
         self._window = window
-        self._pending: list[tuple[QAction, tuple[str, ...]]] = []
         tr = window.tr
         bar = window.menuBar()
         file = bar.addMenu(tr("&File"))
@@ -56,14 +55,7 @@ class Menus:
         if slot is not None:
             action.triggered.connect(lambda _checked=False: slot())
         if keys:
-            self._pending.append((action, keys))
+            action.setShortcuts([QKeySequence(k) for k in keys])
         menu.addAction(action)
         self.actions[name] = action
         return action
-
-    def bind_shortcuts(self) -> None:
-        # Bound just after the first paint: QAction.setShortcut makes PySide6 build its whole `Qt` namespace
-        # (~12 ms), which the window does not need to appear.
-        for action, keys in self._pending:
-            action.setShortcuts([QKeySequence(k) for k in keys])
-        self._pending.clear()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from realtime_gui import deprecations
 from realtime_gui.catalog import DEPRECATIONS_URL
-from realtime_gui.qt.ui.fields import Field
+from realtime_gui.qt.ui.field_base import Field
 from realtime_gui.qt.ui.look import WARNING, make_selectable, set_text_color
 
 

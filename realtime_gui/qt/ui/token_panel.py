@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QPainter, QPixmap
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -228,15 +228,6 @@ class TokenPanel(QWidget):
 
     def stop(self) -> None:
         self._timer.stop()
-
-    def prime(self) -> None:
-        """Load the monospace font of the JSON views once, off-screen, so that its ~20 ms first use happens
-        while the window is idle rather than while a mint is in flight."""
-        pixmap = QPixmap(16, 16)
-        painter = QPainter(pixmap)
-        painter.setFont(self.response_view.font())
-        painter.drawText(0, 12, '{"value": 0}')
-        painter.end()
 
 
 def _selectable() -> QLabel:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.connection import Connection
 from realtime_gui.minted import MintedToken
+from realtime_gui.qt.ui.banner import as_sentence
 from realtime_gui.qt.ui.exchange import feedback_timer, flash
 from realtime_gui.qt.ui.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.qt.ui.wrap_row import WrapRow
@@ -232,7 +233,7 @@ class VerifyPanel(QWidget):
         self._update_enabled()
 
     def _on_verifier_opened(self, opened: SessionOpened) -> None:
-        self._show("✓ " + _sentence(opened.summary()), OK)
+        self._show("✓ " + as_sentence(opened.summary()), OK)
 
     def _on_verifier_texted(self, text: str) -> None:
         if len(self._reply) <= 2 * REPLY_LIMIT:  # shown() cuts it to REPLY_LIMIT anyway, and says how much more
@@ -271,7 +272,7 @@ class VerifyPanel(QWidget):
                 ERROR,
             )
             return
-        lines = [f"✓ {_sentence(error.opened.summary())}"] if error.opened is not None else []
+        lines = [f"✓ {as_sentence(error.opened.summary())}"] if error.opened is not None else []
         lines.append(f"✗ {error}")
         facts = _facts(error)
         if facts:
@@ -320,10 +321,6 @@ class VerifyPanel(QWidget):
         QGuiApplication.clipboard().setText(snippet(kind, use, with_token=with_token))
         flash(self.copy_as, self.tr("Copied ✓"), self._copied_feedback)
         return True
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _facts(error: VerifyError) -> str:
