@@ -21,10 +21,10 @@ from pathlib import Path
 
 import httpx
 
-from realtime_gui.client import TokenClient
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.request import build_request
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
+from realtime_gui.demo import FakeOpenAI
+from realtime_gui.net.client import TokenClient
 
 from side_by_side import compile_bytecode, interleaved, ms
 

@@ -23,11 +23,11 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from realtime_gui.client import TokenClient
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.json_types import JsonValue
-from realtime_gui.request import build_request
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
+from realtime_gui.demo import FakeOpenAI
+from realtime_gui.jsontext import JsonValue
+from realtime_gui.net.client import TokenClient
 
 from side_by_side import ms
 

@@ -1,6 +1,6 @@
 """How much `verify` adds to opening a Realtime session, measured side by side in one run.
 
-1. In process: `realtime_gui.verify.verify` vs a raw `websockets` sync connect + first message + close, with the
+1. In process: `realtime_gui.verify.session.verify` vs a raw `websockets` sync connect + first message + close, with the
    same URL and token (goal: within 1.2x).
 2. Whole process: `realtime-gui verify` (token on stdin) vs a plain Python script that imports websockets, connects
    and prints the first message (goal: within 1.2x).
@@ -24,11 +24,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from realtime_gui.client import TokenClient
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.request import build_request
-from realtime_gui.verified import VerifyRequest, session_url
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
+from realtime_gui.demo import FakeOpenAI
+from realtime_gui.net.client import TokenClient
+from realtime_gui.verify.findings import VerifyRequest, session_url
 
 from side_by_side import compile_bytecode, interleaved, ms
 
@@ -50,7 +50,7 @@ def _token(server: FakeOpenAI) -> str:
 def in_process(server: FakeOpenAI, token: str, rounds: int) -> None:
     from websockets.sync.client import connect
 
-    from realtime_gui.verify import verify
+    from realtime_gui.verify.session import verify
 
     request = VerifyRequest(token=token, base_url=server.base_url, model="gpt-realtime", timeout=10)
     url = session_url(request)
@@ -108,7 +108,7 @@ def in_window(rounds: int) -> None:
         window: Any = create_window(["--demo", "--settings", str(Path(folder) / "settings.ini")])
         window.show()
         panel, verifier = window.token_panel.verify, window.controller.verifier
-        verifier.warm_up = lambda: None  # the first Test below loads verify.py itself: the cold case
+        verifier.warm_up = lambda: None  # the first Test below loads verify/session.py itself: the cold case
         done = QEventLoop()
         minted = QEventLoop()
         window.controller.minted.connect(lambda _token: minted.quit())
@@ -142,14 +142,14 @@ def in_window(rounds: int) -> None:
         ticker.timeout.connect(on_tick)
         clock.start()
         ticker.start()
-        loaded = "realtime_gui.verify" in sys.modules
+        loaded = "realtime_gui.verify.session" in sys.modules
         first = click()
         ticker.stop()
         print(
-            f"first Test ({'verify.py already loaded' if loaded else 'loads verify.py and websockets'}) "
+            f"first Test ({'verify/session.py already loaded' if loaded else 'loads verify/session.py and websockets'}) "
             f"{first * 1000:.1f} ms, longest event-loop stall meanwhile {gaps[0]:.1f} ms (goal < 16 ms)"
         )
-        from realtime_gui.verify import verify
+        from realtime_gui.verify.session import verify
 
         for say in (None, "Hello"):
             panel.say.setText(say or "")

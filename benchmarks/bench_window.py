@@ -112,7 +112,7 @@ def startup(rounds: int) -> None:
 def _stall_during_mint(app: Any, window: Any, label: str, *, idle_first: float) -> None:
     from PySide6.QtCore import QElapsedTimer, QTimer
 
-    from realtime_gui.fake_server import Fault, FaultKind
+    from realtime_gui.demo import Fault, FaultKind
 
     settle = time.monotonic() + idle_first  # a person takes a moment before pressing Create
     while time.monotonic() < settle:
@@ -184,7 +184,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 if sys.argv[1] == "no-warm-up":
-    from realtime_gui.qt.controller import Controller
+    from realtime_gui.qt.workers.controller import Controller
     Controller.warm_up = lambda self: None
 from realtime_gui.qt.app import create_window
 w = create_window(["--demo", "--settings", sys.argv[2]])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from realtime_gui.catalog import Endpoint
+from realtime_gui.api.catalog import Endpoint
 from realtime_gui.shown import DEFAULT_LIMIT, shown
 
 RETIRED_CODE = "beta_api_shape_disabled"

@@ -1,6 +1,7 @@
-"""JSON that comes from outside (`--set` values, presets, settings, server answers), parsed strictly and within
-bounds: no NaN or Infinity, not even as `1e400` (Python accepts them, the API does not), no nesting deeper than a
-sane limit, no unbounded file reads. Every failure is a `JsonTextError` whose str() is a sentence fragment for people.
+"""JSON values: the types every module passes around (a request body, a form value, a server's answer), and JSON
+that comes from outside (`--set` values, presets, settings, server answers) parsed strictly and within bounds: no NaN
+or Infinity, not even as `1e400` (Python accepts them, the API does not), no nesting deeper than a sane limit, no
+unbounded file reads. Every failure is a `JsonTextError` whose str() is a sentence fragment for people.
 
 Qt-free and dependency-free.
 """
@@ -11,7 +12,12 @@ import json
 import math
 import os
 import stat
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeAlias
+
+JsonScalar: TypeAlias = str | int | float | bool | None
+JsonValue: TypeAlias = JsonScalar | list["JsonValue"] | dict[str, "JsonValue"]
+Values: TypeAlias = Mapping[str, JsonValue]  # a catalog row's JSON path -> its value
 
 # Deeper than anything a request body, preset or settings value needs; far below Python's recursion limit.
 MAX_DEPTH = 64

@@ -77,3 +77,8 @@ def shown(text: str, *secrets: str, multiline: bool = False, limit: int | None =
     if limit is not None and len(clean) > limit + _NOTE_ROOM:
         clean = f"{clean[:limit]}… ({len(clean) - limit} more characters)"
     return clean
+
+
+def as_sentence(text: str) -> str:
+    """A message shared with the CLI (which prints it after "realtime-gui: ") as a sentence of its own."""
+    return text[:1].upper() + text[1:]

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from realtime_gui.qt.app import create_window
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 NAMES = {"light": "screenshot.png", "dark": "screenshot-dark.png"}
 

@@ -17,16 +17,16 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from realtime_gui.cli import main
-from realtime_gui.client import TokenClient
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.config.connection import Connection
+from realtime_gui.demo import FakeOpenAI
+from realtime_gui.net.client import TokenClient
 
 from hostile_server import HostileServer
 from memory_keyring import MemoryKeyring
 from official_schema import check as official_check
 
 if TYPE_CHECKING:
-    from realtime_gui.qt.ui.main_window import MainWindow
+    from realtime_gui.qt.ui.window.main_window import MainWindow
 
 TEST_KEY = "sk-test-realtime-gui-0123456789abcdefWXYZ"
 
@@ -164,8 +164,8 @@ def settings_file(tmp_path: Path) -> Path:
 
 def write_profile(settings_file: Path, name: str, base_url: str, *, timeout: float = 5.0) -> None:
     """A settings file with one profile, as the window itself would write it."""
-    from realtime_gui.connection import Connection
-    from realtime_gui.profiles import Profile
+    from realtime_gui.config.connection import Connection
+    from realtime_gui.config.profiles import Profile
     from realtime_gui.qt.settings import Settings
 
     settings = Settings(str(settings_file))
@@ -180,7 +180,7 @@ def open_window(
 ) -> Iterator[OpenWindow]:
     """Opens a main window on the `test` profile (pointing at the fake server, its key in the keyring)."""
     from realtime_gui.qt.app import create_window
-    from realtime_gui.qt.ui.main_window import MainWindow
+    from realtime_gui.qt.ui.window.main_window import MainWindow
 
     write_profile(settings_file, "test", server.base_url)
     memory_keyring.set_password("realtime-gui", "test", TEST_KEY)

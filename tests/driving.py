@@ -9,8 +9,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.qt.ui.field_base import Field
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.form.field_base import Field
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 WAIT_MS = 8000  # generous: a loaded CI machine, never a figure the tests measure
 

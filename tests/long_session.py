@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.demo import FakeOpenAI
 from realtime_gui.qt.none_refcount import TOLERANCE
 
 from conftest import OpenWindow

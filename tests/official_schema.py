@@ -24,7 +24,7 @@ from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from realtime_gui.fake_server import ErrorReply
+from realtime_gui.demo import ErrorReply
 
 HERE = Path(__file__).parent / "openapi"
 GA_FILE = "realtime-subset-2026-08-21.json"

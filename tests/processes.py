@@ -163,7 +163,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from realtime_gui.qt.app import main
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 flag = Path(sys.argv[1])
 app = QApplication([sys.argv[0]])

@@ -8,11 +8,11 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from realtime_gui import checks
-from realtime_gui.catalog import WHISPER_STREAMING, Endpoint, Kind, Parameter
-from realtime_gui.json_types import JsonValue, Values
-from realtime_gui.request import build_request
-from realtime_gui.structure import applies
+from realtime_gui.api import checks
+from realtime_gui.api.catalog import WHISPER_STREAMING, Endpoint, Kind, Parameter
+from realtime_gui.api.request import build_request
+from realtime_gui.api.structure import applies
+from realtime_gui.jsontext import JsonValue, Values
 
 # What an endpoint needs before it mints at all: translation has no default model.
 _MINIMAL: dict[str, dict[str, JsonValue]] = {"translation": {"session.model": "gpt-realtime-translate"}}

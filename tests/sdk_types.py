@@ -26,7 +26,7 @@ from openai.types.realtime.translations.client_secret_create_params import (
 )
 from pydantic import TypeAdapter, ValidationError
 
-from realtime_gui.catalog import ENDPOINTS, Endpoint, Kind, Parameter
+from realtime_gui.api.catalog import ENDPOINTS, Endpoint, Kind, Parameter
 
 Scalar = str | int | float | bool
 

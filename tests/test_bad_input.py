@@ -9,9 +9,9 @@ from typing import Protocol
 
 import pytest
 
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.profiles import FILE_NAME, Profile, config_folder, read_profiles, save_profiles
+from realtime_gui.config.connection import Connection
+from realtime_gui.config.profiles import FILE_NAME, Profile, config_folder, read_profiles, save_profiles
+from realtime_gui.demo import FakeOpenAI
 
 from conftest import TEST_KEY, Ran
 from processes import cli_env, run_cli
@@ -108,7 +108,7 @@ def test_a_404_from_a_base_url_without_v1_says_to_add_it(run, server: FakeOpenAI
 
 
 def test_the_missing_version_hint_is_only_for_a_path_without_it() -> None:
-    from realtime_gui.connection import missing_version_hint
+    from realtime_gui.config.connection import missing_version_hint
 
     assert missing_version_hint("https://api.openai.com/v1/") is None
     assert missing_version_hint("https://r.openai.azure.com/openai/v1") is None

@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from realtime_gui.bodies import (
+from realtime_gui.net.bodies import (
     MAX_BODY_BYTES,
     BodyTooLarge,
     CorruptEncoding,

@@ -12,14 +12,14 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.catalog import DEFAULT_ENDPOINT, endpoint
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.profiles import FILE_NAME, Profile
+from realtime_gui.api.catalog import DEFAULT_ENDPOINT, endpoint
+from realtime_gui.config.connection import Connection
+from realtime_gui.config.profiles import FILE_NAME, Profile
+from realtime_gui.demo import FakeOpenAI
 from realtime_gui.qt.app import create_window
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.form import ParameterForm
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.form.form import ParameterForm
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow, write_profile
 from driving import field, press

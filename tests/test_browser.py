@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.demo import FakeOpenAI
 
 from conftest import TEST_KEY, require_programs
 from processes import cli_env
@@ -249,10 +249,10 @@ def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Pa
     SDP offer with the token to /realtime/calls (here a stand-in that refuses it, as the API refuses a token it does
     not know)."""
     require_programs("chromium", packages="chromium")
-    from realtime_gui.client import TokenClient
-    from realtime_gui.connection import Connection
-    from realtime_gui.request import build_request
-    from realtime_gui.snippets import TokenUse, webrtc_snippet, websocket_snippet
+    from realtime_gui.api.request import build_request
+    from realtime_gui.config.connection import Connection
+    from realtime_gui.net.client import TokenClient
+    from realtime_gui.verify.snippets import TokenUse, webrtc_snippet, websocket_snippet
 
     with TokenClient() as client:
         token = client.mint(

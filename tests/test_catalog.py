@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from realtime_gui.catalog import ENDPOINTS, SECTIONS, UNSET, Kind
-from realtime_gui.structure import flatten
-from realtime_gui.value_checks import check_value
+from realtime_gui.api.catalog import ENDPOINTS, SECTIONS, UNSET, Kind
+from realtime_gui.api.structure import flatten
+from realtime_gui.api.value_checks import check_value
 
 from samples import example
 
@@ -103,7 +103,7 @@ ROWS = [(e.id, p) for e in ENDPOINTS.values() for p in e.parameters]
 
 @pytest.mark.parametrize(("endpoint_id", "row"), ROWS, ids=[f"{e}:{p.path}" for e, p in ROWS])
 def test_each_row_is_self_consistent(endpoint_id: str, row: object) -> None:
-    from realtime_gui.catalog import Parameter
+    from realtime_gui.api.catalog import Parameter
 
     assert isinstance(row, Parameter)
     ep = ENDPOINTS[endpoint_id]

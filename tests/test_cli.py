@@ -15,11 +15,11 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from realtime_gui.catalog import ENDPOINTS, Kind
+from realtime_gui.api.catalog import ENDPOINTS, Kind
+from realtime_gui.api.request import build_request
 from realtime_gui.cli import main
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.logs import DEBUG_ENV
-from realtime_gui.request import build_request
 
 from conftest import TEST_KEY, Cli, Ran, free_port
 from memory_keyring import MemoryKeyring
@@ -239,8 +239,8 @@ def test_the_suggested_ga_command_works(cli: Cli, server: FakeOpenAI, retired: F
 def test_a_profile_saved_by_the_window_sets_url_and_auth(
     cli: Cli, server: FakeOpenAI, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from realtime_gui.connection import Connection
-    from realtime_gui.profiles import FILE_NAME, Profile, config_folder, save_profiles
+    from realtime_gui.config.connection import Connection
+    from realtime_gui.config.profiles import FILE_NAME, Profile, config_folder, save_profiles
 
     monkeypatch.delenv("OPENAI_API_KEY")
 
@@ -269,7 +269,7 @@ def test_the_window_and_the_cli_share_the_profiles_file(tmp_path: Path) -> None:
         "from PySide6.QtCore import QCoreApplication\n"
         "app = QCoreApplication([])\n"
         "from realtime_gui.qt.settings import Settings\n"
-        "from realtime_gui.profiles import FILE_NAME, config_folder\n"
+        "from realtime_gui.config.profiles import FILE_NAME, config_folder\n"
         "print(Settings().profiles_file == config_folder() / FILE_NAME)\n"
     )
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path), "APPDATA": str(tmp_path)}

@@ -14,9 +14,9 @@ from typing import Protocol
 
 import pytest
 
-from realtime_gui.arguments import KEY_NOT_AN_ARGUMENT
-from realtime_gui.catalog import ENDPOINT_IDS, SECTIONS
-from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.api.catalog import ENDPOINT_IDS, SECTIONS
+from realtime_gui.config.arguments import KEY_NOT_AN_ARGUMENT
+from realtime_gui.demo import FakeOpenAI
 
 from conftest import TEST_KEY
 

@@ -6,13 +6,13 @@ import time
 
 import pytest
 
-from realtime_gui.client import TokenClient, clock_offset
-from realtime_gui.connection import Connection, check_base_url
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection, check_base_url
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.errors import ApiError, ConfigError, MintError, NetworkError, ResponseError, RetiredEndpointError
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.json_types import Values
-from realtime_gui.minted import MintedToken
-from realtime_gui.request import build_request
+from realtime_gui.jsontext import Values
+from realtime_gui.net.client import TokenClient, clock_offset
+from realtime_gui.net.minted import MintedToken
 
 from conftest import TEST_KEY, free_port
 from hostile_server import HostileServer
@@ -153,8 +153,8 @@ def test_unknown_parameter_comes_back_with_its_param(
     token_client: TokenClient, connection: Connection, server: FakeOpenAI
 ) -> None:
     # Bypass our own validation to see the server's answer to a beta name on GA.
-    from realtime_gui.catalog import endpoint
-    from realtime_gui.request import MintRequest
+    from realtime_gui.api.catalog import endpoint
+    from realtime_gui.api.request import MintRequest
 
     request = MintRequest(endpoint("realtime"), {"session": {"type": "realtime", "temperature": 0.8}})
     with pytest.raises(ApiError) as caught:
@@ -289,13 +289,13 @@ def test_clock_offset_ignores_the_date_headers_rounding() -> None:
 def test_http_date_reads_imf_fixdate_like_the_standard_library(when: float) -> None:
     from email.utils import formatdate
 
-    from realtime_gui.client import http_date
+    from realtime_gui.net.client import http_date
 
     assert http_date(formatdate(when, usegmt=True)) == when
 
 
 def test_http_date_falls_back_for_obsolete_formats_and_rejects_junk(monkeypatch: pytest.MonkeyPatch) -> None:
-    from realtime_gui.client import http_date
+    from realtime_gui.net.client import http_date
 
     monkeypatch.setenv("TZ", "Asia/Tokyo")  # an asctime date names no zone: it is GMT, not this machine's time
     time.tzset()

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from realtime_gui.catalog import ENDPOINT_IDS, ENDPOINTS
-from realtime_gui.request import build_request
+from realtime_gui.api.catalog import ENDPOINT_IDS, ENDPOINTS
+from realtime_gui.api.request import build_request
 
 from official_schema import schema_errors, unknown_parameters
 from samples import endpoint_values, example_with_context, minimal

@@ -8,11 +8,11 @@ from typing import Protocol
 
 import pytest
 
-from realtime_gui import deprecations
-from realtime_gui.catalog import DEPRECATIONS, ENDPOINTS
-from realtime_gui.deprecations import Status
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.request import validate
+from realtime_gui.api import deprecations
+from realtime_gui.api.catalog import DEPRECATIONS, ENDPOINTS
+from realtime_gui.api.deprecations import Status
+from realtime_gui.api.request import validate
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 
 from conftest import Cli, Ran
 from samples import minimal, request_body

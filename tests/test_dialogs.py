@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.connection import Connection, timeout_problem
-from realtime_gui.connection_options import ConnectionOptions
-from realtime_gui.profiles import Profile
-from realtime_gui.qt.ui.key_dialog import KeyDialog
-from realtime_gui.qt.ui.main_window import MainWindow
-from realtime_gui.qt.ui.palette import AA, contrast
+from realtime_gui.config.connection import Connection, timeout_problem
+from realtime_gui.config.connection_options import ConnectionOptions
+from realtime_gui.config.profiles import Profile
+from realtime_gui.qt.ui.dialogs.key_dialog import KeyDialog
+from realtime_gui.qt.ui.style.palette import AA, contrast
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow
 from driving import WAIT_MS, child, press

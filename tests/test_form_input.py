@@ -15,13 +15,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.catalog import ENDPOINTS, Kind, Unset
+from realtime_gui.api.catalog import ENDPOINTS, Kind, Unset
+from realtime_gui.api.presets import read_preset
+from realtime_gui.api.request import build_request
 from realtime_gui.cli import main as cli_main
-from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.json_types import JsonValue
-from realtime_gui.presets import read_preset
-from realtime_gui.qt.ui.main_window import MainWindow
-from realtime_gui.request import build_request
+from realtime_gui.demo import FakeOpenAI
+from realtime_gui.jsontext import JsonValue
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow
 from driving import child, choose_endpoint, field, mint

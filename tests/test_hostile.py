@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from realtime_gui.client import TokenClient
-from realtime_gui.connection import Connection
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
 from realtime_gui.errors import NetworkError
-from realtime_gui.request import build_request
+from realtime_gui.net.client import TokenClient
 
 from conftest import TEST_KEY
 from hostile_server import HostileServer

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from realtime_gui import redaction
-from realtime_gui.connection import AuthStyle, Connection
+from realtime_gui.config.connection import AuthStyle, Connection
+from realtime_gui.config.profiles import Profile
 from realtime_gui.logs import DEBUG_ENV, RedactingFilter
-from realtime_gui.profiles import Profile
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.window.main_window import MainWindow
 from realtime_gui.shown import json_text, shown
 
 from conftest import OpenWindow

@@ -13,13 +13,13 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.calls import Call
-from realtime_gui.client import TokenClient, shared_client
-from realtime_gui.connection import Connection
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
 from realtime_gui.errors import NetworkError, ResponseError
-from realtime_gui.qt.controller import MAX_MINT_THREADS, TooManyCalls
-from realtime_gui.qt.ui.main_window import MainWindow
-from realtime_gui.request import build_request
+from realtime_gui.net.calls import Call
+from realtime_gui.net.client import TokenClient, shared_client
+from realtime_gui.qt.ui.window.main_window import MainWindow
+from realtime_gui.qt.workers.controller import MAX_MINT_THREADS, TooManyCalls
 
 from conftest import TEST_KEY, OpenWindow, write_profile
 from hostile_server import HostileServer, gzip_bomb

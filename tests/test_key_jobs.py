@@ -12,7 +12,7 @@ import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.qt.controller import SHUTDOWN_WAIT_MS, Controller, KeySaved, KeyStatus
+from realtime_gui.qt.workers.controller import SHUTDOWN_WAIT_MS, Controller, KeySaved, KeyStatus
 
 from memory_keyring import MemoryKeyring
 

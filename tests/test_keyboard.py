@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.catalog import ENDPOINTS
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.api.catalog import ENDPOINTS
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import OpenWindow
 from driving import WAIT_MS, child, field, takes_tab, wait_for_tab_order

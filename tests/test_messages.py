@@ -9,10 +9,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.profiles import Profile
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.config.connection import Connection
+from realtime_gui.config.profiles import Profile
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow
 from driving import WAIT_MS, child, field, mint

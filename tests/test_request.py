@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from realtime_gui.beta_to_ga import carry_over, to_ga
-from realtime_gui.catalog import endpoint
-from realtime_gui.json_types import JsonValue, Values
-from realtime_gui.request import InvalidRequest, build_request, validate
-from realtime_gui.value_text import value_from_text
+from realtime_gui.api.beta_to_ga import carry_over, to_ga
+from realtime_gui.api.catalog import endpoint
+from realtime_gui.api.request import InvalidRequest, build_request, validate
+from realtime_gui.api.value_text import value_from_text
+from realtime_gui.jsontext import JsonValue, Values
 
 from samples import request_body
 

@@ -23,11 +23,11 @@ from openai.types.realtime.realtime_translation_client_secret_create_response im
 )
 from pydantic import BaseModel
 
-from realtime_gui import checks
-from realtime_gui.catalog import ENDPOINT_IDS, ENDPOINTS, Kind
-from realtime_gui.client import TokenClient
-from realtime_gui.connection import Connection
-from realtime_gui.request import build_request
+from realtime_gui.api import checks
+from realtime_gui.api.catalog import ENDPOINT_IDS, ENDPOINTS, Kind
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
+from realtime_gui.net.client import TokenClient
 
 from conftest import TEST_KEY
 from samples import endpoint_values, example_with_context, minimal, rich_values
@@ -115,7 +115,7 @@ def test_the_pinned_sdk_is_the_one_installed() -> None:
 def test_the_catalog_matches_the_sdk(endpoint_id: str) -> None:
     found = [d for d in differences(ENDPOINTS[endpoint_id]) if (d.endpoint, d.path, d.aspect) not in ALLOWED]
     assert not found, (
-        f"The catalog and openai {version('openai')} disagree. Follow the SDK in realtime_gui/catalog.py, or add "
+        f"The catalog and openai {version('openai')} disagree. Follow the SDK in realtime_gui/api/catalog.py, or add "
         "each to ALLOWED in this file with the reason:\n" + "\n".join(str(d) for d in found)
     )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from realtime_gui.fake_server import FakeOpenAI
+from realtime_gui.demo import FakeOpenAI
 
 from conftest import TEST_KEY, assert_in_no_file, require_programs
 

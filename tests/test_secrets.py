@@ -8,8 +8,9 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from realtime_gui import redaction, secrets
-from realtime_gui.api_key import InvalidKey, KeyringUnavailable
+from realtime_gui import redaction
+from realtime_gui.keys import store as secrets
+from realtime_gui.keys.api_key import InvalidKey, KeyringUnavailable
 from realtime_gui.logs import RedactingFilter
 
 from conftest import TEST_KEY
@@ -118,8 +119,8 @@ def test_keys_that_cannot_be_keys_are_refused(text: str, memory_keyring: MemoryK
 
 def test_core_modules_never_import_qt() -> None:
     probe = modules_loaded(
-        "import realtime_gui.catalog, realtime_gui.request, realtime_gui.checks, realtime_gui.client\n"
-        "import realtime_gui.secrets, realtime_gui.cli, realtime_gui.logs, realtime_gui.fake_server\n"
+        "import realtime_gui.api.catalog, realtime_gui.api.request, realtime_gui.api.checks, realtime_gui.net.client\n"
+        "import realtime_gui.keys.store, realtime_gui.cli, realtime_gui.logs, realtime_gui.demo\n"
     )
     assert probe.done.returncode == 0, probe.done.stderr
     assert probe.modules == []

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.json_types import JsonValue
-from realtime_gui.request import build_request
+from realtime_gui.api.request import build_request
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
+from realtime_gui.jsontext import JsonValue
 
 from conftest import TEST_KEY, free_port
 from official_schema import check as official_check
@@ -496,8 +496,8 @@ def test_a_port_in_use_exits_2_with_a_sentence(server: FakeOpenAI, tmp_path: Pat
 
 def test_serve_never_imports_qt() -> None:
     probe = modules_loaded(
-        "import realtime_gui.serve, realtime_gui.serve_http, realtime_gui.cli.serve, realtime_gui.serve_policy\n"
-        "import realtime_gui.serve_replies\n"
+        "import realtime_gui.serve.server, realtime_gui.serve.handler, realtime_gui.serve.policy\n"
+        "import realtime_gui.serve.replies, realtime_gui.cli.serve\n"
         "from realtime_gui.cli import build_parser\n"
         "build_parser().parse_args(['serve'])\n"
     )

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from realtime_gui import serve_http
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.json_types import Values
-from realtime_gui.serve import ServedRequest, Template, TokenServer
-from realtime_gui.serve_policy import PolicyError, RateLimiter, bind_address, check_origin, host_allowed, printable
+from realtime_gui.config.connection import Connection
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
+from realtime_gui.jsontext import Values
+from realtime_gui.serve import handler as serve_http
+from realtime_gui.serve.policy import PolicyError, RateLimiter, bind_address, check_origin, host_allowed, printable
+from realtime_gui.serve.server import ServedRequest, Template, TokenServer
 
 from conftest import TEST_KEY
 
@@ -118,7 +118,7 @@ def test_stop_cuts_open_connections_and_reports_nothing_after(
 def test_stop_cancels_a_mint_under_way_and_reads_the_key_where_it_mints(
     server: FakeOpenAI, reported: list[ServedRequest]
 ) -> None:
-    from realtime_gui.serve import _shared_minter
+    from realtime_gui.serve.server import _shared_minter
 
     server.inject(Fault(FaultKind.HANG, seconds=30))
     key_readers: list[str] = []

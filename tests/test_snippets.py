@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from realtime_gui.client import TokenClient
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.minted import MintedToken
-from realtime_gui.request import build_request
-from realtime_gui.snippets import (
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
+from realtime_gui.demo import FakeOpenAI
+from realtime_gui.net.client import TokenClient
+from realtime_gui.net.minted import MintedToken
+from realtime_gui.verify.snippets import (
     JS_PLACEHOLDER,
     SHELL_PLACEHOLDER,
     SNIPPET_KINDS,

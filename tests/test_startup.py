@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from realtime_gui.config.profiles import Profile
+from realtime_gui.demo import FakeOpenAI
 from realtime_gui.display import NO_DISPLAY, missing_display
-from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.profiles import Profile
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, write_profile
 from memory_keyring import MemoryKeyring
@@ -157,7 +157,7 @@ def test_a_mistyped_profile_opens_the_default_one_and_says_so_as_the_cli_refuses
     qtbot: QtBot, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from realtime_gui.cli import main as cli_main
-    from realtime_gui.profiles import config_folder
+    from realtime_gui.config.profiles import config_folder
 
     settings_file = config_folder() / "realtime-gui.ini"  # beside the profiles.json the command line reads
     write_profile(settings_file, "work", "https://example.com/v1")

@@ -17,14 +17,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from realtime_gui import calls
-from realtime_gui.calls import Call
-from realtime_gui.client import TokenClient
-from realtime_gui.connection import Connection
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.errors import ConfigError, MintError, NetworkError
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.minted import MintedToken
-from realtime_gui.request import build_request
+from realtime_gui.net import calls
+from realtime_gui.net.calls import Call
+from realtime_gui.net.client import TokenClient
+from realtime_gui.net.minted import MintedToken
 
 from conftest import TEST_KEY
 from processes import child_env

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from realtime_gui.client import TokenClient
-from realtime_gui.connection import Connection
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.minted import MintedToken
-from realtime_gui.request import build_request
-from realtime_gui.verified import SessionOpened, SessionUnreachable, VerifyCancelled, VerifyRequest
-from realtime_gui.verify import Verification
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
+from realtime_gui.net.client import TokenClient
+from realtime_gui.net.minted import MintedToken
+from realtime_gui.verify.findings import SessionOpened, SessionUnreachable, VerifyCancelled, VerifyRequest
+from realtime_gui.verify.session import Verification
 
 from conftest import TEST_KEY, Ran, free_port
 from processes import cli_env, modules_loaded, run_cli
@@ -337,7 +337,7 @@ def test_hostile_server_text_is_escaped_and_the_token_redacted(token: MintedToke
 
 
 def test_the_session_line_escapes_what_the_server_applied() -> None:
-    from realtime_gui.verified import applied_settings
+    from realtime_gui.verify.findings import applied_settings
 
     hostile: dict[str, Any] = {
         "id": "sess_1\x1b[2J",
@@ -433,8 +433,10 @@ def test_websockets_is_imported_by_verify_py_alone() -> None:
         for path in package.rglob("*.py")
         if re.search(r"^\s*(?:import|from) websockets\b", path.read_text(encoding="utf-8"), re.MULTILINE)
     )
-    assert importers == ["verify.py"]
-    probe = modules_loaded("import realtime_gui.cli, realtime_gui.cli.verify, realtime_gui.verified", ["websockets"])
+    assert importers == ["verify/session.py"]
+    probe = modules_loaded(
+        "import realtime_gui.cli, realtime_gui.cli.verify, realtime_gui.verify.findings", ["websockets"]
+    )
     assert probe.done.returncode == 0, probe.done.stderr
     assert probe.modules == [], "only a token check may load websockets"
 

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.catalog import ENDPOINTS
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
-from realtime_gui.qt.ui.main_window import MainWindow
-from realtime_gui.request import build_request
+from realtime_gui.api.catalog import ENDPOINTS
+from realtime_gui.api.request import build_request
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow, assert_in_no_file, write_profile
 from driving import WAIT_MS, child, choose_endpoint, field, line_edit, mint, named, press, texts_on_screen
@@ -575,7 +575,7 @@ def test_start_up_loads_neither_httpx_nor_keyring_nor_the_fake_server(tmp_path: 
         "app = QApplication([])\n"
         "from realtime_gui.qt.app import create_window\n"
         f"w = create_window(['--settings', {str(tmp_path / 's.ini')!r}])\n",
-        ["httpx", "keyring", "realtime_gui.fake_server", "jsonschema"],
+        ["httpx", "keyring", "realtime_gui.demo", "jsonschema"],
     )
     assert probe.done.returncode == 0, probe.done.stderr
     assert probe.modules == []

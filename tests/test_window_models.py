@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui import deprecations
-from realtime_gui.catalog import DEPRECATIONS, ENDPOINTS, UNSET
-from realtime_gui.fake_server import FakeOpenAI
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.api import deprecations
+from realtime_gui.api.catalog import DEPRECATIONS, ENDPOINTS, UNSET
+from realtime_gui.demo import FakeOpenAI
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import OpenWindow
 from driving import WAIT_MS, child, choose_endpoint, field, line_edit

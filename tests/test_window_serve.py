@@ -18,9 +18,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.fake_server import FakeOpenAI, Fault, FaultKind
+from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.main_window import MainWindow
+from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow, free_port
 from driving import WAIT_MS, child, wait_for_tab_order
@@ -163,8 +163,8 @@ def test_form_edits_apply_to_the_next_request(qtbot: QtBot, serving: MainWindow,
 def test_a_profile_change_applies_to_the_next_request_with_that_profiles_key(
     qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI, memory_keyring: MemoryKeyring
 ) -> None:
-    from realtime_gui.connection import Connection
-    from realtime_gui.profiles import Profile
+    from realtime_gui.config.connection import Connection
+    from realtime_gui.config.profiles import Profile
 
     window = serving
     other_key = "sk-other-profile-key-0123456789abcdef"

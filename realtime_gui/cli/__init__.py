@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from realtime_gui import __version__
-from realtime_gui.arguments import KEY_NOT_AN_ARGUMENT, SafeArgumentParser
 from realtime_gui.cli.exits import INVALID, OK, PROG, UsageError, detail, say
+from realtime_gui.config.arguments import KEY_NOT_AN_ARGUMENT, SafeArgumentParser
 from realtime_gui.logs import setup_logging
 
 COMMANDS = ("mint", "key", "verify", "serve")

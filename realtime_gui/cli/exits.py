@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from realtime_gui.checks import Problem
+from realtime_gui.api.checks import Problem
 from realtime_gui.shown import shown
 
 OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4

@@ -12,7 +12,7 @@ from typing import Any
 
 from realtime_gui.cli.exits import INVALID, OK, UsageError
 from realtime_gui.cli.request_options import known_profile
-from realtime_gui.profiles import DEFAULT_PROFILE, check_profile
+from realtime_gui.config.profiles import DEFAULT_PROFILE, check_profile
 
 
 def add_parser(commands: Any) -> None:  # argparse's subparsers action has no public type
@@ -34,8 +34,8 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 
 def run(args: argparse.Namespace) -> int:
-    from realtime_gui import secrets
-    from realtime_gui.api_key import KeyringUnavailable
+    from realtime_gui.keys import store as secrets
+    from realtime_gui.keys.api_key import KeyringUnavailable
 
     try:
         profile = check_profile(args.profile)
@@ -71,8 +71,8 @@ def _read_key_text() -> str:
 
 
 def _key_status(profile: str) -> int:
-    from realtime_gui import secrets
-    from realtime_gui.api_key import ENV_VAR, KeyringUnavailable
+    from realtime_gui.keys import store as secrets
+    from realtime_gui.keys.api_key import ENV_VAR, KeyringUnavailable
 
     from_env = secrets.key_from_environment()
     try:

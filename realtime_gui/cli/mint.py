@@ -11,15 +11,15 @@ import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
-from realtime_gui.catalog import Parameter, endpoint
+from realtime_gui.api.catalog import Parameter, endpoint
 from realtime_gui.cli.exits import API_FAILED, NETWORK_FAILED, OK, PROG, UsageError, detail, say
 from realtime_gui.cli.request_options import add_request_options, api_key_for, connection_for, form_values
-from realtime_gui.json_types import JsonValue
+from realtime_gui.jsontext import JsonValue
 
 if TYPE_CHECKING:
+    from realtime_gui.api.request import MintRequest
     from realtime_gui.errors import ApiError
-    from realtime_gui.minted import MintedToken
-    from realtime_gui.request import MintRequest
+    from realtime_gui.net.minted import MintedToken
 
 
 def add_parser(commands: Any) -> None:  # argparse's subparsers action has no public type
@@ -44,7 +44,7 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 
 def run(args: argparse.Namespace) -> int:
-    from realtime_gui.client import shared_client
+    from realtime_gui.api.request import InvalidRequest, build_request
     from realtime_gui.errors import (
         ApiError,
         ConfigError,
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         RetiredEndpointError,
         error_facts,
     )
-    from realtime_gui.request import InvalidRequest, build_request
+    from realtime_gui.net.client import shared_client
 
     if args.list_parameters:
         _list_parameters(args.endpoint)
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _warn_about_models(request: MintRequest) -> None:
     """One line on stderr per model in the request that OpenAI is shutting down; stdout stays the token's."""
-    from realtime_gui import deprecations
+    from realtime_gui.api import deprecations
 
     on = deprecations.today()
     for path, model in deprecations.models_in_body(request.endpoint, request.body):
@@ -113,7 +113,7 @@ def _report_api_error(err: ApiError) -> None:
 
 
 def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
-    from realtime_gui.beta_to_ga import to_ga
+    from realtime_gui.api.beta_to_ga import to_ga
 
     mapped = to_ga(endpoint_id, values)
     words = [PROG, "mint", "--endpoint", mapped.endpoint_id]
@@ -155,7 +155,7 @@ def _print_token(token: MintedToken, output: str) -> None:
 
 
 def _list_parameters(endpoint_id: str) -> None:
-    from realtime_gui.value_checks import allowed_sentence
+    from realtime_gui.api.value_checks import allowed_sentence
 
     ep = endpoint(endpoint_id)
     print(f"{ep.id}: POST {{base}}{ep.path}{'  (retired)' if ep.retired else ''}")
@@ -169,7 +169,7 @@ def _list_parameters(endpoint_id: str) -> None:
 
 def _list_shutdowns(row: Parameter) -> None:
     """Under a model row: the listed models OpenAI is shutting down, with their dates and successors."""
-    from realtime_gui import deprecations
+    from realtime_gui.api import deprecations
 
     on = deprecations.today()
     for choice in row.choices:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import argparse
 
-from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, endpoint
-from realtime_gui.checks import Problem
+from realtime_gui.api.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, endpoint
+from realtime_gui.api.checks import Problem
 from realtime_gui.cli.exits import PROG, UsageError, say
-from realtime_gui.connection import Connection, check_base_url
-from realtime_gui.connection_options import ConnectionOptions, add_connection_options
-from realtime_gui.errors import ConfigError
-from realtime_gui.json_types import JsonValue
-from realtime_gui.profiles import (
+from realtime_gui.config.connection import Connection, check_base_url
+from realtime_gui.config.connection_options import ConnectionOptions, add_connection_options
+from realtime_gui.config.profiles import (
     DEFAULT_PROFILE,
     FILE_NAME,
     Profile,
@@ -24,6 +22,8 @@ from realtime_gui.profiles import (
     default_connection,
     read_profiles,
 )
+from realtime_gui.errors import ConfigError
+from realtime_gui.jsontext import JsonValue
 
 
 def add_request_options(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +56,7 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
 
 def form_values(args: argparse.Namespace) -> dict[str, JsonValue]:
     """The --preset, then the --set values (they win), each read for its row; a UsageError naming every problem."""
-    from realtime_gui.value_text import value_from_text
+    from realtime_gui.api.value_text import value_from_text
 
     ep = endpoint(args.endpoint)
     values: dict[str, JsonValue] = {}
@@ -79,7 +79,7 @@ def form_values(args: argparse.Namespace) -> dict[str, JsonValue]:
 
 
 def _read_preset(path: str, endpoint_id: str) -> dict[str, JsonValue]:
-    from realtime_gui.presets import PresetError, read_preset  # the same checks as the window's File > Open
+    from realtime_gui.api.presets import PresetError, read_preset  # the same checks as the window's File > Open
 
     try:
         return read_preset(path, endpoint_id)
@@ -107,8 +107,8 @@ def known_profile(name: str) -> Profile | None:
     """The profile saved as `name`, or None for the default one or one that only has a stored key. Any other
     name is most likely a typo: it is refused, even with OPENAI_API_KEY set, rather than silently minting with
     the default URL. A broken profiles.json is said once on stderr and read as empty."""
-    from realtime_gui import secrets
-    from realtime_gui.api_key import ENV_VAR, KeyringUnavailable
+    from realtime_gui.keys import store as secrets
+    from realtime_gui.keys.api_key import ENV_VAR, KeyringUnavailable
 
     try:
         name = check_profile(name)
@@ -137,8 +137,8 @@ def known_profile(name: str) -> Profile | None:
 
 def api_key_for(profile: str) -> str:
     """The key `profile` mints with (secrets.resolve_key), or a UsageError saying how to give one."""
-    from realtime_gui import secrets
-    from realtime_gui.api_key import ENV_VAR, KeyringUnavailable
+    from realtime_gui.keys import store as secrets
+    from realtime_gui.keys.api_key import ENV_VAR, KeyringUnavailable
 
     # Set but empty looks like a key given: say why it was not used.
     empty = f"{ENV_VAR} is set but empty" if secrets.environment_key_is_blank() else ""

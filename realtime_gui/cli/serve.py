@@ -17,15 +17,15 @@ from realtime_gui.cli.exits import OK, PROG, UsageError
 from realtime_gui.cli.request_options import add_request_options, api_key_for, connection_for, form_values
 
 if TYPE_CHECKING:
-    from realtime_gui.serve import ServedRequest
+    from realtime_gui.serve.server import ServedRequest
 
 _print_lock = threading.Lock()
 
 
 def add_parser(commands: Any) -> None:  # argparse's subparsers action has no public type
     """Add `serve` to the CLI's subcommands, with `mint`'s form and connection options."""
-    from realtime_gui.serve import DEFAULT_PORT, DEFAULT_RATE
-    from realtime_gui.serve_policy import LOOPBACK_HOSTS
+    from realtime_gui.serve.policy import LOOPBACK_HOSTS
+    from realtime_gui.serve.server import DEFAULT_PORT, DEFAULT_RATE
 
     serve = commands.add_parser(
         "serve",
@@ -59,12 +59,12 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 
 def run(args: argparse.Namespace) -> int:
-    from realtime_gui.api_key import ENV_VAR
-    from realtime_gui.client import shared_client
-    from realtime_gui.request import InvalidRequest, build_request
-    from realtime_gui.secrets import key_from_environment
-    from realtime_gui.serve import Template, TokenServer
-    from realtime_gui.serve_policy import OriginPolicy, PolicyError, bind_address
+    from realtime_gui.api.request import InvalidRequest, build_request
+    from realtime_gui.keys.api_key import ENV_VAR
+    from realtime_gui.keys.store import key_from_environment
+    from realtime_gui.net.client import shared_client
+    from realtime_gui.serve.policy import OriginPolicy, PolicyError, bind_address
+    from realtime_gui.serve.server import Template, TokenServer
 
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be 0 to 65535 (0 picks a free port), not {args.port}.")
@@ -120,7 +120,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 def _log(served: ServedRequest) -> None:
     """One line per request: time, status, method, path, origin, the API's request id. Never a token or key."""
-    from realtime_gui.serve_policy import printable
+    from realtime_gui.serve.policy import printable
 
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(served.at))
     path = served.path.split("?", 1)[0]  # a query string is the page's business

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from realtime_gui import jsontext
-from realtime_gui.catalog import ENDPOINT_IDS
+from realtime_gui.api.catalog import ENDPOINT_IDS
 from realtime_gui.cli.exits import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, say
 from realtime_gui.redaction import redact
 from realtime_gui.shown import escape_controls, json_text
-from realtime_gui.verified import (
+from realtime_gui.verify.findings import (
     ErrorEvent,
     SessionOpened,
     SessionRefused,
@@ -31,8 +31,8 @@ from realtime_gui.verified import (
 )
 
 if TYPE_CHECKING:
-    from realtime_gui.connection import Connection
-    from realtime_gui.minted import MintedToken
+    from realtime_gui.config.connection import Connection
+    from realtime_gui.net.minted import MintedToken
 
 _MAX_INPUT_BYTES = 8 * 1024 * 1024  # `mint --output json` of the largest answer the token client accepts fits
 
@@ -68,9 +68,9 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(args: argparse.Namespace) -> int:
     """`realtime-gui verify`."""
-    from realtime_gui.catalog import DEFAULT_ENDPOINT
-    from realtime_gui.connection import DEFAULT_TIMEOUT_S, timeout_problem
-    from realtime_gui.profiles import default_connection
+    from realtime_gui.api.catalog import DEFAULT_ENDPOINT
+    from realtime_gui.config.connection import DEFAULT_TIMEOUT_S, timeout_problem
+    from realtime_gui.config.profiles import default_connection
 
     if args.timeout is not None and (problem := timeout_problem(args.timeout)):
         raise UsageError(f"--timeout {problem}.")  # before reading: nothing is waited for in vain
@@ -143,7 +143,7 @@ def _read_input(timeout: float) -> str:
         return ""
     if sys.stdin.isatty():
         return getpass.getpass("Token (input hidden): ")  # a person typing: no deadline
-    from realtime_gui.bounded_stdin import StdinTimeout, read_until
+    from realtime_gui.cli.bounded_stdin import StdinTimeout, read_until
 
     try:
         data = read_until(sys.stdin.fileno(), complete=_complete, timeout=timeout, limit=_MAX_INPUT_BYTES)
@@ -251,7 +251,7 @@ class _Printer:
 
 
 def _check(request: VerifyRequest, printer: _Printer | None) -> VerifyResult:
-    from realtime_gui.verify import verify  # imports websockets: only on this path
+    from realtime_gui.verify.session import verify  # imports websockets: only on this path
 
     try:
         return verify(

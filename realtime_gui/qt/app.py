@@ -22,18 +22,19 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from realtime_gui import __version__
-from realtime_gui.arguments import SafeArgumentParser
-from realtime_gui.catalog import ENDPOINT_IDS
-from realtime_gui.connection_options import ConnectionOptions, add_connection_options
+from realtime_gui.api.catalog import ENDPOINT_IDS
+from realtime_gui.config.arguments import SafeArgumentParser
+from realtime_gui.config.connection_options import ConnectionOptions, add_connection_options
 from realtime_gui.display import missing_display
 from realtime_gui.logs import setup_logging
-from realtime_gui.qt.controller import Controller
 from realtime_gui.qt.demo import start_demo
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.banner import PROFILE, SETTINGS, as_sentence
-from realtime_gui.qt.ui.main_window import MainWindow
-from realtime_gui.qt.ui.palette import SCHEMES, apply_color_scheme
+from realtime_gui.qt.ui.style.palette import SCHEMES, apply_color_scheme
+from realtime_gui.qt.ui.window.banner import PROFILE, SETTINGS
+from realtime_gui.qt.ui.window.main_window import MainWindow
+from realtime_gui.qt.workers.controller import Controller
 from realtime_gui.redaction import redact
+from realtime_gui.shown import as_sentence
 
 log = logging.getLogger(__name__)
 

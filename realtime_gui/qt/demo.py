@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
-from realtime_gui.connection import Connection
-from realtime_gui.profiles import DEMO_PROFILE, Profile
+from realtime_gui.config.connection import Connection
+from realtime_gui.config.profiles import DEMO_PROFILE, Profile
 
 if TYPE_CHECKING:
-    from realtime_gui.qt.ui.main_window import MainWindow
+    from realtime_gui.qt.ui.window.main_window import MainWindow
 
 TITLE = "Demo (fake server on this computer)"
 
@@ -19,7 +19,7 @@ TITLE = "Demo (fake server on this computer)"
 def start_demo(window: MainWindow) -> None:
     """Start the fake server (once) and switch the window to the demo profile."""
     if window.demo_server is None:
-        from realtime_gui.fake_server import DEMO_KEY, FakeOpenAI  # only in demo mode
+        from realtime_gui.demo import DEMO_KEY, FakeOpenAI  # only in demo mode
 
         # Like the real API today, the demo answers the retired beta endpoints with their retirement error.
         server = FakeOpenAI(retire_beta=True).start()

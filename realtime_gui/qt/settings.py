@@ -18,9 +18,8 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings
 
 from realtime_gui import jsontext
-from realtime_gui.catalog import DEFAULT_ENDPOINT, ENDPOINTS
-from realtime_gui.json_types import JsonValue
-from realtime_gui.profiles import (
+from realtime_gui.api.catalog import DEFAULT_ENDPOINT, ENDPOINTS
+from realtime_gui.config.profiles import (
     DEFAULT_PROFILE,
     DEMO_PROFILE,
     FILE_NAME,
@@ -31,6 +30,7 @@ from realtime_gui.profiles import (
     read_profiles,
     save_profiles,
 )
+from realtime_gui.jsontext import JsonValue
 
 log = logging.getLogger(__name__)
 

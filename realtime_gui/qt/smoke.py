@@ -76,7 +76,7 @@ def _checks(report: dict[str, Any], step: Any) -> None:
     step("refcount")
 
     from realtime_gui.qt.app import create_window
-    from realtime_gui.qt.ui.main_window import MainWindow
+    from realtime_gui.qt.ui.window.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as folder:  # never the user's own settings
         window = create_window(["--demo", "--settings", str(Path(folder) / "smoke.ini")])

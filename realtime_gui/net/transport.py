@@ -1,0 +1,369 @@
+"""The HTTP transport under httpx: every socket a call opens, reads, writes or looks up belongs to that call's `Call`
+(deadline and cancel, calls.py), including the connections made through a proxy from the environment.
+
+httpx's timeouts are per operation: a server that sends a byte a second, or `103 Early Hints` for ever, never trips
+them, and the name lookup before a connect has no timeout at all. So `CallTransport` builds httpcore's connection
+pools itself, on a network backend that registers each socket with the `Call` of the thread using it and looks
+names up within the call's time. It is httpx's own `HTTPTransport` rebuilt from public parts (httpx has no option
+for httpcore's backend); with an explicit transport httpx does not read proxies from the environment, so that is
+done here too. Imported by client.py only, so it is loaded with the HTTP stack and never at the app's start-up.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import ssl
+import threading
+import time
+import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpcore
+import httpx
+
+from realtime_gui.net.calls import Call
+
+# .call: the Call of the request this thread is making, if any; .head: the first bytes its answer began with.
+_active = threading.local()
+
+# httpx's defaults for a client (httpx.DEFAULT_LIMITS): idle connections are dropped after 5 s.
+_MAX_CONNECTIONS = 100
+_MAX_IDLE_CONNECTIONS = 20
+_IDLE_SECONDS = 5.0
+# How often a name lookup in progress checks whether its call was cancelled.
+_LOOKUP_POLL_S = 0.05
+# How much of an answer is kept to say what it was when it turns out not to be HTTP.
+_HEAD_BYTES = 200
+# What a parser says when the server merely hung up (httpcore before any answer, h11 within one): an answer cut
+# short, not one that is not HTTP.
+_HUNG_UP = ("Server disconnected", "peer closed connection")
+
+
+class NotHttp(httpx.RemoteProtocolError):
+    """The answer is not valid HTTP/1.1 (an SSH banner, a header name with a space): str() is what the parser
+    said, or the first line of what came instead."""
+
+
+@contextmanager
+def calling(call: Call, *, timeout: float) -> Iterator[None]:
+    """Make `call` (with a deadline `timeout` seconds from now) the current thread's call for the block."""
+    call.start(timeout)
+    _active.call = call
+    try:
+        yield
+    finally:
+        _active.call = None
+        call.finish()
+
+
+class CallTransport(httpx.BaseTransport):
+    """httpx's HTTPTransport on a call-aware network backend: one pool for direct connections, one per proxy."""
+
+    def __init__(self) -> None:
+        ssl_context = httpx.create_ssl_context()  # certifi's roots, SSL_CERT_FILE / SSL_CERT_DIR honoured
+        backend = _CallBackend(httpcore.SyncBackend())
+
+        def pool(proxy: httpcore.Proxy | None = None) -> httpcore.ConnectionPool:
+            return httpcore.ConnectionPool(
+                ssl_context=ssl_context,
+                proxy=proxy,
+                network_backend=backend,
+                max_connections=_MAX_CONNECTIONS,
+                max_keepalive_connections=_MAX_IDLE_CONNECTIONS,
+                keepalive_expiry=_IDLE_SECONDS,
+            )
+
+        self._direct = pool()
+        # Read once, as httpx reads them when a client is made: scheme ("http", "https", "all") -> proxy URL.
+        self._environment = urllib.request.getproxies()
+        self._via: dict[str, httpcore.ConnectionPool | str] = {}  # proxy URL -> its pool, or why it is unusable
+        for scheme in ("http", "https", "all"):
+            url = _proxy_url(self._environment.get(scheme, ""))
+            if url and url not in self._via:
+                proxy = _proxy(url)
+                self._via[url] = proxy if isinstance(proxy, str) else pool(proxy)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.SyncByteStream)
+        sent = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        pool = self._pool_for(request.url)
+        _active.head = bytearray()
+        with _httpx_errors():
+            answer = pool.handle_request(sent)
+        assert isinstance(answer.stream, Iterable)
+        return httpx.Response(
+            status_code=answer.status,
+            headers=answer.headers,
+            stream=_Body(answer.stream, _current()),
+            extensions=answer.extensions,
+        )
+
+    def close(self) -> None:
+        for pool in (self._direct, *self._via.values()):
+            if isinstance(pool, httpcore.ConnectionPool):
+                pool.close()
+
+    def _pool_for(self, url: httpx.URL) -> httpcore.ConnectionPool:
+        """The pool for `url`: through the environment's proxy for its scheme unless no_proxy exempts its host."""
+        proxy_url = _proxy_url(self._environment.get(url.scheme) or self._environment.get("all", ""))
+        if not proxy_url or _exempt(url, self._environment.get("no", "")):
+            return self._direct
+        pool = self._via[proxy_url]
+        if isinstance(pool, str):
+            raise httpx.UnsupportedProtocol(f"the proxy the environment sets for {url.scheme}:// URLs {pool}")
+        return pool
+
+
+def _proxy_url(text: str) -> str:
+    # As httpx reads them: "proxy:3128" means an http:// proxy.
+    text = text.strip()
+    return text if not text or "://" in text else f"http://{text}"
+
+
+def _exempt(url: httpx.URL, no_proxy: str) -> bool:
+    """Whether `no_proxy` exempts `url`'s host, by curl's and httpx's rule: "*" for every host, else host names
+    or IP addresses, each also covering its subdomains, optionally with a port. Matched as text: urllib's own
+    check looks names up on some systems, which could hang where no deadline reaches."""
+    host = url.raw_host.decode("ascii").lower()
+    port = url.port or (443 if url.scheme == "https" else 80)
+    for entry in no_proxy.lower().split(","):
+        name = entry.strip().lstrip(".")
+        head, _, tail = name.rpartition(":")
+        if tail.isdigit() and (":" not in head or head.endswith("]")):
+            name = head if int(tail) == port else ""
+        name = name.strip("[]")
+        if name == "*" or (name and (host == name or host.endswith("." + name))):
+            return True
+    return False
+
+
+def _proxy(url: str) -> httpcore.Proxy | str:
+    """httpcore's Proxy for `url` (credentials in it become Proxy-Authorization), or why it cannot be used."""
+    try:
+        parsed = httpx.Proxy(url)
+    except (ValueError, httpx.InvalidURL):
+        return "is not a valid proxy URL; fix or unset it"
+    where = f"{parsed.url.scheme}://{parsed.url.host}"  # never its user name or password
+    if parsed.url.scheme not in ("http", "https"):
+        return f"({where}) is not an http:// or https:// proxy, the only kinds this program uses; unset it"
+    return httpcore.Proxy(
+        url=httpcore.URL(
+            scheme=parsed.url.raw_scheme,
+            host=parsed.url.raw_host,
+            port=parsed.url.port,
+            target=parsed.url.raw_path,
+        ),
+        auth=parsed.raw_auth,
+        headers=parsed.headers.raw,
+        ssl_context=parsed.ssl_context,
+    )
+
+
+class _Body(httpx.SyncByteStream):
+    def __init__(self, stream: Iterable[bytes], call: Call | None) -> None:
+        self._stream = stream
+        self._call = call
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _httpx_errors():
+            yield from self._stream
+
+    def close(self) -> None:
+        # The call is over before its connection goes back to the pool: from then on another call may use the
+        # connection, and this call's deadline or cancel must no longer be able to shut it.
+        if self._call is not None:
+            self._call.finish()
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            with _httpx_errors():
+                close()
+
+
+# httpcore's errors and httpx's names for them, as httpx's HTTPTransport maps them.
+_HTTPX_ERRORS: dict[type[Exception], type[httpx.HTTPError]] = {
+    httpcore.TimeoutException: httpx.TimeoutException,
+    httpcore.ConnectTimeout: httpx.ConnectTimeout,
+    httpcore.ReadTimeout: httpx.ReadTimeout,
+    httpcore.WriteTimeout: httpx.WriteTimeout,
+    httpcore.PoolTimeout: httpx.PoolTimeout,
+    httpcore.NetworkError: httpx.NetworkError,
+    httpcore.ConnectError: httpx.ConnectError,
+    httpcore.ReadError: httpx.ReadError,
+    httpcore.WriteError: httpx.WriteError,
+    httpcore.ProxyError: httpx.ProxyError,
+    httpcore.UnsupportedProtocol: httpx.UnsupportedProtocol,
+    httpcore.ProtocolError: httpx.ProtocolError,
+    httpcore.LocalProtocolError: httpx.LocalProtocolError,
+    httpcore.RemoteProtocolError: httpx.RemoteProtocolError,
+}
+
+
+@contextmanager
+def _httpx_errors() -> Iterator[None]:
+    try:
+        yield
+    except httpcore.RemoteProtocolError as err:
+        not_http = _not_http(err)
+        if not_http is not None:
+            raise NotHttp(not_http) from err
+        raise httpx.RemoteProtocolError(str(err)) from err
+    except Exception as err:
+        # The most specific name: the first class in the error's own ancestry that has one.
+        mapped = next((_HTTPX_ERRORS[kind] for kind in type(err).__mro__ if kind in _HTTPX_ERRORS), None)
+        if mapped is None:
+            raise
+        raise mapped(str(err)) from err
+
+
+def _not_http(err: httpcore.RemoteProtocolError) -> str | None:
+    """What shows that the answer is not HTTP, or None when the server only hung up part way."""
+    head = bytes(getattr(_active, "head", b""))
+    if head and not head.startswith(b"HTTP/"):
+        # Something else altogether: how it began says more than the parser ("illegal request line").
+        first = head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "backslashreplace")
+        return f'it began "{first[:80]}"'
+    if str(err).startswith(_HUNG_UP):
+        return None
+    return str(err)  # the parser found something HTTP does not allow
+
+
+def _current() -> Call | None:
+    call = getattr(_active, "call", None)
+    return call if isinstance(call, Call) else None
+
+
+def _attach(stream: httpcore.NetworkStream) -> None:
+    call = _current()
+    if call is None:
+        return
+    sock = stream.get_extra_info("socket")
+    if sock is not None:
+        call.attach(sock)
+    elif call.stopped is not None:
+        raise httpcore.ReadError("the call was stopped")
+
+
+def _clamp(timeout: float | None) -> float | None:
+    """A timeout for a step a shut socket cannot interrupt (a connect; a TLS handshake, whose socket changes
+    hands): no longer than the current call has left."""
+    call = _current()
+    if call is None:
+        return timeout
+    left = call.remaining(timeout)
+    if left is not None and left <= 0:
+        raise httpcore.ConnectTimeout("the call was stopped or its deadline passed")
+    return left if timeout is None or left is None else min(timeout, left)
+
+
+def _addresses(host: str, port: int, timeout: float | None) -> list[str]:
+    """The addresses of `host`, looked up within `timeout` and the current call's time: the OS resolver cannot be
+    interrupted and has timeouts of its own (tens of seconds), so it runs in a daemon thread that is left behind
+    if it takes too long, and a cancel ends the wait at once."""
+    try:
+        ipaddress.ip_address(host)
+        return [host]  # nothing to look up
+    except ValueError:
+        pass
+    limit = _clamp(timeout)
+    found: list[str] = []
+    failed: list[OSError] = []
+    done = threading.Event()
+
+    def look_up() -> None:
+        try:
+            found.extend(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as err:
+            failed.append(err)
+        finally:
+            done.set()
+
+    threading.Thread(target=look_up, name=f"lookup-{host}", daemon=True).start()
+    end = None if limit is None else time.monotonic() + limit
+    while not done.wait(_LOOKUP_POLL_S if end is None else min(_LOOKUP_POLL_S, max(0.0, end - time.monotonic()))):
+        call = _current()
+        if (call is not None and call.stopped is not None) or (end is not None and time.monotonic() >= end):
+            raise httpcore.ConnectTimeout(f"looking up {host} took too long")
+    try:
+        if failed:
+            raise failed[0]
+    except OSError as err:
+        # Raised while handling it, as httpcore's own backend does: the pool re-raises `from None`, which keeps
+        # only the implicit context, and client.py reads the socket error (a DNS failure) from there.
+        raise httpcore.ConnectError(str(err)) from err
+    return list(dict.fromkeys(found))  # each address once, in the resolver's order
+
+
+class _CallBackend(httpcore.NetworkBackend):
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        # Each address in turn, as socket.create_connection tries them; the TLS layer still checks the name.
+        last: httpcore.ConnectError | None = None
+        for address in _addresses(host, port, timeout):
+            try:
+                stream = self._inner.connect_tcp(
+                    address, port, timeout=_clamp(timeout), local_address=local_address, socket_options=socket_options
+                )
+            except httpcore.ConnectError as err:
+                last = err
+                continue
+            _attach(stream)
+            return _CallStream(stream)
+        raise last or httpcore.ConnectError(f"no address found for {host}")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _CallStream(httpcore.NetworkStream):
+    """A pooled connection may serve several calls, so the socket is registered with whichever call uses it."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        _attach(self._inner)
+        data = self._inner.read(max_bytes, timeout)
+        head = getattr(_active, "head", None)
+        if head is not None and len(head) < _HEAD_BYTES:
+            head += data[: _HEAD_BYTES - len(head)]
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        _attach(self._inner)
+        self._inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        tls = self._inner.start_tls(ssl_context, server_hostname=server_hostname, timeout=_clamp(timeout))
+        _attach(tls)
+        return _CallStream(tls)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)

@@ -1,0 +1,273 @@
+"""The parameter form of one endpoint, generated from the catalog: a titled box per section, one row per
+parameter. Rows that do not apply right now (members of a group that is not "on", variant fields such as
+eagerness for server VAD) are hidden, and their values are kept but not sent.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+
+from realtime_gui.api.catalog import UNSET, Endpoint, Parameter, Unset
+from realtime_gui.api.checks import Problem
+from realtime_gui.api.structure import applies
+from realtime_gui.api.value_checks import check_value
+from realtime_gui.jsontext import JsonValue
+from realtime_gui.qt.ui.form.field_base import Field, initial_value, tooltip
+from realtime_gui.qt.ui.form.fields import make_field
+from realtime_gui.qt.ui.form.model_notes import add_model_notes
+from realtime_gui.qt.ui.style.look import ERROR, make_selectable, mark_invalid, set_text_color
+
+
+class _ErrorLabel(QLabel):
+    """A wrapped message as wide as the field column and as tall as its lines there. QFormLayout sizes rows by
+    the size hint, and QLabel's hint for wrapped text is a narrow, tall block: hint the height for the width
+    the label really has."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        policy = self.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(policy)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.heightForWidth(self.width())) if self.width() > hint.width() else hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.updateGeometry()
+
+
+class _Row:
+    def __init__(self, field: Field, layout: QFormLayout, label: QLabel) -> None:
+        self.field = field
+        self.layout = layout
+        self.label = label
+        self.error: QLabel | None = None  # made when there is a problem to show: most rows never need one
+
+    def show_error(self, text: str) -> None:
+        if self.error is None:
+            self.error = _ErrorLabel()
+            self.error.setObjectName(f"{self.field.row.path}#error")
+            self.error.setProperty("role", "fieldError")
+            make_selectable(self.error)
+            set_text_color(self.error, ERROR)
+            position = self.layout.getWidgetPosition(self.field.widget)  # (row, role)
+            assert isinstance(position, tuple)
+            self.layout.insertRow(int(position[0]) + 1, "", self.error)
+        self.error.setText(text)
+        self.error.show()
+        self.layout.setRowVisible(self.error, True)
+
+    def hide_error(self) -> None:
+        if self.error is not None and not self.error.isHidden():
+            self.error.clear()
+            self.layout.setRowVisible(self.error, False)
+
+    @property
+    def error_shown(self) -> bool:
+        return self.error is not None and not self.error.isHidden()
+
+
+class ParameterForm(QWidget):
+    changed = Signal()
+
+    def __init__(self, endpoint: Endpoint, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.endpoint = endpoint
+        self.setObjectName(f"form-{endpoint.id}")
+        self._rows: dict[str, _Row] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        summary = QLabel(endpoint.summary)
+        summary.setWordWrap(True)
+        summary.setObjectName("endpointSummary")
+        outer.addWidget(summary)
+        layouts: dict[str, QFormLayout] = {}
+        for section in endpoint.sections:
+            box = QGroupBox(section.replace("&", "&&"))  # a single & would make a mnemonic
+            box.setObjectName(f"section:{section}")
+            layout = QFormLayout(box)
+            layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            layouts[section] = layout
+            outer.addWidget(box)
+        outer.addStretch(1)
+        for row in endpoint.parameters:
+            if row.fixed:
+                continue  # set by the endpoint (session.type) or the form of the group (truncation.type)
+            self._add_row(row, layouts[row.section])
+        self._sections = {name: layout.parentWidget() for name, layout in layouts.items()}
+        self.refresh()
+
+    def _add_row(self, row: Parameter, layout: QFormLayout) -> None:
+        field = add_model_notes(make_field(row))
+        label = QLabel(row.label)
+        label.setToolTip(tooltip(row))
+        label.setBuddy(field.focus)
+        layout.addRow(label, field.widget)
+        self._rows[row.path] = _Row(field, layout, label)
+        field.on_change(partial(self._on_field_changed, row.path))
+        field.on_edited(partial(self._on_field_edited, row.path))
+
+    # -- values --
+
+    def field(self, path: str) -> Field | None:
+        row = self._rows.get(path)
+        return row.field if row is not None else None
+
+    def all_values(self) -> dict[str, JsonValue]:
+        """Every value the user set, shown or not (what is remembered)."""
+        out: dict[str, JsonValue] = {}
+        for path, row in self._rows.items():
+            value = row.field.value()
+            if not isinstance(value, Unset):
+                out[path] = value
+        return out
+
+    def values(self) -> dict[str, JsonValue]:
+        """What is sent: the set values of the rows that apply."""
+        current = self.all_values()
+        return {path: value for path, value in current.items() if self._applies(self.endpoint.by_path[path], current)}
+
+    def text_problems(self) -> list[Problem]:
+        """Text that cannot be read at all (JSON syntax), for the rows that apply."""
+        current = self.all_values()
+        found = []
+        for path, row in self._rows.items():
+            if self._applies(self.endpoint.by_path[path], current):
+                problem = row.field.problem()
+                if problem is not None:
+                    found.append(problem)
+        return found
+
+    def set_values(self, values: dict[str, JsonValue]) -> list[str]:
+        """Fill the form (every row not named goes back to how it starts); returns the paths it has no row for.
+        Rows the endpoint fills in itself (session.type) are not missing rows."""
+        by_path = self.endpoint.by_path
+        unknown = [p for p in values if p not in self._rows and not (p in by_path and by_path[p].fixed)]
+        for path, row in self._rows.items():
+            value = values.get(path, UNSET)
+            row.field.set_value(initial_value(row.field.row) if isinstance(value, Unset) else value)
+        self.refresh()
+        return unknown
+
+    def reset(self) -> None:
+        self.set_values({})
+        self.clear_problems()
+
+    # -- what shows --
+
+    def _applies(self, row: Parameter, current: dict[str, JsonValue]) -> bool:
+        # A group field left at "not sent" hides its members, and they are not sent.
+        return applies(self.endpoint, current, row, unset_group_is_off=True)
+
+    def refresh(self) -> None:
+        current = self.all_values()
+        sections_shown: set[str] = set()
+        for path, row in self._rows.items():
+            shown = self._applies(self.endpoint.by_path[path], current)
+            row.layout.setRowVisible(row.field.widget, shown)
+            if row.error is not None:
+                row.layout.setRowVisible(row.error, shown and bool(row.error.text()))
+            if shown:
+                sections_shown.add(row.field.row.section)
+        for name, box in self._sections.items():  # an empty box is only a title over nothing
+            if box is not None and box.isHidden() == (name in sections_shown):
+                box.setVisible(name in sections_shown)
+
+    def is_shown(self, path: str) -> bool:
+        return not self._rows[path].field.widget.isHidden()
+
+    # -- problems beside their fields --
+
+    def show_problems(self, problems: list[Problem]) -> QWidget | None:
+        """Mark each problem's field and write the message under it, once; returns the first marked widget."""
+        self.clear_problems()
+        by_row: dict[str, list[Problem]] = {}
+        for problem in problems:
+            row = self._row_for_param(problem.path)
+            if row is not None:
+                by_row.setdefault(row.field.row.path, []).append(problem)
+        for path, found in by_row.items():
+            self._mark(self._rows[path], found)
+        if not by_row:
+            return None
+        return self._rows[next(iter(by_row))].field.editor
+
+    def _mark(self, row: _Row, problems: list[Problem]) -> None:
+        """Error border on the field, and its problems written once, each starting with its subject: in the
+        field's own message line when it has one (a JSON editor), else under the field. A screen reader reads
+        them as the field's description."""
+        path = row.field.row.path
+        text = "\n".join(p.sentence(row.field.row.label if p.path == path else None) for p in problems)
+        if row.field.show_problem(text) is None:
+            row.show_error(text)
+        mark_invalid(row.field.editor, True)
+        row.field.editor.setAccessibleDescription(text)
+
+    def _reveal(self, widget: QWidget | None) -> None:
+        """Scroll `widget` (an error just written) into view, once the layout has made room for it."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if widget is not None and isinstance(area, QScrollArea):
+            QTimer.singleShot(0, area, partial(area.ensureWidgetVisible, widget, 0, 8))
+
+    def message_for(self, editor: QWidget) -> QWidget | None:
+        """The line that shows the problem of the field whose editor is `editor`, if one shows."""
+        for row in self._rows.values():
+            if row.field.editor is editor:
+                if row.error_shown:
+                    return row.error
+                return row.field.widget
+        return None
+
+    def mark_param(self, param: str, message: str = "") -> QWidget | None:
+        row = self._row_for_param(param)
+        if row is None:
+            return None
+        mark_invalid(row.field.editor, True)
+        row.field.editor.setAccessibleDescription(message)
+        return row.field.editor
+
+    def clear_problems(self) -> None:
+        for row in self._rows.values():
+            self._clear_row(row)
+
+    def _clear_row(self, row: _Row) -> None:
+        if row.error_shown or row.field.editor.property("invalid"):
+            row.hide_error()
+            row.field.clear_problem()
+            mark_invalid(row.field.editor, False)
+            row.field.editor.setAccessibleDescription("")
+
+    def _row_for_param(self, param: str) -> _Row | None:
+        head = param.split("[", 1)[0]
+        while head:
+            if head in self._rows:
+                return self._rows[head]
+            if "." not in head:
+                return None
+            head = head.rsplit(".", 1)[0]
+        return None
+
+    def _on_field_edited(self, path: str) -> None:
+        """The user finished typing: say at once, beside the field, what is wrong with the value (the same
+        sentence Create and the CLI would give); the text stays as typed."""
+        row = self._rows[path]
+        value, syntax = row.field.value(), row.field.problem()
+        problems = [syntax] if syntax else check_value(row.field.row, value)[1] if not isinstance(value, Unset) else []
+        if problems:
+            self._mark(row, problems)
+            if not row.field.editor.visibleRegion().isEmpty():  # never pull the view back to a field left behind
+                self._reveal(self.message_for(row.field.editor))
+
+    def _on_field_changed(self, path: str) -> None:
+        self._clear_row(self._rows[path])
+        self.refresh()
+        self.changed.emit()

@@ -1,0 +1,368 @@
+"""The main window: endpoint and profile at the top, the generated form on the left, the token on the right; here
+its layout and what its parts share. Each job has a module of its own: minting.py (Create, Cancel, the answer),
+endpoint_forms.py, current_profile.py (the profile and its key), preset_actions.py, profile_actions.py, menus.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from realtime_gui import __version__
+from realtime_gui.api.catalog import ENDPOINTS
+from realtime_gui.config.connection_options import ConnectionOptions
+from realtime_gui.config.profiles import Profile
+from realtime_gui.qt.demo import start_demo
+from realtime_gui.qt.settings import Settings
+from realtime_gui.qt.ui.form.form import ParameterForm
+from realtime_gui.qt.ui.form.wheel import ComboBox
+from realtime_gui.qt.ui.token.token_panel import TokenPanel
+from realtime_gui.qt.ui.window import banner as cause
+from realtime_gui.qt.ui.window import preset_actions, profile_actions
+from realtime_gui.qt.ui.window.banner import Banner
+from realtime_gui.qt.ui.window.current_profile import CurrentProfile
+from realtime_gui.qt.ui.window.empty_state import EmptyState
+from realtime_gui.qt.ui.window.endpoint_forms import EndpointForms
+from realtime_gui.qt.ui.window.focus import chain, no_tab_stop, reading_order
+from realtime_gui.qt.ui.window.geometry import PageStack, clamp_to_screen, fit_first_size
+from realtime_gui.qt.ui.window.menus import Menus
+from realtime_gui.qt.ui.window.minting import MintFlow
+from realtime_gui.qt.ui.window.serve_toggle import ServeToggle
+from realtime_gui.qt.workers.controller import Controller, KeyStatus
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtGui import QCloseEvent, QShowEvent
+    from PySide6.QtWidgets import QMessageBox
+
+    from realtime_gui.demo import FakeOpenAI
+    from realtime_gui.qt.ui.dialogs.key_dialog import KeyDialog
+    from realtime_gui.qt.ui.dialogs.profile_dialog import ProfileDialog
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        controller: Controller,
+        profiles: list[Profile],
+        profile_name: str,
+        endpoint_id: str,
+        options: ConnectionOptions | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.controller = controller
+        self._shown = False
+        self._tab_order_set = False
+        self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
+        self.setObjectName("mainWindow")
+        self.set_title_note("")
+
+        # -- top bar --
+        self.endpoint_combo = ComboBox()  # the wheel switches it only while it has the focus
+        self.endpoint_combo.setObjectName("endpoint")
+        self.endpoint_combo.setAccessibleName(self.tr("Endpoint"))
+        for ep in ENDPOINTS.values():
+            self.endpoint_combo.addItem(ep.title, ep.id)
+        self.profile_combo = ComboBox()
+        self.profile_combo.setObjectName("profile")
+        self.profile_combo.setAccessibleName(self.tr("Profile"))
+        self.key_label = QLabel(self.tr("Checking the key…"))
+        self.key_label.setObjectName("keyStatus")
+        # Wraps rather than widening the window past a small screen (1366 x 768 at 2x scale is 683 wide).
+        self.key_label.setWordWrap(True)
+        self.key_button = QPushButton(self.tr("Key…"))
+        self.key_button.setObjectName("setKey")
+        self.key_button.setToolTip(self.tr("Store the API key for this profile in the OS keyring (Ctrl+K)"))
+        self.key_button.clicked.connect(self.open_key_dialog)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Endpoint")))
+        top.addWidget(self.endpoint_combo)
+        top.addSpacing(16)
+        top.addWidget(QLabel(self.tr("Profile")))
+        top.addWidget(self.profile_combo)
+        top.addWidget(self.key_label, 1)
+        top.addWidget(self.key_button)
+
+        # -- message banner --
+        self.error_banner = Banner()
+        self.error_text = self.error_banner.text
+
+        # -- form side --
+        self.stack = PageStack()
+        self.form_scroll = _scroll_area("formScroll", self.tr("Parameters"), self.stack)
+        self.reset_button = QPushButton(self.tr("Reset to defaults"))
+        self.reset_button.setObjectName("reset")
+        self.reset_button.clicked.connect(self.reset_form)
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busy")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setObjectName("cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.setToolTip(self.tr("Stop waiting for the call in flight (Esc)"))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.mint_button = QPushButton(self.tr("Create token"))
+        self.mint_button.setObjectName("mint")
+        self.mint_button.setDefault(True)
+        self.mint_button.setToolTip(self.tr("Validate and mint a token (Ctrl+Enter)"))
+        self.mint_button.clicked.connect(self.mint)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reset_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.busy)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.mint_button)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.form_scroll, 1)
+        left_layout.addLayout(buttons)
+
+        self.token_panel = TokenPanel()
+        self.token_panel.clear_clipboard_on_expiry = bool(settings.preference("clear_clipboard_on_expiry"))
+        self.token_panel.copied.connect(self._on_token_panel_copied)
+        self.token_panel.curl_copied.connect(self._on_token_panel_curl_copied)
+        self.token_panel.expired.connect(self._on_token_panel_expired)
+        self.token_panel.verify.attach(controller.verifier)
+        # The token side scrolls too, so that a small screen (or 2x scale) never pushes part of it off-screen.
+        self.right_side = QWidget()
+        right_layout = QVBoxLayout(self.right_side)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.empty_state = EmptyState()
+        self.empty_state.add_key_clicked.connect(self.open_key_dialog)
+        self.empty_state.demo_clicked.connect(lambda: start_demo(self))
+        right_layout.addWidget(self.empty_state)
+        right_layout.addWidget(self.token_panel, 1)
+        self.token_scroll = _scroll_area("tokenScroll", self.tr("Token"), self.right_side)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.token_scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(top)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(self.tr("Ready"))
+        self.menus = Menus(self)
+        self.clipboard_action = self.menus.actions["clear_clipboard"]
+        self.clipboard_action.setCheckable(True)
+        self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
+        self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
+        self.serve = ServeToggle(self, action=self.menus.actions["serve"], place_panel=layout.addWidget)
+        self.serve.panel_built.connect(self._update_tab_order)
+
+        self.minting = MintFlow(self)
+        self.current_profile = CurrentProfile(self, profiles=profiles, options=options or ConnectionOptions())
+        self.current_profile.start(profile_name)
+        self.endpoints = EndpointForms(self)
+        self.endpoints.form_built.connect(self._update_tab_order)
+        self.endpoints.start(endpoint_id)
+        settings.opened_with(endpoint_id=self.endpoint_id, profile=self.profile.name)
+        geometry = settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            fit_first_size(self)
+        else:
+            clamp_to_screen(self)
+
+    # -- just after the first paint: the Tab order, then the key status and the warm-up --
+
+    def _after_first_paint(self) -> None:
+        no_tab_stop(self.form_scroll, self.token_scroll)
+        self._tab_order_set = True
+        self._update_tab_order()
+        # In worker threads, so that start-up never waits for a keyring (which may prompt) or for httpx.
+        self.current_profile.refresh_key_status()
+        # The first Create then takes ~20 ms instead of ~220 ms: httpx and its TLS context are loaded.
+        self.controller.warm_up()
+
+    def _update_tab_order(self) -> None:
+        """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
+        the token panel, the serving panel under them. Set after the first paint, then again for each new form and
+        when the serving panel is built."""
+        if not self._tab_order_set:
+            return
+        chain(
+            [
+                [self.endpoint_combo, self.profile_combo, self.key_button],
+                [self.error_banner.action, self.error_banner.close_button],
+                reading_order(self.stack),
+                [self.reset_button, self.cancel_button, self.mint_button],
+                reading_order(self.right_side),
+                self.serve.tab_stops(),
+            ]
+        )
+
+    # -- what the parts share --
+
+    @property
+    def endpoint_id(self) -> str:
+        return self.endpoints.endpoint_id
+
+    @property
+    def form(self) -> ParameterForm:
+        """The form shown."""
+        return self.endpoints.form
+
+    @property
+    def profiles(self) -> dict[str, Profile]:
+        """The profiles as saved, by name."""
+        return self.current_profile.profiles
+
+    @property
+    def profile(self) -> Profile:
+        """The current profile as used: its saved settings, with this run's command-line options over them."""
+        return self.current_profile.profile
+
+    @property
+    def saved_profile(self) -> Profile:
+        return self.current_profile.saved
+
+    @property
+    def key_status(self) -> KeyStatus | None:
+        """The current profile's key status, once the controller has told it."""
+        return self.current_profile.key_status
+
+    def select_profile(self, name: str) -> None:
+        """Show `name` (the profiles may have changed) and everything that follows from it."""
+        self.current_profile.select(name)
+
+    def set_title_note(self, note: str) -> None:
+        # Ends with the application's name, which Qt would otherwise append a second time on Linux.
+        self.setWindowTitle(f"{note} — Realtime GUI" if note else "Realtime GUI")
+
+    def show_error(self, text: str, *, cause: str, action: tuple[str, str, Callable[[], object]] | None = None) -> None:
+        """Show `text` in the banner until its `cause` ends (banner.py lists the causes)."""
+        self.error_banner.show_message(text, cause=cause, action=action)
+
+    def hide_error(self) -> None:
+        self.error_banner.clear()
+
+    def unexpected(self, error: object) -> None:
+        """Log an error nobody foresaw, with its traceback, and say so in the banner without its details."""
+        log.error("unexpected error: %r", error, exc_info=error if isinstance(error, BaseException) else None)
+        self.show_error(
+            self.tr("Something unexpected went wrong ({0}). Details were written to the log.").format(
+                type(error).__name__
+            ),
+            cause=cause.UNEXPECTED,
+        )
+
+    # -- what the menus and buttons do --
+
+    def mint(self) -> None:
+        self.minting.mint()
+
+    def cancel(self) -> None:
+        self.minting.cancel()
+
+    def reset_form(self) -> None:
+        self.endpoints.reset()
+
+    def open_preset(self, path: str | None = None) -> None:
+        preset_actions.open_preset(self, path)
+
+    def save_preset(self, path: str | None = None) -> None:
+        preset_actions.save_preset(self, path)
+
+    def open_key_dialog(self) -> KeyDialog:
+        return profile_actions.open_key_dialog(self)
+
+    def remove_key(self) -> QMessageBox:
+        return profile_actions.remove_key(self)
+
+    def edit_profile(self, *, new: bool) -> ProfileDialog:
+        return profile_actions.edit_profile(self, new=new)
+
+    def delete_profile(self) -> QMessageBox | None:
+        return profile_actions.delete_profile(self)
+
+    def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.about(
+            self,
+            self.tr("About Realtime GUI"),
+            self.tr("Realtime GUI {0}\nMints short-lived OpenAI Realtime API tokens.\nSettings: {1}").format(
+                __version__, self.settings.file_name
+            ),
+        )
+
+    # -- small things --
+
+    def _on_token_panel_copied(self) -> None:
+        self.statusBar().showMessage(self.tr("Copied the token to the clipboard."), 2000)
+
+    def _on_token_panel_curl_copied(self) -> None:
+        self.statusBar().showMessage(
+            self.tr("Copied the request as a curl command; it reads the key from $OPENAI_API_KEY."), 4000
+        )
+
+    def _on_token_panel_expired(self) -> None:
+        self.statusBar().showMessage(self.tr("The token has expired; press Create for a new one."))
+
+    def _on_clipboard_action_toggled(self, checked: bool) -> None:
+        self.token_panel.clear_clipboard_on_expiry = checked
+        self.settings.set_preference("clear_clipboard_on_expiry", checked)
+
+    def save_state(self) -> None:
+        # While the settings file is broken, a value the window opened with is not written (settings.py).
+        for endpoint_id, form in self.endpoints.built():
+            self.settings.set_form_values(endpoint_id, form.all_values())
+        self.settings.endpoint = self.endpoint_id
+        self.settings.profile_name = self.profile.name
+        if self.settings.ignored:
+            return  # nothing really changed: the broken file stays as it is (the window's size is no setting)
+        self.settings.set_geometry(QByteArray(self.saveGeometry()))
+        self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            # The first paint comes ~19 ms (9%) sooner for it: asking widgets whether they take Tab builds PySide6's
+            # whole `Qt` namespace. `self` as the timer's context: it dies with the window.
+            QTimer.singleShot(20, self, self._after_first_paint)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.serve.stop()
+        self.token_panel.stop()
+        self.controller.shutdown()
+        super().closeEvent(event)
+
+
+def _scroll_area(name: str, accessible_name: str, content: QWidget) -> QScrollArea:
+    """A scroll area; once the window shows it stops being a Tab stop of its own (the widgets in it are, and it
+    scrolls to follow the focus)."""
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setAccessibleName(accessible_name)
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    return area

@@ -1,0 +1,312 @@
+"""The window's link to the Qt-free core: mints and keyring calls run as jobs in worker threads; results come back
+as plain data through signals in the GUI thread. Widgets never call httpx or keyring themselves.
+
+The key is read inside the worker (the keyring may block or prompt) and never handed to a widget: the window
+only ever sees a `KeyStatus` with a hint such as `sk-…abcd`. Without a usable keyring, a key typed in the key
+dialog is kept in this object's memory for this run only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from realtime_gui.api.request import MintRequest
+from realtime_gui.config.profiles import Profile
+from realtime_gui.errors import MintError, MissingKeyError
+from realtime_gui.keys import store as secrets
+from realtime_gui.keys.api_key import ENV_VAR, ApiKey, InvalidKey, KeyringUnavailable, KeySource, check_key_text
+from realtime_gui.net.calls import Call
+from realtime_gui.net.minted import MintedToken
+from realtime_gui.qt.workers.jobs import Jobs
+from realtime_gui.qt.workers.verifier import Verifier
+
+log = logging.getLogger(__name__)
+
+# Mints alive at once, cancelled ones included. A cancel shuts the call's connection, so its thread ends in
+# milliseconds; only a step nothing can interrupt (an OS keyring prompt) keeps one alive longer, and repeated
+# Create/Cancel must not pile those up.
+MAX_MINT_THREADS = 3
+# Closing the window stops every call, then waits this long in all for the threads (they end in milliseconds).
+# What is still running then is blocked where nothing reaches it, and the app exits without it (qt/app.py):
+# this wait is most of the time from closing the window to the end of the process, which must stay under 1 s.
+SHUTDOWN_WAIT_MS = 300
+
+# Keyring calls run one at a time per lane: "read" (the key status, asked for on every profile switch) and
+# "write" (store and delete, in the order asked). A keyring that never answers then holds one thread per lane,
+# not one per request. A request made while its lane is busy waits; a later one replaces it: for reads any
+# later one (only the profile shown now matters), for writes a later one for the same profile.
+_READ, _WRITE = "read", "write"
+
+
+class TooManyCalls(MintError):
+    """Earlier mints are still ending in a step that cannot be interrupted; nothing was sent."""
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    """What the window may know about a profile's key: never the key itself."""
+
+    profile: str
+    hint: str | None  # e.g. "sk-…abcd"; None when there is no key
+    source: KeySource | None
+    keyring_problem: str | None = None  # why the OS keyring cannot be used, if it cannot
+
+    @property
+    def describe(self) -> str:
+        where = {
+            "environment": "from OPENAI_API_KEY",
+            "keyring": "from the OS keyring",
+            "memory": "kept in memory for this run only",
+        }
+        if self.hint is None or self.source is None:
+            return "No API key: choose Key… to add one"
+        return f"Key {self.hint} {where[self.source]}"
+
+
+@dataclass(frozen=True)
+class KeySaved:
+    status: KeyStatus
+    in_memory_only: bool
+
+
+@dataclass(frozen=True)
+class _KeyJob:
+    kind: str  # what its result is: "status", "saved" or "deleted"
+    work: Callable[[], KeyStatus]
+    pending: tuple[str, str] | None = None  # (profile, key) being stored
+
+
+class Controller(QObject):
+    minted = Signal(object)  # MintedToken
+    failed = Signal(object)  # Exception (MintError, KeyringUnavailable, …)
+    busy_changed = Signal(bool)
+    key_status_changed = Signal(object)  # KeyStatus
+    key_saved = Signal(object)  # KeySaved
+    key_failed = Signal(object)  # Exception
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs = Jobs(self)
+        self._jobs.succeeded.connect(self._on_jobs_succeeded)
+        self._jobs.failed.connect(self._on_jobs_failed)
+        self.verifier = Verifier(self._jobs, self)  # token checks (Test): stopped and waited for with the rest
+        self._mint_job: int | None = None
+        self._key_jobs: dict[int, str] = {}  # job id -> what it was ("status", "saved", "deleted")
+        self._key_lanes: dict[str, int] = {}  # lane -> the job running in it
+        self._key_waiting: dict[str, dict[str, _KeyJob]] = {_READ: {}, _WRITE: {}}  # lane -> profile -> request
+        self._shut_down: bool | None = None  # what shutdown() found: every thread ended, or not
+        self._memory_keys: dict[str, str] = {}
+        # A key being stored, until the keyring answers: if it cannot take it, the key stays in memory instead.
+        self._pending_keys: dict[int, tuple[str, str]] = {}
+
+    # -- minting --
+
+    @property
+    def busy(self) -> bool:
+        return self._mint_job is not None
+
+    def mint(self, request: MintRequest, profile: Profile) -> None:
+        """Start minting `request` with `profile`; ignored while a mint is in flight."""
+        if self._mint_job is not None:
+            return
+        ending = self._jobs.running("mint")
+        if ending >= MAX_MINT_THREADS:
+            self.failed.emit(
+                TooManyCalls(
+                    f"Nothing was sent: {ending} earlier calls are still ending (a keyring that does not answer "
+                    "cannot be interrupted). Try again in a moment."
+                )
+            )
+            return
+        memory_key = self._memory_keys.get(profile.name)
+        call = Call()
+        job = self._jobs.submit(
+            lambda: _mint_blocking(request, profile, memory_key, call), name="mint", stop=call.cancel
+        )
+        if job:
+            self._mint_job = job
+            self.busy_changed.emit(True)
+
+    def cancel(self) -> None:
+        """Return to idle at once and close the call's connection; a late answer would be ignored."""
+        if self._mint_job is None:
+            return
+        self._jobs.cancel(self._mint_job)
+        self._mint_job = None
+        self.busy_changed.emit(False)
+
+    def warm_up(self) -> None:
+        """Import httpx and build the shared client (TLS context) in the background, after the window shows."""
+        self._jobs.submit(_warm_up, name="warm-up")
+
+    # -- the key --
+
+    def refresh_key_status(self, profile: str) -> None:
+        memory = self._memory_keys.get(profile)
+        self._key_job(_READ, profile, _KeyJob("status", partial(_key_status, profile, memory)))
+
+    def store_key(self, profile: str, text: str) -> None:
+        """Store in the OS keyring; without one, keep it in memory for this run (never in a file)."""
+        try:
+            key = check_key_text(text)
+        except InvalidKey as err:
+            self.key_failed.emit(err)
+            return
+        self._key_job(_WRITE, profile, _KeyJob("saved", partial(_store_key, profile, key), pending=(profile, key)))
+
+    def key_reader(self, profile: str) -> Callable[[], str]:
+        """A function that reads `profile`'s key exactly as this window's mints do, for another thread to call (the
+        local token server's): it may block on the keyring, so never call it in the GUI thread. It raises
+        MissingKeyError or KeyringUnavailable."""
+        return partial(_api_key, profile, self._memory_keys.get(profile))
+
+    def use_key_in_memory(self, profile: str, key: str) -> None:
+        self._memory_keys[profile] = checked = check_key_text(key)
+        self.key_status_changed.emit(_status(profile, ApiKey(checked, "memory")))
+
+    def delete_key(self, profile: str) -> None:
+        self._memory_keys.pop(profile, None)
+        self._key_job(_WRITE, profile, _KeyJob("deleted", partial(_delete_key, profile)))
+
+    def _key_job(self, lane: str, profile: str, job: _KeyJob) -> None:
+        waiting = self._key_waiting[lane]
+        if lane in self._key_lanes:
+            if lane == _READ:
+                waiting.clear()
+            waiting.pop(profile, None)
+            waiting[profile] = job
+            return
+        job_id = self._jobs.submit(job.work, name=f"key-{lane}")
+        if job_id:
+            self._key_lanes[lane] = job_id
+            self._key_jobs[job_id] = job.kind
+            if job.pending is not None:
+                self._pending_keys[job_id] = job.pending
+
+    def _key_job_ended(self, job_id: int) -> bool:
+        """Free the lane of `job_id` and start what waits in it; True when its result is stale (a later read
+        was asked for meanwhile)."""
+        lane = next((name for name, running in self._key_lanes.items() if running == job_id), None)
+        if lane is None:
+            return False
+        del self._key_lanes[lane]
+        waiting = self._key_waiting[lane]
+        if not waiting:
+            return False
+        profile = next(iter(waiting))
+        self._key_job(lane, profile, waiting.pop(profile))
+        return lane == _READ
+
+    def shutdown(self) -> bool:
+        """Stop every call and wait briefly; False if a thread is still blocked where nothing can interrupt it.
+        Called again (the app does, after the window closed), it answers at once with what it found the first
+        time: a thread that did not end then is blocked, and waiting for it again would only delay the exit."""
+        if self._shut_down is None:
+            self._mint_job = None
+            self._shut_down = self._jobs.shutdown(wait_ms=SHUTDOWN_WAIT_MS)
+        return self._shut_down
+
+    # -- results, in the GUI thread --
+
+    @Slot(int, object)
+    def _on_jobs_succeeded(self, job_id: int, result: object) -> None:
+        if job_id == self._mint_job:
+            self._mint_job = None
+            self.busy_changed.emit(False)
+            assert isinstance(result, MintedToken)
+            self.minted.emit(result)
+            return
+        kind = self._key_jobs.pop(job_id, None)
+        self._pending_keys.pop(job_id, None)
+        if self._key_job_ended(job_id):
+            return
+        if kind in ("status", "deleted") and isinstance(result, KeyStatus):
+            self.key_status_changed.emit(result)
+        elif kind == "saved" and isinstance(result, KeyStatus):
+            self.key_saved.emit(KeySaved(result, in_memory_only=False))
+            self.key_status_changed.emit(result)
+
+    @Slot(int, object)
+    def _on_jobs_failed(self, job_id: int, error: object) -> None:
+        if job_id == self._mint_job:
+            self._mint_job = None
+            self.busy_changed.emit(False)
+            self.failed.emit(error)
+            return
+        kind = self._key_jobs.pop(job_id, None)
+        pending = self._pending_keys.pop(job_id, None)
+        if self._key_job_ended(job_id):
+            return
+        if kind is None:
+            log.warning("background job failed: %s", error)
+            return
+        if kind == "saved" and pending is not None and isinstance(error, KeyringUnavailable):
+            profile, key = pending
+            self._memory_keys[profile] = key
+            status = _status(profile, ApiKey(key, "memory"), keyring_problem=str(error))
+            self.key_saved.emit(KeySaved(status, in_memory_only=True))
+            self.key_status_changed.emit(status)
+            return
+        self.key_failed.emit(error)
+
+
+# -- What the jobs run (in worker threads; no Qt here) -------------------------------------------------------
+
+
+def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | None, call: Call) -> MintedToken:
+    from realtime_gui.net.client import shared_client
+
+    key = _api_key(profile.name, memory_key)
+    return shared_client().mint(request, connection=profile.connection, api_key=key, call=call)
+
+
+def _api_key(profile: str, memory_key: str | None) -> str:
+    key = secrets.resolve_key(profile, in_memory=memory_key)
+    if key is None:
+        raise MissingKeyError(f"No API key for profile {profile!r}. Choose Key… to add one, or set {ENV_VAR}.")
+    return key.value
+
+
+def _warm_up() -> None:
+    from realtime_gui.net.client import shared_client
+
+    shared_client()
+
+
+def _key_status(profile: str, memory_key: str | None) -> KeyStatus:
+    try:
+        key = secrets.resolve_key(profile, in_memory=memory_key)  # the key a mint would use
+    except KeyringUnavailable as err:
+        return KeyStatus(profile, None, None, keyring_problem=str(err))
+    problem = None
+    if key is not None and key.source != "keyring":
+        # A key from the environment or memory was found without the keyring: whether a key saved now would go
+        # into it (the key dialog says where it goes) is still to be seen.
+        try:
+            secrets.safe_backend()
+        except KeyringUnavailable as err:
+            problem = str(err)
+    return _status(profile, key, keyring_problem=problem)
+
+
+def _status(profile: str, key: ApiKey | None, *, keyring_problem: str | None = None) -> KeyStatus:
+    if key is None:
+        return KeyStatus(profile, None, None, keyring_problem=keyring_problem)
+    return KeyStatus(profile, key.hint, key.source, keyring_problem=keyring_problem)
+
+
+def _store_key(profile: str, key: str) -> KeyStatus:
+    return _status(profile, secrets.store_key(profile, key))
+
+
+def _delete_key(profile: str) -> KeyStatus:
+    try:
+        secrets.delete_key(profile)
+    except KeyringUnavailable as err:
+        return KeyStatus(profile, None, None, keyring_problem=str(err))
+    return _key_status(profile, None)
