@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
 from realtime_gui.shown import shown
 
@@ -36,7 +37,9 @@ def _clean(text: str) -> str:
 def setup_logging(handler: logging.Handler | None = None) -> logging.Handler:
     """Log warnings (everything with REALTIME_GUI_DEBUG=1) to stderr, or to `handler`, redacted."""
     debug = os.environ.get(DEBUG_ENV, "") not in ("", "0")
-    handler = handler or logging.StreamHandler()
+    if handler is None:
+        # stderr closed (`2>&-`): nowhere to log. A StreamHandler would take sys.stderr, None, and fail on each record.
+        handler = logging.StreamHandler() if sys.stderr is not None else logging.NullHandler()
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()

@@ -8,6 +8,7 @@ Qt-free (a test makes sure `mint` never imports PySide6). Exit codes are part of
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from realtime_gui import __version__
-from realtime_gui.cli.exits import INVALID, OK, PROG, UsageError, detail, say
+from realtime_gui.cli.exits import INVALID, OK, OUTPUT_FAILED, PROG, OutputFailed, UsageError, detail, err_line, say
 from realtime_gui.config.arguments import KEY_NOT_AN_ARGUMENT, SafeArgumentParser
 from realtime_gui.logs import setup_logging
 
@@ -54,16 +55,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
 
         return window_main(args)
+    _hold_standard_fds()
     setup_logging()
     try:
         return _run(args)
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted.", file=sys.stderr)
+        err_line(f"{PROG}: interrupted.")
         return 130
     except BrokenPipeError:
         # The reader went away (`… | head`): stop quietly, and keep Python from complaining at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return OK
+    except OutputFailed as err:
+        say(str(err))
+        _silence_stdout()  # what is still buffered must not fail again at exit (Python would exit 120)
+        return OUTPUT_FAILED
     except Exception as err:  # the last guard: a sentence, never a traceback, never the key
         log.debug("unexpected error", exc_info=True)
         say(
@@ -71,6 +77,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Please report this; run with REALTIME_GUI_DEBUG=1 for details."
         )
         return 1
+
+
+def _hold_standard_fds() -> None:
+    """Put /dev/null on any of fds 0-2 that was closed (`>&-`, `2>&-`). Else the next file or socket opened takes
+    that number, and whatever writes to fd 1 or 2 (a library, Python's last-resort messages) writes into it. The
+    closed stream stays None in sys.stdout/sys.stderr, which is how exits.py knows it was closed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != fd:  # the lowest free number is `fd` unless another below it was closed too
+                os.dup2(opened, fd)
+                os.close(opened)
+
+
+def _silence_stdout() -> None:
+    if sys.stdout is not None:
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _unknown_command(word: str) -> None:
@@ -84,8 +110,8 @@ def _unknown_command(word: str) -> None:
         return
     guess = difflib.get_close_matches(word, COMMANDS, n=1)
     say(f"unknown command {word!r}" + (f"; did you mean {guess[0]}?" if guess else "."))
-    print(f"The commands are {', '.join(COMMANDS)}; without one it opens the window.", file=sys.stderr)
-    print(f"See `{PROG} --help`, or `{PROG} COMMAND --help`.", file=sys.stderr)
+    err_line(f"The commands are {', '.join(COMMANDS)}; without one it opens the window.")
+    err_line(f"See `{PROG} --help`, or `{PROG} COMMAND --help`.")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,11 +1,17 @@
-"""What every command shares: the exit codes scripts rely on, UsageError, and the only two ways to write to stderr.
+"""What every command shares: the exit codes scripts rely on, UsageError, and the only ways to write stdout and stderr.
 
 Qt-free. Exit codes: 0 done; 2 invalid input or missing key (nothing sent); 3 the API answered with an error;
-4 network failure, timeout or an unusable answer.
+4 network failure, timeout or an unusable answer; 5 standard output could not take the answer (closed or full).
+
+A closed stream is None in sys.stdout or sys.stderr, and print(file=None) writes to stdout: a sentence meant for a
+closed stderr would land where `TOKEN=$(…)` reads. So stdout is written through `out` (what --output asks for, or
+OutputFailed) or `note` (a confirmation, dropped when it cannot be written), stderr through `say`/`detail`/`err_line`
+(dropped when stderr is closed), and nothing else.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -13,7 +19,7 @@ from typing import TextIO
 from realtime_gui.api.checks import Problem
 from realtime_gui.shown import shown
 
-OK, INVALID, API_FAILED, NETWORK_FAILED = 0, 2, 3, 4
+OK, INVALID, API_FAILED, NETWORK_FAILED, OUTPUT_FAILED = 0, 2, 3, 4, 5
 PROG = "realtime-gui"
 
 
@@ -25,12 +31,50 @@ class UsageError(Exception):
         super().__init__(message)
 
 
-# Everything written to stderr goes through these two, so no key and no control character can reach the terminal.
+class OutputFailed(Exception):
+    """What the command was asked to print could not be written to stdout; str() says why, exit 5."""
 
 
-def say(message: str, stream: TextIO | None = None) -> None:
-    print(f"{PROG}: {shown(message)}", file=stream or sys.stderr)
+def out(text: str) -> None:
+    """`text` and a line end on stdout, flushed: the command's answer. OutputFailed when stdout is closed or a write
+    fails (a full disk); BrokenPipeError as is (the reader went away: main stops quietly)."""
+    if sys.stdout is None:
+        raise OutputFailed("standard output is closed, so the answer was not written.")
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise OutputFailed(f"the answer could not be written to standard output ({reason}).") from None
+
+
+def note(text: str) -> None:
+    """A confirmation on stdout (`key set`'s "Stored …"): written when it can be, the command's outcome either way."""
+    with contextlib.suppress(OutputFailed, BrokenPipeError):
+        out(text)
+
+
+# Everything written to stderr goes through these, so no key and no control character can reach the terminal, and
+# nothing meant for stderr reaches stdout when stderr is closed.
+
+
+def err_line(line: str) -> None:
+    """One line on stderr as it is (the caller made it safe); nowhere when stderr is closed or fails."""
+    stream: TextIO | None = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except OSError:
+        pass  # nowhere left to say it; stdout is never the place
+
+
+def say(message: str) -> None:
+    err_line(f"{PROG}: {shown(message)}")
 
 
 def detail(label: str | None, value: str) -> None:
-    print(f"  {label}: {shown(value)}" if label else f"  {shown(value)}", file=sys.stderr)
+    err_line(f"  {label}: {shown(value)}" if label else f"  {shown(value)}")

@@ -10,7 +10,7 @@ import getpass
 import sys
 from typing import Any
 
-from realtime_gui.cli.exits import INVALID, OK, UsageError
+from realtime_gui.cli.exits import INVALID, OK, UsageError, note, out
 from realtime_gui.cli.request_options import known_profile
 from realtime_gui.config.profiles import DEFAULT_PROFILE, check_profile
 
@@ -47,16 +47,16 @@ def run(args: argparse.Namespace) -> int:
             secrets.safe_backend()  # no keyring: said before the key is typed in vain
             text = _read_key_text()
             stored = secrets.store_key(profile, text)
-            print(
+            note(
                 f"Stored the API key {stored.hint} for profile {profile!r} in the OS keyring "
                 f"({secrets.backend_name(secrets.safe_backend())})."
             )
             return OK
         if args.action == "delete":
             if secrets.delete_key(profile):
-                print(f"Deleted the API key of profile {profile!r} from the OS keyring.")
+                note(f"Deleted the API key of profile {profile!r} from the OS keyring.")
             else:
-                print(f"No API key was stored for profile {profile!r}.")
+                note(f"No API key was stored for profile {profile!r}.")
             return OK
         return _key_status(profile)
     except (ValueError, KeyringUnavailable) as err:
@@ -80,13 +80,13 @@ def _key_status(profile: str) -> int:
         where = f"in the OS keyring ({secrets.backend_name(secrets.safe_backend())})"
     except KeyringUnavailable as err:
         stored, where = None, ""
-        print(f"OS keyring: {err}")
+        out(f"OS keyring: {err}")
     if stored is not None:
-        print(f"Profile {profile!r}: key {stored.hint} stored {where}.")
+        out(f"Profile {profile!r}: key {stored.hint} stored {where}.")
     elif where:
-        print(f"Profile {profile!r}: no key stored {where}.")
+        out(f"Profile {profile!r}: no key stored {where}.")
     if from_env is not None:
-        print(f"{ENV_VAR} is set ({from_env.hint}) and is used instead of the stored key.")
+        out(f"{ENV_VAR} is set ({from_env.hint}) and is used instead of the stored key.")
     elif secrets.environment_key_is_blank():
-        print(f"{ENV_VAR} is set but empty, so it is not used.")
+        out(f"{ENV_VAR} is set but empty, so it is not used.")
     return OK if (from_env or stored) else INVALID

@@ -12,7 +12,18 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from realtime_gui.api.catalog import Parameter, endpoint
-from realtime_gui.cli.exits import API_FAILED, NETWORK_FAILED, OK, PROG, UsageError, detail, say
+from realtime_gui.cli.exits import (
+    API_FAILED,
+    NETWORK_FAILED,
+    OK,
+    PROG,
+    OutputFailed,
+    UsageError,
+    detail,
+    err_line,
+    out,
+    say,
+)
 from realtime_gui.cli.request_options import add_request_options, api_key_for, connection_for, form_values
 from realtime_gui.jsontext import JsonValue
 
@@ -58,6 +69,9 @@ def run(args: argparse.Namespace) -> int:
     if args.list_parameters:
         _list_parameters(args.endpoint)
         return OK
+    if sys.stdout is None:
+        # Checked before anything is sent: a token nobody can read would still be minted on the key.
+        raise OutputFailed("standard output is closed, so a token would go nowhere; nothing was minted.")
     values = form_values(args)
     try:
         request = build_request(args.endpoint, values)
@@ -82,7 +96,12 @@ def run(args: argparse.Namespace) -> int:
         for label, value in error_facts(err):
             detail(label, value)
         return NETWORK_FAILED
-    _print_token(token, args.output)
+    try:
+        _print_token(token, args.output)
+    except (OutputFailed, BrokenPipeError) as err:
+        # Minted, but nobody has it: a failure, never "minted". It expires on its own.
+        why = str(err) if isinstance(err, OutputFailed) else "its reader went away."
+        raise OutputFailed(f"the token was minted but could not be written: {why}") from None
     if args.verify:
         from realtime_gui.cli.verify import verify_minted
 
@@ -120,10 +139,10 @@ def _suggest_ga(endpoint_id: str, values: dict[str, JsonValue]) -> None:
     for path, value in mapped.values.items():
         text = value if isinstance(value, str) else json.dumps(value)
         words += ["--set", f"{path}={text}"]
-    print("  the same settings on the GA endpoint:", file=sys.stderr)
-    print(f"    {shlex.join(words)}", file=sys.stderr)
+    err_line("  the same settings on the GA endpoint:")
+    err_line(f"    {shlex.join(words)}")
     for problem in mapped.dropped:
-        print(f"  not carried over: {problem}", file=sys.stderr)
+        err_line(f"  not carried over: {problem}")
 
 
 def _print_token(token: MintedToken, output: str) -> None:
@@ -132,7 +151,7 @@ def _print_token(token: MintedToken, output: str) -> None:
     from realtime_gui.shown import escape_controls, json_text
 
     if output == "token":
-        print(escape_controls(token.value))
+        out(escape_controls(token.value))
     elif output == "json":
         data = {
             "token": token.value,
@@ -142,8 +161,9 @@ def _print_token(token: MintedToken, output: str) -> None:
             "request_id": token.request_id,
             "response": token.response,
         }
-        print(json_text(data, ascii_only=True))  # ASCII: a script's locale cannot garble it
+        out(json_text(data, ascii_only=True))  # ASCII: a script's locale cannot garble it
     else:
+        lines: list[str] = []
         for name, value in (
             ("REALTIME_TOKEN", token.value),
             ("REALTIME_TOKEN_EXPIRES_AT", str(token.expires_at)),
@@ -151,19 +171,20 @@ def _print_token(token: MintedToken, output: str) -> None:
             ("REALTIME_ENDPOINT", token.endpoint),
             ("REALTIME_REQUEST_ID", token.request_id or ""),
         ):
-            print(f"export {name}={shlex.quote(escape_controls(value))}")
+            lines.append(f"export {name}={shlex.quote(escape_controls(value))}")
+        out("\n".join(lines))
 
 
 def _list_parameters(endpoint_id: str) -> None:
     from realtime_gui.api.value_checks import allowed_sentence
 
     ep = endpoint(endpoint_id)
-    print(f"{ep.id}: POST {{base}}{ep.path}{'  (retired)' if ep.retired else ''}")
+    out(f"{ep.id}: POST {{base}}{ep.path}{'  (retired)' if ep.retired else ''}")
     for section in ep.sections:
-        print(f"\n{section}")
+        out(f"\n{section}")
         for row in ep.parameters:
             if row.section == section and not row.fixed:
-                print(f"  {row.path}\n      {row.help} {allowed_sentence(row)}")
+                out(f"  {row.path}\n      {row.help} {allowed_sentence(row)}")
                 _list_shutdowns(row)
 
 
@@ -177,4 +198,4 @@ def _list_shutdowns(row: Parameter) -> None:
         if found is None:
             continue
         instead = f"; use {found.replacement}" if found.replacement else ""
-        print(f"      {choice}: {deprecations.mark(str(choice), on=on)}{instead}")
+        out(f"      {choice}: {deprecations.mark(str(choice), on=on)}{instead}")

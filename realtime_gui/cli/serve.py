@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import signal
-import sys
 import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from realtime_gui.cli.exits import OK, PROG, UsageError
+from realtime_gui.cli.exits import OK, PROG, UsageError, err_line, note
 from realtime_gui.cli.request_options import add_request_options, api_key_for, connection_for, form_values
 
 if TYPE_CHECKING:
@@ -98,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
     # The handler is in place before the URL is printed: whoever reads that line may stop us at once.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        print(f"Serving tokens at {server.url}", flush=True)
+        # A script reads the URL here (--port 0); with stdout closed, serving goes on and only the stderr line says so.
+        note(f"Serving tokens at {server.url}")
         _err(
             f"{PROG}: minting {args.endpoint} tokens at {connection.base_url} (profile {args.profile!r}, "
             f"key from {key_source}) for pages from {origins.describe()}, at most {args.rate} a minute. "
@@ -135,5 +135,4 @@ def _log(served: ServedRequest) -> None:
 
 def _err(line: str) -> None:
     with _print_lock:  # handler threads write whole lines, never interleaved
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
+        err_line(line)  # nowhere when stderr is closed (`2>&-`): never onto stdout

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from realtime_gui import jsontext
 from realtime_gui.api.catalog import ENDPOINT_IDS
-from realtime_gui.cli.exits import API_FAILED, INVALID, NETWORK_FAILED, OK, UsageError, say
+from realtime_gui.cli.exits import API_FAILED, INVALID, NETWORK_FAILED, OK, OutputFailed, UsageError, detail, out, say
 from realtime_gui.redaction import redact
 from realtime_gui.shown import escape_controls, json_text
 from realtime_gui.verify.findings import (
@@ -75,6 +75,9 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout is not None and (problem := timeout_problem(args.timeout)):
         raise UsageError(f"--timeout {problem}.")  # before reading: nothing is waited for in vain
     timeout = float(args.timeout) if args.timeout is not None else DEFAULT_TIMEOUT_S
+    if sys.stdout is None:
+        # Checked before the token is read or sent: a session nobody can see the outcome of is not opened.
+        raise OutputFailed("standard output is closed, so the session's settings would go nowhere; nothing was sent.")
     given = parse_token_input(_read_input(timeout))
     request = VerifyRequest(
         token=given.token,
@@ -91,11 +94,13 @@ def run(args: argparse.Namespace) -> int:
     except VerifyError as err:
         printer.end_reply()
         _report(err)
+        printer.raise_failure()
         return exit_code(err)
     if args.output == "json":
-        print(redact(json_text(result_json(result), ascii_only=True), request.token))  # as `mint --output json`
+        out(redact(json_text(result_json(result), ascii_only=True), request.token))  # as `mint --output json`
     else:
         printer.end_reply()
+        printer.raise_failure()
         if result.reply is not None and result.reply.status != "completed":
             say(f"the reply ended early ({escape_controls(result.reply.status)}).")
     return OK
@@ -103,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
 
 def verify_minted(token: MintedToken, connection: Connection) -> int:
     """`realtime-gui mint --verify`, after the token was printed: the verdict on stderr, stdout untouched."""
-    sys.stdout.flush()  # the reader has the token while the session opens
+    if sys.stdout is not None:
+        sys.stdout.flush()  # the reader has the token while the session opens
     request = VerifyRequest(
         token=token.value,
         endpoint=token.endpoint,
@@ -228,26 +234,51 @@ def _minted_model(response: object) -> str | None:
 
 
 class _Printer:
-    """Prints the session line as soon as session.created arrives, then the reply as it streams (text output)."""
+    """Prints the session line as soon as session.created arrives, then the reply as it streams (text output).
+    Called from inside the session: a write that fails is kept for `raise_failure`, and nothing more is written."""
 
     def __init__(self, *, streaming: bool) -> None:
         self.streaming = streaming
         self._in_reply = False
+        self._failed: OutputFailed | BrokenPipeError | None = None
 
     def opened(self, opened: SessionOpened) -> None:
         if self.streaming:
-            print(opened.summary(), flush=True)
+            self._write(opened.summary() + "\n")
 
     def text(self, delta: str) -> None:
         if self.streaming:
             self._in_reply = True
-            sys.stdout.write(escape_controls(delta, keep="\t\n"))
-            sys.stdout.flush()
+            self._write(escape_controls(delta, keep="\t\n"))
 
     def end_reply(self) -> None:
         if self._in_reply:
-            print(flush=True)
+            self._write("\n")
             self._in_reply = False
+
+    def raise_failure(self) -> None:
+        if self._failed is not None:
+            raise self._failed
+
+    def _write(self, text: str) -> None:
+        if self._failed is not None:
+            return
+        try:
+            if text.endswith("\n"):
+                out(text[:-1])
+            elif sys.stdout is not None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+        except OSError as err:  # as out() would say it, or BrokenPipeError for main to end quietly
+            self._failed = (
+                err
+                if isinstance(err, BrokenPipeError)
+                else OutputFailed(
+                    f"the answer could not be written to standard output ({err.strerror or type(err).__name__})."
+                )
+            )
+        except OutputFailed as err:
+            self._failed = err
 
 
 def _check(request: VerifyRequest, printer: _Printer | None) -> VerifyResult:
@@ -273,7 +304,7 @@ def _report(err: VerifyError, *, lead: str = "") -> None:
         lines = [("type", err.type), ("code", err.code), ("param", err.param)]
     for label, value in lines:
         if value:
-            print(f"  {label}: {value}", file=sys.stderr)
+            detail(label, value)
 
 
 def result_json(result: VerifyResult) -> dict[str, Any]:

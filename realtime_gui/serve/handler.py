@@ -21,7 +21,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, cast
 
-from realtime_gui.serve.replies import Incoming, Reply, own_error, served_now
+from realtime_gui.serve.replies import Incoming, Reply, header_text, own_error, served_now
 
 if TYPE_CHECKING:
     from realtime_gui.serve.server import TokenServer
@@ -219,17 +219,32 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        error, sentence = _REFUSALS.get(code, _REFUSALS[400])
+        self._refuse(code, *_REFUSALS.get(code, _REFUSALS[400]))
+
+    def _refuse(self, code: int, error: str, sentence: str) -> None:
+        """Answer `code` without reading further, and close: what follows on this connection is never a request."""
         self.close_connection = True
         incoming = self._incoming(b"")
         with contextlib.suppress(OSError):
             self._send(incoming, self.server.app.with_cors(incoming.origin, own_error(code, error, sentence)))
 
     def _answer(self) -> None:
-        if self.headers.get("Transfer-Encoding") is not None:
+        lengths = self.headers.get_all("Content-Length") or []
+        chunked = self.headers.get("Transfer-Encoding") is not None
+        # RFC 9112 6.3: a second Content-Length, or one beside Transfer-Encoding, frames the body two ways. Reading
+        # it one way left the rest to be read as a request of its own (smuggled: a second token), so neither is read.
+        if len(lengths) > 1 or (chunked and lengths):
+            self._refuse(
+                400,
+                "ambiguous_length",
+                "The request gives its body's length more than one way (Content-Length twice, or with "
+                "Transfer-Encoding); send one Content-Length.",
+            )
+            return
+        if chunked:
             self.send_error(411)
             return
-        length_text = self.headers.get("Content-Length")
+        length_text = lengths[0] if lengths else None
         length = 0
         if length_text is not None:
             if not re.fullmatch(r"\s*\d{1,9}\s*", length_text):
@@ -258,6 +273,10 @@ class _Handler(BaseHTTPRequestHandler):
             host=only("Host"),
             origin=only("Origin"),
             body=body,
+            fetch_site=only("Sec-Fetch-Site"),
+            fetch_mode=only("Sec-Fetch-Mode"),
+            fetch_dest=only("Sec-Fetch-Dest"),
+            user_agent=only("User-Agent"),
         )
 
     def _send(self, incoming: Incoming, reply: Reply) -> None:
@@ -267,7 +286,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.settimeout(self.server.client_timeout)  # a client that does not read is cut off too
         self.send_response(reply.status)
         for name, value in reply.headers.items():
-            self.send_header(name, value)
+            self.send_header(name, header_text(value, limit=MAX_LINE_BYTES))  # ASCII: http.server fails on others
         if reply.status != 204:
             self.send_header("Content-Length", str(len(reply.body)))
         if self.close_connection:

@@ -112,6 +112,47 @@ def host_allowed(host_header: str | None, port: int) -> bool:
     return is_loopback_name(name) and int(given or 80) == port
 
 
+# Which browser requests may mint. A page can make a browser ask any URL without CORS: <img>, <script>, <link>, a
+# form, fetch(…, {mode: "no-cors"}), a navigation. The page never reads the answer, but the token is minted on the
+# key and counted against --rate, and a GET of those carries no Origin. Browsers say how they ask in Fetch Metadata
+# (Sec-Fetch-Site/-Mode/-Dest, sent to loopback since Chromium 76, Firefox 90, Safari 16.4): only a CORS request
+# (mode "cors", destination "empty": fetch() or XMLHttpRequest) is served, and across origins it always carries its
+# Origin, which must then be allowed. A browser too old for Fetch Metadata still names itself "Mozilla/…" and sends
+# Origin on its CORS requests, so a request from one must carry an allowed Origin (an <img> carries none).
+# Not required: a custom header or a JSON POST (either forces a preflight). `curl URL`, a local server's GET and the
+# README's `fetch(url)` would all have to change, and the rule above already tells every such simple request apart.
+# A request with none of these markers (curl, Python, Node's fetch, which sends Sec-Fetch-Mode only) is no page's.
+_PAGE_ASKS = "A page gets a token through fetch() or XMLHttpRequest from an allowed origin"
+
+
+def browser_refusal(
+    *, origin: str | None, site: str | None, mode: str | None, dest: str | None, user_agent: str | None
+) -> str | None:
+    """None when a request may mint as far as browsers go, else the sentence that refuses it. `origin`, when
+    present, has already been checked against the allowed origins."""
+    browser = site is not None or origin is not None or (user_agent or "").startswith("Mozilla/")
+    if not browser:
+        return None
+    if mode is not None and mode.strip().lower() != "cors":
+        what = {
+            "navigate": "a navigation (a link, a form or the address bar)",
+            "no-cors": "a request without CORS (an <img>, <script>, <link> or no-cors fetch)",
+            "websocket": "a WebSocket",
+        }.get(mode.strip().lower(), f"Sec-Fetch-Mode {printable(mode, 20)}")
+        return f"{_PAGE_ASKS}; this browser request came as {what}, which any page can send, so nothing was minted."
+    if dest is not None and dest.strip().lower() != "empty":
+        return (
+            f"{_PAGE_ASKS}; this browser request was for Sec-Fetch-Dest {printable(dest, 20)} (as an element "
+            "loads it), so nothing was minted."
+        )
+    if origin is None and (site or "").strip().lower() != "same-origin":
+        return (
+            f"{_PAGE_ASKS}; this browser request carries no Origin, so which page sent it is unknown, and nothing "
+            "was minted."
+        )
+    return None
+
+
 class RateLimiter:
     """At most `per_minute` mints in any 60 s window (a sliding window: no burst at a minute's edge)."""
 

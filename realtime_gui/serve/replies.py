@@ -24,6 +24,11 @@ class Incoming:
     host: str | None
     origin: str | None
     body: bytes = b""
+    # Fetch Metadata and the User-Agent: how a browser says it asks (serve/policy.py browser_refusal)
+    fetch_site: str | None = None
+    fetch_mode: str | None = None
+    fetch_dest: str | None = None
+    user_agent: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,7 +66,7 @@ def json_reply(
 ) -> Reply:
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     if request_id:
-        all_headers["x-request-id"] = request_id
+        all_headers["x-request-id"] = header_text(request_id)
     body = json.dumps(payload, indent=2).encode()
     return Reply(status=status, body=body, headers=all_headers, request_id=request_id, note=note, minted=minted)
 
@@ -80,6 +85,25 @@ def own_error(
     error = {"message": message, "type": OWN_ERROR_TYPE, "param": param, "code": code}
     payload = {"error": error, **(extra or {})}
     return json_reply(status, payload, headers=headers, request_id=request_id, note=code)
+
+
+_HEADER_LIMIT = 128
+
+
+def header_text(text: str, limit: int = _HEADER_LIMIT) -> str:
+    """`text` as a header value every client reads alike: printable ASCII only, at most `limit` characters.
+    http.server encodes headers as Latin-1 and fails on anything else (a cleaned id's `…`, a key's hint), which
+    left a page with no answer after its token was minted; other characters are written as \\uXXXX escapes."""
+    clean = "".join(_ascii(c) for c in text)
+    return clean if len(clean) <= limit else clean[: limit - 3] + "..."
+
+
+def _ascii(c: str) -> str:
+    if " " <= c <= "~":
+        return c
+    if c == "\u2026":
+        return "..."
+    return c.encode("ascii", "backslashreplace").decode() if ord(c) > 0x7F else f"\\x{ord(c):02x}"
 
 
 def served_now(incoming: Incoming, reply: Reply) -> ServedRequest:

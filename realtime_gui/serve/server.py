@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from realtime_gui import jsontext
 from realtime_gui.jsontext import JsonValue
-from realtime_gui.serve.policy import OriginPolicy, RateLimiter, host_allowed, printable
+from realtime_gui.serve.policy import OriginPolicy, RateLimiter, browser_refusal, host_allowed, printable
 from realtime_gui.serve.replies import Incoming, Reply, ServedRequest, json_reply, own_error
 
 if TYPE_CHECKING:
@@ -222,6 +222,16 @@ class TokenServer:
             return Reply(status=204, headers={"Access-Control-Max-Age": "600"})
         if incoming.method not in ("GET", "POST"):
             return own_error(405, "method_not_allowed", "Use GET or POST.", headers={"Allow": "GET, POST, OPTIONS"})
+        # Before the template, the rate and the key are touched: a page must not spend either (policy.py says why).
+        refusal = browser_refusal(
+            origin=origin,
+            site=incoming.fetch_site,
+            mode=incoming.fetch_mode,
+            dest=incoming.fetch_dest,
+            user_agent=incoming.user_agent,
+        )
+        if refusal is not None:
+            return own_error(403, "not_cors", refusal)
         template = self.template
         overrides = _overrides(incoming.body) if incoming.method == "POST" else {}
         if isinstance(overrides, Reply):
