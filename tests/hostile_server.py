@@ -412,6 +412,17 @@ def _echo_token(conn: Connection) -> None:
     conn.send(_json(200, data, headers={"x-request-id": key}))
 
 
+LONG_REQUEST_ID = "req_" + "7" * 304  # 308 characters: cleaned, it is cut and ends in "…"
+
+
+@mode("long-request-id")
+def _long_request_id(conn: Connection) -> None:
+    """A usable token whose request id is far longer than any real one."""
+    conn.send(
+        response(200, token_body(), headers={"Content-Type": "application/json", "x-request-id": LONG_REQUEST_ID})
+    )
+
+
 @mode("control-error")
 def _control_error(conn: Connection) -> None:
     """Terminal control codes in every field of an error, in its reason phrase and request id (C1 as a raw byte),

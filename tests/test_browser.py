@@ -7,10 +7,12 @@ and Chromium is told that no host name resolves."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -293,3 +295,132 @@ def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Pa
         "failed",
         'HTTP 401: {"error": {"message": "stand-in for the API", "code": "invalid_api_key"}}',
     ]
+
+
+# -- a foreign page that makes the browser ask without CORS ----------------------------------------------------------
+
+# Every way a page can make a browser send a request it cannot read the answer of. Each try reports on its own
+# <output> once the browser is done with it; navigating the whole page is a second load (it would replace this DOM).
+FOREIGN_PAGE = """<!doctype html>
+<meta charset="utf-8">
+<output id="img"></output><output id="stylesheet"></output><output id="preload"></output>
+<output id="script"></output><output id="form"></output><output id="fetch-get"></output>
+<output id="fetch-post"></output><output id="iframe"></output>
+<iframe name="sink" id="sink-frame"></iframe>
+<script>
+  const url = (via) => `TOKEN_URL?via=${via}`;
+  const done = (id, how) => { document.getElementById(id).textContent = how; };
+  const element = (tag, attrs, id) => {
+    const made = Object.assign(document.createElement(tag), attrs);
+    made.onload = () => done(id, "load");
+    made.onerror = () => done(id, "error");
+    document.body.append(made);
+  };
+  element("img", { src: url("img") }, "img");
+  element("link", { rel: "stylesheet", href: url("stylesheet") }, "stylesheet");
+  element("link", { rel: "preload", as: "fetch", href: url("preload") }, "preload");
+  element("script", { src: url("script") }, "script");
+  // A form POST, submitted by the page itself into a frame (the page stays to report).
+  const frame = document.getElementById("sink-frame");
+  frame.onload = () => done("form", "load");
+  const form = Object.assign(document.createElement("form"), { method: "POST", action: url("form"), target: "sink" });
+  form.append(Object.assign(document.createElement("input"), { name: "a", value: "b" }));
+  document.body.append(form);
+  form.submit();
+  const opaque = (id, init) => fetch(url(id), { mode: "no-cors", ...init }).then(
+    (r) => done(id, r.type), (e) => done(id, "error " + e.message));
+  opaque("fetch-get", {});
+  opaque("fetch-post", { method: "POST", body: "{}", headers: { "Content-Type": "text/plain" } });
+  element("iframe", { src: url("iframe") }, "iframe");
+</script>
+"""
+NAVIGATING_PAGE = (
+    """<!doctype html><meta charset="utf-8"><script>location.replace("TOKEN_URL?via=navigation");</script>"""
+)
+
+
+class _ForeignServer(_PageServer):
+    page: bytes
+
+
+class _ForeignPageHandler(_PageHandler):
+    server: _ForeignServer
+
+    def do_GET(self) -> None:
+        body = self.server.page
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _dump_dom(url: str, profile: Path) -> str:
+    chromium = shutil.which("chromium") or "chromium"
+    done = subprocess.run(
+        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@contextmanager
+def foreign_page(page: str, token_url: str) -> Iterator[str]:
+    """`page` served at http://127.0.0.2:PORT/ (loopback, but not an allowed origin), with TOKEN_URL filled in."""
+    foreign = _ForeignServer(("127.0.0.2", 0), _ForeignPageHandler)
+    foreign.calls = []
+    foreign.page = page.replace("TOKEN_URL", token_url).encode()
+    thread = threading.Thread(target=foreign.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.2:{foreign.server_address[1]}/"
+    finally:
+        foreign.shutdown()
+        foreign.server_close()
+        thread.join(timeout=5)
+
+
+def test_a_foreign_page_cannot_make_the_browser_mint_or_spend_the_rate(
+    server: FakeOpenAI, page_at: Any, tmp_path: Path
+) -> None:
+    """img, stylesheet, preload, script, an auto-submitted form, no-cors fetch (GET and POST), a frame and a top-level
+    navigation from http://127.0.0.2 are all refused before minting; with --rate 2 the allowed page then still gets
+    its token, and exactly one more request fits in the minute."""
+    require_programs("chromium", packages="chromium")
+    served = Serving(["--base-url", server.base_url, "--rate", "2"], env=cli_env(config=tmp_path / "config"))
+    try:
+        outputs = _Outputs()
+        with foreign_page(FOREIGN_PAGE, served.url) as page:
+            outputs.feed(_dump_dom(page, tmp_path / "foreign"))
+        tries = {name: text for name, (_, text) in outputs.found.items()}
+        assert all(tries.values()), f"the browser did not finish every try: {tries}"
+        assert tries["fetch-get"] == tries["fetch-post"] == "opaque", "no-cors fetch: sent, answer unreadable"
+        with foreign_page(NAVIGATING_PAGE, served.url) as page:
+            navigated = _dump_dom(page, tmp_path / "navigating")
+        assert "not_cors" in navigated, "the top-level navigation shows serve's refusal"
+        assert "a navigation" in navigated
+
+        # Eight tries, then the navigation (after which Chromium may ask serve for /favicon.ico: a 404).
+        lines = served.wait_for_log(9)
+        tries_seen = lines[:9]
+        assert [line.split()[2:5:2] for line in tries_seen] == [["403", "/token"]] * 9, lines
+        assert {line.rsplit("(", 1)[1].rstrip(")") for line in tries_seen} == {"not_cors", "origin_not_allowed"}
+        assert sum(line.split()[3] == "POST" for line in tries_seen) == 2, "the form and the no-cors POST"
+        foreign_origin = re.search(r"origin=(http://127\.0\.0\.2:\d+) ", "\n".join(lines))
+        assert foreign_origin, "the POSTs carry the page's Origin, which is refused"
+        assert all(line.split()[2] not in ("200", "429") for line in lines), lines
+        assert [r for r in server.requests if r.method == "POST"] == [], "nothing minted"
+
+        # The rate is untouched: the allowed page gets its token, then exactly one more fits in the minute.
+        local = page_at("127.0.0.1")
+        shown = load_in_chromium(page_url(local, served.url, {}), tmp_path / "allowed")
+        assert shown["token"][0] == "received", shown["token"][1]
+        assert len([r for r in server.requests if r.method == "POST"]) == 1
+        assert served.request().status == 200
+        assert served.request().status == 429
+    finally:
+        assert served.stop() == 0
+    assert TEST_KEY not in served.stderr

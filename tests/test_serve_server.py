@@ -23,6 +23,7 @@ from realtime_gui.serve.policy import PolicyError, RateLimiter, bind_address, ch
 from realtime_gui.serve.server import ServedRequest, Template, TokenServer
 
 from conftest import TEST_KEY
+from hostile_server import HostileServer
 
 
 def template(server: FakeOpenAI, values: Values | None = None) -> Template:
@@ -357,3 +358,181 @@ def _read_all(sock: socket.socket) -> bytes:
     while chunk := sock.recv(65536):
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+# -- what a browser says about how it asks (Fetch Metadata, Origin, User-Agent) --------------------------------------
+
+MOZILLA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0 Safari/537.36"
+CORS_FETCH = {"Sec-Fetch-Mode": "cors", "Sec-Fetch-Dest": "empty", "User-Agent": MOZILLA}
+
+
+def ask(running: TokenServer, headers: dict[str, str], method: str = "GET") -> tuple[int, dict[str, Any]]:
+    connection = http.client.HTTPConnection("127.0.0.1", running.port, timeout=10)
+    try:
+        connection.request(method, "/token", headers=headers)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="curl without a User-Agent"),
+        pytest.param({"User-Agent": "curl/8.14.1"}, id="curl"),
+        pytest.param({"User-Agent": "node", "Sec-Fetch-Mode": "cors", "Accept": "*/*"}, id="Node's fetch"),
+        pytest.param(
+            {**CORS_FETCH, "Origin": "http://127.0.0.1:8000", "Sec-Fetch-Site": "same-site"}, id="fetch, other port"
+        ),
+        pytest.param(
+            {**CORS_FETCH, "Origin": "http://localhost:5173", "Sec-Fetch-Site": "cross-site"}, id="fetch, localhost"
+        ),
+        pytest.param({"Origin": "http://localhost:5173", "User-Agent": MOZILLA}, id="fetch, no Fetch Metadata"),
+    ],
+)
+def test_requests_that_are_no_page_s_or_cors_from_an_allowed_origin_mint(
+    token_server: TokenServer, server: FakeOpenAI, headers: dict[str, str]
+) -> None:
+    status, answer = ask(token_server, headers)
+    assert status == 200, answer
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("headers", "words"),
+    [
+        pytest.param(
+            {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"},
+            "without CORS (an <img>",
+            id="img from another site",
+        ),
+        pytest.param(
+            {
+                "Sec-Fetch-Site": "same-site",
+                "Sec-Fetch-Mode": "no-cors",
+                "Sec-Fetch-Dest": "script",
+                "User-Agent": MOZILLA,
+            },
+            "without CORS",
+            id="script from an allowed port",
+        ),
+        pytest.param(
+            {"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"},
+            "a navigation",
+            id="the address bar",
+        ),
+        pytest.param(
+            {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"},
+            "a navigation",
+            id="a frame",
+        ),
+        pytest.param(
+            {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "websocket", "Sec-Fetch-Dest": "websocket"},
+            "a WebSocket",
+            id="websocket",
+        ),
+        pytest.param(
+            {
+                **CORS_FETCH,
+                "Sec-Fetch-Dest": "script",
+                "Origin": "http://127.0.0.1:8000",
+                "Sec-Fetch-Site": "same-site",
+            },
+            "Sec-Fetch-Dest script",
+            id="a module script from an allowed origin",
+        ),
+        pytest.param({**CORS_FETCH, "Sec-Fetch-Site": "cross-site"}, "carries no Origin", id="cors without Origin"),
+        pytest.param({"User-Agent": MOZILLA, "Accept": "image/avif,image/*"}, "no Origin", id="img, old browser"),
+        pytest.param(
+            {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors, cors"}, "Sec-Fetch-Mode", id="two modes"
+        ),
+    ],
+)
+def test_browser_requests_without_cors_are_refused_before_the_rate(
+    server: FakeOpenAI, reported: list[ServedRequest], headers: dict[str, str], words: str
+) -> None:
+    with TokenServer(template(server), port=0, rate=1, on_request=reported.append) as running:
+        for _ in range(3):  # more than the rate: none of them counts
+            status, answer = ask(running, headers)
+            assert status == 403
+            assert answer["error"]["code"] == "not_cors"
+            assert words in answer["error"]["message"]
+            assert "nothing was minted" in answer["error"]["message"]
+        assert server.requests == [], "nothing minted, the key never used"
+        assert ask(running, {})[0] == 200, "the rate was not spent"
+    assert [r.note for r in reported[:3]] == ["not_cors"] * 3
+
+
+def test_a_foreign_origin_is_refused_however_it_asks(token_server: TokenServer, server: FakeOpenAI) -> None:
+    for headers, method in [
+        ({"Origin": "http://127.0.0.2:18300", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Site": "cross-site"}, "POST"),
+        ({"Origin": "http://127.0.0.2:18300", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Site": "cross-site"}, "POST"),
+        ({**CORS_FETCH, "Origin": "http://127.0.0.2:18300", "Sec-Fetch-Site": "cross-site"}, "GET"),
+        ({"Origin": "null", "Sec-Fetch-Mode": "cors"}, "GET"),
+    ]:
+        status, answer = ask(token_server, headers, method)
+        assert (status, answer["error"]["code"]) == (403, "origin_not_allowed"), headers
+    assert server.requests == []
+
+
+# -- framing and what is written back ---------------------------------------------------------------------------------
+
+
+def _exchange(port: int, raw: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(raw)
+        return _read_all(sock)
+
+
+@pytest.mark.parametrize(
+    "lengths",
+    [
+        pytest.param(["0", "SMUGGLED"], id="0 then the smuggled request's length"),
+        pytest.param(["SMUGGLED", "0"], id="the smuggled request's length then 0"),
+        pytest.param(["SMUGGLED", "SMUGGLED"], id="the same twice"),
+        pytest.param(["SMUGGLED", "chunked"], id="with Transfer-Encoding"),
+    ],
+)
+def test_a_body_framed_two_ways_is_400_and_nothing_is_minted(
+    token_server: TokenServer, server: FakeOpenAI, lengths: list[str]
+) -> None:
+    host = f"Host: 127.0.0.1:{token_server.port}\r\n"
+    smuggled = f"GET /token HTTP/1.1\r\n{host}\r\n".encode()
+    head = f"POST /token HTTP/1.1\r\n{host}"
+    for value in lengths:
+        if value == "chunked":
+            head += "Transfer-Encoding: chunked\r\n"
+        else:
+            head += f"Content-Length: {len(smuggled) if value == 'SMUGGLED' else value}\r\n"
+    answer = _exchange(token_server.port, head.encode() + b"\r\n" + smuggled)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert answer.count(b"HTTP/1.1 ") == 1, "one answer: the body was never read as a request"
+    assert b"ambiguous_length" in answer
+    assert b"Connection: close" in answer
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("mode", ["long-request-id", "echo-token"])
+def test_a_hostile_request_id_still_gives_the_page_its_answer_in_ascii(
+    hostile: HostileServer, reported: list[ServedRequest], mode: str
+) -> None:
+    hostile_template = Template(
+        endpoint_id="realtime",
+        values={},
+        connection=Connection(base_url=hostile.base_url(mode), timeout=5),
+        api_key=TEST_KEY,
+    )
+    with TokenServer(hostile_template, port=0, on_request=reported.append) as running:
+        answer = _exchange(running.port, f"GET /token HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n\r\n".encode())
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 "), answer[:300]
+    assert head.isascii(), head
+    assert all(0x20 <= b < 0x7F for line in head.split(b"\r\n") for b in line), head
+    assert json.loads(body)["value"].startswith("ek_")
+    [request_id] = [line for line in head.split(b"\r\n") if line.lower().startswith(b"x-request-id:")]
+    assert len(request_id) <= len("x-request-id: ") + 128
+    assert request_id.startswith(b"x-request-id: " + (b"req_777" if mode == "long-request-id" else b"sk-..."))
+    assert TEST_KEY.encode() not in answer
+    assert len(hostile.requests) == 1
+    assert [r.minted for r in reported] == [True]
