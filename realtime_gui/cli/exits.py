@@ -32,7 +32,12 @@ class UsageError(Exception):
 
 
 class OutputFailed(Exception):
-    """What the command was asked to print could not be written to stdout; str() says why, exit 5."""
+    """What the command was asked to print could not be written to stdout; str() says why, exit 5. `reason`: the
+    bare cause ("closed", or the OS's words), for a caller that says it its own way."""
+
+    def __init__(self, message: str, *, reason: str = "closed") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def out(text: str) -> None:
@@ -47,7 +52,7 @@ def out(text: str) -> None:
         raise
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        raise OutputFailed(f"the answer could not be written to standard output ({reason}).") from None
+        raise OutputFailed(f"the answer could not be written to standard output ({reason}).", reason=reason) from None
 
 
 def note(text: str) -> None:

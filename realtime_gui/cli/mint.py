@@ -100,8 +100,11 @@ def run(args: argparse.Namespace) -> int:
         _print_token(token, args.output)
     except (OutputFailed, BrokenPipeError) as err:
         # Minted, but nobody has it: a failure, never "minted". It expires on its own.
-        why = str(err) if isinstance(err, OutputFailed) else "its reader went away."
-        raise OutputFailed(f"the token was minted but could not be written: {why}") from None
+        why = err.reason if isinstance(err, OutputFailed) else "its reader went away"
+        raise OutputFailed(
+            f"the token was minted but could not be written to standard output ({why}); nobody has it, and it "
+            "expires on its own."
+        ) from None
     if args.verify:
         from realtime_gui.cli.verify import verify_minted
 

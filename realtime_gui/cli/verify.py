@@ -270,13 +270,13 @@ class _Printer:
                 sys.stdout.write(text)
                 sys.stdout.flush()
         except OSError as err:  # as out() would say it, or BrokenPipeError for main to end quietly
-            self._failed = (
-                err
-                if isinstance(err, BrokenPipeError)
-                else OutputFailed(
-                    f"the answer could not be written to standard output ({err.strerror or type(err).__name__})."
+            if isinstance(err, BrokenPipeError):
+                self._failed = err
+            else:
+                reason = err.strerror or type(err).__name__
+                self._failed = OutputFailed(
+                    f"the answer could not be written to standard output ({reason}).", reason=reason
                 )
-            )
         except OutputFailed as err:
             self._failed = err
 

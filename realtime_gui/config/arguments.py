@@ -7,11 +7,15 @@ never echoes the key (it is redacted as everything printed is) and says how a ke
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from realtime_gui.redaction import key_like_words, replace_secrets
 from realtime_gui.shown import shown
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 KEY_NOT_AN_ARGUMENT = (
     "The API key is never taken as an argument (shell history and `ps` would show it): pipe it to "
@@ -24,8 +28,16 @@ class SafeArgumentParser(argparse.ArgumentParser):
     escaped, with a word on how to give a key when one was typed as an argument."""
 
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
+        if sys.stderr is not None:  # closed (`2>&-`): print_usage(None) would write the usage to stdout
+            self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {safe_error(message)}\n")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse writes to `file or sys.stderr`, and fails when stderr is closed (None): then it is said nowhere.
+        stream = file if file is not None else sys.stderr
+        if message and stream is not None:
+            with contextlib.suppress(OSError):
+                stream.write(message)
 
 
 def safe_error(message: str) -> str:
