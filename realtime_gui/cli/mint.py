@@ -38,7 +38,8 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
         "mint",
         help="mint one token and print it",
         description="Mint one token. Exit codes: 0 minted, 2 invalid input or missing key, "
-        "3 the API answered with an error, 4 network failure or unusable answer.",
+        "3 the API answered with an error, 4 network failure or unusable answer, 5 the token could not be written "
+        "to standard output (nothing is minted when it is closed).",
     )
     add_request_options(mint)
     mint.add_argument("--output", choices=("token", "json", "env"), default="token")

@@ -30,7 +30,8 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
         "serve",
         help="serve tokens to browser pages on this machine (a local /token endpoint)",
         description="Answer GET and POST /token on this machine with a freshly minted token, for browser "
-        "prototypes. Listens on loopback only; pages from http://localhost, 127.0.0.1 and [::1] (any port) may ask. "
+        "prototypes. Listens on loopback only; pages from http://localhost, 127.0.0.1 and [::1] (any port) may ask, "
+        "through fetch() or XMLHttpRequest (CORS): an <img>, <script>, form or navigation gets 403 and mints nothing. "
         "A POST may carry a JSON object of PATH -> VALUE overrides. Ctrl+C stops.",
     )
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks a free port")
