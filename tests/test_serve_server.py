@@ -6,6 +6,7 @@ import contextlib
 import http.client
 import json
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from realtime_gui.serve import handler as serve_http
 from realtime_gui.serve.policy import PolicyError, RateLimiter, bind_address, check_origin, host_allowed, printable
 from realtime_gui.serve.server import ServedRequest, Template, TokenServer
 
-from conftest import TEST_KEY
+from conftest import TEST_KEY, require_programs
 from hostile_server import HostileServer
 
 
@@ -536,3 +537,21 @@ def test_a_hostile_request_id_still_gives_the_page_its_answer_in_ascii(
     assert TEST_KEY.encode() not in answer
     assert len(hostile.requests) == 1
     assert [r.minted for r in reported] == [True]
+
+
+def test_node_s_fetch_a_local_server_s_way_of_asking_still_mints(token_server: TokenServer, server: FakeOpenAI) -> None:
+    """Node's fetch sends Sec-Fetch-Mode: cors but no Origin and no Sec-Fetch-Site: it is no page's request."""
+    require_programs("node", packages="nodejs")
+    script = (
+        "const [get, post] = [await fetch(process.argv[1]), await fetch(process.argv[1], {method: 'POST', "
+        "headers: {'Content-Type': 'application/json'}, body: '{}'})];"
+        "console.log(get.status, post.status, (await post.json()).value.slice(0, 3));"
+    )
+    done = subprocess.run(
+        ["node", "--input-type=module", "-e", script, token_server.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.stdout == "200 200 ek_\n", done.stderr
+    assert len(server.requests) == 2
