@@ -3,7 +3,7 @@
 Qt-free. The token comes from standard input, never argv (it would show in `ps`): a bare `ek_…` line, or the JSON
 `realtime-gui mint --output json` prints, which also gives the endpoint, model and session id. Exit codes as mint:
 0 the session opened (and the reply came), 2 bad input (nothing sent), 3 the server refused, 4 network failure,
-timeout or an answer that is not the Realtime protocol.
+timeout or an answer that is not the Realtime protocol, 5 standard output could not be written.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
         description="Open a Realtime session with the token on standard input (a bare ek_… line, or the JSON of "
         "`realtime-gui mint --output json`, which also gives the endpoint, model and session id; options "
         "override it), print the settings the server applied, and close. Exit codes: 0 the session opened, "
-        "2 invalid input, 3 the server refused, 4 network failure, timeout or unusable answer.",
+        "2 invalid input, 3 the server refused, 4 network failure, timeout or unusable answer, 5 standard output "
+        "could not be written (nothing is sent when it is closed).",
         epilog="Example: realtime-gui mint --output json | realtime-gui verify --say 'Hello'",
     )
     verify.add_argument("--endpoint", choices=ENDPOINT_IDS, help="what the token was minted for (default realtime)")
