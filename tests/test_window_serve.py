@@ -142,6 +142,26 @@ def test_a_foreign_origin_is_refused_and_counted(
     assert serving.minimumSizeHint().width() <= narrowest
 
 
+def test_an_img_from_another_site_is_refused_in_the_window_s_serve_too(
+    qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI
+) -> None:
+    """The window serves with the same rules as `realtime-gui serve`: what Chromium sends for an <img> on a foreign
+    page (no Origin, Sec-Fetch-Mode no-cors) mints nothing, and the panel says why."""
+    panel = serving.serve.panel
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        img = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}
+        connection.request("GET", "/token", headers=img)
+        response = connection.getresponse()
+        status, answer = response.status, json.loads(response.read())
+    finally:
+        connection.close()
+    assert (status, answer["error"]["code"]) == (403, "not_cors")
+    qtbot.waitUntil(lambda: "1 refused" in panel.counts.text(), timeout=WAIT_MS)
+    assert "(last: 403 not_cors from " in panel.counts.text()
+    assert server.requests == [], "nothing was minted"
+
+
 def test_form_edits_apply_to_the_next_request(qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI) -> None:
     window = serving
     instructions = child(window.form, QPlainTextEdit, "session.instructions")
