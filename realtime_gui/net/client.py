@@ -173,11 +173,18 @@ def _transport_error(
             "(https_proxy, all_proxy, no_proxy) and its credentials.",
             reason="proxy",
         )
-    return _network_error(err, url=url, timeout=timeout, api_key=api_key)
+    return _network_error(err, url=url, timeout=timeout, api_key=api_key, proxy=proxy)
 
 
-def _network_error(err: httpx2.HTTPError, *, url: str, timeout: float, api_key: str) -> MintError:
+def _network_error(
+    err: httpx2.HTTPError, *, url: str, timeout: float, api_key: str, proxy: str | None = None
+) -> MintError:
     host = urlsplit(url).netloc
+
+    def said(text: str, limit: int = 2000) -> str:
+        # What the server or the proxy sent (a parser quotes it): no key, none of the proxy's credentials.
+        return proxies.proxy_said(redact(text, api_key), proxy=proxy, limit=limit)
+
     if isinstance(err, httpx2.TimeoutException):
         phase = "connecting to" if isinstance(err, httpx2.ConnectTimeout) else "waiting for"
         return NetworkError(
@@ -187,7 +194,7 @@ def _network_error(err: httpx2.HTTPError, *, url: str, timeout: float, api_key: 
         )
     if isinstance(err, transport_layer.NotHttp):
         return ResponseError(
-            f"The answer from {host} is not valid HTTP ({shown(str(err), api_key, limit=200)}). "
+            f"The answer from {host} is not valid HTTP ({said(str(err), limit=200)}). "
             "The base URL may point at a server of another kind (SSH, a database), or a proxy is in the way.",
             status=0,
         )
@@ -198,14 +205,14 @@ def _network_error(err: httpx2.HTTPError, *, url: str, timeout: float, api_key: 
             status=0,
         )
     if isinstance(err, httpx2.UnsupportedProtocol | httpx2.InvalidURL):
-        return ConfigError(f"The URL {url!r} cannot be used: {redact(str(err), api_key)}")
+        return ConfigError(f"The URL {url!r} cannot be used: {said(str(err))}")
     if isinstance(err, httpx2.DecodingError):
         return ResponseError(f"The answer from {host} could not be decoded.", status=0)
     known = socket_failure(_root_cause(err), host)
     if known is not None:
         return NetworkError(known[0], reason=known[1])
     return NetworkError(
-        f"The connection to {host} failed: {redact(str(err) or type(err).__name__, api_key)}.",
+        f"The connection to {host} failed: {said(str(err) or type(err).__name__)}.",
         reason="connection",
     )
 
