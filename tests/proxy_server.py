@@ -26,6 +26,7 @@ class RecordingProxy:
         self._routes = dict(routes or {})
         self._refusal = refusal
         self._listener = socket.create_server(("127.0.0.1", 0))
+        self._port = int(self._listener.getsockname()[1])
         self._lock = threading.Lock()
         self._connections = 0
         self._received: list[bytes] = []
@@ -33,10 +34,10 @@ class RecordingProxy:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        return f"http://127.0.0.1:{self._port}"
 
     def url_with(self, user: str, password: str) -> str:
-        return f"http://{user}:{password}@127.0.0.1:{self._listener.getsockname()[1]}"
+        return f"http://{user}:{password}@127.0.0.1:{self._port}"
 
     @property
     def connections(self) -> int:
