@@ -61,7 +61,7 @@ def in_process(server: FakeOpenAI, rounds: int) -> None:
             raw.append(time.perf_counter() - t)
     added = (statistics.median(ours) - statistics.median(raw)) * 1000
     print(f"TokenClient.mint      {ms(ours)}")
-    print(f"raw httpx2 POST        {ms(raw)}")
+    print(f"raw httpx2 POST       {ms(raw)}")
     print(f"client adds {added:+.3f} ms per mint (goal < 1 ms)")
     t = time.perf_counter()
     for _ in range(rounds):
@@ -84,7 +84,7 @@ def whole_process(server: FakeOpenAI, rounds: int) -> None:
     os.unlink(f.name)
     ratio = statistics.median(ours) / statistics.median(base)
     print(f"realtime-gui mint     {ms(ours)}")
-    print(f"python + httpx2 POST   {ms(base)}")
+    print(f"python + httpx2 POST  {ms(base)}")
     print(f"ratio {ratio:.2f}x (goal within 1.3x)")
 
 
