@@ -12,15 +12,20 @@ from pathlib import Path
 
 import httpcore2
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLabel
+from pytestqt.qtbot import QtBot
 
 from realtime_gui.api.request import build_request
 from realtime_gui.config.connection import Connection
+from realtime_gui.config.profiles import Profile
 from realtime_gui.demo import FakeOpenAI
 from realtime_gui.net import tls
 from realtime_gui.net.client import TokenClient
 from realtime_gui.net.minted import MintedToken
 
-from conftest import TEST_KEY, require_programs
+from conftest import TEST_KEY, OpenWindow, require_programs
+from driving import WAIT_MS, child
 from processes import cli_env, modules_loaded, run_cli
 from tls_certs import Certs, make_certs
 
@@ -83,7 +88,7 @@ def in_private_mount(bundle: Path, over: Path) -> list[str]:
     ]
 
 
-def child(trusted_by: str, certs: Certs, tmp_path: Path) -> tuple[dict[str, str], list[str]]:
+def trusting(trusted_by: str, certs: Certs, tmp_path: Path) -> tuple[dict[str, str], list[str]]:
     """The environment and command prefix of a child that trusts the test's authority through `trusted_by`: the
     system bundle, SSL_CERT_FILE, or nothing."""
     env = cli_env()
@@ -104,7 +109,7 @@ def child(trusted_by: str, certs: Certs, tmp_path: Path) -> tuple[dict[str, str]
 def test_mint_trusts_a_server_the_system_trusts(
     trusted_by: str, certs: Certs, tls_server: FakeOpenAI, tmp_path: Path
 ) -> None:
-    env, prefix = child(trusted_by, certs, tmp_path)
+    env, prefix = trusting(trusted_by, certs, tmp_path)
     ran = run_cli("mint", "--base-url", tls_server.base_url, env=env, prefix=prefix)
     assert ran.code == 0, ran.err
     assert ran.out.startswith("ek_")
@@ -115,7 +120,7 @@ def test_mint_trusts_a_server_the_system_trusts(
 def test_verify_trusts_the_same_server(
     trusted_by: str, certs: Certs, tls_server: FakeOpenAI, token: MintedToken, tmp_path: Path
 ) -> None:
-    env, prefix = child(trusted_by, certs, tmp_path)
+    env, prefix = trusting(trusted_by, certs, tmp_path)
     ran = run_cli("verify", "--base-url", tls_server.base_url, env=env, stdin=token.value, prefix=prefix)
     assert ran.code == 0, ran.err
     assert f"session {token.session_id} opened" in ran.out
@@ -125,7 +130,7 @@ def test_verify_trusts_the_same_server(
 def test_the_bundle_is_changed_only_inside_the_child(certs: Certs, tmp_path: Path) -> None:
     system = system_bundle()
     before = system.read_bytes()
-    env, prefix = child("system", certs, tmp_path)
+    env, prefix = trusting("system", certs, tmp_path)
     ran = run_cli("--version", env=env, prefix=prefix)
     assert ran.code == 0, ran.err
     assert system.read_bytes() == before
@@ -139,7 +144,7 @@ def test_the_bundle_is_changed_only_inside_the_child(certs: Certs, tmp_path: Pat
 def test_an_untrusted_certificate_is_refused_alike(
     command: str, certs: Certs, tls_server: FakeOpenAI, tmp_path: Path
 ) -> None:
-    env, _ = child("nothing", certs, tmp_path)
+    env, _ = trusting("nothing", certs, tmp_path)
     ran = run_cli(command, "--base-url", tls_server.base_url, env=env, stdin="ek_0123456789abcdefghij")
     assert ran.code == 4
     host = tls_server.base_url.split("/")[2]
@@ -202,3 +207,49 @@ def test_mint_loads_httpx2_and_never_httpx_or_certifi(tls_server: FakeOpenAI, ce
     )
     assert probe.done.returncode == 0, probe.done.stderr
     assert {m.split(".")[0] for m in probe.modules} == {"httpx2", "httpcore2"}
+
+
+# -- the window: Create and Test on the same policy -----------------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_client(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The window's shared token client made anew in this test, so its TLS context is built with this test's trust."""
+    from realtime_gui.net import client
+
+    monkeypatch.setattr(client, "_shared", None)
+    yield
+    made = client._shared
+    if made is not None:
+        made.close()
+
+
+def test_the_window_s_create_and_test_trust_what_the_cli_trusts(
+    qtbot: QtBot,
+    open_window: OpenWindow,
+    tls_server: FakeOpenAI,
+    certs: Certs,
+    fresh_client: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in TRUST_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(tls.CERT_FILE_ENV, str(certs.ca))
+    window = open_window()
+    window.profiles["test"] = Profile("test", Connection(base_url=tls_server.base_url, timeout=10))
+    with qtbot.waitSignal(window.controller.minted, timeout=WAIT_MS):
+        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+    test_button = child(window, QAbstractButton, "verifyToken")
+    verifier = window.controller.verifier
+
+    with qtbot.waitSignal(verifier.verified, timeout=WAIT_MS):
+        qtbot.mouseClick(test_button, Qt.MouseButton.LeftButton)
+    assert [r.method for r in tls_server.requests] == ["POST", "GET"]
+
+    monkeypatch.delenv(tls.CERT_FILE_ENV)  # each Test makes its context anew: now it trusts the system alone
+    with qtbot.waitSignal(verifier.failed, timeout=WAIT_MS):
+        qtbot.mouseClick(test_button, Qt.MouseButton.LeftButton)
+    shown = child(window, QLabel, "verifyResult").text()
+    host = tls_server.base_url.split("/")[2]
+    assert f"The TLS certificate of {host} {UNVERIFIED} (unable to get local issuer certificate). {CAUSE}" in shown
+    assert len(tls_server.requests) == 2, "nothing reached the server the second time"
