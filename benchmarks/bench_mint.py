@@ -1,7 +1,7 @@
 """How much the client and the command line add to a mint, measured side by side in one run.
 
-1. In process: `TokenClient.mint` vs a raw httpx POST of the same body on a reused client (goal: adds < 1 ms).
-2. Whole process: `realtime-gui mint` vs a plain Python script that imports httpx and posts the same body
+1. In process: `TokenClient.mint` vs a raw httpx2 POST of the same body on a reused client (goal: adds < 1 ms).
+2. Whole process: `realtime-gui mint` vs a plain Python script that imports httpx2 and posts the same body
    (goal: within 1.3x).
 
 Both sides hit the same fake server on 127.0.0.1 in this process, interleaved A/B so drift hits both alike.
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from realtime_gui.api.request import build_request
 from realtime_gui.config.connection import Connection
@@ -30,9 +30,9 @@ from side_by_side import compile_bytecode, interleaved, ms
 
 KEY = "sk-bench-not-a-real-key-000000000000"
 BASELINE = """
-import sys, httpx
+import sys, httpx2
 body = sys.argv[2].encode()
-r = httpx.post(sys.argv[1], content=body, headers={"Authorization": "Bearer " + sys.argv[3],
+r = httpx2.post(sys.argv[1], content=body, headers={"Authorization": "Bearer " + sys.argv[3],
                "Content-Type": "application/json"}, timeout=30)
 print(r.json()["value"])
 """
@@ -48,7 +48,7 @@ def in_process(server: FakeOpenAI, rounds: int) -> None:
     body = json.dumps(request.body).encode()
     headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
     ours, raw = [], []
-    with TokenClient() as client, httpx.Client() as plain:
+    with TokenClient() as client, httpx2.Client() as plain:
         for _ in range(20):  # warm both pools
             client.mint(request, connection=connection, api_key=KEY)
             plain.post(url, content=body, headers=headers).json()
@@ -61,7 +61,7 @@ def in_process(server: FakeOpenAI, rounds: int) -> None:
             raw.append(time.perf_counter() - t)
     added = (statistics.median(ours) - statistics.median(raw)) * 1000
     print(f"TokenClient.mint      {ms(ours)}")
-    print(f"raw httpx POST        {ms(raw)}")
+    print(f"raw httpx2 POST       {ms(raw)}")
     print(f"client adds {added:+.3f} ms per mint (goal < 1 ms)")
     t = time.perf_counter()
     for _ in range(rounds):
@@ -84,7 +84,7 @@ def whole_process(server: FakeOpenAI, rounds: int) -> None:
     os.unlink(f.name)
     ratio = statistics.median(ours) / statistics.median(base)
     print(f"realtime-gui mint     {ms(ours)}")
-    print(f"python + httpx POST   {ms(base)}")
+    print(f"python + httpx2 POST  {ms(base)}")
     print(f"ratio {ratio:.2f}x (goal within 1.3x)")
 
 

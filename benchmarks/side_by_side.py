@@ -15,6 +15,14 @@ def ms(samples: list[float]) -> str:
     return f"median {statistics.median(samples) * 1000:7.3f} ms  (p90 {p90 * 1000:.3f})"
 
 
+def spread(samples: list[float]) -> str:
+    """min / median / max in ms: what a side-by-side figure is reported as."""
+    return (
+        f"min {min(samples) * 1000:7.1f}  median {statistics.median(samples) * 1000:7.1f}  "
+        f"max {max(samples) * 1000:7.1f} ms"
+    )
+
+
 def compile_bytecode() -> None:
     """Compile the package's bytecode, as pip does for an installed package. An editable install under
     PYTHONDONTWRITEBYTECODE would otherwise compile every module from source on every run."""

@@ -1,6 +1,6 @@
 """Why a mint failed: one small exception tree, each with a `str()` that is a sentence for people.
 
-Qt-free and httpx-free, so the window can tell errors apart without importing the HTTP stack at start-up.
+Qt-free and httpx2-free, so the window can tell errors apart without importing the HTTP stack at start-up.
 None of these ever contains the API key or a control character: every message and every field a server filled in
 is cleaned (shown.py) when the error is made, so no caller that prints or shows one can forget to.
 
@@ -106,7 +106,7 @@ class RetiredEndpointError(ApiError):
 
 
 class NetworkError(MintError):
-    """No answer came back. `reason` is one of refused, dns, tls, timeout, connection."""
+    """No answer came back. `reason` is one of refused, dns, tls, proxy, timeout, connection."""
 
     def __init__(self, message: str, *, reason: str) -> None:
         self.reason = reason

@@ -1,9 +1,9 @@
 """Logging set-up shared by the command line and the window: one redaction filter on every handler.
 
-Qt-free. httpx logs full URLs at INFO, httpcore every connection event and websockets the upgrade's headers at DEBUG,
-so all three are capped at WARNING unless REALTIME_GUI_DEBUG is set; the filter replaces every key and token (by value
-and by shape) and escapes control characters in every record written (shown.py), since httpx logs the server's reason
-phrase and headers.
+Qt-free. httpx2 logs full URLs at INFO, httpcore2 every connection event and websockets the upgrade's headers at
+DEBUG, so all three are capped at WARNING unless REALTIME_GUI_DEBUG is set; the filter replaces every key and token (by
+value and by shape) and escapes control characters in every record written (shown.py), since httpx2 logs the server's
+reason phrase and headers.
 """
 
 from __future__ import annotations
@@ -45,6 +45,6 @@ def setup_logging(handler: logging.Handler | None = None) -> logging.Handler:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
-    for noisy in ("httpx", "httpcore", "websockets"):
+    for noisy in ("httpx2", "httpcore2", "websockets"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
     return handler

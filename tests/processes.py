@@ -45,13 +45,21 @@ def cli_env(
     return env
 
 
-def run_cli(*args: str, env: dict[str, str], stdin: str | None = None, key: str = TEST_KEY, timeout: float = 60) -> Ran:
-    """`python -m realtime_gui ARGS` in a new process, to its end. Checks what every run must do: no traceback,
-    `key` never printed, no character a terminal would act on, and output that is UTF-8 (a lone surrogate cannot
-    be printed as such, so it must have been escaped or refused before)."""
+def run_cli(
+    *args: str,
+    env: dict[str, str],
+    stdin: str | None = None,
+    key: str = TEST_KEY,
+    timeout: float = 60,
+    prefix: Sequence[str] = (),
+) -> Ran:
+    """`python -m realtime_gui ARGS` in a new process (run by `prefix`, e.g. in a namespace of its own), to its
+    end. Checks what every run must do: no traceback, `key` never printed, no character a terminal would act on,
+    and output that is UTF-8 (a lone surrogate cannot be printed as such, so it must have been escaped or refused
+    before)."""
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "realtime_gui", *args],
+        [*prefix, sys.executable, "-m", "realtime_gui", *args],
         input=stdin,
         env=env,
         capture_output=True,

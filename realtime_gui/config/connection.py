@@ -1,6 +1,6 @@
 """Where and how a mint is sent: base URL, auth style, organization and project, timeouts.
 
-Qt-free and httpx-free. The key itself is never part of a Connection; it is passed to the call that needs it.
+Qt-free and httpx2-free. The key itself is never part of a Connection; it is passed to the call that needs it.
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def auth_headers(connection: Connection, api_key: str) -> dict[str, str]:
     if not key:
         raise ConfigError("No API key: store one with `realtime-gui key set` or set OPENAI_API_KEY.")
     if not HEADER_SAFE.fullmatch(key):
-        # Checked here because httpx would otherwise quote the whole header value in its exception.
+        # Checked here because httpx2 would otherwise quote the whole header value in its exception.
         raise ConfigError(
             "The API key contains spaces or characters that cannot be sent in a header; "
             "paste it again without extra text."

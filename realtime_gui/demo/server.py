@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import secrets
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -39,10 +41,13 @@ class FakeOpenAI:
         retire_beta: bool = False,
         clock: Callable[[], float] = time.time,
         port: int = 0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`tls`, a server context with a certificate, serves https:// and wss:// instead of http:// and ws://."""
         self.state = State(api_key=api_key, check=check, retire_beta=retire_beta, clock=clock)
         self._httpd = _Server(("127.0.0.1", port), _Handler)
         self._httpd.state = self.state
+        self._httpd.tls = tls
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},  # how long stop() waits for the loop to notice
@@ -53,7 +58,7 @@ class FakeOpenAI:
     @property
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        return f"{'https' if self._httpd.tls else 'http'}://{host!s}:{port}/v1"
 
     @property
     def requests(self) -> list[Recorded]:
@@ -93,6 +98,25 @@ class _Server(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = 64  # the default 5 drops a burst's connections, which retry only after 1 s
     state: State
+    tls: ssl.SSLContext | None = None
+    _HANDSHAKE_S = 10.0  # a client that opens a connection and says nothing does not hold a thread for ever
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, address = super().get_request()
+        if self.tls is None:
+            return sock, address
+        # The handshake happens in the request's own thread (finish_request), never in the accepting loop.
+        return self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if isinstance(request, ssl.SSLSocket):
+            try:
+                request.settimeout(self._HANDSHAKE_S)
+                request.do_handshake()
+                request.settimeout(None)
+            except OSError:  # a client that does not trust the certificate hangs up here
+                return
+        super().finish_request(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -1,7 +1,7 @@
 """What a token answer must hold: JSON within bounds, then a usable token and a plausible expiry. Anything else
 is a `ResponseError` whose sentence names the field that is wrong and how ("expires_at is a string").
 
-Qt-free and httpx-free: the client hands over the body's bytes and the few header facts needed.
+Qt-free and httpx2-free: the client hands over the body's bytes and the few header facts needed.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """An answer's body within a size limit, its Content-Encoding undone step by step so a compression bomb never
 expands past the limit in memory: every layer's output is counted as it is produced, not after.
 
-Qt-free and httpx-free (zlib only): client.py feeds it the raw bytes off the wire.
+Qt-free and httpx2-free (zlib only): client.py feeds it the raw bytes off the wire.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A call's stop switch: one deadline for the whole call, and a cancel that works from any thread.
 
-Qt-free and httpx-free, so the window makes one in the GUI thread without loading the HTTP stack. The thread that
-makes the call registers every socket it uses (transport.py does it under httpx); `cancel()` from any thread, or
+Qt-free and httpx2-free, so the window makes one in the GUI thread without loading the HTTP stack. The thread that
+makes the call registers every socket it uses (transport.py does it under httpx2); `cancel()` from any thread, or
 the deadline passing, shuts those sockets down, so a read or write blocked on them returns at once and the server
 sees the connection close. The same mechanism serves both, so a cancelled call and a late one end the same way.
 

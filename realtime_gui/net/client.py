@@ -1,6 +1,7 @@
-"""Sends a token request with httpx and turns the answer into a `MintedToken` or a typed error (errors.py).
+"""Sends a token request with httpx2 and turns the answer into a `MintedToken` or a typed error (errors.py).
 
-Qt-free. The only module that imports httpx, so nothing else pays for it at start-up.
+Qt-free. The only module that imports httpx2 (with transport.py, its socket layer), so nothing else pays for it at
+start-up.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import UTC
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import httpx2
 
 from realtime_gui import __version__
 from realtime_gui.api.catalog import Endpoint, endpoint
@@ -34,6 +35,7 @@ from realtime_gui.errors import (
     ResponseError,
     RetiredEndpointError,
 )
+from realtime_gui.net import proxies
 from realtime_gui.net import transport as transport_layer
 from realtime_gui.net.answer import parse_body, token_fields
 from realtime_gui.net.bodies import ACCEPT_ENCODING, BodyError, CorruptEncoding, read_bounded
@@ -60,20 +62,21 @@ _SHOWN_HEADERS = (
 
 
 class TokenClient:
-    """One httpx client for every mint: its connection pool and TLS context are built once (~15 ms).
+    """One httpx2 client for every mint: its connection pool and TLS context are built once (~15 ms).
 
     Each mint has one deadline, from the connect to the last byte of the body (`Connection.timeout`), and the
     answer is read within MAX_BODY_BYTES however it is encoded. Pass a `Call` to stop a mint from another thread.
     """
 
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
-        self._http = httpx.Client(
-            transport=transport_layer.CallTransport(),
+        self._transport = transport_layer.CallTransport()
+        self._http = httpx2.Client(
+            transport=self._transport,
             follow_redirects=False,  # a redirect must not carry the key to another host
             headers={
                 "User-Agent": f"realtime-gui/{__version__}",
                 "Accept": "application/json",
-                # Only what bodies.py can undo within its limit (httpx would add br or zstd when installed).
+                # Only what bodies.py can undo within its limit (httpx2 would add br or zstd when installed).
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
         )
@@ -96,7 +99,7 @@ class TokenClient:
         ep = request.endpoint
         url = connection.url_for(ep)
         headers = auth_headers(connection, api_key)
-        timeout = httpx.Timeout(connection.timeout, connect=min(connection.connect_timeout, connection.timeout))
+        timeout = httpx2.Timeout(connection.timeout, connect=min(connection.connect_timeout, connection.timeout))
         call = call or Call()
         sent_at = self._clock()
         try:
@@ -111,8 +114,11 @@ class TokenClient:
                 ) as response,
             ):
                 raw = _read_body(response, host=urlsplit(url).netloc)
-        except httpx.HTTPError as err:
-            raise _transport_error(err, call=call, url=url, timeout=connection.timeout, api_key=api_key) from None
+        except httpx2.HTTPError as err:
+            proxy = self._transport.proxy_for(url)
+            raise _transport_error(
+                err, call=call, url=url, timeout=connection.timeout, api_key=api_key, proxy=proxy
+            ) from None
         received_at = self._clock()
         try:
             return _interpret(
@@ -128,13 +134,13 @@ class TokenClient:
             raise
 
 
-def _read_body(response: httpx.Response, *, host: str) -> bytes:
-    # Raw bytes, decoded within the limit as they come: httpx would decode everything first (a gzip bomb becomes
+def _read_body(response: httpx2.Response, *, host: str) -> bytes:
+    # Raw bytes, decoded within the limit as they come: httpx2 would decode everything first (a gzip bomb becomes
     # gigabytes) and only then could the size be checked. The call's deadline bounds a slow trickle.
     try:
         return read_bounded(response.iter_raw(), response.headers.get("content-encoding"))
     except CorruptEncoding as err:
-        raise httpx.DecodingError(str(err)) from None
+        raise httpx2.DecodingError(str(err)) from None
     except BodyError as err:
         raise ResponseError(
             f"The answer from {host} {err}, so it was not read further. "
@@ -144,26 +150,43 @@ def _read_body(response: httpx.Response, *, host: str) -> bytes:
         ) from None
 
 
-def _transport_error(err: httpx.HTTPError, *, call: Call, url: str, timeout: float, api_key: str) -> MintError:
-    """A cancel, the deadline or a flood of headers, else what `_network_error` makes of the failure."""
+def _transport_error(
+    err: httpx2.HTTPError, *, call: Call, url: str, timeout: float, api_key: str, proxy: str | None
+) -> MintError:
+    """A cancel, the deadline, a flood of headers or a proxy's refusal, else what `_network_error` makes of it."""
     if call.stopped == "cancelled":
         return NetworkError("The call was cancelled.", reason="cancelled")
-    if call.stopped == "deadline" and not isinstance(err, httpx.TimeoutException):
-        # The deadline shut the socket; whatever httpx made of that, it is a timeout.
-        err = httpx.ConnectTimeout("") if isinstance(err, httpx.ConnectError) else httpx.ReadTimeout("")
+    if call.stopped == "deadline" and not isinstance(err, httpx2.TimeoutException):
+        # The deadline shut the socket; whatever httpx2 made of that, it is a timeout.
+        err = httpx2.ConnectTimeout("") if isinstance(err, httpx2.ConnectError) else httpx2.ReadTimeout("")
     if getattr(_root_cause(err), "error_status_hint", None) == 431:  # h11: header section over 16 KiB
         return ResponseError(
             f"The answer from {urlsplit(url).netloc} had headers larger than 16 KiB, far more than the API sends, "
             "so it was not read further. A proxy or the wrong server is in the way.",
             status=0,
         )
-    return _network_error(err, url=url, timeout=timeout, api_key=api_key)
+    if isinstance(err, httpx2.ProxyError) and proxy is not None:
+        # httpcore2 says "<status> <reason phrase>": the proxy's own words, which may echo its credentials.
+        return NetworkError(
+            f"The proxy {proxies.where(proxy)} did not connect us to {urlsplit(url).netloc}: "
+            f"{proxies.proxy_said(redact(str(err), api_key), proxy=proxy)}. Check the proxy settings "
+            "(https_proxy, all_proxy, no_proxy) and its credentials.",
+            reason="proxy",
+        )
+    return _network_error(err, url=url, timeout=timeout, api_key=api_key, proxy=proxy)
 
 
-def _network_error(err: httpx.HTTPError, *, url: str, timeout: float, api_key: str) -> MintError:
+def _network_error(
+    err: httpx2.HTTPError, *, url: str, timeout: float, api_key: str, proxy: str | None = None
+) -> MintError:
     host = urlsplit(url).netloc
-    if isinstance(err, httpx.TimeoutException):
-        phase = "connecting to" if isinstance(err, httpx.ConnectTimeout) else "waiting for"
+
+    def said(text: str, limit: int = 2000) -> str:
+        # What the server or the proxy sent (a parser quotes it): no key, none of the proxy's credentials.
+        return proxies.proxy_said(redact(text, api_key), proxy=proxy, limit=limit)
+
+    if isinstance(err, httpx2.TimeoutException):
+        phase = "connecting to" if isinstance(err, httpx2.ConnectTimeout) else "waiting for"
         return NetworkError(
             f"Timed out after {timeout:g} s {phase} {host}. The server may be down or slow; "
             "try again or raise the timeout.",
@@ -171,25 +194,25 @@ def _network_error(err: httpx.HTTPError, *, url: str, timeout: float, api_key: s
         )
     if isinstance(err, transport_layer.NotHttp):
         return ResponseError(
-            f"The answer from {host} is not valid HTTP ({shown(str(err), api_key, limit=200)}). "
+            f"The answer from {host} is not valid HTTP ({said(str(err), limit=200)}). "
             "The base URL may point at a server of another kind (SSH, a database), or a proxy is in the way.",
             status=0,
         )
-    if isinstance(err, httpx.RemoteProtocolError):
+    if isinstance(err, httpx2.RemoteProtocolError):
         return ResponseError(
             f"{host} closed the connection before the answer was complete. "
             "A proxy or the server broke off the response; try again.",
             status=0,
         )
-    if isinstance(err, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return ConfigError(f"The URL {url!r} cannot be used: {redact(str(err), api_key)}")
-    if isinstance(err, httpx.DecodingError):
+    if isinstance(err, httpx2.UnsupportedProtocol | httpx2.InvalidURL):
+        return ConfigError(f"The URL {url!r} cannot be used: {said(str(err))}")
+    if isinstance(err, httpx2.DecodingError):
         return ResponseError(f"The answer from {host} could not be decoded.", status=0)
     known = socket_failure(_root_cause(err), host)
     if known is not None:
         return NetworkError(known[0], reason=known[1])
     return NetworkError(
-        f"The connection to {host} failed: {redact(str(err) or type(err).__name__, api_key)}.",
+        f"The connection to {host} failed: {said(str(err) or type(err).__name__)}.",
         reason="connection",
     )
 
@@ -206,7 +229,7 @@ def _root_cause(err: BaseException) -> BaseException:
     return node
 
 
-def _interpret(ep: Endpoint, response: httpx.Response, raw: bytes, *, local_time: float, api_key: str) -> MintedToken:
+def _interpret(ep: Endpoint, response: httpx2.Response, raw: bytes, *, local_time: float, api_key: str) -> MintedToken:
     status = response.status_code
     request_id = response.headers.get("x-request-id")
     data = _parse_json(raw, response, request_id=request_id)
@@ -244,7 +267,7 @@ def _shown_header(name: str) -> bool:
     return name in _SHOWN_HEADERS or name.startswith("x-ratelimit-")
 
 
-def _parse_json(raw: bytes, response: httpx.Response, *, request_id: str | None) -> Any:
+def _parse_json(raw: bytes, response: httpx2.Response, *, request_id: str | None) -> Any:
     return parse_body(
         raw,
         status=response.status_code,
@@ -253,7 +276,9 @@ def _parse_json(raw: bytes, response: httpx.Response, *, request_id: str | None)
     )
 
 
-def _api_error(ep: Endpoint, response: httpx.Response, data: Any, *, request_id: str | None, api_key: str) -> MintError:
+def _api_error(
+    ep: Endpoint, response: httpx2.Response, data: Any, *, request_id: str | None, api_key: str
+) -> MintError:
     status = response.status_code
     error = data.get("error") if isinstance(data, dict) else None
     if not isinstance(error, dict):
@@ -303,7 +328,7 @@ def clock_offset(date_header: str | None, local_time: float) -> float:
 
 def http_date(text: str) -> float | None:
     """Unix time of an HTTP date (IMF-fixdate or an obsolete format), None when it is not one."""
-    # Costs nothing at start-up: httpx has loaded email.utils already (benchmarks/bench_mint.py measured it).
+    # Costs nothing at start-up: httpx2 has loaded email.utils already (benchmarks/bench_mint.py measured it).
     import email.utils
 
     try:

@@ -1,6 +1,6 @@
 """A minted token and what came with it: expiry, session, request id, the server's clock offset, the answer.
 
-Qt-free and httpx-free. Every text the server filled in is cleaned when the token is made (no key, no control
+Qt-free and httpx2-free. Every text the server filled in is cleaned when the token is made (no key, no control
 characters), so whatever prints or shows these fields cannot forget to; the token itself is checked by answer.py.
 """
 

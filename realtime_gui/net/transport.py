@@ -1,12 +1,13 @@
-"""The HTTP transport under httpx: every socket a call opens, reads, writes or looks up belongs to that call's `Call`
+"""The HTTP transport under httpx2: every socket a call opens, reads, writes or looks up belongs to that call's `Call`
 (deadline and cancel, calls.py), including the connections made through a proxy from the environment.
 
-httpx's timeouts are per operation: a server that sends a byte a second, or `103 Early Hints` for ever, never trips
-them, and the name lookup before a connect has no timeout at all. So `CallTransport` builds httpcore's connection
+httpx2's timeouts are per operation: a server that sends a byte a second, or `103 Early Hints` for ever, never trips
+them, and the name lookup before a connect has no timeout at all. So `CallTransport` builds httpcore2's connection
 pools itself, on a network backend that registers each socket with the `Call` of the thread using it and looks
-names up within the call's time. It is httpx's own `HTTPTransport` rebuilt from public parts (httpx has no option
-for httpcore's backend); with an explicit transport httpx does not read proxies from the environment, so that is
-done here too. Imported by client.py only, so it is loaded with the HTTP stack and never at the app's start-up.
+names up within the call's time. It is httpx2's own `HTTPTransport` rebuilt from public parts (httpx2 has no option
+for httpcore2's backend), on the one TLS context (tls.py); with an explicit transport httpx2 does not read proxies
+from the environment, so that is done here, by proxies.py's rule (never for this machine). Imported by client.py
+only, so it is loaded with the HTTP stack and never at the app's start-up.
 """
 
 from __future__ import annotations
@@ -16,20 +17,22 @@ import socket
 import ssl
 import threading
 import time
-import urllib.request
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import httpcore
-import httpx
+import httpcore2
+import httpx2
 
+from realtime_gui.config.connection import is_loopback
+from realtime_gui.errors import ConfigError
+from realtime_gui.net import proxies, tls
 from realtime_gui.net.calls import Call
 
 # .call: the Call of the request this thread is making, if any; .head: the first bytes its answer began with.
 _active = threading.local()
 
-# httpx's defaults for a client (httpx.DEFAULT_LIMITS): idle connections are dropped after 5 s.
+# httpx2's defaults for a client (httpx2.DEFAULT_LIMITS): idle connections are dropped after 5 s.
 _MAX_CONNECTIONS = 100
 _MAX_IDLE_CONNECTIONS = 20
 _IDLE_SECONDS = 5.0
@@ -37,12 +40,12 @@ _IDLE_SECONDS = 5.0
 _LOOKUP_POLL_S = 0.05
 # How much of an answer is kept to say what it was when it turns out not to be HTTP.
 _HEAD_BYTES = 200
-# What a parser says when the server merely hung up (httpcore before any answer, h11 within one): an answer cut
+# What a parser says when the server merely hung up (httpcore2 before any answer, h11 within one): an answer cut
 # short, not one that is not HTTP.
 _HUNG_UP = ("Server disconnected", "peer closed connection")
 
 
-class NotHttp(httpx.RemoteProtocolError):
+class NotHttp(httpx2.RemoteProtocolError):
     """The answer is not valid HTTP/1.1 (an SSH banner, a header name with a space): str() is what the parser
     said, or the first line of what came instead."""
 
@@ -59,15 +62,19 @@ def calling(call: Call, *, timeout: float) -> Iterator[None]:
         call.finish()
 
 
-class CallTransport(httpx.BaseTransport):
-    """httpx's HTTPTransport on a call-aware network backend: one pool for direct connections, one per proxy."""
+class CallTransport(httpx2.BaseTransport):
+    """httpx2's HTTPTransport on a call-aware network backend: one pool for direct connections, one per proxy."""
 
     def __init__(self) -> None:
-        ssl_context = httpx.create_ssl_context()  # certifi's roots, SSL_CERT_FILE / SSL_CERT_DIR honoured
-        backend = _CallBackend(httpcore.SyncBackend())
+        self._unusable: ConfigError | None = None  # an SSL_CERT_FILE that cannot be read: said at the first call
+        try:
+            ssl_context: ssl.SSLContext | None = tls.client_context()
+        except ConfigError as err:
+            self._unusable, ssl_context = err, None
+        backend = _CallBackend(httpcore2.SyncBackend())
 
-        def pool(proxy: httpcore.Proxy | None = None) -> httpcore.ConnectionPool:
-            return httpcore.ConnectionPool(
+        def pool(proxy: httpcore2.Proxy | None = None) -> httpcore2.ConnectionPool:
+            return httpcore2.ConnectionPool(
                 ssl_context=ssl_context,
                 proxy=proxy,
                 network_backend=backend,
@@ -77,20 +84,25 @@ class CallTransport(httpx.BaseTransport):
             )
 
         self._direct = pool()
-        # Read once, as httpx reads them when a client is made: scheme ("http", "https", "all") -> proxy URL.
-        self._environment = urllib.request.getproxies()
-        self._via: dict[str, httpcore.ConnectionPool | str] = {}  # proxy URL -> its pool, or why it is unusable
+        # Read once, as httpx2 reads them when a client is made: scheme ("http", "https", "all", "no") -> value.
+        self._environment = proxies.environment_proxies()
+        self._via: dict[str, httpcore2.ConnectionPool | str] = {}  # proxy URL -> its pool, or why it is unusable
         for scheme in ("http", "https", "all"):
-            url = _proxy_url(self._environment.get(scheme, ""))
+            url = proxies.proxy_url(self._environment.get(scheme, ""))
             if url and url not in self._via:
-                proxy = _proxy(url)
+                proxy = _proxy(url, ssl_context)
                 self._via[url] = proxy if isinstance(proxy, str) else pool(proxy)
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(request.stream, httpx.SyncByteStream)
-        sent = httpcore.Request(
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        assert isinstance(request.stream, httpx2.SyncByteStream)
+        if self._unusable is not None:
+            raise self._unusable
+        if request.url.scheme != "https" and not is_loopback(request.url.host):
+            # connection.py refuses such a base URL; this holds for any other caller too.
+            raise httpx2.UnsupportedProtocol("plain http:// goes only to this machine")
+        sent = httpcore2.Request(
             method=request.method,
-            url=httpcore.URL(
+            url=httpcore2.URL(
                 scheme=request.url.raw_scheme,
                 host=request.url.raw_host,
                 port=request.url.port,
@@ -105,7 +117,7 @@ class CallTransport(httpx.BaseTransport):
         with _httpx_errors():
             answer = pool.handle_request(sent)
         assert isinstance(answer.stream, Iterable)
-        return httpx.Response(
+        return httpx2.Response(
             status_code=answer.status,
             headers=answer.headers,
             stream=_Body(answer.stream, _current()),
@@ -114,54 +126,35 @@ class CallTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         for pool in (self._direct, *self._via.values()):
-            if isinstance(pool, httpcore.ConnectionPool):
+            if isinstance(pool, httpcore2.ConnectionPool):
                 pool.close()
 
-    def _pool_for(self, url: httpx.URL) -> httpcore.ConnectionPool:
-        """The pool for `url`: through the environment's proxy for its scheme unless no_proxy exempts its host."""
-        proxy_url = _proxy_url(self._environment.get(url.scheme) or self._environment.get("all", ""))
-        if not proxy_url or _exempt(url, self._environment.get("no", "")):
+    def proxy_for(self, url: str) -> str | None:
+        """The proxy URL a call to `url` goes through (proxies.py's rule), None for a direct connection."""
+        return proxies.proxy_for(url, self._environment)
+
+    def _pool_for(self, url: httpx2.URL) -> httpcore2.ConnectionPool:
+        proxy_url = self.proxy_for(str(url))
+        if proxy_url is None:
             return self._direct
         pool = self._via[proxy_url]
         if isinstance(pool, str):
-            raise httpx.UnsupportedProtocol(f"the proxy the environment sets for {url.scheme}:// URLs {pool}")
+            raise httpx2.UnsupportedProtocol(f"the proxy the environment sets for {url.scheme}:// URLs {pool}")
         return pool
 
 
-def _proxy_url(text: str) -> str:
-    # As httpx reads them: "proxy:3128" means an http:// proxy.
-    text = text.strip()
-    return text if not text or "://" in text else f"http://{text}"
-
-
-def _exempt(url: httpx.URL, no_proxy: str) -> bool:
-    """Whether `no_proxy` exempts `url`'s host, by curl's and httpx's rule: "*" for every host, else host names
-    or IP addresses, each also covering its subdomains, optionally with a port. Matched as text: urllib's own
-    check looks names up on some systems, which could hang where no deadline reaches."""
-    host = url.raw_host.decode("ascii").lower()
-    port = url.port or (443 if url.scheme == "https" else 80)
-    for entry in no_proxy.lower().split(","):
-        name = entry.strip().lstrip(".")
-        head, _, tail = name.rpartition(":")
-        if tail.isdigit() and (":" not in head or head.endswith("]")):
-            name = head if int(tail) == port else ""
-        name = name.strip("[]")
-        if name == "*" or (name and (host == name or host.endswith("." + name))):
-            return True
-    return False
-
-
-def _proxy(url: str) -> httpcore.Proxy | str:
-    """httpcore's Proxy for `url` (credentials in it become Proxy-Authorization), or why it cannot be used."""
+def _proxy(url: str, ssl_context: ssl.SSLContext | None) -> httpcore2.Proxy | str:
+    """httpcore2's Proxy for `url` (credentials in it become Proxy-Authorization), or why it cannot be used. An
+    https:// proxy is verified by the same trust store as every server."""
+    problem = proxies.unusable(url)
+    if problem is not None:
+        return problem
     try:
-        parsed = httpx.Proxy(url)
-    except (ValueError, httpx.InvalidURL):
+        parsed = httpx2.Proxy(url)
+    except (ValueError, httpx2.InvalidURL):
         return "is not a valid proxy URL; fix or unset it"
-    where = f"{parsed.url.scheme}://{parsed.url.host}"  # never its user name or password
-    if parsed.url.scheme not in ("http", "https"):
-        return f"({where}) is not an http:// or https:// proxy, the only kinds this program uses; unset it"
-    return httpcore.Proxy(
-        url=httpcore.URL(
+    return httpcore2.Proxy(
+        url=httpcore2.URL(
             scheme=parsed.url.raw_scheme,
             host=parsed.url.raw_host,
             port=parsed.url.port,
@@ -169,11 +162,11 @@ def _proxy(url: str) -> httpcore.Proxy | str:
         ),
         auth=parsed.raw_auth,
         headers=parsed.headers.raw,
-        ssl_context=parsed.ssl_context,
+        ssl_context=ssl_context if parsed.url.scheme == "https" else None,
     )
 
 
-class _Body(httpx.SyncByteStream):
+class _Body(httpx2.SyncByteStream):
     def __init__(self, stream: Iterable[bytes], call: Call | None) -> None:
         self._stream = stream
         self._call = call
@@ -193,22 +186,22 @@ class _Body(httpx.SyncByteStream):
                 close()
 
 
-# httpcore's errors and httpx's names for them, as httpx's HTTPTransport maps them.
-_HTTPX_ERRORS: dict[type[Exception], type[httpx.HTTPError]] = {
-    httpcore.TimeoutException: httpx.TimeoutException,
-    httpcore.ConnectTimeout: httpx.ConnectTimeout,
-    httpcore.ReadTimeout: httpx.ReadTimeout,
-    httpcore.WriteTimeout: httpx.WriteTimeout,
-    httpcore.PoolTimeout: httpx.PoolTimeout,
-    httpcore.NetworkError: httpx.NetworkError,
-    httpcore.ConnectError: httpx.ConnectError,
-    httpcore.ReadError: httpx.ReadError,
-    httpcore.WriteError: httpx.WriteError,
-    httpcore.ProxyError: httpx.ProxyError,
-    httpcore.UnsupportedProtocol: httpx.UnsupportedProtocol,
-    httpcore.ProtocolError: httpx.ProtocolError,
-    httpcore.LocalProtocolError: httpx.LocalProtocolError,
-    httpcore.RemoteProtocolError: httpx.RemoteProtocolError,
+# httpcore2's errors and httpx2's names for them, as httpx2's HTTPTransport maps them.
+_HTTPX_ERRORS: dict[type[Exception], type[httpx2.HTTPError]] = {
+    httpcore2.TimeoutException: httpx2.TimeoutException,
+    httpcore2.ConnectTimeout: httpx2.ConnectTimeout,
+    httpcore2.ReadTimeout: httpx2.ReadTimeout,
+    httpcore2.WriteTimeout: httpx2.WriteTimeout,
+    httpcore2.PoolTimeout: httpx2.PoolTimeout,
+    httpcore2.NetworkError: httpx2.NetworkError,
+    httpcore2.ConnectError: httpx2.ConnectError,
+    httpcore2.ReadError: httpx2.ReadError,
+    httpcore2.WriteError: httpx2.WriteError,
+    httpcore2.ProxyError: httpx2.ProxyError,
+    httpcore2.UnsupportedProtocol: httpx2.UnsupportedProtocol,
+    httpcore2.ProtocolError: httpx2.ProtocolError,
+    httpcore2.LocalProtocolError: httpx2.LocalProtocolError,
+    httpcore2.RemoteProtocolError: httpx2.RemoteProtocolError,
 }
 
 
@@ -216,11 +209,11 @@ _HTTPX_ERRORS: dict[type[Exception], type[httpx.HTTPError]] = {
 def _httpx_errors() -> Iterator[None]:
     try:
         yield
-    except httpcore.RemoteProtocolError as err:
+    except httpcore2.RemoteProtocolError as err:
         not_http = _not_http(err)
         if not_http is not None:
             raise NotHttp(not_http) from err
-        raise httpx.RemoteProtocolError(str(err)) from err
+        raise httpx2.RemoteProtocolError(str(err)) from err
     except Exception as err:
         # The most specific name: the first class in the error's own ancestry that has one.
         mapped = next((_HTTPX_ERRORS[kind] for kind in type(err).__mro__ if kind in _HTTPX_ERRORS), None)
@@ -229,7 +222,7 @@ def _httpx_errors() -> Iterator[None]:
         raise mapped(str(err)) from err
 
 
-def _not_http(err: httpcore.RemoteProtocolError) -> str | None:
+def _not_http(err: httpcore2.RemoteProtocolError) -> str | None:
     """What shows that the answer is not HTTP, or None when the server only hung up part way."""
     head = bytes(getattr(_active, "head", b""))
     if head and not head.startswith(b"HTTP/"):
@@ -246,7 +239,7 @@ def _current() -> Call | None:
     return call if isinstance(call, Call) else None
 
 
-def _attach(stream: httpcore.NetworkStream) -> None:
+def _attach(stream: httpcore2.NetworkStream) -> None:
     call = _current()
     if call is None:
         return
@@ -254,7 +247,7 @@ def _attach(stream: httpcore.NetworkStream) -> None:
     if sock is not None:
         call.attach(sock)
     elif call.stopped is not None:
-        raise httpcore.ReadError("the call was stopped")
+        raise httpcore2.ReadError("the call was stopped")
 
 
 def _clamp(timeout: float | None) -> float | None:
@@ -265,7 +258,7 @@ def _clamp(timeout: float | None) -> float | None:
         return timeout
     left = call.remaining(timeout)
     if left is not None and left <= 0:
-        raise httpcore.ConnectTimeout("the call was stopped or its deadline passed")
+        raise httpcore2.ConnectTimeout("the call was stopped or its deadline passed")
     return left if timeout is None or left is None else min(timeout, left)
 
 
@@ -296,19 +289,19 @@ def _addresses(host: str, port: int, timeout: float | None) -> list[str]:
     while not done.wait(_LOOKUP_POLL_S if end is None else min(_LOOKUP_POLL_S, max(0.0, end - time.monotonic()))):
         call = _current()
         if (call is not None and call.stopped is not None) or (end is not None and time.monotonic() >= end):
-            raise httpcore.ConnectTimeout(f"looking up {host} took too long")
+            raise httpcore2.ConnectTimeout(f"looking up {host} took too long")
     try:
         if failed:
             raise failed[0]
     except OSError as err:
-        # Raised while handling it, as httpcore's own backend does: the pool re-raises `from None`, which keeps
+        # Raised while handling it, as httpcore2's own backend does: the pool re-raises `from None`, which keeps
         # only the implicit context, and client.py reads the socket error (a DNS failure) from there.
-        raise httpcore.ConnectError(str(err)) from err
+        raise httpcore2.ConnectError(str(err)) from err
     return list(dict.fromkeys(found))  # each address once, in the resolver's order
 
 
-class _CallBackend(httpcore.NetworkBackend):
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+class _CallBackend(httpcore2.NetworkBackend):
+    def __init__(self, inner: httpcore2.NetworkBackend) -> None:
         self._inner = inner
 
     def connect_tcp(
@@ -318,29 +311,29 @@ class _CallBackend(httpcore.NetworkBackend):
         timeout: float | None = None,
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
+    ) -> httpcore2.NetworkStream:
         # Each address in turn, as socket.create_connection tries them; the TLS layer still checks the name.
-        last: httpcore.ConnectError | None = None
+        last: httpcore2.ConnectError | None = None
         for address in _addresses(host, port, timeout):
             try:
                 stream = self._inner.connect_tcp(
                     address, port, timeout=_clamp(timeout), local_address=local_address, socket_options=socket_options
                 )
-            except httpcore.ConnectError as err:
+            except httpcore2.ConnectError as err:
                 last = err
                 continue
             _attach(stream)
             return _CallStream(stream)
-        raise last or httpcore.ConnectError(f"no address found for {host}")
+        raise last or httpcore2.ConnectError(f"no address found for {host}")
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
 
 
-class _CallStream(httpcore.NetworkStream):
+class _CallStream(httpcore2.NetworkStream):
     """A pooled connection may serve several calls, so the socket is registered with whichever call uses it."""
 
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
+    def __init__(self, inner: httpcore2.NetworkStream) -> None:
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -360,7 +353,7 @@ class _CallStream(httpcore.NetworkStream):
 
     def start_tls(
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
+    ) -> httpcore2.NetworkStream:
         tls = self._inner.start_tls(ssl_context, server_hostname=server_hostname, timeout=_clamp(timeout))
         _attach(tls)
         return _CallStream(tls)

@@ -1,6 +1,6 @@
 """The desktop app: QApplication set-up, logging, the last-resort exception hook, `create_window`, `main`.
 
-Nothing here imports httpx, keyring or the fake server at start-up: the window shows first, and the first mint
+Nothing here imports httpx2, keyring or the fake server at start-up: the window shows first, and the first mint
 (or the warm-up just after the first paint) loads the HTTP stack in a worker thread.
 """
 

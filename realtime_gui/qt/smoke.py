@@ -3,7 +3,8 @@
 Checks that PySide6's void C++ methods keep None's reference count (PySide6-Essentials 6.12.0 on Python 3.11 does
 not, and a long session aborts), opens the main window offscreen in demo mode (the fake server in this process), mints
 one token through the same path the Create button takes, checks that the keyring package loads and finds its platform
-backend, and prints one JSON line with the Python and PySide6 versions, what it checked and how long each step took.
+backend, says which trust store HTTPS and WSS use (net/tls.py) and builds that context, and prints one JSON line with
+the Python and PySide6 versions, what it checked and how long each step took.
 Exit 0 when all passed. In a frozen build this is what catches a missing hidden import, data file or Qt plugin.
 """
 
@@ -113,6 +114,9 @@ def _checks(report: dict[str, Any], step: Any) -> None:
     report["checks"]["keyring"] = _keyring()
     step("keyring")
 
+    report["checks"]["trust_store"] = _trust_store()
+    step("trust_store")
+
 
 def _pyside6_version() -> str:
     import PySide6
@@ -133,6 +137,19 @@ def _none_refcount(report: dict[str, Any]) -> dict[str, int]:
             "passes this check (pyproject.toml excludes the known ones)."
         )
     return {"calls": VOID_CALLS, "none_refcount_drift": drift}
+
+
+def _trust_store() -> dict[str, object]:
+    """Which certificates every HTTPS and WSS connection trusts, and that the bundle can make that context (on macOS
+    and Windows truststore must be in it)."""
+    from realtime_gui.net import tls
+
+    store = tls.trust_store()
+    context = tls.client_context(store)  # a ConfigError fails the smoke test with its sentence
+    found: dict[str, object] = {"source": store.source, "trust_store": str(store)}
+    if store.source != "os":  # the OS verifier loads nothing up front
+        found["certificates_loaded"] = len(context.get_ca_certs())
+    return found
 
 
 def _keyring() -> dict[str, str]:

@@ -20,6 +20,7 @@ from websockets.exceptions import (
     ConnectionClosed,
     InvalidHandshake,
     InvalidMessage,
+    InvalidProxyStatus,
     InvalidStatus,
     InvalidURI,
     ProxyError,
@@ -29,7 +30,8 @@ from websockets.sync.client import ClientConnection, connect
 from websockets.sync.connection import Connection as WebSocket  # what `with connect()` gives, in every version
 
 from realtime_gui import __version__, jsontext
-from realtime_gui.errors import ErrorDetails
+from realtime_gui.errors import ConfigError, ErrorDetails
+from realtime_gui.net import proxies, tls
 from realtime_gui.net.socket_failures import socket_failure
 from realtime_gui.shown import shown
 from realtime_gui.verify.findings import (
@@ -95,6 +97,7 @@ class Verification:
         self._cancelled = False
         self._connection: ClientConnection | None = None
         self._host = ""
+        self._proxy: str | None = None
 
     def cancel(self) -> None:
         """Stop as soon as possible; run() then raises VerifyCancelled. A TCP connect or DNS lookup under way is not
@@ -119,6 +122,7 @@ class Verification:
             self._check_cancelled()
             with connect(
                 url,
+                **self._route(url),
                 additional_headers={"Authorization": f"Bearer {self.request.token}"},
                 user_agent_header=f"realtime-gui/{__version__}",
                 open_timeout=self.request.timeout,  # TCP, TLS and the upgrade, together
@@ -153,6 +157,24 @@ class Verification:
         return VerifyResult(opened=opened, reply=reply)
 
     # -- steps --
+
+    def _route(self, url: str) -> dict[str, Any]:
+        """The TLS context and proxy of the connection, by the app's one policy (net/tls.py, net/proxies.py): the
+        OS trust store, and never a proxy for this machine (websockets would take any from the environment)."""
+        self._proxy = proxies.proxy_for(url, proxies.environment_proxies())
+        problem = self._proxy and proxies.unusable(self._proxy)
+        if problem:
+            raise VerifyInputError(f"The proxy the environment sets for {urlsplit(url).scheme}:// URLs {problem}.")
+        https_proxy = self._proxy is not None and self._proxy.startswith("https:")
+        try:
+            context = tls.client_context() if url.startswith("wss:") or https_proxy else None
+        except ConfigError as err:
+            raise VerifyInputError(str(err)) from None
+        return {
+            "ssl": context if url.startswith("wss:") else None,
+            "proxy": self._proxy,
+            "proxy_ssl": context if https_proxy else None,  # an https:// proxy is trusted like any server
+        }
 
     def _tracked_connection(self) -> type[ClientConnection]:
         verification = self
@@ -288,8 +310,16 @@ class Verification:
         if isinstance(err, InvalidURI):
             return VerifyInputError(f"The session URL cannot be used: {self._clean(str(err))}")
         if isinstance(err, ProxyError):
+            # The proxy's own words (its reason phrase) may echo its credentials and carry control characters.
+            said = str(err)
+            if isinstance(err, InvalidProxyStatus):
+                said = f"HTTP {err.response.status_code} {err.response.reason_phrase}"
+            where = f" {proxies.where(self._proxy)}" if self._proxy else ""
             return SessionUnreachable(
-                f"The proxy did not connect us to {host}: {self._clean(str(err))}", reason="proxy"
+                f"The proxy{where} did not connect us to {host}: "
+                f"{self._clean(proxies.proxy_said(said, proxy=self._proxy))}. Check the proxy settings "
+                "(https_proxy, all_proxy, no_proxy) and its credentials.",
+                reason="proxy",
             )
         if isinstance(err, InvalidMessage) and isinstance(err.__cause__, EOFError | OSError):
             return SessionUnreachable(

@@ -1,5 +1,5 @@
 """The window's link to the Qt-free core: mints and keyring calls run as jobs in worker threads; results come back
-as plain data through signals in the GUI thread. Widgets never call httpx or keyring themselves.
+as plain data through signals in the GUI thread. Widgets never call httpx2 or keyring themselves.
 
 The key is read inside the worker (the keyring may block or prompt) and never handed to a widget: the window
 only ever sees a `KeyStatus` with a hint such as `sk-…abcd`. Without a usable keyring, a key typed in the key
@@ -141,7 +141,7 @@ class Controller(QObject):
         self.busy_changed.emit(False)
 
     def warm_up(self) -> None:
-        """Import httpx and build the shared client (TLS context) in the background, after the window shows."""
+        """Import httpx2 and build the shared client (TLS context) in the background, after the window shows."""
         self._jobs.submit(_warm_up, name="warm-up")
 
     # -- the key --

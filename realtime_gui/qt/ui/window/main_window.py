@@ -196,9 +196,9 @@ class MainWindow(QMainWindow):
         no_tab_stop(self.form_scroll, self.token_scroll)
         self._tab_order_set = True
         self._update_tab_order()
-        # In worker threads, so that start-up never waits for a keyring (which may prompt) or for httpx.
+        # In worker threads, so that start-up never waits for a keyring (which may prompt) or for httpx2.
         self.current_profile.refresh_key_status()
-        # The first Create then takes ~20 ms instead of ~220 ms: httpx and its TLS context are loaded.
+        # The first Create then takes ~20 ms instead of ~220 ms: httpx2 and its TLS context are loaded.
         self.controller.warm_up()
 
     def _update_tab_order(self) -> None:
