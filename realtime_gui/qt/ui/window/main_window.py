@@ -1,6 +1,8 @@
 """The main window: endpoint and profile at the top, the generated form on the left, the token on the right; here
-its layout and what its parts share. Each job has a module of its own: minting.py (Create, Cancel, the answer),
-endpoint_forms.py, current_profile.py (the profile and its key), preset_actions.py, profile_actions.py, menus.py.
+its layout and the wiring of its parts. Each job has a module of its own: minting.py (Create, Cancel, the answer),
+endpoint_forms.py, current_profile.py (the profile and its key), preset_actions.py, profile_actions.py, menus.py,
+serve_toggle.py. Each part is given what it uses (widgets, the controller, the banner, the status bar) and never
+the window.
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ from realtime_gui import __version__
 from realtime_gui.api.catalog import ENDPOINTS
 from realtime_gui.config.connection_options import ConnectionOptions
 from realtime_gui.config.profiles import Profile
-from realtime_gui.qt.demo import start_demo
+from realtime_gui.qt.demo import TITLE as DEMO_TITLE
+from realtime_gui.qt.demo import DemoMode
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.form.form import ParameterForm
 from realtime_gui.qt.ui.form.wheel import ComboBox
 from realtime_gui.qt.ui.token.token_panel import TokenPanel
 from realtime_gui.qt.ui.window import banner as cause
-from realtime_gui.qt.ui.window import preset_actions, profile_actions
 from realtime_gui.qt.ui.window.banner import Banner
 from realtime_gui.qt.ui.window.current_profile import CurrentProfile
 from realtime_gui.qt.ui.window.empty_state import EmptyState
@@ -40,6 +42,8 @@ from realtime_gui.qt.ui.window.focus import chain, no_tab_stop, reading_order
 from realtime_gui.qt.ui.window.geometry import PageStack, clamp_to_screen, fit_first_size
 from realtime_gui.qt.ui.window.menus import Menus
 from realtime_gui.qt.ui.window.minting import MintFlow
+from realtime_gui.qt.ui.window.preset_actions import PresetActions
+from realtime_gui.qt.ui.window.profile_actions import ProfileActions
 from realtime_gui.qt.ui.window.serve_toggle import ServeToggle
 from realtime_gui.qt.workers.controller import Controller, KeyStatus
 
@@ -72,7 +76,6 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self._shown = False
         self._tab_order_set = False
-        self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
         self.setObjectName("mainWindow")
         self.set_title_note("")
 
@@ -152,7 +155,6 @@ class MainWindow(QMainWindow):
         right_layout.setContentsMargins(0, 0, 0, 0)
         self.empty_state = EmptyState()
         self.empty_state.add_key_clicked.connect(self.open_key_dialog)
-        self.empty_state.demo_clicked.connect(lambda: start_demo(self))
         right_layout.addWidget(self.empty_state)
         right_layout.addWidget(self.token_panel, 1)
         self.token_scroll = _scroll_area("tokenScroll", self.tr("Token"), self.right_side)
@@ -168,19 +170,106 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.error_banner)
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self.statusBar().showMessage(self.tr("Ready"))
-        self.menus = Menus(self)
+        status_bar = self.statusBar()
+        status_bar.showMessage(self.tr("Ready"))
+        self.menus = Menus(
+            self.menuBar(),
+            parent=self,
+            do={
+                "open_preset": self.open_preset,
+                "save_preset": self.save_preset,
+                "quit": self.close,
+                "mint": self.mint,
+                "cancel": self.cancel,
+                "copy_token": self.token_panel.copy_token,
+                "copy_curl": self.token_panel.copy_as_curl,
+                "reset": self.reset_form,
+                "set_key": self.open_key_dialog,
+                "remove_key": self.remove_key,
+                "new_profile": lambda: self.edit_profile(new=True),
+                "edit_profile": lambda: self.edit_profile(new=False),
+                "delete_profile": self.delete_profile,
+                "about": self.about,
+            },
+        )
         self.clipboard_action = self.menus.actions["clear_clipboard"]
         self.clipboard_action.setCheckable(True)
         self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
         self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
-        self.serve = ServeToggle(self, action=self.menus.actions["serve"], place_panel=layout.addWidget)
-        self.serve.panel_built.connect(self._update_tab_order)
 
-        self.minting = MintFlow(self)
-        self.current_profile = CurrentProfile(self, profiles=profiles, options=options or ConnectionOptions())
+        # -- the parts, each given what it uses --
+        self.current_profile = CurrentProfile(
+            profiles=profiles,
+            options=options or ConnectionOptions(),
+            combo=self.profile_combo,
+            key_label=self.key_label,
+            empty_state=self.empty_state,
+            token_panel=self.token_panel,
+            controller=controller,
+            settings=settings,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            unexpected=self.unexpected,
+            parent=self,
+        )
+        self.endpoints = EndpointForms(
+            combo=self.endpoint_combo,
+            stack=self.stack,
+            scroll=self.form_scroll,
+            settings=settings,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            parent=self,
+        )
+        self.serve = ServeToggle(
+            action=self.menus.actions["serve"],
+            place_panel=layout.addWidget,
+            controller=controller,
+            endpoints=self.endpoints,
+            current=self.current_profile,
+            form_switched=self.stack.currentChanged,
+            profile_switched=self.profile_combo.currentIndexChanged,
+            settings=settings,
+            status_bar=status_bar,
+            parent=self,
+        )
+        self.serve.panel_built.connect(self._update_tab_order)
+        self.minting = MintFlow(
+            controller=controller,
+            endpoints=self.endpoints,
+            current=self.current_profile,
+            settings=settings,
+            token_panel=self.token_panel,
+            empty_state=self.empty_state,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            scroll=self.form_scroll,
+            mint_button=self.mint_button,
+            cancel_button=self.cancel_button,
+            busy=self.busy,
+            unexpected=self.unexpected,
+            parent=self,
+        )
+        self.presets = PresetActions(
+            endpoints=self.endpoints,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            scroll=self.form_scroll,
+            parent=self,
+        )
+        self.profile_actions = ProfileActions(
+            current=self.current_profile,
+            controller=controller,
+            settings=settings,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            parent=self,
+        )
+        self.demo = DemoMode(current=self.current_profile, controller=controller, parent=self)
+        self.demo.started.connect(self._on_demo_started)
+        self.empty_state.demo_clicked.connect(self.demo.start)
+
         self.current_profile.start(profile_name)
-        self.endpoints = EndpointForms(self)
         self.endpoints.form_built.connect(self._update_tab_order)
         self.endpoints.start(endpoint_id)
         settings.opened_with(endpoint_id=self.endpoint_id, profile=self.profile.name)
@@ -219,6 +308,11 @@ class MainWindow(QMainWindow):
         )
 
     # -- what the parts share --
+
+    @property
+    def demo_server(self) -> FakeOpenAI | None:
+        """The fake server demo mode started, if it did."""
+        return self.demo.server
 
     @property
     def endpoint_id(self) -> str:
@@ -285,22 +379,22 @@ class MainWindow(QMainWindow):
         self.endpoints.reset()
 
     def open_preset(self, path: str | None = None) -> None:
-        preset_actions.open_preset(self, path)
+        self.presets.open_preset(path)
 
     def save_preset(self, path: str | None = None) -> None:
-        preset_actions.save_preset(self, path)
+        self.presets.save_preset(path)
 
     def open_key_dialog(self) -> KeyDialog:
-        return profile_actions.open_key_dialog(self)
+        return self.profile_actions.open_key_dialog()
 
     def remove_key(self) -> QMessageBox:
-        return profile_actions.remove_key(self)
+        return self.profile_actions.remove_key()
 
     def edit_profile(self, *, new: bool) -> ProfileDialog:
-        return profile_actions.edit_profile(self, new=new)
+        return self.profile_actions.edit_profile(new=new)
 
     def delete_profile(self) -> QMessageBox | None:
-        return profile_actions.delete_profile(self)
+        return self.profile_actions.delete_profile()
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -314,6 +408,9 @@ class MainWindow(QMainWindow):
         )
 
     # -- small things --
+
+    def _on_demo_started(self) -> None:
+        self.set_title_note(DEMO_TITLE)
 
     def _on_token_panel_copied(self) -> None:
         self.statusBar().showMessage(self.tr("Copied the token to the clipboard."), 2000)
