@@ -12,22 +12,32 @@ from realtime_gui.config.connection import Connection
 from realtime_gui.config.profiles import DEMO_PROFILE, Profile
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from realtime_gui.demo import FakeOpenAI
-    from realtime_gui.qt.ui.window.current_profile import CurrentProfile
     from realtime_gui.qt.workers.controller import Controller
 
 TITLE = "Demo (fake server on this computer)"
 
 
 class DemoMode(QObject):
-    """Adds the demo profile to `current`'s profiles and its key to `controller`'s memory, once; the server stops
-    when this object is destroyed (with its parent, the window) or the application quits."""
+    """Adds the demo profile to `profiles` (the window's, as saved) and its key to `controller`'s memory, once, then
+    shows it with `select`; the server stops when this object is destroyed (with its parent, the window) or the
+    application quits."""
 
     started = Signal()  # the demo profile is about to be shown: say so (the window's title shows TITLE)
 
-    def __init__(self, *, current: CurrentProfile, controller: Controller, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        profiles: dict[str, Profile],
+        select: Callable[[str], None],
+        controller: Controller,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._current = current
+        self._profiles = profiles
+        self._select = select
         self._controller = controller
         self.server: FakeOpenAI | None = None
 
@@ -43,9 +53,7 @@ class DemoMode(QObject):
             app = QApplication.instance()
             if app is not None:
                 app.aboutToQuit.connect(server.stop)
-            self._current.profiles[DEMO_PROFILE] = Profile(
-                DEMO_PROFILE, Connection(base_url=server.base_url, timeout=10)
-            )
+            self._profiles[DEMO_PROFILE] = Profile(DEMO_PROFILE, Connection(base_url=server.base_url, timeout=10))
             self._controller.use_key_in_memory(DEMO_PROFILE, DEMO_KEY)
         self.started.emit()
-        self._current.select(DEMO_PROFILE)
+        self._select(DEMO_PROFILE)

@@ -265,7 +265,12 @@ class MainWindow(QMainWindow):
             status_bar=status_bar,
             parent=self,
         )
-        self.demo = DemoMode(current=self.current_profile, controller=controller, parent=self)
+        self.demo = DemoMode(
+            profiles=self.current_profile.profiles,
+            select=self.current_profile.select,
+            controller=controller,
+            parent=self,
+        )
         self.demo.started.connect(self._on_demo_started)
         self.empty_state.demo_clicked.connect(self.demo.start)
 
