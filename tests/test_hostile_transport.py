@@ -161,7 +161,7 @@ def test_cancel_returns_to_idle_and_closes_the_connection(
     assert window.mint_button.isEnabled()
     # Long before the 30 s timeout: the cancel itself closed it.
     qtbot.waitUntil(hostile.requests[0].hung_up.is_set, timeout=2000)
-    qtbot.waitUntil(lambda: window.controller._jobs.running("mint") == 0, timeout=2000)
+    qtbot.waitUntil(lambda: window.controller.running_jobs("mint") == 0, timeout=2000)
     with qtbot.assertNotEmitted(window.controller.failed, wait=300):
         pass
     assert not window.error_banner.isVisible()
@@ -171,16 +171,16 @@ def test_repeated_create_and_cancel_leaves_no_threads_or_sockets(
     qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
     window = _window_on(open_window, settings_file, hostile.base_url("hang"), timeout=30)
-    jobs = window.controller._jobs
+    controller = window.controller
     most = 0
     for round_ in range(1, 21):
         _click(qtbot, window, "mint")
         qtbot.waitUntil(requests_seen(hostile, round_), timeout=5000)
-        most = max(most, jobs.running("mint"))
+        most = max(most, controller.running_jobs("mint"))
         _click(qtbot, window, "cancel")
     assert most <= MAX_MINT_THREADS
     qtbot.waitUntil(lambda: all(r.hung_up.is_set() for r in hostile.requests), timeout=3000)
-    qtbot.waitUntil(lambda: jobs.running("mint") == 0, timeout=3000)
+    qtbot.waitUntil(lambda: controller.running_jobs("mint") == 0, timeout=3000)
     assert not window.error_banner.isVisible(), "the cap is never hit when cancels end their threads"
 
 
@@ -197,7 +197,7 @@ def test_closing_with_hung_calls_is_quick_and_closes_them(
     started = time.monotonic()
     window.close()
     assert time.monotonic() - started < 1, "closing must not wait for the calls' timeout"
-    assert window.controller._jobs.running_count == 0
+    assert window.controller.running_jobs() == 0
     assert all(r.hung_up.wait(2) for r in hostile.requests)
     # The live call's failure (its connection shut) is queued: it must not reach the closed window.
     with qtbot.assertNotEmitted(window.controller.failed, wait=300):
@@ -222,26 +222,26 @@ def test_calls_that_cannot_be_interrupted_are_capped_and_closing_does_not_wait_f
     window = _window_on(open_window, settings_file, hostile.base_url("ok"), timeout=30)
     blocking = BlockingKeyring()
     keyring.set_keyring(blocking)
-    jobs = window.controller._jobs
+    controller = window.controller
     try:
         for _ in range(MAX_MINT_THREADS):
             _click(qtbot, window, "mint")
             _click(qtbot, window, "cancel")
-        assert jobs.running("mint") == MAX_MINT_THREADS
+        assert controller.running_jobs("mint") == MAX_MINT_THREADS
         with qtbot.waitSignal(window.controller.failed) as refused:
             _click(qtbot, window, "mint")
         assert isinstance(refused.args[0], TooManyCalls)
         assert "Nothing was sent" in window.error_text.text()
         assert "still ending" in window.error_text.text()
         assert not window.controller.busy
-        assert jobs.running("mint") == MAX_MINT_THREADS
+        assert controller.running_jobs("mint") == MAX_MINT_THREADS
 
         started = time.monotonic()
         window.close()
         assert time.monotonic() - started < 1, "one wait for all threads, not one per thread"
     finally:
         blocking.release.set()
-    qtbot.waitUntil(lambda: jobs.wait_all(0), timeout=5000)
+    qtbot.waitUntil(lambda: controller.wait_for_threads(0), timeout=5000)
     assert hostile.requests == [], "cancelled calls send nothing when they resume"
 
 

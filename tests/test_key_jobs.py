@@ -60,7 +60,7 @@ def controller(qtbot: QtBot, blocking: BlockingKeyring) -> Iterator[Controller]:
     yield made
     made.shutdown()
     blocking.release.set()
-    assert made._jobs.wait_all(5000), "every thread ends once the keyring answers (Qt aborts on a running QThread)"
+    assert made.wait_for_threads(5000), "every thread ends once the keyring answers (Qt aborts on a running QThread)"
 
 
 def test_switching_profiles_with_a_blocked_keyring_holds_one_thread_and_shows_the_last(
@@ -71,13 +71,13 @@ def test_switching_profiles_with_a_blocked_keyring_holds_one_thread_and_shows_th
     for name in PROFILES:  # one status request per profile switch
         controller.refresh_key_status(name)
         qtbot.wait(5)
-    assert controller._jobs.running("key-read") == 1
+    assert controller.running_jobs("key-read") == 1
     assert blocking.calls == 1, "one read waits on the keyring, the others were not started"
 
     blocking.release.set()
     with qtbot.waitSignal(controller.key_status_changed, timeout=WAIT_MS, check_params_cb=lambda s: s.profile == "p11"):
         pass
-    qtbot.waitUntil(lambda: controller._jobs.running("key-read") == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: controller.running_jobs("key-read") == 0, timeout=WAIT_MS)
     assert [s.profile for s in shown] == ["p11"], "the stale answer for p0 is not shown"
     assert shown[0].hint == "sk-…ghij"
     assert blocking.calls == 2, "the first read, then only the latest one"
@@ -93,11 +93,11 @@ def test_saving_keys_with_a_blocked_keyring_holds_one_thread_and_keeps_the_lates
         controller.store_key("p0", key)
     controller.store_key("p1", "sk-other-0123456789abcdefghij")
     qtbot.wait(50)
-    assert controller._jobs.running("key-write") == 1
+    assert controller.running_jobs("key-write") == 1
 
     blocking.release.set()
     qtbot.waitUntil(lambda: len(saved) == 3, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: controller._jobs.running("key-write") == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: controller.running_jobs("key-write") == 0, timeout=WAIT_MS)
     # The first write was under way; of those that waited, the latest for each profile, in the order asked.
     assert [s.status.profile for s in saved] == ["p0", "p0", "p1"]
     assert blocking.entries[(SERVICE, "p0")] == keys[-1]
@@ -112,7 +112,7 @@ def test_a_delete_waits_for_the_write_before_it(
     controller.store_key("p0", "sk-replaced-0123456789abcdefghij")
     controller.delete_key("p0")
     qtbot.wait(50)
-    assert controller._jobs.running("key-write") == 1
+    assert controller.running_jobs("key-write") == 1
     with qtbot.waitSignal(
         controller.key_status_changed, timeout=WAIT_MS, check_params_cb=lambda s: s.hint is None
     ) as deleted:
@@ -129,13 +129,13 @@ def test_closing_waits_once_for_a_blocked_thread(
     controller.refresh_key_status("p0")
     qtbot.waitUntil(lambda: blocking.calls == 1, timeout=WAIT_MS)
     waits: list[int] = []
-    wait_all = controller._jobs.wait_all
+    wait_for_threads = controller.wait_for_threads
 
-    def counted_wait_all(wait_ms: int) -> bool:
+    def counted_wait_for_threads(wait_ms: int) -> bool:
         waits.append(wait_ms)
-        return wait_all(wait_ms)
+        return wait_for_threads(wait_ms)
 
-    monkeypatch.setattr(controller._jobs, "wait_all", counted_wait_all)
+    monkeypatch.setattr(controller, "wait_for_threads", counted_wait_for_threads)
     assert controller.shutdown() is False, "the window closing: the read is still blocked"
     assert controller.shutdown() is False, "the app, once the event loop ended"
     assert waits == [SHUTDOWN_WAIT_MS]

@@ -115,7 +115,7 @@ def test_esc_cancels_a_call_in_flight(qtbot: QtBot, open_window: OpenWindow, ser
     with qtbot.waitSignal(window.controller.busy_changed, timeout=WAIT_MS) as idle:
         qtbot.keyClick(child(window.form, QPlainTextEdit, "session.instructions"), Qt.Key.Key_Escape)
     assert idle.args == [False]
-    qtbot.waitUntil(lambda: window.controller._jobs.running_count == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.controller.running_jobs() == 0, timeout=WAIT_MS)
 
 
 def reachable(window: MainWindow) -> list[QWidget]:

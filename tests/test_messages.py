@@ -153,7 +153,7 @@ def test_request_and_response_say_which_attempt_they_belong_to(
     window.cancel()
     assert caption.text().endswith("cancelled.")
     assert panel.response_view.toPlainText().startswith("Cancelled")
-    qtbot.waitUntil(lambda: window.controller._jobs.running_count == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.controller.running_jobs() == 0, timeout=WAIT_MS)
 
 
 def test_copy_as_curl_says_it_copied(qtbot: QtBot, open_window: OpenWindow) -> None:

@@ -243,7 +243,7 @@ def test_cancel_returns_to_idle_at_once_and_ignores_the_late_answer(
         pass
     assert window.token_panel.token.text() == ""
     assert not window.error_banner.isVisible()
-    qtbot.waitUntil(lambda: window.controller._jobs.running_count == 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.controller.running_jobs() == 0, timeout=WAIT_MS)
 
 
 def test_the_window_answers_while_a_mint_waits(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
@@ -270,7 +270,7 @@ def test_closing_mid_call_is_clean(qtbot: QtBot, open_window: OpenWindow, server
     ):
         window.close()
     assert not window.isVisible()
-    assert window.controller._jobs.running_count == 0
+    assert window.controller.running_jobs() == 0
 
 
 # -- errors --------------------------------------------------------------------------------------------------

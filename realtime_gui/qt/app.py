@@ -27,7 +27,6 @@ from realtime_gui.config.arguments import SafeArgumentParser
 from realtime_gui.config.connection_options import ConnectionOptions, add_connection_options
 from realtime_gui.display import missing_display
 from realtime_gui.logs import setup_logging
-from realtime_gui.qt.demo import start_demo
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.style.palette import SCHEMES, apply_color_scheme
 from realtime_gui.qt.ui.window.banner import PROFILE, SETTINGS
@@ -94,7 +93,7 @@ def create_window(argv: list[str]) -> MainWindow:
     controller.setParent(window)
     window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
     if args.demo:
-        start_demo(window)
+        window.demo.start()
     notes = [note for note in (settings.ignored, saved.problem) if note]
     if mistyped is not None:
         notes.append(unknown_profile(mistyped, saved.names, shown=window.profile.name))

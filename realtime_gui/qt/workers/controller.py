@@ -22,7 +22,7 @@ from realtime_gui.keys import store as secrets
 from realtime_gui.keys.api_key import ENV_VAR, ApiKey, InvalidKey, KeyringUnavailable, KeySource, check_key_text
 from realtime_gui.net.calls import Call
 from realtime_gui.net.minted import MintedToken
-from realtime_gui.qt.workers.jobs import Jobs
+from realtime_gui.qt.workers.jobs import Job, Jobs
 from realtime_gui.qt.workers.verifier import Verifier
 
 log = logging.getLogger(__name__)
@@ -92,17 +92,12 @@ class Controller(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._jobs = Jobs(self)
-        self._jobs.succeeded.connect(self._on_jobs_succeeded)
-        self._jobs.failed.connect(self._on_jobs_failed)
         self.verifier = Verifier(self._jobs, self)  # token checks (Test): stopped and waited for with the rest
-        self._mint_job: int | None = None
-        self._key_jobs: dict[int, str] = {}  # job id -> what it was ("status", "saved", "deleted")
-        self._key_lanes: dict[str, int] = {}  # lane -> the job running in it
+        self._mint_job: Job | None = None
+        self._key_lanes: dict[str, Job] = {}  # lane -> the job running in it
         self._key_waiting: dict[str, dict[str, _KeyJob]] = {_READ: {}, _WRITE: {}}  # lane -> profile -> request
         self._shut_down: bool | None = None  # what shutdown() found: every thread ended, or not
         self._memory_keys: dict[str, str] = {}
-        # A key being stored, until the keyring answers: if it cannot take it, the key stays in memory instead.
-        self._pending_keys: dict[int, tuple[str, str]] = {}
 
     # -- minting --
 
@@ -128,7 +123,9 @@ class Controller(QObject):
         job = self._jobs.submit(
             lambda: _mint_blocking(request, profile, memory_key, call), name="mint", stop=call.cancel
         )
-        if job:
+        if job is not None:
+            job.succeeded.connect(self._on_mint_succeeded)
+            job.failed.connect(self._on_mint_failed)
             self._mint_job = job
             self.busy_changed.emit(True)
 
@@ -136,13 +133,26 @@ class Controller(QObject):
         """Return to idle at once and close the call's connection; a late answer would be ignored."""
         if self._mint_job is None:
             return
-        self._jobs.cancel(self._mint_job)
+        self._mint_job.cancel()
         self._mint_job = None
         self.busy_changed.emit(False)
 
     def warm_up(self) -> None:
         """Import httpx2 and build the shared client (TLS context) in the background, after the window shows."""
-        self._jobs.submit(_warm_up, name="warm-up")
+        job = self._jobs.submit(_warm_up, name="warm-up")
+        if job is not None:
+            job.failed.connect(self._on_background_job_failed)
+
+    # -- threads --
+
+    def running_jobs(self, kind: str | None = None) -> int:
+        """Threads alive, a cancelled call's included until its thread has ended: of one `kind` ("mint",
+        "key-read", "key-write", "verify", "warm-up", "verify-warm-up") or, without it, of all."""
+        return self._jobs.running(kind)
+
+    def wait_for_threads(self, wait_ms: int) -> bool:
+        """Wait up to `wait_ms` in all for every thread to end; False if one is still running."""
+        return self._jobs.wait_all(wait_ms)
 
     # -- the key --
 
@@ -173,28 +183,25 @@ class Controller(QObject):
         self._memory_keys.pop(profile, None)
         self._key_job(_WRITE, profile, _KeyJob("deleted", partial(_delete_key, profile)))
 
-    def _key_job(self, lane: str, profile: str, job: _KeyJob) -> None:
+    def _key_job(self, lane: str, profile: str, request: _KeyJob) -> None:
         waiting = self._key_waiting[lane]
         if lane in self._key_lanes:
             if lane == _READ:
                 waiting.clear()
             waiting.pop(profile, None)
-            waiting[profile] = job
+            waiting[profile] = request
             return
-        job_id = self._jobs.submit(job.work, name=f"key-{lane}")
-        if job_id:
-            self._key_lanes[lane] = job_id
-            self._key_jobs[job_id] = job.kind
-            if job.pending is not None:
-                self._pending_keys[job_id] = job.pending
+        job = self._jobs.submit(request.work, name=f"key-{lane}")
+        if job is not None:
+            # The job's signals are emitted in this (the GUI) thread, so these calls run here too.
+            job.succeeded.connect(partial(self._on_key_job_succeeded, lane, request))
+            job.failed.connect(partial(self._on_key_job_failed, lane, request))
+            self._key_lanes[lane] = job
 
-    def _key_job_ended(self, job_id: int) -> bool:
-        """Free the lane of `job_id` and start what waits in it; True when its result is stale (a later read
-        was asked for meanwhile)."""
-        lane = next((name for name, running in self._key_lanes.items() if running == job_id), None)
-        if lane is None:
-            return False
-        del self._key_lanes[lane]
+    def _key_job_ended(self, lane: str) -> bool:
+        """Free `lane` and start what waits in it; True when the result of the job that ended is stale (a later
+        read was asked for meanwhile)."""
+        self._key_lanes.pop(lane, None)
         waiting = self._key_waiting[lane]
         if not waiting:
             return False
@@ -208,45 +215,43 @@ class Controller(QObject):
         time: a thread that did not end then is blocked, and waiting for it again would only delay the exit."""
         if self._shut_down is None:
             self._mint_job = None
-            self._shut_down = self._jobs.shutdown(wait_ms=SHUTDOWN_WAIT_MS)
+            self._jobs.close()
+            self._shut_down = self.wait_for_threads(SHUTDOWN_WAIT_MS)
         return self._shut_down
 
     # -- results, in the GUI thread --
 
-    @Slot(int, object)
-    def _on_jobs_succeeded(self, job_id: int, result: object) -> None:
-        if job_id == self._mint_job:
-            self._mint_job = None
-            self.busy_changed.emit(False)
-            assert isinstance(result, MintedToken)
-            self.minted.emit(result)
+    @Slot(object)
+    def _on_mint_succeeded(self, result: object) -> None:
+        self._mint_job = None
+        self.busy_changed.emit(False)
+        assert isinstance(result, MintedToken)
+        self.minted.emit(result)
+
+    @Slot(object)
+    def _on_mint_failed(self, error: object) -> None:
+        self._mint_job = None
+        self.busy_changed.emit(False)
+        self.failed.emit(error)
+
+    @Slot(object)
+    def _on_background_job_failed(self, error: object) -> None:
+        log.warning("background job failed: %s", error)
+
+    def _on_key_job_succeeded(self, lane: str, request: _KeyJob, result: object) -> None:
+        if self._key_job_ended(lane):
             return
-        kind = self._key_jobs.pop(job_id, None)
-        self._pending_keys.pop(job_id, None)
-        if self._key_job_ended(job_id):
-            return
-        if kind in ("status", "deleted") and isinstance(result, KeyStatus):
+        if request.kind in ("status", "deleted") and isinstance(result, KeyStatus):
             self.key_status_changed.emit(result)
-        elif kind == "saved" and isinstance(result, KeyStatus):
+        elif request.kind == "saved" and isinstance(result, KeyStatus):
             self.key_saved.emit(KeySaved(result, in_memory_only=False))
             self.key_status_changed.emit(result)
 
-    @Slot(int, object)
-    def _on_jobs_failed(self, job_id: int, error: object) -> None:
-        if job_id == self._mint_job:
-            self._mint_job = None
-            self.busy_changed.emit(False)
-            self.failed.emit(error)
+    def _on_key_job_failed(self, lane: str, request: _KeyJob, error: object) -> None:
+        if self._key_job_ended(lane):
             return
-        kind = self._key_jobs.pop(job_id, None)
-        pending = self._pending_keys.pop(job_id, None)
-        if self._key_job_ended(job_id):
-            return
-        if kind is None:
-            log.warning("background job failed: %s", error)
-            return
-        if kind == "saved" and pending is not None and isinstance(error, KeyringUnavailable):
-            profile, key = pending
+        if request.kind == "saved" and request.pending is not None and isinstance(error, KeyringUnavailable):
+            profile, key = request.pending
             self._memory_keys[profile] = key
             status = _status(profile, ApiKey(key, "memory"), keyring_problem=str(error))
             self.key_saved.emit(KeySaved(status, in_memory_only=True))

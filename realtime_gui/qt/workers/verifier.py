@@ -1,23 +1,27 @@
-"""The window's token check: one Verification (verify/session.py) at a time in a worker thread, its outcome and the reply as it
-streams delivered as plain data in the GUI thread; Cancel and closing stop it at once by closing its socket.
+"""The window's token check: one Verification (verify/session.py) at a time in a worker thread, its outcome and the
+reply as it streams delivered as plain data in the GUI thread; Cancel and closing stop it at once by closing its socket.
 
 The worker's callbacks (the session opened, each piece of the reply) emit the Verifier's `worker_*` signals from the
 worker thread; they are connected to its bound slots, so Qt queues them to the GUI thread, where they run in order
 and before the job's result (all are posted to the same event queue). Widgets never touch the Verification or
-websockets. verify/session.py is imported inside the worker and verify/findings.py at the first Test: neither slows start-up."""
+websockets. verify/session.py is imported inside the worker and verify/findings.py at the first Test: neither slows
+start-up."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from realtime_gui.qt.workers.jobs import Jobs
+from realtime_gui.qt.workers.jobs import Job, Jobs
 
 if TYPE_CHECKING:
     from realtime_gui.verify.findings import SessionOpened, VerifyRequest, VerifyResult
     from realtime_gui.verify.session import Verification
+
+log = logging.getLogger(__name__)
 
 
 class _Check:
@@ -47,25 +51,12 @@ class _Check:
             self._verification = verification
         return verification.run()
 
-    def run_safely(self) -> VerifyResult | _Failed:
-        try:
-            return self.run()
-        except BaseException as err:  # reported by the Verifier, as a value (see _Failed)
-            return _Failed(err)
-
     def cancel(self) -> None:
         with self._lock:
             self._cancelled = True
             verification = self._verification
         if verification is not None:
             verification.cancel()
-
-
-class _Failed:
-    """A check's failure, handed back as a value: the jobs it shares with minting report only mints' failures."""
-
-    def __init__(self, error: BaseException) -> None:
-        self.error = error
 
 
 class Verifier(QObject):
@@ -87,10 +78,9 @@ class Verifier(QObject):
     def __init__(self, jobs: Jobs, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._jobs = jobs
-        jobs.succeeded.connect(self._on_jobs_succeeded)
         self.worker_opened.connect(self._on_worker_opened)
         self.worker_texted.connect(self._on_worker_texted)
-        self._job: int | None = None
+        self._job: Job | None = None
         self._check: _Check | None = None
         self._warmed = False
 
@@ -116,10 +106,12 @@ class Verifier(QObject):
             self.failed.emit(err)
             return False
         check = _Check(request, self)
-        job_id = self._jobs.submit(check.run_safely, name="verify", stop=check.cancel)
-        if not job_id:
+        job = self._jobs.submit(check.run, name="verify", stop=check.cancel)
+        if job is None:
             return False
-        self._job, self._check = job_id, check
+        job.succeeded.connect(self._on_job_succeeded)
+        job.failed.connect(self._on_job_failed)
+        self._job, self._check = job, check
         self.busy_changed.emit(True)
         return True
 
@@ -127,17 +119,20 @@ class Verifier(QObject):
         """Stop the check in progress at once (its socket is closed); True if there was one."""
         if self._job is None:
             return False
-        self._jobs.cancel(self._job)  # calls check.cancel
+        self._job.cancel()  # calls check.cancel
         self._job = self._check = None
         self.busy_changed.emit(False)
         self.cancelled.emit()
         return True
 
     def warm_up(self) -> None:
-        """Load verify/session.py (and websockets) in the background once, so that the first Test is as quick as the next."""
+        """Load verify/session.py (and websockets) in the background once, so that the first Test is as quick as the
+        next."""
         if not self._warmed:
             self._warmed = True
-            self._jobs.submit(_import_verify, name="verify-warm-up")
+            job = self._jobs.submit(_import_verify, name="verify-warm-up")
+            if job is not None:
+                job.failed.connect(self._on_warm_up_failed)
 
     # -- in the GUI thread --
 
@@ -151,16 +146,21 @@ class Verifier(QObject):
         if check is self._check:
             self.texted.emit(text)
 
-    @Slot(int, object)
-    def _on_jobs_succeeded(self, job_id: int, result: object) -> None:
-        if job_id != self._job:
-            return  # a mint, a key, the warm-up
+    @Slot(object)
+    def _on_job_succeeded(self, result: VerifyResult) -> None:
         self._job = self._check = None
         self.busy_changed.emit(False)
-        if isinstance(result, _Failed):
-            self.failed.emit(result.error)
-        else:
-            self.verified.emit(result)
+        self.verified.emit(result)
+
+    @Slot(object)
+    def _on_job_failed(self, error: object) -> None:
+        self._job = self._check = None
+        self.busy_changed.emit(False)
+        self.failed.emit(error)
+
+    @Slot(object)
+    def _on_warm_up_failed(self, error: object) -> None:
+        log.warning("loading the token check failed: %s", error)
 
 
 def _import_verify() -> None:

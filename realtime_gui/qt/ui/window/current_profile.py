@@ -12,23 +12,53 @@ from realtime_gui.keys.api_key import InvalidKey, KeyringUnavailable
 from realtime_gui.qt.ui.window import banner as cause
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QComboBox, QLabel, QStatusBar
+
     from realtime_gui.config.connection_options import ConnectionOptions
-    from realtime_gui.qt.ui.window.main_window import MainWindow
-    from realtime_gui.qt.workers.controller import KeySaved, KeyStatus
+    from realtime_gui.qt.settings import Settings
+    from realtime_gui.qt.ui.token.token_panel import TokenPanel
+    from realtime_gui.qt.ui.window.banner import Banner
+    from realtime_gui.qt.ui.window.empty_state import EmptyState
+    from realtime_gui.qt.workers.controller import Controller, KeySaved, KeyStatus
 
 
 class CurrentProfile(QObject):
-    """Follows `window.profile_combo`; `profiles` are the profiles as saved (the Key menu's actions change them)."""
+    """Follows the profile list `combo` and shows the key's status in `key_label` (and, on first run, the
+    `empty_state`); `profiles` are the profiles as saved (the Key menu's actions change them)."""
 
-    def __init__(self, window: MainWindow, *, profiles: list[Profile], options: ConnectionOptions) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(
+        self,
+        *,
+        profiles: list[Profile],
+        options: ConnectionOptions,
+        combo: QComboBox,
+        key_label: QLabel,
+        empty_state: EmptyState,
+        token_panel: TokenPanel,
+        controller: Controller,
+        settings: Settings,
+        banner: Banner,
+        status_bar: QStatusBar,
+        unexpected: Callable[[object], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._combo = combo
+        self._key_label = key_label
+        self._empty_state = empty_state
+        self._token_panel = token_panel
+        self._controller = controller
+        self._settings = settings
+        self._banner = banner
+        self._status_bar = status_bar
+        self._unexpected = unexpected
         self.profiles = {p.name: p for p in profiles}
         # Connection options from the command line: for this run, on the profile shown first, never saved.
         self._options = options
         self._options_profile: str | None = None
         self._key_status: KeyStatus | None = None
-        controller = window.controller
         controller.key_status_changed.connect(self._on_controller_key_status_changed)
         controller.key_saved.connect(self._on_controller_key_saved)
         controller.key_failed.connect(self._on_controller_key_failed)
@@ -37,13 +67,13 @@ class CurrentProfile(QObject):
         """Show `name` (the first profile if it is unknown), with this run's options on it, then follow the list."""
         if self._options.given:
             self._options_profile = name
-            self._window.statusBar().showMessage(
+            self._status_bar.showMessage(
                 self.tr("Profile “{0}” uses {1} from the command line, for this run only.").format(
                     name, ", ".join(self._options.given)
                 )
             )
         self._fill(name)
-        self._window.profile_combo.currentIndexChanged.connect(self._on_profile_combo_changed)
+        self._combo.currentIndexChanged.connect(self._on_profile_combo_changed)
 
     @property
     def profile(self) -> Profile:
@@ -55,7 +85,7 @@ class CurrentProfile(QObject):
 
     @property
     def saved(self) -> Profile:
-        name = str(self._window.profile_combo.currentData() or DEFAULT_PROFILE)
+        name = str(self._combo.currentData() or DEFAULT_PROFILE)
         return self.profiles.get(name) or Profile(DEFAULT_PROFILE)
 
     def select(self, name: str) -> None:
@@ -64,7 +94,7 @@ class CurrentProfile(QObject):
         self._on_profile_combo_changed(0)
 
     def _fill(self, selected: str) -> None:
-        combo = self._window.profile_combo
+        combo = self._combo
         combo.blockSignals(True)
         combo.clear()
         for name in self.profiles:
@@ -77,11 +107,10 @@ class CurrentProfile(QObject):
         combo.setToolTip(tip)
 
     def _on_profile_combo_changed(self, _index: int) -> None:
-        window = self._window
-        window.key_label.setText(self.tr("Checking the key…"))
-        window.error_banner.end(cause.AUTH, cause.MINT, cause.KEY, cause.PROFILE, cause.RETIRED, cause.UNEXPECTED)
+        self._key_label.setText(self.tr("Checking the key…"))
+        self._banner.end(cause.AUTH, cause.MINT, cause.KEY, cause.PROFILE, cause.RETIRED, cause.UNEXPECTED)
         self.refresh_key_status()
-        window.settings.profile_name = self.profile.name
+        self._settings.profile_name = self.profile.name
 
     # -- the key --
 
@@ -91,10 +120,10 @@ class CurrentProfile(QObject):
         return self._key_status
 
     def refresh_key_status(self) -> None:
-        self._window.controller.refresh_key_status(self.profile.name)
+        self._controller.refresh_key_status(self.profile.name)
 
     def _on_controller_key_status_changed(self, status: KeyStatus) -> None:
-        profile, window = self.profile, self._window
+        profile = self.profile
         if status.profile != profile.name:
             return
         self._key_status = status
@@ -103,26 +132,26 @@ class CurrentProfile(QObject):
             text = self.tr("Demo key for the fake server on this computer")
         elif status.keyring_problem and status.source is None:
             text = status.keyring_problem  # it says itself that there is no keyring, and what to do
-        window.key_label.setText(text)
-        window.key_label.setToolTip(status.keyring_problem or "")
+        self._key_label.setText(text)
+        self._key_label.setToolTip(status.keyring_problem or "")
         # First run: nothing to mint with yet. Offer the two ways on.
-        window.empty_state.offer(keyring=status.keyring_problem is None)
-        window.empty_state.setVisible(status.hint is None and window.token_panel.current is None)
+        self._empty_state.offer(keyring=status.keyring_problem is None)
+        self._empty_state.setVisible(status.hint is None and self._token_panel.current is None)
 
     def _on_controller_key_saved(self, saved: KeySaved) -> None:
         if saved.in_memory_only:
-            self._window.show_error(
+            self._banner.show_message(
                 self.tr("{0}\nThe key is kept in memory for this run only and was not written anywhere.").format(
                     saved.status.keyring_problem
                 ),
                 cause=cause.KEY,
             )
         else:
-            self._window.error_banner.end(cause.AUTH, cause.KEY)
-            self._window.statusBar().showMessage(self.tr("Key stored in the OS keyring."), 5000)
+            self._banner.end(cause.AUTH, cause.KEY)
+            self._status_bar.showMessage(self.tr("Key stored in the OS keyring."), 5000)
 
     def _on_controller_key_failed(self, error: object) -> None:
         if isinstance(error, InvalidKey | KeyringUnavailable | ValueError):
-            self._window.show_error(str(error), cause=cause.KEY)
+            self._banner.show_message(str(error), cause=cause.KEY)
         else:
-            self._window.unexpected(error)
+            self._unexpected(error)

@@ -18,32 +18,52 @@ from realtime_gui.qt.ui.window.geometry import show_page
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from PySide6.QtWidgets import QComboBox, QScrollArea, QStatusBar
+
     from realtime_gui.errors import RetiredEndpointError
-    from realtime_gui.qt.ui.window.main_window import MainWindow
+    from realtime_gui.qt.settings import Settings
+    from realtime_gui.qt.ui.window.banner import Banner
+    from realtime_gui.qt.ui.window.geometry import PageStack
 
 
 class EndpointForms(QObject):
-    """Follows the window's endpoint list (`window.endpoint_combo`) and fills its page stack with forms."""
+    """Follows the endpoint list `combo` and fills the page `stack` (shown in `scroll`) with forms; says what a
+    change means in the `banner` and the `status_bar`."""
 
     form_built = Signal()  # a new form joined the stack: the Tab order must take it in
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(
+        self,
+        *,
+        combo: QComboBox,
+        stack: PageStack,
+        scroll: QScrollArea,
+        settings: Settings,
+        banner: Banner,
+        status_bar: QStatusBar,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._combo = combo
+        self._stack = stack
+        self._scroll = scroll
+        self._settings = settings
+        self._banner = banner
+        self._status_bar = status_bar
         self._forms: dict[str, ParameterForm] = {}
         self._current = ""
         self._retired_values: tuple[str, dict[str, JsonValue]] | None = None
 
     def start(self, endpoint_id: str) -> None:
         """Show `endpoint_id` (the first endpoint if it is unknown), then follow the list."""
-        combo = self._window.endpoint_combo
+        combo = self._combo
         combo.setCurrentIndex(max(0, combo.findData(endpoint_id)))
         self._show(self.endpoint_id)
         combo.currentIndexChanged.connect(self._on_endpoint_combo_changed)
 
     @property
     def endpoint_id(self) -> str:
-        return str(self._window.endpoint_combo.currentData())
+        return str(self._combo.currentData())
 
     @property
     def form(self) -> ParameterForm:
@@ -58,18 +78,18 @@ class EndpointForms(QObject):
         form = self._forms.get(endpoint_id)
         if form is None:
             form = ParameterForm(endpoint(endpoint_id))
-            form.set_values(self._window.settings.form_values(endpoint_id))
-            self._window.settings.form_opened_with(endpoint_id, form.all_values())
+            form.set_values(self._settings.form_values(endpoint_id))
+            self._settings.form_opened_with(endpoint_id, form.all_values())
             self._forms[endpoint_id] = form
-            self._window.stack.addWidget(form)
+            self._stack.addWidget(form)
             self.form_built.emit()
         return form
 
     def _show(self, endpoint_id: str) -> None:
         ep = endpoint(endpoint_id)
-        self._window.endpoint_combo.setToolTip(f"POST {{base}}{ep.path}\n{ep.summary}")
-        show_page(self._window.form_scroll, self.form_for(endpoint_id))
-        self._window.form_scroll.verticalScrollBar().setValue(0)
+        self._combo.setToolTip(f"POST {{base}}{ep.path}\n{ep.summary}")
+        show_page(self._scroll, self.form_for(endpoint_id))
+        self._scroll.verticalScrollBar().setValue(0)
         self._current = endpoint_id
 
     def _on_endpoint_combo_changed(self, _index: int) -> None:
@@ -81,16 +101,14 @@ class EndpointForms(QObject):
         self._show(now)
         if carried:
             self.form.set_values({**self.form.all_values(), **carried})
-        self._window.error_banner.end(cause.MINT, cause.FORM, cause.RETIRED, cause.PRESET)
-        self._window.statusBar().showMessage(endpoint(now).summary, 5000)
+        self._banner.end(cause.MINT, cause.FORM, cause.RETIRED, cause.PRESET)
+        self._status_bar.showMessage(endpoint(now).summary, 5000)
 
     def reset(self) -> None:
         """Every parameter of the shown form back to "not sent"."""
         self.form.reset()
-        self._window.error_banner.end(cause.FORM, cause.PRESET)
-        self._window.statusBar().showMessage(
-            self.tr("Every parameter is back to “not sent”: the API's defaults apply."), 5000
-        )
+        self._banner.end(cause.FORM, cause.PRESET)
+        self._status_bar.showMessage(self.tr("Every parameter is back to “not sent”: the API's defaults apply."), 5000)
 
     # -- a retired beta endpoint --
 
@@ -104,7 +122,7 @@ class EndpointForms(QObject):
         if dropped:
             text += "\n" + self.tr("Not carried over (no GA equivalent): {0}").format(dropped)
         switch = ("switchToGa", self.tr("Switch to {0}").format(error.ga_endpoint.id), self.switch_to_ga)
-        self._window.show_error(text, cause=cause.RETIRED, action=switch)
+        self._banner.show_message(text, cause=cause.RETIRED, action=switch)
 
     def switch_to_ga(self) -> None:
         if self._retired_values is None:
@@ -113,13 +131,13 @@ class EndpointForms(QObject):
         target = endpoint(source).ga_equivalent
         assert target is not None
         self._retired_values = None
-        combo = self._window.endpoint_combo
+        combo = self._combo
         combo.blockSignals(True)
         combo.setCurrentIndex(combo.findData(target))
         combo.blockSignals(False)
         self._show(target)
         self.form.set_values(values)
-        self._window.hide_error()
-        self._window.statusBar().showMessage(
+        self._banner.clear()
+        self._status_bar.showMessage(
             self.tr("Switched to {0} with the same settings. Press Create to mint.").format(target), 8000
         )

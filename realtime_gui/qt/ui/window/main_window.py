@@ -1,6 +1,8 @@
-"""The main window: endpoint and profile at the top, the generated form on the left, the token on the right; here
-its layout and what its parts share. Each job has a module of its own: minting.py (Create, Cancel, the answer),
-endpoint_forms.py, current_profile.py (the profile and its key), preset_actions.py, profile_actions.py, menus.py.
+"""The main window: its widgets (layout.py: endpoint and profile at the top, the form on the left, the token on the
+right), and here the wiring of its parts. Each job has a module of its own: minting.py (Create, Cancel, the answer),
+endpoint_forms.py, current_profile.py (the profile and its key), preset_actions.py, profile_actions.py, menus.py,
+serve_toggle.py. Each part is given what it uses (widgets, the controller, the banner, the status bar) and never
+the window.
 """
 
 from __future__ import annotations
@@ -9,37 +11,24 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
 
 from realtime_gui import __version__
-from realtime_gui.api.catalog import ENDPOINTS
 from realtime_gui.config.connection_options import ConnectionOptions
 from realtime_gui.config.profiles import Profile
-from realtime_gui.qt.demo import start_demo
+from realtime_gui.qt.demo import TITLE as DEMO_TITLE
+from realtime_gui.qt.demo import DemoMode
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.form.form import ParameterForm
-from realtime_gui.qt.ui.form.wheel import ComboBox
-from realtime_gui.qt.ui.token.token_panel import TokenPanel
 from realtime_gui.qt.ui.window import banner as cause
-from realtime_gui.qt.ui.window import preset_actions, profile_actions
-from realtime_gui.qt.ui.window.banner import Banner
 from realtime_gui.qt.ui.window.current_profile import CurrentProfile
-from realtime_gui.qt.ui.window.empty_state import EmptyState
 from realtime_gui.qt.ui.window.endpoint_forms import EndpointForms
 from realtime_gui.qt.ui.window.focus import chain, no_tab_stop, reading_order
-from realtime_gui.qt.ui.window.geometry import PageStack, clamp_to_screen, fit_first_size
+from realtime_gui.qt.ui.window.geometry import clamp_to_screen, fit_first_size
+from realtime_gui.qt.ui.window.layout import WindowLayout
 from realtime_gui.qt.ui.window.menus import Menus
 from realtime_gui.qt.ui.window.minting import MintFlow
+from realtime_gui.qt.ui.window.preset_actions import PresetActions
+from realtime_gui.qt.ui.window.profile_actions import ProfileActions
 from realtime_gui.qt.ui.window.serve_toggle import ServeToggle
 from realtime_gui.qt.workers.controller import Controller, KeyStatus
 
@@ -56,7 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowLayout):
     def __init__(
         self,
         *,
@@ -72,115 +61,125 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self._shown = False
         self._tab_order_set = False
-        self.demo_server: FakeOpenAI | None = None  # set by create_window in demo mode
-        self.setObjectName("mainWindow")
         self.set_title_note("")
 
-        # -- top bar --
-        self.endpoint_combo = ComboBox()  # the wheel switches it only while it has the focus
-        self.endpoint_combo.setObjectName("endpoint")
-        self.endpoint_combo.setAccessibleName(self.tr("Endpoint"))
-        for ep in ENDPOINTS.values():
-            self.endpoint_combo.addItem(ep.title, ep.id)
-        self.profile_combo = ComboBox()
-        self.profile_combo.setObjectName("profile")
-        self.profile_combo.setAccessibleName(self.tr("Profile"))
-        self.key_label = QLabel(self.tr("Checking the key…"))
-        self.key_label.setObjectName("keyStatus")
-        # Wraps rather than widening the window past a small screen (1366 x 768 at 2x scale is 683 wide).
-        self.key_label.setWordWrap(True)
-        self.key_button = QPushButton(self.tr("Key…"))
-        self.key_button.setObjectName("setKey")
-        self.key_button.setToolTip(self.tr("Store the API key for this profile in the OS keyring (Ctrl+K)"))
+        # -- what the widgets do --
         self.key_button.clicked.connect(self.open_key_dialog)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Endpoint")))
-        top.addWidget(self.endpoint_combo)
-        top.addSpacing(16)
-        top.addWidget(QLabel(self.tr("Profile")))
-        top.addWidget(self.profile_combo)
-        top.addWidget(self.key_label, 1)
-        top.addWidget(self.key_button)
-
-        # -- message banner --
-        self.error_banner = Banner()
-        self.error_text = self.error_banner.text
-
-        # -- form side --
-        self.stack = PageStack()
-        self.form_scroll = _scroll_area("formScroll", self.tr("Parameters"), self.stack)
-        self.reset_button = QPushButton(self.tr("Reset to defaults"))
-        self.reset_button.setObjectName("reset")
         self.reset_button.clicked.connect(self.reset_form)
-        self.busy = QProgressBar()
-        self.busy.setObjectName("busy")
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(120)
-        self.busy.setTextVisible(False)
-        self.busy.hide()
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setObjectName("cancel")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.setToolTip(self.tr("Stop waiting for the call in flight (Esc)"))
         self.cancel_button.clicked.connect(self.cancel)
-        self.mint_button = QPushButton(self.tr("Create token"))
-        self.mint_button.setObjectName("mint")
-        self.mint_button.setDefault(True)
-        self.mint_button.setToolTip(self.tr("Validate and mint a token (Ctrl+Enter)"))
         self.mint_button.clicked.connect(self.mint)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.reset_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.busy)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.mint_button)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.form_scroll, 1)
-        left_layout.addLayout(buttons)
-
-        self.token_panel = TokenPanel()
         self.token_panel.clear_clipboard_on_expiry = bool(settings.preference("clear_clipboard_on_expiry"))
         self.token_panel.copied.connect(self._on_token_panel_copied)
         self.token_panel.curl_copied.connect(self._on_token_panel_curl_copied)
         self.token_panel.expired.connect(self._on_token_panel_expired)
         self.token_panel.verify.attach(controller.verifier)
-        # The token side scrolls too, so that a small screen (or 2x scale) never pushes part of it off-screen.
-        self.right_side = QWidget()
-        right_layout = QVBoxLayout(self.right_side)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        self.empty_state = EmptyState()
         self.empty_state.add_key_clicked.connect(self.open_key_dialog)
-        self.empty_state.demo_clicked.connect(lambda: start_demo(self))
-        right_layout.addWidget(self.empty_state)
-        right_layout.addWidget(self.token_panel, 1)
-        self.token_scroll = _scroll_area("tokenScroll", self.tr("Token"), self.right_side)
-        self.splitter = QSplitter()
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.token_scroll)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addLayout(top)
-        layout.addWidget(self.error_banner)
-        layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-        self.statusBar().showMessage(self.tr("Ready"))
-        self.menus = Menus(self)
+        status_bar = self.statusBar()
+        status_bar.showMessage(self.tr("Ready"))
+        self.menus = Menus(
+            self.menuBar(),
+            parent=self,
+            do={
+                "open_preset": self.open_preset,
+                "save_preset": self.save_preset,
+                "quit": self.close,
+                "mint": self.mint,
+                "cancel": self.cancel,
+                "copy_token": self.token_panel.copy_token,
+                "copy_curl": self.token_panel.copy_as_curl,
+                "reset": self.reset_form,
+                "set_key": self.open_key_dialog,
+                "remove_key": self.remove_key,
+                "new_profile": lambda: self.edit_profile(new=True),
+                "edit_profile": lambda: self.edit_profile(new=False),
+                "delete_profile": self.delete_profile,
+                "about": self.about,
+            },
+        )
         self.clipboard_action = self.menus.actions["clear_clipboard"]
         self.clipboard_action.setCheckable(True)
         self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
         self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
-        self.serve = ServeToggle(self, action=self.menus.actions["serve"], place_panel=layout.addWidget)
-        self.serve.panel_built.connect(self._update_tab_order)
 
-        self.minting = MintFlow(self)
-        self.current_profile = CurrentProfile(self, profiles=profiles, options=options or ConnectionOptions())
+        # -- the parts, each given what it uses --
+        self.current_profile = CurrentProfile(
+            profiles=profiles,
+            options=options or ConnectionOptions(),
+            combo=self.profile_combo,
+            key_label=self.key_label,
+            empty_state=self.empty_state,
+            token_panel=self.token_panel,
+            controller=controller,
+            settings=settings,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            unexpected=self.unexpected,
+            parent=self,
+        )
+        self.endpoints = EndpointForms(
+            combo=self.endpoint_combo,
+            stack=self.stack,
+            scroll=self.form_scroll,
+            settings=settings,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            parent=self,
+        )
+        self.serve = ServeToggle(
+            action=self.menus.actions["serve"],
+            place_panel=self.main_layout.addWidget,
+            controller=controller,
+            endpoints=self.endpoints,
+            current=self.current_profile,
+            form_switched=self.stack.currentChanged,
+            profile_switched=self.profile_combo.currentIndexChanged,
+            settings=settings,
+            status_bar=status_bar,
+            parent=self,
+        )
+        self.serve.panel_built.connect(self._update_tab_order)
+        self.minting = MintFlow(
+            controller=controller,
+            endpoints=self.endpoints,
+            current=self.current_profile,
+            settings=settings,
+            token_panel=self.token_panel,
+            empty_state=self.empty_state,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            scroll=self.form_scroll,
+            mint_button=self.mint_button,
+            cancel_button=self.cancel_button,
+            busy=self.busy,
+            unexpected=self.unexpected,
+            parent=self,
+        )
+        self.presets = PresetActions(
+            endpoints=self.endpoints,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            scroll=self.form_scroll,
+            parent=self,
+        )
+        self.profile_actions = ProfileActions(
+            current=self.current_profile,
+            controller=controller,
+            settings=settings,
+            banner=self.error_banner,
+            status_bar=status_bar,
+            parent=self,
+        )
+        self.demo = DemoMode(
+            profiles=self.current_profile.profiles,
+            select=self.current_profile.select,
+            controller=controller,
+            parent=self,
+        )
+        self.demo.started.connect(self._on_demo_started)
+        self.empty_state.demo_clicked.connect(self.demo.start)
+
         self.current_profile.start(profile_name)
-        self.endpoints = EndpointForms(self)
         self.endpoints.form_built.connect(self._update_tab_order)
         self.endpoints.start(endpoint_id)
         settings.opened_with(endpoint_id=self.endpoint_id, profile=self.profile.name)
@@ -219,6 +218,11 @@ class MainWindow(QMainWindow):
         )
 
     # -- what the parts share --
+
+    @property
+    def demo_server(self) -> FakeOpenAI | None:
+        """The fake server demo mode started, if it did."""
+        return self.demo.server
 
     @property
     def endpoint_id(self) -> str:
@@ -285,22 +289,22 @@ class MainWindow(QMainWindow):
         self.endpoints.reset()
 
     def open_preset(self, path: str | None = None) -> None:
-        preset_actions.open_preset(self, path)
+        self.presets.open_preset(path)
 
     def save_preset(self, path: str | None = None) -> None:
-        preset_actions.save_preset(self, path)
+        self.presets.save_preset(path)
 
     def open_key_dialog(self) -> KeyDialog:
-        return profile_actions.open_key_dialog(self)
+        return self.profile_actions.open_key_dialog()
 
     def remove_key(self) -> QMessageBox:
-        return profile_actions.remove_key(self)
+        return self.profile_actions.remove_key()
 
     def edit_profile(self, *, new: bool) -> ProfileDialog:
-        return profile_actions.edit_profile(self, new=new)
+        return self.profile_actions.edit_profile(new=new)
 
     def delete_profile(self) -> QMessageBox | None:
-        return profile_actions.delete_profile(self)
+        return self.profile_actions.delete_profile()
 
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -314,6 +318,9 @@ class MainWindow(QMainWindow):
         )
 
     # -- small things --
+
+    def _on_demo_started(self) -> None:
+        self.set_title_note(DEMO_TITLE)
 
     def _on_token_panel_copied(self) -> None:
         self.statusBar().showMessage(self.tr("Copied the token to the clipboard."), 2000)
@@ -355,14 +362,3 @@ class MainWindow(QMainWindow):
         self.token_panel.stop()
         self.controller.shutdown()
         super().closeEvent(event)
-
-
-def _scroll_area(name: str, accessible_name: str, content: QWidget) -> QScrollArea:
-    """A scroll area; once the window shows it stops being a Tab stop of its own (the widgets in it are, and it
-    scrolls to follow the focus)."""
-    area = QScrollArea()
-    area.setObjectName(name)
-    area.setAccessibleName(accessible_name)
-    area.setWidgetResizable(True)
-    area.setWidget(content)
-    return area

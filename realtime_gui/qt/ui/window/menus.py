@@ -3,23 +3,24 @@ so the menu shows it where it applies (Edit > Cancel shows Esc)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 if TYPE_CHECKING:
-    from realtime_gui.qt.ui.window.main_window import MainWindow
+    from PySide6.QtWidgets import QMenuBar, QWidget
 
 
 class Menus:
-    """Builds the menu bar of `window`."""
+    """Fills the menu `bar`: each action, named as in `actions`, runs `do[name]` when triggered (the checkable ones,
+    "serve" and "clear_clipboard", are connected by whoever owns them). Shortcuts work anywhere in `parent`."""
 
-    def __init__(self, window: MainWindow) -> None:
-        self._window = window
-        tr = window.tr
-        bar = window.menuBar()
+    def __init__(self, bar: QMenuBar, *, parent: QWidget, do: Mapping[str, Callable[[], object]]) -> None:
+        self._parent = parent
+        self._do = do
+        tr = bar.tr
         file = bar.addMenu(tr("&File"))
         edit = bar.addMenu(tr("&Edit"))
         key = bar.addMenu(tr("&Key"))
@@ -27,31 +28,34 @@ class Menus:
         about = bar.addMenu(tr("&Help"))
         self.actions: dict[str, QAction] = {}
         add = self._add
-        add(file, "open_preset", tr("&Open preset…"), window.open_preset, "Ctrl+O")
-        add(file, "save_preset", tr("&Save preset…"), window.save_preset, "Ctrl+S")
+        add(file, "open_preset", tr("&Open preset…"), "Ctrl+O")
+        add(file, "save_preset", tr("&Save preset…"), "Ctrl+S")
         file.addSeparator()
-        add(file, "serve", tr("Ser&ve to local apps"), None, "Ctrl+Shift+L")  # checkable: serve_toggle.py
+        add(file, "serve", tr("Ser&ve to local apps"), "Ctrl+Shift+L")  # checkable: serve_toggle.py
         file.addSeparator()
-        add(file, "quit", tr("&Quit"), window.close, "Ctrl+Q")
+        add(file, "quit", tr("&Quit"), "Ctrl+Q")
         # Ctrl+Enter is Enter on the numeric keypad; the menu shows the first.
-        add(edit, "mint", tr("&Create token"), window.mint, "Ctrl+Return", "Ctrl+Enter")
-        add(edit, "cancel", tr("C&ancel"), window.cancel, "Esc")
-        add(edit, "copy_token", tr("Copy &token"), window.token_panel.copy_token, "Ctrl+Shift+C")
-        add(edit, "copy_curl", tr("Copy as c&url"), window.token_panel.copy_as_curl)
+        add(edit, "mint", tr("&Create token"), "Ctrl+Return", "Ctrl+Enter")
+        add(edit, "cancel", tr("C&ancel"), "Esc")
+        add(edit, "copy_token", tr("Copy &token"), "Ctrl+Shift+C")
+        add(edit, "copy_curl", tr("Copy as c&url"))
         edit.addSeparator()
-        add(edit, "reset", tr("&Reset to defaults"), window.reset_form)
-        add(key, "set_key", tr("Set API &key…"), window.open_key_dialog, "Ctrl+K")
-        add(key, "remove_key", tr("&Remove stored key…"), window.remove_key)
+        add(edit, "reset", tr("&Reset to defaults"))
+        add(key, "set_key", tr("Set API &key…"), "Ctrl+K")
+        add(key, "remove_key", tr("&Remove stored key…"))
         key.addSeparator()
-        add(key, "new_profile", tr("&New profile…"), lambda: window.edit_profile(new=True))
-        add(key, "edit_profile", tr("&Edit profile…"), lambda: window.edit_profile(new=False))
-        add(key, "delete_profile", tr("&Delete profile…"), window.delete_profile)
-        add(settings, "clear_clipboard", tr("&Clear the clipboard when the token expires"), None)
-        add(about, "about", tr("&About Realtime GUI"), window.about)
+        add(key, "new_profile", tr("&New profile…"))
+        add(key, "edit_profile", tr("&Edit profile…"))
+        add(key, "delete_profile", tr("&Delete profile…"))
+        add(settings, "clear_clipboard", tr("&Clear the clipboard when the token expires"))
+        add(about, "about", tr("&About Realtime GUI"))
+        unknown = set(do) - set(self.actions)
+        assert not unknown, f"no action named {sorted(unknown)}"
 
-    def _add(self, menu: QMenu, name: str, text: str, slot: Callable[[], object] | None, *keys: str) -> QAction:
-        action = QAction(text, self._window)
+    def _add(self, menu: QMenu, name: str, text: str, *keys: str) -> QAction:
+        action = QAction(text, self._parent)
         action.setObjectName(name)
+        slot = self._do.get(name)
         if slot is not None:
             action.triggered.connect(lambda _checked=False: slot())
         if keys:

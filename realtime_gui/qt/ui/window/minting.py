@@ -17,18 +17,57 @@ from realtime_gui.qt.ui.window.geometry import scroll_to_after_layout
 from realtime_gui.qt.ui.window.problems import show_problems
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QAbstractButton, QScrollArea, QStatusBar, QWidget
+
     from realtime_gui.config.profiles import Profile
     from realtime_gui.net.minted import MintedToken
-    from realtime_gui.qt.ui.window.main_window import MainWindow
+    from realtime_gui.qt.settings import Settings
+    from realtime_gui.qt.ui.token.token_panel import TokenPanel
+    from realtime_gui.qt.ui.window.banner import Banner
+    from realtime_gui.qt.ui.window.current_profile import CurrentProfile
+    from realtime_gui.qt.ui.window.empty_state import EmptyState
+    from realtime_gui.qt.ui.window.endpoint_forms import EndpointForms
+    from realtime_gui.qt.workers.controller import Controller
 
 
 class MintFlow(QObject):
-    """Drives the window's Create and Cancel buttons and listens to the controller's mint signals."""
+    """Drives the Create (`mint_button`) and Cancel buttons and the `busy` bar, and listens to the controller's mint
+    signals: the form and endpoint come from `endpoints`, the profile from `current`."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window
-        controller = window.controller
+    def __init__(
+        self,
+        *,
+        controller: Controller,
+        endpoints: EndpointForms,
+        current: CurrentProfile,
+        settings: Settings,
+        token_panel: TokenPanel,
+        empty_state: EmptyState,
+        banner: Banner,
+        status_bar: QStatusBar,
+        scroll: QScrollArea,
+        mint_button: QAbstractButton,
+        cancel_button: QAbstractButton,
+        busy: QWidget,
+        unexpected: Callable[[object], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._endpoints = endpoints
+        self._current = current
+        self._settings = settings
+        self._token_panel = token_panel
+        self._empty_state = empty_state
+        self._banner = banner
+        self._status_bar = status_bar
+        self._scroll = scroll
+        self._mint_button = mint_button
+        self._cancel_button = cancel_button
+        self._busy = busy
+        self._unexpected = unexpected
         controller.minted.connect(self._on_controller_minted)
         controller.failed.connect(self._on_controller_failed)
         controller.busy_changed.connect(self._on_controller_busy_changed)
@@ -36,74 +75,71 @@ class MintFlow(QObject):
         self._last_profile: Profile | None = None  # the profile of the latest attempt: its token is tested there
 
     def mint(self) -> None:
-        window = self._window
-        if window.controller.busy:
+        controller, endpoints = self._controller, self._endpoints
+        if controller.busy:
             return
-        form = window.form
+        form = endpoints.form
         form.clear_problems()
         problems = form.text_problems()
         try:
             if problems:
                 raise InvalidRequest(problems)
-            request = build_request(window.endpoint_id, form.values())
+            request = build_request(endpoints.endpoint_id, form.values())
         except InvalidRequest as err:
-            show_problems(window, list(err.problems))
+            show_problems(list(err.problems), form=form, banner=self._banner, scroll=self._scroll)
             return
-        profile = window.profile
+        profile = self._current.profile
         try:
             profile.connection.url_for(request.endpoint)
         except ConfigError as err:
-            window.show_error(str(err), cause=cause.MINT)
+            self._banner.show_message(str(err), cause=cause.MINT)
             return
-        window.hide_error()
-        window.settings.set_form_values(window.endpoint_id, form.all_values())
+        self._banner.clear()
+        self._settings.set_form_values(endpoints.endpoint_id, form.all_values())
         self._last_profile = profile
-        window.token_panel.begin_attempt(request, profile.connection)
-        window.controller.mint(request, profile)
-        window.statusBar().showMessage(self.tr("Minting…"))
+        self._token_panel.begin_attempt(request, profile.connection)
+        controller.mint(request, profile)
+        self._status_bar.showMessage(self.tr("Minting…"))
 
     def cancel(self) -> None:
-        window = self._window
-        window.controller.verifier.cancel()  # a token check in progress stops too; its panel says so
-        if not window.controller.busy:
+        controller = self._controller
+        controller.verifier.cancel()  # a token check in progress stops too; its panel says so
+        if not controller.busy:
             return
-        window.controller.cancel()
-        window.token_panel.show_cancelled()
-        window.statusBar().showMessage(self.tr("Cancelled: the connection to the server was closed."), 5000)
+        controller.cancel()
+        self._token_panel.show_cancelled()
+        self._status_bar.showMessage(self.tr("Cancelled: the connection to the server was closed."), 5000)
 
     def _on_controller_busy_changed(self, busy: bool) -> None:
-        window = self._window
-        window.mint_button.setEnabled(not busy)
-        window.cancel_button.setEnabled(busy or window.controller.verifier.busy)
-        window.busy.setVisible(busy)
+        self._mint_button.setEnabled(not busy)
+        self._cancel_button.setEnabled(busy or self._controller.verifier.busy)
+        self._busy.setVisible(busy)
 
     def _on_verifier_busy_changed(self, busy: bool) -> None:
-        self._window.cancel_button.setEnabled(busy or self._window.controller.busy)
+        self._cancel_button.setEnabled(busy or self._controller.busy)
 
     def _on_controller_minted(self, token: MintedToken) -> None:
-        window = self._window
         assert self._last_profile is not None
-        window.token_panel.show_token(token)
-        window.token_panel.verify.set_token(token, self._last_profile.connection)  # Test goes where it came from
-        window.empty_state.hide()
-        window.hide_error()
-        window.statusBar().showMessage(
+        self._token_panel.show_token(token)
+        self._token_panel.verify.set_token(token, self._last_profile.connection)  # Test goes where it came from
+        self._empty_state.hide()
+        self._banner.clear()
+        self._status_bar.showMessage(
             self.tr("Token minted on {0}; request id {1}.").format(token.endpoint, token.request_id or "–"), 8000
         )
 
     def _on_controller_failed(self, error: object) -> None:
-        window = self._window
         if not isinstance(error, MintError | KeyringUnavailable):
-            window.unexpected(error)
+            self._unexpected(error)
             return
-        window.statusBar().showMessage(self.tr("The token could not be minted."), 5000)
+        self._status_bar.showMessage(self.tr("The token could not be minted."), 5000)
         text, why = describe_failure(error)
-        window.token_panel.show_failure(text)
+        self._token_panel.show_failure(text)
         if isinstance(error, RetiredEndpointError):
-            window.endpoints.offer_ga(error)
+            self._endpoints.offer_ga(error)
             return
         if isinstance(error, ApiError) and error.param:
-            widget = window.form.mark_param(error.param, str(error))
+            widget = self._endpoints.form.mark_param(error.param, str(error))
             if widget is not None:
-                scroll_to_after_layout(window.form_scroll, lambda: [widget])
-        window.show_error(text, cause=why)
+                scroll_to_after_layout(self._scroll, lambda: [widget])
+        self._banner.show_message(text, cause=why)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
 from realtime_gui.config.profiles import DEFAULT_PROFILE
@@ -14,85 +15,111 @@ from realtime_gui.qt.ui.dialogs.profile_dialog import ProfileDialog
 from realtime_gui.qt.ui.window import banner as cause
 
 if TYPE_CHECKING:
-    from realtime_gui.qt.ui.window.main_window import MainWindow
+    from PySide6.QtWidgets import QStatusBar, QWidget
+
+    from realtime_gui.qt.settings import Settings
+    from realtime_gui.qt.ui.window.banner import Banner
+    from realtime_gui.qt.ui.window.current_profile import CurrentProfile
+    from realtime_gui.qt.workers.controller import Controller
 
 
-def open_key_dialog(window: MainWindow) -> KeyDialog:
-    status = window.key_status
-    # Inside the dialog, the window's "No API key: choose Key… to add one" would point at the dialog itself.
-    said = status.describe if status is not None and status.hint is not None else ""
-    problem = status.keyring_problem if status is not None else None
-    name = window.profile.name
-    dialog = KeyDialog(name, status=said, keyring_problem=problem, parent=window)
-    dialog.accepted.connect(lambda: window.controller.store_key(name, dialog.take_key()))
-    dialog.finished.connect(dialog.deleteLater)
-    dialog.open()
-    return dialog
+class ProfileActions(QObject):
+    """The Key menu's actions on the `current` profile and its key; dialogs open over `parent`."""
 
+    def __init__(
+        self,
+        *,
+        current: CurrentProfile,
+        controller: Controller,
+        settings: Settings,
+        banner: Banner,
+        status_bar: QStatusBar,
+        parent: QWidget,
+    ) -> None:
+        super().__init__(parent)
+        self._current = current
+        self._controller = controller
+        self._settings = settings
+        self._banner = banner
+        self._status_bar = status_bar
+        self._parent = parent
 
-def remove_key(window: MainWindow) -> QMessageBox:
-    name = window.profile.name
-    status = window.key_status
-    details = window.tr("Minting with this profile then needs the key again (Key > Set API key…).")
-    if status is not None and status.source == "environment":
-        details += " " + window.tr("OPENAI_API_KEY is set and is used either way.")
+    def open_key_dialog(self) -> KeyDialog:
+        current, controller = self._current, self._controller
+        status = current.key_status
+        # Inside the dialog, the window's "No API key: choose Key… to add one" would point at the dialog itself.
+        said = status.describe if status is not None and status.hint is not None else ""
+        problem = status.keyring_problem if status is not None else None
+        name = current.profile.name
+        dialog = KeyDialog(name, status=said, keyring_problem=problem, parent=self._parent)
+        dialog.accepted.connect(lambda: controller.store_key(name, dialog.take_key()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
-    def remove(_checked: bool) -> None:
-        window.controller.delete_key(name)
-        window.statusBar().showMessage(window.tr("Removing the stored key of “{0}”…").format(name), 3000)
+    def remove_key(self) -> QMessageBox:
+        name = self._current.profile.name
+        status = self._current.key_status
+        details = self.tr("Minting with this profile then needs the key again (Key > Set API key…).")
+        if status is not None and status.source == "environment":
+            details += " " + self.tr("OPENAI_API_KEY is set and is used either way.")
 
-    return confirm(
-        window,
-        title=window.tr("Remove stored key"),
-        text=window.tr("Remove the API key of the profile “{0}” from the OS keyring?").format(name),
-        details=details,
-        action=window.tr("&Remove key"),
-        on_confirmed=remove,
-    )
+        def remove(_checked: bool) -> None:
+            self._controller.delete_key(name)
+            self._status_bar.showMessage(self.tr("Removing the stored key of “{0}”…").format(name), 3000)
 
+        return confirm(
+            self._parent,
+            title=self.tr("Remove stored key"),
+            text=self.tr("Remove the API key of the profile “{0}” from the OS keyring?").format(name),
+            details=details,
+            action=self.tr("&Remove key"),
+            on_confirmed=remove,
+        )
 
-def edit_profile(window: MainWindow, *, new: bool) -> ProfileDialog:
-    dialog = ProfileDialog(None if new else window.saved_profile, taken=set(window.profiles), parent=window)
+    def edit_profile(self, *, new: bool) -> ProfileDialog:
+        current = self._current
+        dialog = ProfileDialog(None if new else current.saved, taken=set(current.profiles), parent=self._parent)
 
-    def accepted() -> None:
-        profile = dialog.profile()
-        window.profiles[profile.name] = profile
-        window.settings.set_profiles(list(window.profiles.values()))
-        window.select_profile(profile.name)
+        def accepted() -> None:
+            profile = dialog.profile()
+            current.profiles[profile.name] = profile
+            self._settings.set_profiles(list(current.profiles.values()))
+            current.select(profile.name)
 
-    dialog.accepted.connect(accepted)
-    dialog.finished.connect(dialog.deleteLater)
-    dialog.open()
-    return dialog
+        dialog.accepted.connect(accepted)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
+    def delete_profile(self) -> QMessageBox | None:
+        """Ask, then forget the current profile's settings and, if the person keeps the box checked, its key."""
+        current = self._current
+        name = current.profile.name
+        if name == DEFAULT_PROFILE or current.profile.is_demo:
+            self._banner.show_message(self.tr("The “{0}” profile cannot be deleted.").format(name), cause=cause.PROFILE)
+            return None
 
-def delete_profile(window: MainWindow) -> QMessageBox | None:
-    """Ask, then forget the current profile's settings and, if the person keeps the box checked, its key."""
-    name = window.profile.name
-    if name == DEFAULT_PROFILE or window.profile.is_demo:
-        window.show_error(window.tr("The “{0}” profile cannot be deleted.").format(name), cause=cause.PROFILE)
-        return None
+        def delete(remove_key: bool) -> None:
+            current.profiles.pop(name, None)
+            self._settings.set_profiles(list(current.profiles.values()))
+            current.select(DEFAULT_PROFILE)
+            if remove_key:
+                self._controller.delete_key(name)
+                said = self.tr("Deleted the profile “{0}” and removed its key from the OS keyring.")
+            else:
+                said = self.tr(
+                    "Deleted the profile “{0}”. Its key, if one was stored, is still in the OS keyring: "
+                    "`realtime-gui key delete --profile {0}` removes it."
+                )
+            self._status_bar.showMessage(said.format(name), 10000)
 
-    def delete(remove_key: bool) -> None:
-        window.profiles.pop(name, None)
-        window.settings.set_profiles(list(window.profiles.values()))
-        window.select_profile(DEFAULT_PROFILE)
-        if remove_key:
-            window.controller.delete_key(name)
-            said = window.tr("Deleted the profile “{0}” and removed its key from the OS keyring.")
-        else:
-            said = window.tr(
-                "Deleted the profile “{0}”. Its key, if one was stored, is still in the OS keyring: "
-                "`realtime-gui key delete --profile {0}` removes it."
-            )
-        window.statusBar().showMessage(said.format(name), 10000)
-
-    return confirm(
-        window,
-        title=window.tr("Delete profile"),
-        text=window.tr("Delete the profile “{0}”?").format(name),
-        details=window.tr("Its base URL, auth style, organization, project and timeout are forgotten."),
-        action=window.tr("&Delete profile"),
-        option=window.tr("Also remove its API key from the OS keyring"),
-        on_confirmed=delete,
-    )
+        return confirm(
+            self._parent,
+            title=self.tr("Delete profile"),
+            text=self.tr("Delete the profile “{0}”?").format(name),
+            details=self.tr("Its base URL, auth style, organization, project and timeout are forgotten."),
+            action=self.tr("&Delete profile"),
+            option=self.tr("Also remove its API key from the OS keyring"),
+            on_confirmed=delete,
+        )

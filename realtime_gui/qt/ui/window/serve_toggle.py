@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
@@ -19,23 +19,47 @@ from realtime_gui.api.catalog import endpoint
 from realtime_gui.qt.workers.serving import LocalServer, PortUnavailable
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStatusBar
+
+    from realtime_gui.qt.settings import Settings
     from realtime_gui.qt.ui.form.form import ParameterForm
-    from realtime_gui.qt.ui.window.main_window import MainWindow
+    from realtime_gui.qt.ui.window.current_profile import CurrentProfile
+    from realtime_gui.qt.ui.window.endpoint_forms import EndpointForms
     from realtime_gui.qt.ui.window.serve_panel import ServePanel
-    from realtime_gui.qt.workers.controller import KeyStatus
+    from realtime_gui.qt.workers.controller import Controller, KeyStatus
     from realtime_gui.serve.server import ServedRequest, ServeStats, Template
 
 
 class ServeToggle(QObject):
     """Drives the menu's `action` (made checkable here) and the panel, built on first use and handed to
-    `place_panel` (the window's layout). The window calls `stop()` when it closes."""
+    `place_panel` (the window's layout). The form and endpoint come from `endpoints`, the profile from `current`;
+    `form_switched` and `profile_switched` say when either changes. The window calls `stop()` when it closes."""
 
     panel_built = Signal()  # the panel is in the window now: its controls join the window's Tab order
 
-    def __init__(self, window: MainWindow, *, action: QAction, place_panel: Callable[[QWidget], object]) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(
+        self,
+        *,
+        action: QAction,
+        place_panel: Callable[[QWidget], object],
+        controller: Controller,
+        endpoints: EndpointForms,
+        current: CurrentProfile,
+        form_switched: SignalInstance,
+        profile_switched: SignalInstance,
+        settings: Settings,
+        status_bar: QStatusBar,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
         self._place_panel = place_panel
+        self._controller = controller
+        self._endpoints = endpoints
+        self._current = current
+        self._form_switched = form_switched
+        self._profile_switched = profile_switched
+        self._settings = settings
+        self._status_bar = status_bar
         self._panel: ServePanel | None = None
         self.server = LocalServer(self)
         self.server.served.connect(self._on_server_served)
@@ -46,7 +70,7 @@ class ServeToggle(QObject):
         self._forms: list[ParameterForm] = []
         self._wired = False
         self._key_status: KeyStatus | None = None  # the last one heard of, to say when there is no key
-        window.controller.key_status_changed.connect(self._on_controller_key_status_changed)
+        controller.key_status_changed.connect(self._on_controller_key_status_changed)
 
     @property
     def panel(self) -> ServePanel:
@@ -72,7 +96,7 @@ class ServeToggle(QObject):
         """The port to serve on: the one last used, else 8787."""
         from realtime_gui.serve.server import DEFAULT_PORT
 
-        return self._window.settings.serve_port or DEFAULT_PORT
+        return self._settings.serve_port or DEFAULT_PORT
 
     def start(self, port: int | None = None) -> bool:
         """Serve on `port` (default: `self.port`); False, with the reason in the panel, if it cannot."""
@@ -83,14 +107,14 @@ class ServeToggle(QObject):
         except PortUnavailable as err:
             self._set_checked(False)
             self.panel.show_unavailable(str(err), suggestion=err.suggestion)
-            self._window.statusBar().showMessage(self.tr("Not serving: {0}").format(err), 8000)
+            self._status_bar.showMessage(self.tr("Not serving: {0}").format(err), 8000)
             return False
         if port != self.port:
-            self._window.settings.serve_port = port
+            self._settings.serve_port = port
         self._set_checked(True)
         self.panel.show_serving(url)
         self._sync()
-        self._window.statusBar().showMessage(self.tr("Serving tokens at {0}").format(url), 5000)
+        self._status_bar.showMessage(self.tr("Serving tokens at {0}").format(url), 5000)
         return True
 
     def stop(self) -> None:
@@ -101,21 +125,20 @@ class ServeToggle(QObject):
         if self._panel is not None:
             self._panel.show_stopped()
         if was_running:
-            self._window.statusBar().showMessage(self.tr("Stopped serving tokens."), 5000)
+            self._status_bar.showMessage(self.tr("Stopped serving tokens."), 5000)
 
     # -- what the next request mints with --
 
     def _template(self) -> Template:
         from realtime_gui.serve.server import Template
 
-        window = self._window
-        form = window.form
-        profile = window.profile
+        form = self._endpoints.form
+        profile = self._current.profile
         return Template(
-            endpoint_id=window.endpoint_id,
+            endpoint_id=self._endpoints.endpoint_id,
             values=form.values(),
             connection=profile.connection,
-            api_key=window.controller.key_reader(profile.name),  # read in the server's thread, per mint
+            api_key=self._controller.key_reader(profile.name),  # read in the server's thread, per mint
             problems=tuple(form.text_problems()),
         )
 
@@ -123,11 +146,11 @@ class ServeToggle(QObject):
         """Hand the server the form as it is now, and say in the panel what that means for the next request."""
         if not self.server.running:
             return
-        self._watch(self._window.form)
+        self._watch(self._endpoints.form)
         template = self._template()
         self.server.set_template(template)
         self.panel.show_form_note(
-            self._problem(template), endpoint_id=template.endpoint_id, profile=self._window.profile.name
+            self._problem(template), endpoint_id=template.endpoint_id, profile=self._current.profile.name
         )
 
     def _problem(self, template: Template) -> str | None:
@@ -151,7 +174,7 @@ class ServeToggle(QObject):
         except ConfigError as err:
             return self.tr("The profile cannot be used: {0}").format(err)
         status = self._key_status
-        if status is not None and status.profile == self._window.profile.name and status.hint is None:
+        if status is not None and status.profile == self._current.profile.name and status.hint is None:
             return self.tr("The profile “{0}” has no API key (Key…).").format(status.profile)
         return None
 
@@ -160,9 +183,8 @@ class ServeToggle(QObject):
         if self._wired:
             return
         self._wired = True
-        window = self._window
-        window.stack.currentChanged.connect(self._on_window_changed)  # the endpoint, also when switched to GA
-        window.profile_combo.currentIndexChanged.connect(self._on_window_changed)
+        self._form_switched.connect(self._on_window_changed)  # the endpoint, also when switched to GA
+        self._profile_switched.connect(self._on_window_changed)
 
     def _watch(self, form: ParameterForm) -> None:
         if not any(seen is form for seen in self._forms):
@@ -193,7 +215,7 @@ class ServeToggle(QObject):
 
     @Slot()
     def _on_panel_url_copied(self) -> None:
-        self._window.statusBar().showMessage(self.tr("Copied the token endpoint's URL."), 3000)
+        self._status_bar.showMessage(self.tr("Copied the token endpoint's URL."), 3000)
 
     @Slot()
     def _on_form_changed(self) -> None:
