@@ -168,7 +168,7 @@ def test_retired_beta_names_the_ga_endpoint(token_client: TokenClient, retired: 
         mint(token_client, Connection(base_url=retired.base_url), endpoint_id="beta-sessions")
     err = caught.value
     assert err.code == "beta_api_shape_disabled"
-    assert err.ga_endpoint.id == "realtime"
+    assert err.ga_endpoint_id == "realtime"
     assert "retired the beta endpoint POST /v1/realtime/sessions" in str(err)
     assert "'realtime' (POST /v1/realtime/client_secrets)" in str(err)
     assert "no longer supported" in err.server_message

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from realtime_gui import __version__
-from realtime_gui.cli.exits import INVALID, OK, PROG, UsageError, detail, say
+from realtime_gui.cli.exits import INVALID, OK, PROG, UsageError, detail, exit_code, say
 from realtime_gui.config.arguments import KEY_NOT_AN_ARGUMENT, SafeArgumentParser
+from realtime_gui.errors import RealtimeGuiError
 from realtime_gui.logs import setup_logging
 
 COMMANDS = ("mint", "key", "verify", "serve")
@@ -108,8 +109,8 @@ def _run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)  # argparse exits 2 on bad usage, as the contract wants
     try:
         return _commands()[args.command].run(args)
-    except UsageError as err:
+    except RealtimeGuiError as err:  # what a command left for here: its sentence, then the code its kind maps to
         say(str(err))
-        for problem in err.problems:
+        for problem in err.problems if isinstance(err, UsageError) else ():
             detail(None, str(problem))
-        return INVALID
+        return exit_code(err)

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from realtime_gui.api.request import InvalidRequest, build_request
-from realtime_gui.errors import ApiError, ConfigError, MintError, RetiredEndpointError
-from realtime_gui.keys.api_key import KeyringUnavailable
+from realtime_gui.errors import ApiError, ConfigError, RealtimeGuiError, RetiredEndpointError
 from realtime_gui.qt.ui.window import banner as cause
 from realtime_gui.qt.ui.window.failure import describe_failure
 from realtime_gui.qt.ui.window.geometry import scroll_to_after_layout
@@ -93,7 +92,7 @@ class MintFlow(QObject):
 
     def _on_controller_failed(self, error: object) -> None:
         window = self._window
-        if not isinstance(error, MintError | KeyringUnavailable):
+        if not isinstance(error, RealtimeGuiError):
             window.unexpected(error)
             return
         window.statusBar().showMessage(self.tr("The token could not be minted."), 5000)
