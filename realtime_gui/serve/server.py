@@ -229,9 +229,11 @@ class TokenServer:
         return self._mint(template, overrides)
 
     def _mint(self, template: Template, overrides: dict[str, JsonValue]) -> Reply:
-        from realtime_gui.api.request import InvalidRequest, build_request
+        from realtime_gui.api.request import InvalidRequest
+        from realtime_gui.config.sendable import sendable_request
         from realtime_gui.errors import (
             ApiError,
+            ConfigError,
             InputError,
             NetworkError,
             RealtimeGuiError,
@@ -241,9 +243,14 @@ class TokenServer:
         from realtime_gui.redaction import redact
 
         try:
-            if template.problems:
-                raise InvalidRequest(template.problems)
-            request = build_request(template.endpoint_id, {**template.values, **overrides})
+            request = sendable_request(
+                template.endpoint_id,
+                {**template.values, **overrides},
+                connection=template.connection,
+                problems=template.problems,
+            )
+        except ConfigError as err:  # the profile's base URL must not get the key
+            return own_error(500, "config_error", str(err))
         except InvalidRequest as err:
             first = err.problems[0] if err.problems else None
             lines = "; ".join(str(p) for p in err.problems)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from realtime_gui.api.request import InvalidRequest, build_request
+from realtime_gui.api.request import InvalidRequest
+from realtime_gui.config.sendable import sendable_request
 from realtime_gui.errors import ApiError, ConfigError, RealtimeGuiError, RetiredEndpointError
 from realtime_gui.qt.ui.window import banner as cause
 from realtime_gui.qt.ui.window.failure import describe_failure
@@ -41,16 +42,14 @@ class MintFlow(QObject):
         form = window.form
         form.clear_problems()
         problems = form.text_problems()
+        profile = window.profile
         try:
-            if problems:
-                raise InvalidRequest(problems)
-            request = build_request(window.endpoint_id, form.values())
+            request = sendable_request(
+                window.endpoint_id, form.values(), connection=profile.connection, problems=problems
+            )
         except InvalidRequest as err:
             show_problems(window, list(err.problems))
             return
-        profile = window.profile
-        try:
-            profile.connection.url_for(request.endpoint)
         except ConfigError as err:
             window.show_error(str(err), cause=cause.MINT)
             return
