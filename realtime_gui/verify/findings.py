@@ -22,16 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from realtime_gui.api.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS
+from realtime_gui.api.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, ENDPOINTS
 from realtime_gui.config.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, HEADER_SAFE, check_base_url
 from realtime_gui.errors import ConfigError, ErrorDetails, InputError, NoAnswerError, RealtimeGuiError, RefusedError
 from realtime_gui.net.answer import MAX_TOKEN_LENGTH
 from realtime_gui.shown import escape_controls
 
-# Token kinds that open a transcription session (`?intent=transcription`), a translation session, or a conversation.
-TRANSCRIPTION_ENDPOINTS = ("transcription", "beta-transcription")
-TRANSLATION_ENDPOINTS = ("translation",)
-CONVERSATION_ENDPOINTS = ("realtime", "beta-sessions")  # only these can answer a text turn
+CONVERSATION_ENDPOINTS = tuple(ep.id for ep in ENDPOINTS.values() if ep.converses)  # only these answer a text turn
 TOKEN_PREFIX = "ek_"  # what every Realtime client secret starts with, from OpenAI and Azure alike
 
 
@@ -73,9 +70,10 @@ def session_url(request: VerifyRequest) -> str:
         raise VerifyInputError(str(err)) from None
     parts = urlsplit(base)
     scheme = "wss" if parts.scheme == "https" else "ws"
-    path = parts.path + ("/realtime/translations" if request.endpoint in TRANSLATION_ENDPOINTS else "/realtime")
-    if request.endpoint in TRANSCRIPTION_ENDPOINTS:
-        query = {"intent": "transcription"}
+    ep = ENDPOINTS[request.endpoint]
+    path = parts.path + ep.socket_path
+    if ep.socket_intent is not None:
+        query = {"intent": ep.socket_intent}
     else:
         query = {"model": request.model} if request.model else {}
     return urlunsplit((scheme, parts.netloc, path, urlencode(query), ""))
