@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from realtime_gui import __version__
 from realtime_gui.cli.exits import INVALID, OK, PROG, UsageError, detail, exit_code, say
 from realtime_gui.config.arguments import KEY_NOT_AN_ARGUMENT, SafeArgumentParser
+from realtime_gui.config.window_options import window_usage
 from realtime_gui.errors import RealtimeGuiError
 from realtime_gui.logs import setup_logging
 
@@ -93,10 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = SafeArgumentParser(  # its subcommands' parsers are of its class: every error is made safe
         prog=PROG,
         description="Mint short-lived OpenAI Realtime API tokens.",
-        epilog="Without a command it opens the window: realtime-gui [--demo] [--endpoint ID] [--profile NAME] "
-        "[--settings FILE] [--color-scheme system|light|dark] [--smoke-test], and mint's --base-url, --auth, "
-        "--organization, --project and --timeout (for this run). "
-        "--demo tries everything against a fake server on this computer.",
+        epilog=f"Without a command it opens the window: {window_usage()}. The connection options are mint's (for "
+        "this run). --demo tries everything against a fake server on this computer.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
