@@ -18,11 +18,11 @@ from keyring.backends import fail
 from realtime_gui.api.catalog import ENDPOINTS, Kind
 from realtime_gui.api.request import build_request
 from realtime_gui.cli import main
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.logs import DEBUG_ENV
 
 from conftest import TEST_KEY, Cli, Ran, free_port
 from memory_keyring import MemoryKeyring
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from processes import cli_env, modules_loaded, run_cli
 from samples import example_with_context, minimal, minimal_args
 

@@ -8,7 +8,6 @@ import pytest
 
 from realtime_gui.api.request import build_request
 from realtime_gui.config.connection import Connection, check_base_url
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.errors import ApiError, ConfigError, MintError, NetworkError, ResponseError, RetiredEndpointError
 from realtime_gui.jsontext import Values
 from realtime_gui.net.client import TokenClient, clock_offset
@@ -16,6 +15,7 @@ from realtime_gui.net.minted import MintedToken
 
 from conftest import TEST_KEY, free_port
 from hostile_server import HostileServer
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from samples import minimal
 
 

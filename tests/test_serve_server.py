@@ -16,13 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from realtime_gui.config.connection import Connection
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.jsontext import Values
 from realtime_gui.serve import handler as serve_http
 from realtime_gui.serve.policy import PolicyError, RateLimiter, bind_address, check_origin, host_allowed, printable
 from realtime_gui.serve.server import ServedRequest, Template, TokenServer
 
 from conftest import TEST_KEY
+from misbehaving import FakeOpenAI, Fault, FaultKind
 
 
 def template(server: FakeOpenAI, values: Values | None = None) -> Template:

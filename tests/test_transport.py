@@ -19,7 +19,6 @@ import pytest
 
 from realtime_gui.api.request import build_request
 from realtime_gui.config.connection import Connection
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.errors import ConfigError, MintError, NetworkError
 from realtime_gui.net import calls
 from realtime_gui.net.calls import Call
@@ -27,6 +26,7 @@ from realtime_gui.net.client import TokenClient
 from realtime_gui.net.minted import MintedToken
 
 from conftest import TEST_KEY
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from processes import child_env
 
 REQUEST = build_request("realtime", {})
