@@ -3,6 +3,8 @@
 Qt-free and websockets-free (verify/session.py does the talking), so the window can build requests and tell outcomes
 apart without loading the WebSocket stack at start-up. No message here contains the token.
 
+The check's errors, each also of a kind in errors.py's tree (InputError, RefusedError, NoAnswerError):
+
     VerifyError                  anything that stopped a check; str() is a sentence for people
      ├── VerifyInputError        the request cannot be sent (base URL, token text, endpoint, timeout); nothing was sent
      ├── SessionRefused          the server said no
