@@ -184,5 +184,5 @@ def error_facts(error: MintError) -> list[tuple[str, str]]:
             ("retry after", retry),
         ]
     else:
-        pairs = [("request id", getattr(error, "request_id", None))]
+        pairs = [("request id", error.request_id if isinstance(error, ResponseError) else None)]
     return [(label, value) for label, value in pairs if value]
