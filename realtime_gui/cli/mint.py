@@ -45,7 +45,7 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(args: argparse.Namespace) -> int:
     from realtime_gui.api.request import InvalidRequest, build_request
-    from realtime_gui.errors import ConfigError, MintError, RetiredEndpointError
+    from realtime_gui.errors import MintError, RetiredEndpointError
     from realtime_gui.net.client import shared_client
 
     if args.list_parameters:
@@ -61,9 +61,7 @@ def run(args: argparse.Namespace) -> int:
     key = api_key_for(args.profile)
     try:
         token = shared_client().mint(request, connection=connection, api_key=key)
-    except ConfigError as err:
-        raise UsageError(str(err)) from None
-    except MintError as err:
+    except MintError as err:  # a ConfigError too: its sentence, exit 2, nothing was sent
         _report(err)
         if isinstance(err, RetiredEndpointError):
             _suggest_ga(args.endpoint, values)
