@@ -146,7 +146,8 @@ def in_window(rounds: int) -> None:
         first = click()
         ticker.stop()
         print(
-            f"first Test ({'verify/session.py already loaded' if loaded else 'loads verify/session.py and websockets'}) "
+            f"first Test ({'verify/session.py already loaded' if loaded else 'loads verify/session.py and websockets'})"
+            " "
             f"{first * 1000:.1f} ms, longest event-loop stall meanwhile {gaps[0]:.1f} ms (goal < 16 ms)"
         )
         from realtime_gui.verify.session import verify

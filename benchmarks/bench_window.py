@@ -112,7 +112,7 @@ def startup(rounds: int) -> None:
 def _stall_during_mint(app: Any, window: Any, label: str, *, idle_first: float) -> None:
     from PySide6.QtCore import QElapsedTimer, QTimer
 
-    from realtime_gui.demo import Fault, FaultKind
+    from misbehaving import Fault, FaultKind
 
     settle = time.monotonic() + idle_first  # a person takes a moment before pressing Create
     while time.monotonic() < settle:
@@ -148,8 +148,14 @@ def stalls() -> None:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
 
+    import realtime_gui.demo
     from realtime_gui.qt.app import create_window
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    import misbehaving
+
+    # The window's demo server answers well and at once; this one can be told to be slow (a mint takes 2 s).
+    realtime_gui.demo.FakeOpenAI = misbehaving.FakeOpenAI  # type: ignore[assignment,misc]
     app = QApplication.instance() or QApplication([])
     runs = [
         [("first mint, at once after show (during the warm-up)", 0.0), ("next mint", 0.5)],

@@ -15,6 +15,8 @@ import stat
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
+from realtime_gui.errors import InputError
+
 JsonScalar: TypeAlias = str | int | float | bool | None
 JsonValue: TypeAlias = JsonScalar | list["JsonValue"] | dict[str, "JsonValue"]
 Values: TypeAlias = Mapping[str, JsonValue]  # a catalog row's JSON path -> its value
@@ -23,7 +25,7 @@ Values: TypeAlias = Mapping[str, JsonValue]  # a catalog row's JSON path -> its 
 MAX_DEPTH = 64
 
 
-class JsonTextError(ValueError):
+class JsonTextError(InputError, ValueError):
     """The text is not JSON we accept; str() says why, e.g. "is not valid JSON (Expecting value at line 1 …)"."""
 
 

@@ -18,11 +18,11 @@ from pytestqt.qtbot import QtBot
 
 from realtime_gui.cli import main
 from realtime_gui.config.connection import Connection
-from realtime_gui.demo import FakeOpenAI
 from realtime_gui.net.client import TokenClient
 
 from hostile_server import HostileServer
 from memory_keyring import MemoryKeyring
+from misbehaving import FakeOpenAI
 from official_schema import check as official_check
 
 if TYPE_CHECKING:

@@ -18,11 +18,11 @@ from keyring.backends import fail
 from realtime_gui.api.catalog import ENDPOINTS, Kind
 from realtime_gui.api.request import build_request
 from realtime_gui.cli import main
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.logs import DEBUG_ENV
 
 from conftest import TEST_KEY, Cli, Ran, free_port
 from memory_keyring import MemoryKeyring
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from processes import cli_env, modules_loaded, run_cli
 from samples import example_with_context, minimal, minimal_args
 
@@ -148,6 +148,24 @@ def test_argparse_usage_errors_exit_2(cli: Cli) -> None:
     with pytest.raises(SystemExit) as caught:
         cli("mint", "--endpoint", "nope")
     assert caught.value.code == 2
+
+
+def test_help_names_the_windows_options_as_the_window_parses_them(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    said = " ".join(capsys.readouterr().out.split())
+    opens = said[said.index("Without a command it opens the window:") :]
+    for option in ("--demo", "--profile PROFILE", "--settings FILE", "--timeout SECONDS", "--smoke-test"):
+        assert f"[{option}]" in opens
+    assert "[--color-scheme {system,light,dark}]" in opens
+    assert "[--endpoint {realtime,transcription,translation,beta-sessions,beta-transcription}]" in opens
+    from realtime_gui.config.window_options import window_parser
+
+    with pytest.raises(SystemExit) as caught:  # and the window refuses what the help does not offer
+        window_parser().parse_args(["--color-scheme", "sepia"])
+    assert caught.value.code == 2
+    assert "argument --color-scheme: invalid choice: 'sepia'" in capsys.readouterr().err
 
 
 def test_missing_key_exits_2(cli: Cli, server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:

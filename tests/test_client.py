@@ -8,7 +8,6 @@ import pytest
 
 from realtime_gui.api.request import build_request
 from realtime_gui.config.connection import Connection, check_base_url
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.errors import ApiError, ConfigError, MintError, NetworkError, ResponseError, RetiredEndpointError
 from realtime_gui.jsontext import Values
 from realtime_gui.net.client import TokenClient, clock_offset
@@ -16,6 +15,7 @@ from realtime_gui.net.minted import MintedToken
 
 from conftest import TEST_KEY, free_port
 from hostile_server import HostileServer
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from samples import minimal
 
 
@@ -168,7 +168,7 @@ def test_retired_beta_names_the_ga_endpoint(token_client: TokenClient, retired: 
         mint(token_client, Connection(base_url=retired.base_url), endpoint_id="beta-sessions")
     err = caught.value
     assert err.code == "beta_api_shape_disabled"
-    assert err.ga_endpoint.id == "realtime"
+    assert err.ga_endpoint_id == "realtime"
     assert "retired the beta endpoint POST /v1/realtime/sessions" in str(err)
     assert "'realtime' (POST /v1/realtime/client_secrets)" in str(err)
     assert "no longer supported" in err.server_message

@@ -12,9 +12,9 @@ from realtime_gui.api import deprecations
 from realtime_gui.api.catalog import DEPRECATIONS, ENDPOINTS
 from realtime_gui.api.deprecations import Status
 from realtime_gui.api.request import validate
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 
 from conftest import Cli, Ran
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from samples import minimal, request_body
 
 REALTIME_END = date(2027, 1, 20)

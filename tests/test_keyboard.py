@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from realtime_gui.api.catalog import ENDPOINTS
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import OpenWindow
 from driving import WAIT_MS, child, field, takes_tab, wait_for_tab_order
+from misbehaving import FakeOpenAI, Fault, FaultKind
 
 
 def accessible(widget: QWidget, what: QAccessible.Text) -> str:

@@ -13,11 +13,11 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.style.palette import AA, apply_color_scheme, contrast, is_dark
 
 from conftest import OpenWindow
 from driving import child, mint
+from misbehaving import FakeOpenAI, Fault, FaultKind
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from pytestqt.qtbot import QtBot
 
 from realtime_gui.config.connection import Connection
 from realtime_gui.config.profiles import Profile
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow
 from driving import WAIT_MS, child, field, mint
 from memory_keyring import MemoryKeyring
+from misbehaving import FakeOpenAI, Fault, FaultKind
 
 
 def save_key(qtbot: QtBot, window: MainWindow, key: str = TEST_KEY) -> None:

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from realtime_gui.api.request import build_request
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.jsontext import JsonValue
 
 from conftest import TEST_KEY, free_port
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from official_schema import check as official_check
 from processes import cli_env, modules_loaded, run_cli
 from serve_process import Serving

@@ -17,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from realtime_gui.config.connection import Connection
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.jsontext import Values
 from realtime_gui.serve import handler as serve_http
 from realtime_gui.serve.policy import PolicyError, RateLimiter, bind_address, check_origin, host_allowed, printable
@@ -25,6 +24,7 @@ from realtime_gui.serve.server import ServedRequest, Template, TokenServer
 
 from conftest import TEST_KEY, require_programs
 from hostile_server import HostileServer
+from misbehaving import FakeOpenAI, Fault, FaultKind
 
 
 def template(server: FakeOpenAI, values: Values | None = None) -> Template:
@@ -78,6 +78,44 @@ def test_a_new_template_applies_to_the_next_request(token_server: TokenServer, s
     assert status == 400, "an invalid form is reported to the page, and nothing is sent"
     assert "session.audio.output.speed" in str(answer)
     assert len(server.requests) == 2
+
+
+def test_a_profile_that_cannot_be_used_is_a_500_and_nothing_is_sent(
+    token_server: TokenServer, server: FakeOpenAI
+) -> None:
+    from realtime_gui.keys.api_key import KeyringUnavailable
+
+    token_server.template = Template(
+        endpoint_id="realtime",
+        values={},
+        connection=Connection(base_url="http://api.example.com/v1", timeout=5),
+        api_key=TEST_KEY,
+    )
+    status, answer = get(token_server)
+    assert status == 500
+    assert answer["error"] == {
+        "message": "Refusing plain http:// to api.example.com: the API key would travel unencrypted. Use https://, "
+        "or http:// only to this machine (localhost, 127.0.0.1 or any 127.x.x.x, ::1).",
+        "type": "realtime_gui_error",
+        "param": None,
+        "code": "config_error",
+    }
+
+    def no_keyring() -> str:
+        raise KeyringUnavailable("No OS keyring can be used here; choose Key… to use a key for this run only.")
+
+    token_server.template = Template(
+        endpoint_id="realtime", values={}, connection=template(server).connection, api_key=no_keyring
+    )
+    status, answer = get(token_server)
+    assert status == 500
+    error = answer["error"]
+    assert isinstance(error, dict)
+    assert (error["code"], error["message"]) == (
+        "config_error",
+        "No OS keyring can be used here; choose Key… to use a key for this run only.",
+    )
+    assert server.requests == [], "neither request reached the API"
 
 
 def test_counts_and_the_last_origin_are_reported(token_server: TokenServer, reported: list[ServedRequest]) -> None:

@@ -18,7 +18,6 @@ import pytest
 
 from realtime_gui.api.request import build_request
 from realtime_gui.config.connection import Connection
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.errors import ConfigError, MintError, NetworkError
 from realtime_gui.net import calls
 from realtime_gui.net.calls import Call
@@ -26,6 +25,7 @@ from realtime_gui.net.client import TokenClient
 from realtime_gui.net.minted import MintedToken
 
 from conftest import TEST_KEY
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from processes import child_env
 from proxy_server import RecordingProxy
 from tls_certs import Certs, make_certs

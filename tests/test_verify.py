@@ -16,13 +16,13 @@ import pytest
 
 from realtime_gui.api.request import build_request
 from realtime_gui.config.connection import Connection
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.net.client import TokenClient
 from realtime_gui.net.minted import MintedToken
 from realtime_gui.verify.findings import SessionOpened, SessionUnreachable, VerifyCancelled, VerifyRequest
 from realtime_gui.verify.session import Verification
 
 from conftest import TEST_KEY, Ran, free_port
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from processes import cli_env, modules_loaded, run_cli
 
 SESSION_LINE = re.compile(r"session (sess_\w+) opened in \d+ ms: (.*)")

@@ -25,12 +25,12 @@ from pytestqt.qtbot import QtBot
 
 from realtime_gui.api.catalog import ENDPOINTS
 from realtime_gui.api.request import build_request
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow, assert_in_no_file, write_profile
 from driving import WAIT_MS, child, choose_endpoint, field, line_edit, mint, named, press, texts_on_screen
 from memory_keyring import MemoryKeyring
+from misbehaving import FakeOpenAI, Fault, FaultKind
 from official_schema import schema_errors, unknown_parameters
 from processes import modules_loaded
 from samples import rich_values

@@ -18,13 +18,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow, free_port
 from driving import WAIT_MS, child, wait_for_tab_order
 from memory_keyring import MemoryKeyring
+from misbehaving import FakeOpenAI, Fault, FaultKind
 
 PAGE = "http://localhost:5173"
 

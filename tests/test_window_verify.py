@@ -20,11 +20,12 @@ from pytestqt.qtbot import QtBot
 
 from realtime_gui.config.connection import Connection
 from realtime_gui.config.profiles import Profile
-from realtime_gui.demo import FakeOpenAI, Fault, FaultKind, Recorded
+from realtime_gui.demo import Recorded
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow
 from driving import WAIT_MS, child, texts_on_screen
+from misbehaving import FakeOpenAI, Fault, FaultKind
 
 
 def mint(qtbot: QtBot, window: MainWindow, endpoint_id: str = "realtime", **values: Any) -> None:

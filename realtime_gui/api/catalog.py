@@ -96,6 +96,21 @@ class Parameter:
         """A required row with a single allowed value: the builder fills it in (e.g. `session.type`)."""
         return self.required and len(self.choices) == 1 and not self.open and not self.literals
 
+    # The one place that knows a custom value's wire form: the custom voice `voice_x` is sent as {"id": "voice_x"}.
+
+    def custom_value(self, text: str) -> dict[str, JsonValue] | None:
+        """`text` as the API takes a custom value (`voice_x` -> {"id": "voice_x"}); None when it is not one."""
+        if self.custom_key and self.custom_prefix and text.startswith(self.custom_prefix):
+            return {self.custom_key: text}
+        return None
+
+    def custom_text(self, value: object) -> str | None:
+        """The text of a custom value in its wire form ({"id": "voice_x"} -> voice_x); None when it is not one."""
+        if not (self.custom_key and self.custom_prefix and isinstance(value, dict) and set(value) == {self.custom_key}):
+            return None
+        text = value[self.custom_key]
+        return text if isinstance(text, str) and text.startswith(self.custom_prefix) else None
+
 
 @dataclass(frozen=True, kw_only=True)
 class Endpoint:
@@ -107,6 +122,13 @@ class Endpoint:
     ga_equivalent: str | None = None
     summary: str = ""
     parameters: tuple[Parameter, ...] = field(default=())
+    # The Realtime WebSocket a token from here opens (verify, the snippets): its path under the base URL, and its
+    # `?intent=` (transcription sessions; None: `?model=` when one is given), as the official SDK opens it.
+    socket_path: str = "/realtime"
+    socket_intent: str | None = None
+    converses: bool = False  # its sessions can answer a text turn (`verify --say`)
+    webrtc: bool = True  # its sessions can also be opened over WebRTC
+    whisper_detects_turns: bool = False  # with WHISPER_STREAMING, turn detection must be off (null)
 
     @cached_property
     def by_path(self) -> dict[str, Parameter]:
@@ -714,6 +736,7 @@ _REALTIME = Endpoint(
     path="/realtime/client_secrets",
     token_in_client_secret=False,
     summary="A token for a voice conversation with a realtime model (GA).",
+    converses=True,
     parameters=(
         _session_type("realtime"),
         Parameter(
@@ -866,6 +889,8 @@ _TRANSCRIPTION = Endpoint(
     path="/realtime/client_secrets",
     token_in_client_secret=False,
     summary="A token for live speech-to-text only (GA).",
+    socket_intent="transcription",
+    whisper_detects_turns=True,
     parameters=(
         _session_type("transcription"),
         *_audio_format(f"{_IN}.format", direction="Input", section=INPUT),
@@ -888,6 +913,8 @@ _TRANSLATION = Endpoint(
     path="/realtime/translations/client_secrets",
     token_in_client_secret=False,
     summary="A token for live speech translation into a target language (GA).",
+    socket_path="/realtime/translations",
+    webrtc=False,
     parameters=(
         Parameter(
             path=f"{_S}.model",
@@ -941,6 +968,7 @@ _BETA_SESSIONS = Endpoint(
     retired=True,
     ga_equivalent="realtime",
     summary="The original POST /v1/realtime/sessions; OpenAI retired it in May 2026.",
+    converses=True,
     parameters=(
         Parameter(
             path="model",
@@ -1043,6 +1071,7 @@ _BETA_TRANSCRIPTION = Endpoint(
     retired=True,
     ga_equivalent="transcription",
     summary="The original POST /v1/realtime/transcription_sessions; retired in May 2026.",
+    socket_intent="transcription",
     parameters=(
         _beta_format("input_audio_format", direction="Input", section=INPUT, ga_path=f"{_IN}.format"),
         *_ga_under(

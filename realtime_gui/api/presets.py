@@ -19,13 +19,14 @@ from realtime_gui.api.checks import Problem
 from realtime_gui.api.request import validate
 from realtime_gui.api.structure import flatten, group_sends_object
 from realtime_gui.api.value_checks import check_value
+from realtime_gui.errors import InputError
 from realtime_gui.jsontext import JsonValue
 
 MAX_BYTES = 1024 * 1024  # a preset is a few hundred bytes; tools and instructions fit many times over
 EXAMPLE = '{"session.model": "gpt-realtime"}'
 
 
-class PresetError(ValueError):
+class PresetError(InputError, ValueError):
     """A preset that cannot be used; str() is a sentence fragment, `problems` names each bad path."""
 
     def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:

@@ -15,10 +15,11 @@ from realtime_gui.api.catalog import Endpoint, Kind, Parameter, endpoint
 from realtime_gui.api.checks import Problem
 from realtime_gui.api.structure import check_structure, flatten, group_sends_object
 from realtime_gui.api.value_checks import check_value
+from realtime_gui.errors import InputError
 from realtime_gui.jsontext import JsonValue, Values
 
 
-class InvalidRequest(ValueError):
+class InvalidRequest(InputError, ValueError):
     """The values cannot make a valid request; `problems` says why, one per JSON path."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:

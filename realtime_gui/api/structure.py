@@ -7,7 +7,7 @@ Qt-free.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from realtime_gui.api.catalog import ENDPOINTS, WHISPER_STREAMING, Endpoint, Kind, Parameter, Unset
 from realtime_gui.api.checks import Problem
@@ -119,8 +119,8 @@ def check_structure(ep: Endpoint, flat: Mapping[str, JsonValue]) -> list[Problem
             continue
         where = f" when {group.path} is on" if group is not None else ""
         problems.append(Problem(row.path, f"is required{where}; {allowed(row)}"))
-    for rule in _RULES.get(ep.id, ()):
-        problems += rule(flat)
+    if ep.whisper_detects_turns:
+        problems += _whisper_streaming_rules(flat)
     return problems
 
 
@@ -141,8 +141,3 @@ def _whisper_streaming_rules(flat: Mapping[str, JsonValue]) -> list[Problem]:
             "set it to null or choose another transcription model",
         )
     ]
-
-
-_RULES: dict[str, tuple[Callable[[Mapping[str, JsonValue]], list[Problem]], ...]] = {
-    "transcription": (_whisper_streaming_rules,),
-}

@@ -143,8 +143,9 @@ def _check_choice(row: Parameter, value: JsonValue) -> tuple[JsonValue, list[Pro
         return _bad(row, value)
     if value in row.choices:
         return value, []
-    if row.custom_key and row.custom_prefix and value.startswith(row.custom_prefix):
-        return {row.custom_key: value}, []
+    wire = row.custom_value(value)
+    if wire is not None:
+        return wire, []
     if row.open:
         return value, []
     return _bad(row, value)

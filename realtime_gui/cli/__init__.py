@@ -17,8 +17,10 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from realtime_gui import __version__
-from realtime_gui.cli.exits import INVALID, OK, OUTPUT_FAILED, PROG, OutputFailed, UsageError, detail, err_line, say
+from realtime_gui.cli.exits import INVALID, OK, PROG, OutputFailed, UsageError, detail, err_line, exit_code, say
 from realtime_gui.config.arguments import KEY_NOT_AN_ARGUMENT, SafeArgumentParser
+from realtime_gui.config.window_options import window_usage
+from realtime_gui.errors import RealtimeGuiError
 from realtime_gui.logs import setup_logging
 
 COMMANDS = ("mint", "key", "verify", "serve")
@@ -66,10 +68,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`… | head`): stop quietly, and keep Python from complaining at exit.
         _silence_stdout()
         return OK
-    except OutputFailed as err:
-        say(str(err))
-        _silence_stdout()  # what is still buffered must not fail again at exit (Python would exit 120)
-        return OUTPUT_FAILED
     except Exception as err:  # the last guard: a sentence, never a traceback, never the key
         log.debug("unexpected error", exc_info=True)
         say(
@@ -118,10 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = SafeArgumentParser(  # its subcommands' parsers are of its class: every error is made safe
         prog=PROG,
         description="Mint short-lived OpenAI Realtime API tokens.",
-        epilog="Without a command it opens the window: realtime-gui [--demo] [--endpoint ID] [--profile NAME] "
-        "[--settings FILE] [--color-scheme system|light|dark] [--smoke-test], and mint's --base-url, --auth, "
-        "--organization, --project and --timeout (for this run). "
-        "--demo tries everything against a fake server on this computer.",
+        epilog=f"Without a command it opens the window: {window_usage()}. The connection options are mint's (for "
+        "this run). --demo tries everything against a fake server on this computer.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -134,8 +130,10 @@ def _run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)  # argparse exits 2 on bad usage, as the contract wants
     try:
         return _commands()[args.command].run(args)
-    except UsageError as err:
+    except RealtimeGuiError as err:  # what a command left for here: its sentence, then the code its kind maps to
         say(str(err))
-        for problem in err.problems:
+        for problem in err.problems if isinstance(err, UsageError) else ():
             detail(None, str(problem))
-        return INVALID
+        if isinstance(err, OutputFailed):
+            _silence_stdout()  # what is still buffered must not fail again at exit (Python would exit 120)
+        return exit_code(err)

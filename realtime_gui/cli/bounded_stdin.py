@@ -14,10 +14,12 @@ import threading
 import time
 from collections.abc import Callable
 
+from realtime_gui.errors import InputError
+
 _CHUNK = 64 * 1024
 
 
-class StdinTimeout(Exception):
+class StdinTimeout(InputError):
     """The input did not end, nor become complete, before the deadline."""
 
     def __init__(self, received: int) -> None:

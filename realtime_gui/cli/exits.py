@@ -2,6 +2,7 @@
 
 Qt-free. Exit codes: 0 done; 2 invalid input or missing key (nothing sent); 3 the API answered with an error;
 4 network failure, timeout or an unusable answer; 5 standard output could not take the answer (closed or full).
+`exit_code` is the one map from the error tree (errors.py) to them.
 
 A closed stream is None in sys.stdout or sys.stderr, and print(file=None) writes to stdout: a sentence meant for a
 closed stderr would land where `TOKEN=$(…)` reads. So stdout is written through `out` (what --output asks for, or
@@ -17,13 +18,14 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from realtime_gui.api.checks import Problem
+from realtime_gui.errors import InputError, NoAnswerError, RealtimeGuiError, RefusedError
 from realtime_gui.shown import shown
 
 OK, INVALID, API_FAILED, NETWORK_FAILED, OUTPUT_FAILED = 0, 2, 3, 4, 5
 PROG = "realtime-gui"
 
 
-class UsageError(Exception):
+class UsageError(InputError):
     """Bad input found before anything was sent; printed as is, exit 2."""
 
     def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
@@ -31,13 +33,24 @@ class UsageError(Exception):
         super().__init__(message)
 
 
-class OutputFailed(Exception):
+class OutputFailed(RealtimeGuiError):
     """What the command was asked to print could not be written to stdout; str() says why, exit 5. `reason`: the
     bare cause ("closed", or the OS's words), for a caller that says it its own way."""
 
     def __init__(self, message: str, *, reason: str = "closed") -> None:
         super().__init__(message)
         self.reason = reason
+
+
+def exit_code(error: RealtimeGuiError) -> int:
+    """The exit code for a failed command, from the error's kind (errors.py draws the tree)."""
+    if isinstance(error, OutputFailed):
+        return OUTPUT_FAILED
+    if isinstance(error, RefusedError):
+        return API_FAILED
+    if isinstance(error, NoAnswerError):
+        return NETWORK_FAILED
+    return INVALID  # InputError, and anything else the package raised on purpose: nothing usable was done
 
 
 def out(text: str) -> None:

@@ -12,24 +12,13 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from realtime_gui.api.catalog import Parameter, endpoint
-from realtime_gui.cli.exits import (
-    API_FAILED,
-    NETWORK_FAILED,
-    OK,
-    PROG,
-    OutputFailed,
-    UsageError,
-    detail,
-    err_line,
-    out,
-    say,
-)
+from realtime_gui.cli.exits import OK, PROG, OutputFailed, UsageError, detail, err_line, exit_code, out, say
 from realtime_gui.cli.request_options import add_request_options, api_key_for, connection_for, form_values
 from realtime_gui.jsontext import JsonValue
 
 if TYPE_CHECKING:
     from realtime_gui.api.request import MintRequest
-    from realtime_gui.errors import ApiError
+    from realtime_gui.errors import MintError
     from realtime_gui.net.minted import MintedToken
 
 
@@ -57,14 +46,7 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(args: argparse.Namespace) -> int:
     from realtime_gui.api.request import InvalidRequest, build_request
-    from realtime_gui.errors import (
-        ApiError,
-        ConfigError,
-        NetworkError,
-        ResponseError,
-        RetiredEndpointError,
-        error_facts,
-    )
+    from realtime_gui.errors import MintError, RetiredEndpointError
     from realtime_gui.net.client import shared_client
 
     if args.list_parameters:
@@ -83,20 +65,11 @@ def run(args: argparse.Namespace) -> int:
     key = api_key_for(args.profile)
     try:
         token = shared_client().mint(request, connection=connection, api_key=key)
-    except ConfigError as err:
-        raise UsageError(str(err)) from None
-    except RetiredEndpointError as err:
-        _report_api_error(err)
-        _suggest_ga(args.endpoint, values)
-        return API_FAILED
-    except ApiError as err:
-        _report_api_error(err)
-        return API_FAILED
-    except (NetworkError, ResponseError) as err:
-        say(str(err))
-        for label, value in error_facts(err):
-            detail(label, value)
-        return NETWORK_FAILED
+    except MintError as err:  # a ConfigError too: its sentence, exit 2, nothing was sent
+        _report(err)
+        if isinstance(err, RetiredEndpointError):
+            _suggest_ga(args.endpoint, values)
+        return exit_code(err)
     try:
         _print_token(token, args.output)
     except (OutputFailed, BrokenPipeError) as err:
@@ -124,11 +97,14 @@ def _warn_about_models(request: MintRequest) -> None:
             say(f"warning: {path}: {words}")
 
 
-def _report_api_error(err: ApiError) -> None:
-    from realtime_gui.errors import RetiredEndpointError, error_facts
+def _report(err: MintError) -> None:
+    """A failed mint on stderr: its sentence (after the HTTP status when the API refused), then its facts."""
+    from realtime_gui.errors import ApiError, RetiredEndpointError, error_facts
 
-    d = err.details
-    say(f"the API refused the request (HTTP {d.status}): {err}")
+    if isinstance(err, ApiError):
+        say(f"the API refused the request (HTTP {err.details.status}): {err}")
+    else:
+        say(str(err))
     if isinstance(err, RetiredEndpointError):
         detail("server said", err.server_message)
     for label, value in error_facts(err):

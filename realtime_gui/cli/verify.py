@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from realtime_gui import jsontext
 from realtime_gui.api.catalog import ENDPOINT_IDS
-from realtime_gui.cli.exits import API_FAILED, INVALID, NETWORK_FAILED, OK, OutputFailed, UsageError, detail, out, say
+from realtime_gui.cli.exits import OK, OutputFailed, UsageError, detail, exit_code, out, say
 from realtime_gui.redaction import redact
 from realtime_gui.shown import escape_controls, json_text
 from realtime_gui.verify.findings import (
     ErrorEvent,
     SessionOpened,
-    SessionRefused,
     UpgradeRefused,
     VerifyError,
     VerifyInputError,
@@ -126,12 +125,6 @@ def verify_minted(token: MintedToken, connection: Connection) -> int:
         return exit_code(err)
     say(f"the token works: {result.opened.summary()}")
     return OK
-
-
-def exit_code(err: VerifyError) -> int:
-    if isinstance(err, VerifyInputError):
-        return INVALID
-    return API_FAILED if isinstance(err, SessionRefused) else NETWORK_FAILED
 
 
 # -- standard input ---------------------------------------------------------------------------------------------------

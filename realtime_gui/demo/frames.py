@@ -11,12 +11,14 @@ import hashlib
 import struct
 from io import BufferedIOBase
 
+from realtime_gui.errors import RealtimeGuiError
+
 CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG = 0x0, 0x1, 0x2, 0x8, 0x9, 0xA
 _GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MAX_MESSAGE = 1 << 20  # the fake reads client events of up to 1 MiB
 
 
-class FrameError(Exception):
+class FrameError(RealtimeGuiError):
     """The client sent something the fake cannot read; it drops the connection."""
 
 

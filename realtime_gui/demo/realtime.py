@@ -1,7 +1,7 @@
 """The fake's Realtime sessions: the WebSocket upgrade on the token server's own port, only for tokens it issued.
 
 After the upgrade it sends `session.created` with the session the token was minted with, answers a text turn
-(`conversation.item.create` + `response.create`) with a canned reply streamed in deltas, and acts out the WS_ faults.
+(`conversation.item.create` + `response.create`) with a canned reply streamed in deltas.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from realtime_gui.demo import frames
-from realtime_gui.demo.state import ErrorReply, Fault, FaultKind, Issued, State, masked, new_id
+from realtime_gui.demo.state import ErrorReply, Issued, State, masked, new_id
 
 REPLY = "Hello from the fake Realtime API. You said: {text}"
 # Where each kind of token opens its session: (path, intent query).
@@ -30,16 +30,13 @@ _INSECURE_PREFIX = "openai-insecure-api-key."  # how browsers pass the token: as
 
 
 def serve_session(
-    handler: BaseHTTPRequestHandler, state: State, fault: Fault | None, *, refuse: Callable[[ErrorReply], None]
+    handler: BaseHTTPRequestHandler,
+    state: State,
+    *,
+    refuse: Callable[[ErrorReply], None],
+    session: type[Session],
 ) -> None:
-    """Answer one WebSocket upgrade and run the session until the client leaves (or the fault says otherwise)."""
-    kind = fault.kind if fault is not None else None
-    if kind is FaultKind.WS_HANG_UPGRADE:
-        state.stopping.wait(fault.seconds if fault is not None and fault.seconds else 3600)
-        return
-    if fault is not None and kind is FaultKind.WS_REFUSED:
-        refuse(ErrorReply(fault.status or 403, fault.text or "You are not allowed to open this session."))
-        return
+    """Answer one WebSocket upgrade and run the `session` until the client leaves."""
     parts = urlsplit(handler.path)
     token, browser = _token(handler)
     admitted = _admit(state, parts.path, parse_qs(parts.query), token)
@@ -58,7 +55,7 @@ def serve_session(
     if browser:
         handler.send_header("Sec-WebSocket-Protocol", "realtime")
     handler.end_headers()
-    _Session(handler, state, admitted).run(fault)
+    session(handler, state, admitted).run()
 
 
 def _token(handler: BaseHTTPRequestHandler) -> tuple[str | None, bool]:
@@ -96,52 +93,32 @@ def _admit(state: State, path: str, query: dict[str, list[str]], token: str | No
     return issued
 
 
-class _Session:
+class Session:
+    """One Realtime session on an upgraded connection: session.created, then a canned streamed reply to each text
+    turn. `misbehave` and `answers` are where the tests' misbehaving server changes that; the demo never does."""
+
+    answers = True  # False: text turns are read and never answered
+
     def __init__(self, handler: BaseHTTPRequestHandler, state: State, issued: Issued) -> None:
         self._rfile, self._wfile = handler.rfile, handler.wfile
         self._state, self._issued = state, issued
         self._beta_header = handler.headers.get("OpenAI-Beta") is not None
         self._said = ""
 
-    def run(self, fault: Fault | None) -> None:
+    def run(self) -> None:
         try:
             if self._beta_header:  # what the GA API does with the beta header: close code 4000
                 self._wfile.write(frames.close_frame(4000, "OpenAI-Beta: realtime=v1 is not supported on GA."))
-            elif fault is None or fault.kind is FaultKind.WS_SILENT_REPLY or not self._misbehave(fault):
+            elif not self.misbehave():
                 self._event("session.created", session=self._issued.session)
-                self._converse(answer=fault is None)
+                self._converse()
         except (OSError, frames.FrameError):
             pass  # the client went away or sent garbage: the session ends, as a real server's would
 
-    def _misbehave(self, fault: Fault) -> bool:
-        """Act out a fault that strikes right after the upgrade; True when the session is over."""
-        kind, write = fault.kind, self._wfile.write
-        if kind is FaultKind.WS_SILENT:
-            self._drain()
-        elif kind is FaultKind.WS_CLOSE:
-            write(frames.close_frame(fault.close_code or 1008, fault.text))
-            self._drain(until_close=True)
-        elif kind is FaultKind.WS_ERROR_EVENT:
-            self._event(
-                "error",
-                error={
-                    "type": "invalid_request_error",
-                    "code": "session_refused",
-                    "message": fault.text or "The session could not be started.",
-                    "param": None,
-                    "event_id": None,
-                },
-            )
-            write(frames.close_frame(1008, "session refused"))
-        elif kind is FaultKind.WS_MALFORMED:
-            write(frames.encode(frames.TEXT, b'{"type": "session.created"}', rsv=0b100))
-        elif kind is FaultKind.WS_NOT_JSON:
-            write(frames.encode(frames.TEXT, b"<html>502 Bad Gateway</html>"))
-        elif kind is FaultKind.WS_OVERSIZED:
-            write(frames.frame_header(frames.TEXT, 64 << 20) + b"{" * 65536)
-        else:
-            return False
-        return True
+    def misbehave(self) -> bool:
+        """True when the session went otherwise than well right after the upgrade, and is over; False goes on to
+        session.created. Never in the demo (tests/misbehaving.py overrides it)."""
+        return False
 
     def _drain(self, *, until_close: bool = False) -> None:
         """Read and ignore the client until it goes away, or until its close frame comes back."""
@@ -149,7 +126,7 @@ class _Session:
             if until_close and message[0] == frames.CLOSE:
                 return
 
-    def _converse(self, *, answer: bool) -> None:
+    def _converse(self) -> None:
         while not self._state.stopping.is_set():
             message = frames.read_message(self._rfile)
             if message is None:
@@ -160,7 +137,7 @@ class _Session:
                 return
             if opcode == frames.PING:
                 self._wfile.write(frames.encode(frames.PONG, payload))
-            elif opcode == frames.TEXT and answer:
+            elif opcode == frames.TEXT and self.answers:
                 self._on_event(payload)
 
     def _on_event(self, payload: bytes) -> None:

@@ -1,4 +1,4 @@
-"""The fake server's HTTP side: the five token endpoints, their answers and faults; upgrades go to realtime.py."""
+"""The demo server's HTTP side: the five token endpoints and their answers; upgrades go to realtime.py."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from realtime_gui.demo.answers import token_answer
-from realtime_gui.demo.realtime import serve_session
-from realtime_gui.demo.state import ErrorReply, Fault, FaultKind, Issued, Recorded, RequestCheck, State, masked
+from realtime_gui.demo.realtime import Session, serve_session
+from realtime_gui.demo.state import ErrorReply, Issued, Recorded, RequestCheck, State, masked
 from realtime_gui.demo.state import new_id as _id
 
 DEMO_KEY = "sk-demo-realtime-gui-not-a-real-key"
@@ -31,7 +31,8 @@ _PATHS = (_GA_PATH, _TRANSLATION_PATH, _BETA_SESSIONS_PATH, _BETA_TRANSCRIPTION_
 
 
 class FakeOpenAI:
-    """`with FakeOpenAI() as server:` serves on 127.0.0.1 at `server.base_url` until the block ends."""
+    """`with FakeOpenAI() as server:` serves on 127.0.0.1 at `server.base_url` until the block ends, answering every
+    request as the API would. `handler` answers each request (tests/misbehaving.py passes one that misbehaves)."""
 
     def __init__(
         self,
@@ -42,12 +43,14 @@ class FakeOpenAI:
         clock: Callable[[], float] = time.time,
         port: int = 0,
         tls: ssl.SSLContext | None = None,
+        handler: type[DemoHandler] | None = None,
     ) -> None:
         """`tls`, a server context with a certificate, serves https:// and wss:// instead of http:// and ws://."""
         self.state = State(api_key=api_key, check=check, retire_beta=retire_beta, clock=clock)
-        self._httpd = _Server(("127.0.0.1", port), _Handler)
+        self._httpd = _Server(("127.0.0.1", port), handler or DemoHandler)
         self._httpd.state = self.state
         self._httpd.tls = tls
+        self._httpd.fake = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},  # how long stop() waits for the loop to notice
@@ -65,12 +68,7 @@ class FakeOpenAI:
         with self.state.lock:
             return list(self.state.requests)
 
-    def inject(self, *faults: Fault) -> None:
-        """Queue faults; each coming request takes the next one."""
-        with self.state.lock:
-            self.state.faults.extend(faults)
-
-    def start(self) -> FakeOpenAI:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -80,7 +78,7 @@ class FakeOpenAI:
         self._httpd.server_close()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> FakeOpenAI:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -118,9 +116,15 @@ class _Server(ThreadingHTTPServer):
                 return
         super().finish_request(request, client_address)
 
+    fake: FakeOpenAI  # the handlers' way back to the object that started them
 
-class _Handler(BaseHTTPRequestHandler):
+
+class DemoHandler(BaseHTTPRequestHandler):
+    """Answers one connection's requests well. `misbehave`, `misbehave_at_upgrade` and `session` are where the tests'
+    misbehaving server (tests/misbehaving.py) changes that; the demo never does."""
+
     server: _Server
+    session: type[Session] = Session  # runs each WebSocket session
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # without it each keep-alive answer stalls ~40 ms on loopback
     server_version = "fake-openai/1"
@@ -138,18 +142,28 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        fault = state.record(Recorded("POST", self.path, self._header_dict(), body), websocket=False)
+        state.record(Recorded("POST", self.path, self._header_dict(), body))
         self._skew = 0.0
-        if fault is not None and self._misbehave(fault):
+        if self.misbehave():
             return
         self._answer(body)
+
+    def misbehave(self) -> bool:
+        """True when this token request was answered otherwise than well (or left unanswered); before it returns False
+        it may have slowed the answer or skewed its clock (`_skew`). Never in the demo."""
+        return False
+
+    def misbehave_at_upgrade(self) -> bool:
+        """True when this WebSocket upgrade was answered otherwise than well (or left unanswered). Never in the demo."""
+        return False
 
     def do_GET(self) -> None:
         if self.headers.get("Upgrade", "").lower() == "websocket":
             state = self.server.state
-            fault = state.record(Recorded("GET", self.path, self._header_dict(), b""), websocket=True)
+            state.record(Recorded("GET", self.path, self._header_dict(), b""))
             self.close_connection = True  # the connection is the session's from here on
-            serve_session(self, state, fault, refuse=self._error)
+            if not self.misbehave_at_upgrade():
+                serve_session(self, state, refuse=self._error, session=self.session)
             return
         self._error(ErrorReply(405, "Method not allowed; the token endpoints take POST."))
 
@@ -214,65 +228,6 @@ class _Handler(BaseHTTPRequestHandler):
                 code="invalid_api_key",
             )
         return None
-
-    # -- faults --
-
-    def _misbehave(self, fault: Fault) -> bool:
-        """Act out `fault`; True when the answer has been sent (or withheld)."""
-        kind = fault.kind
-        if kind is FaultKind.SLOW:
-            self.server.state.stopping.wait(fault.seconds)
-            return False
-        if kind is FaultKind.SKEWED_DATE:
-            self._skew = fault.seconds
-            return False
-        if kind is FaultKind.HANG:
-            self.server.state.stopping.wait(fault.seconds or 3600)
-            self.close_connection = True
-            return True
-        if kind is FaultKind.UNAUTHORIZED:
-            self._error(
-                ErrorReply(
-                    401,
-                    "Incorrect API key provided: sk-abc***********wxyz. You can find your API key at "
-                    "https://platform.openai.com/account/api-keys.",
-                    code="invalid_api_key",
-                )
-            )
-        elif kind is FaultKind.BAD_PARAM:
-            param = fault.param or "session.model"
-            self._error(ErrorReply(400, f"Invalid value for '{param}'.", param=param, code="invalid_value"))
-        elif kind is FaultKind.RATE_LIMITED:
-            self._error(
-                ErrorReply(
-                    429,
-                    "Rate limit reached for requests. Please try again later.",
-                    type="requests",
-                    code="rate_limit_exceeded",
-                ),
-                headers={"Retry-After": f"{fault.seconds or 20:g}"},
-            )
-        elif kind is FaultKind.SERVER_ERROR:
-            self._error(
-                ErrorReply(
-                    500,
-                    "The server had an error while processing your request. Sorry about that!",
-                    type="server_error",
-                )
-            )
-        elif kind is FaultKind.BAD_GATEWAY_HTML:
-            page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
-            self._send(502, page, content_type="text/html")
-        elif kind is FaultKind.EMPTY_BODY:
-            self._send(200, b"")
-        elif kind is FaultKind.TRUNCATED:
-            whole = json.dumps(token_answer("realtime", {}, now=self.server.state.clock())).encode()
-            self._send(200, whole[: len(whole) // 2])
-        elif kind is FaultKind.NO_TOKEN:
-            self._json(200, {"session": {"type": "realtime", "id": _id("sess_")}})
-        elif kind is FaultKind.RETIRED:
-            self._error(_retired())
-        return True
 
     # -- writing --
 

@@ -9,17 +9,18 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from realtime_gui.config.connection import HEADER_SAFE
+from realtime_gui.errors import InputError
 from realtime_gui.redaction import key_hint, remember
 
 ENV_VAR = "OPENAI_API_KEY"
 KeySource = Literal["environment", "keyring", "memory"]
 
 
-class KeyringUnavailable(Exception):
+class KeyringUnavailable(InputError):
     """No safe OS keyring can be used; str() says why and what to do."""
 
 
-class InvalidKey(ValueError):
+class InvalidKey(InputError, ValueError):
     """The text given as a key cannot be a key; str() says why (without quoting it)."""
 
 

@@ -9,13 +9,15 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Iterator
 
+from realtime_gui.errors import NoAnswerError
+
 MAX_BODY_BYTES = 4 * 1024 * 1024  # a token answer is a few KB; anything near this is not the API talking
 ACCEPT_ENCODING = "gzip, deflate"  # what we ask for, and so all we need to undo
 _MAX_LAYERS = 3  # "gzip, gzip" is legal if odd; a longer stack is not a server we want to talk to
 _PIECE = 64 * 1024  # the most one layer hands on at a time
 
 
-class BodyError(Exception):
+class BodyError(NoAnswerError):
     """The body cannot be used; str() says why."""
 
 

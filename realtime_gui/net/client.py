@@ -298,7 +298,10 @@ def _api_error(
         retry_after=retry_after(response.headers.get("retry-after")) if status == 429 else None,
     )
     if details.code == RETIRED_CODE and ep.ga_equivalent is not None:
-        return RetiredEndpointError(details, retired=ep, ga_endpoint=endpoint(ep.ga_equivalent))
+        ga = endpoint(ep.ga_equivalent)
+        return RetiredEndpointError(
+            details, retired_id=ep.id, retired_path=ep.path, ga_endpoint_id=ga.id, ga_path=ga.path
+        )
     return ApiError(details)
 
 

@@ -6,7 +6,6 @@ Nothing here imports httpx2, keyring or the fake server at start-up: the window 
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import logging
 import os
@@ -22,13 +21,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from realtime_gui import __version__
-from realtime_gui.api.catalog import ENDPOINT_IDS
-from realtime_gui.config.arguments import SafeArgumentParser
-from realtime_gui.config.connection_options import ConnectionOptions, add_connection_options
+from realtime_gui.config.connection_options import ConnectionOptions
+from realtime_gui.config.window_options import window_parser
 from realtime_gui.display import missing_display
 from realtime_gui.logs import setup_logging
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.style.palette import SCHEMES, apply_color_scheme
+from realtime_gui.qt.ui.style.palette import apply_color_scheme
 from realtime_gui.qt.ui.window.banner import PROFILE, SETTINGS
 from realtime_gui.qt.ui.window.main_window import MainWindow
 from realtime_gui.qt.workers.controller import Controller
@@ -38,32 +36,10 @@ from realtime_gui.shown import as_sentence
 log = logging.getLogger(__name__)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = SafeArgumentParser(prog="realtime-gui", description="Mint OpenAI Realtime tokens in a window.")
-    parser.add_argument("--demo", action="store_true", help="try it against a built-in fake server, no account needed")
-    parser.add_argument("--endpoint", choices=ENDPOINT_IDS, help="endpoint to show first")
-    parser.add_argument("--profile", help="profile to use (its key is in the OS keyring)")
-    parser.add_argument("--settings", metavar="FILE", help="settings file to use instead of the default")
-    add_connection_options(parser)  # the same as `realtime-gui mint`'s; they apply to the profile shown first
-    parser.add_argument(
-        "--color-scheme",
-        choices=SCHEMES,
-        default="system",
-        help="light or dark colours; default: follow the system's scheme as Qt reports it",
-    )
-    parser.add_argument(
-        "--smoke-test",
-        action="store_true",
-        help="check this build end to end offscreen (demo mint, keyring), print one JSON line, and exit",
-    )
-    parser.add_argument("--version", action="version", version=f"realtime-gui {__version__}")
-    return parser
-
-
 def create_window(argv: list[str]) -> MainWindow:
     """Build the main window from command-line style arguments; a QApplication must exist. Does not block on the
     keyring or the network: the key status arrives from a worker thread."""
-    parser = _parser()
+    parser = window_parser()
     args, _qt_args = parser.parse_known_args(argv)
     try:
         options = ConnectionOptions.from_args(args)

@@ -19,12 +19,9 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
-from realtime_gui.serve.replies import Incoming, Reply, header_text, own_error, served_now
-
-if TYPE_CHECKING:
-    from realtime_gui.serve.server import TokenServer
+from realtime_gui.serve.replies import Answerer, Incoming, Reply, header_text, own_error, served_now
 
 MAX_LINE_BYTES = 8 * 1024
 MAX_HEAD_BYTES = 16 * 1024
@@ -105,7 +102,7 @@ class HttpServer(ThreadingHTTPServer):
     block_on_close = False
     request_queue_size = MAX_CONNECTIONS  # the default 5 drops a burst's connections, which retry after 1 s
 
-    def __init__(self, app: TokenServer, host: str, port: int, *, client_timeout: float) -> None:
+    def __init__(self, app: Answerer, host: str, port: int, *, client_timeout: float) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.app = app
         self.client_timeout = client_timeout

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from realtime_gui.errors import InputError
 from realtime_gui.shown import shown
 
 # Pages served from this machine, on any port (a dev server picks its own). Exact extra origins come on top.
@@ -22,7 +23,7 @@ _LOOPBACK_ORIGIN = re.compile(r"http://(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{
 _RATE_WINDOW_S = 60.0
 
 
-class PolicyError(ValueError):
+class PolicyError(InputError, ValueError):
     """A setting that would make the server unsafe or cannot be understood; str() says what is allowed."""
 
 

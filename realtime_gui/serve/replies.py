@@ -10,7 +10,7 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 OWN_ERROR_TYPE = "realtime_gui_error"
 
@@ -53,6 +53,16 @@ class ServedRequest:
     request_id: str | None
     note: str
     minted: bool
+
+
+class Answerer(Protocol):
+    """What the HTTP layer (handler.py) asks of the rules that decide the answers (TokenServer, server.py)."""
+
+    def answer(self, incoming: Incoming) -> Reply: ...
+
+    def with_cors(self, origin: str | None, reply: Reply) -> Reply: ...
+
+    def record(self, served: ServedRequest) -> None: ...
 
 
 def json_reply(

@@ -239,15 +239,28 @@ class TokenServer:
         return self._mint(template, overrides)
 
     def _mint(self, template: Template, overrides: dict[str, JsonValue]) -> Reply:
-        from realtime_gui.api.request import InvalidRequest, build_request
-        from realtime_gui.errors import ApiError, ConfigError, MintError, RetiredEndpointError
-        from realtime_gui.keys.api_key import KeyringUnavailable
+        from realtime_gui.api.request import InvalidRequest
+        from realtime_gui.config.sendable import sendable_request
+        from realtime_gui.errors import (
+            ApiError,
+            ConfigError,
+            InputError,
+            NetworkError,
+            RealtimeGuiError,
+            ResponseError,
+            RetiredEndpointError,
+        )
         from realtime_gui.redaction import redact
 
         try:
-            if template.problems:
-                raise InvalidRequest(template.problems)
-            request = build_request(template.endpoint_id, {**template.values, **overrides})
+            request = sendable_request(
+                template.endpoint_id,
+                {**template.values, **overrides},
+                connection=template.connection,
+                problems=template.problems,
+            )
+        except ConfigError as err:  # the profile's base URL must not get the key
+            return own_error(500, "config_error", str(err))
         except InvalidRequest as err:
             first = err.problems[0] if err.problems else None
             lines = "; ".join(str(p) for p in err.problems)
@@ -284,11 +297,11 @@ class TokenServer:
             error = {"message": redact(message, api_key), "type": d.type, "param": d.param, "code": d.code}
             headers = {"Retry-After": f"{d.retry_after:.0f}"} if d.retry_after is not None else {}
             return json_reply(d.status, {"error": error}, headers=headers, request_id=d.request_id, note="API error")
-        except (ConfigError, KeyringUnavailable) as err:
+        except InputError as err:  # the settings or the keyring: nothing was sent
             return own_error(500, "config_error", redact(str(err), api_key))
-        except MintError as err:
-            reason = getattr(err, "reason", None) or "bad_response"
-            request_id = getattr(err, "request_id", None)
+        except RealtimeGuiError as err:
+            reason = err.reason if isinstance(err, NetworkError) else "bad_response"
+            request_id = err.request_id if isinstance(err, ResponseError) else None
             return own_error(502, reason, redact(str(err), api_key), request_id=request_id)
         finally:
             with self._lock:

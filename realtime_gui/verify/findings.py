@@ -1,7 +1,9 @@
 """What a token check asks for and finds: the request, the session opened, the reply, and why it failed.
 
-Qt-free and websockets-free (verify/session.py does the talking), so the window can build requests and tell outcomes apart
-without loading the WebSocket stack at start-up. No message here contains the token.
+Qt-free and websockets-free (verify/session.py does the talking), so the window can build requests and tell outcomes
+apart without loading the WebSocket stack at start-up. No message here contains the token.
+
+The check's errors, each also of a kind in errors.py's tree (InputError, RefusedError, NoAnswerError):
 
     VerifyError                  anything that stopped a check; str() is a sentence for people
      ├── VerifyInputError        the request cannot be sent (base URL, token text, endpoint, timeout); nothing was sent
@@ -22,16 +24,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from realtime_gui.api.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS
+from realtime_gui.api.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, ENDPOINTS
 from realtime_gui.config.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, HEADER_SAFE, check_base_url
-from realtime_gui.errors import ConfigError, ErrorDetails
+from realtime_gui.errors import ConfigError, ErrorDetails, InputError, NoAnswerError, RealtimeGuiError, RefusedError
 from realtime_gui.net.answer import MAX_TOKEN_LENGTH
 from realtime_gui.shown import escape_controls
 
-# Token kinds that open a transcription session (`?intent=transcription`), a translation session, or a conversation.
-TRANSCRIPTION_ENDPOINTS = ("transcription", "beta-transcription")
-TRANSLATION_ENDPOINTS = ("translation",)
-CONVERSATION_ENDPOINTS = ("realtime", "beta-sessions")  # only these can answer a text turn
+CONVERSATION_ENDPOINTS = tuple(ep.id for ep in ENDPOINTS.values() if ep.converses)  # only these answer a text turn
 TOKEN_PREFIX = "ek_"  # what every Realtime client secret starts with, from OpenAI and Azure alike
 
 
@@ -73,9 +72,10 @@ def session_url(request: VerifyRequest) -> str:
         raise VerifyInputError(str(err)) from None
     parts = urlsplit(base)
     scheme = "wss" if parts.scheme == "https" else "ws"
-    path = parts.path + ("/realtime/translations" if request.endpoint in TRANSLATION_ENDPOINTS else "/realtime")
-    if request.endpoint in TRANSCRIPTION_ENDPOINTS:
-        query = {"intent": "transcription"}
+    ep = ENDPOINTS[request.endpoint]
+    path = parts.path + ep.socket_path
+    if ep.socket_intent is not None:
+        query = {"intent": ep.socket_intent}
     else:
         query = {"model": request.model} if request.model else {}
     return urlunsplit((scheme, parts.netloc, path, urlencode(query), ""))
@@ -198,7 +198,7 @@ def _short(value: Any) -> str:
 # -- Why it failed ----------------------------------------------------------------------------------------------------
 
 
-class VerifyError(Exception):
+class VerifyError(RealtimeGuiError):
     """Anything that stopped a check; str() is a sentence for people. `opened` is set when the session had opened
     before the failure (the text turn failed), `partial_reply` holds what the reply had said by then."""
 
@@ -206,11 +206,11 @@ class VerifyError(Exception):
     partial_reply: str = ""
 
 
-class VerifyInputError(VerifyError):
+class VerifyInputError(VerifyError, InputError):
     """The request cannot be sent; nothing was."""
 
 
-class SessionRefused(VerifyError):
+class SessionRefused(VerifyError, RefusedError):
     """The server refused the session or the turn."""
 
 
@@ -242,7 +242,7 @@ class ReplyFailed(SessionRefused):
     """The text turn's response.done had status `failed`."""
 
 
-class SessionUnreachable(VerifyError):
+class SessionUnreachable(VerifyError, NoAnswerError):
     """No session: `reason` is one of refused, dns, tls, proxy, timeout, connection."""
 
     def __init__(self, message: str, *, reason: str) -> None:
@@ -250,9 +250,9 @@ class SessionUnreachable(VerifyError):
         super().__init__(message)
 
 
-class UnusableAnswer(VerifyError):
+class UnusableAnswer(VerifyError, NoAnswerError):
     """The server answered, but not in the Realtime protocol."""
 
 
-class VerifyCancelled(VerifyError):
+class VerifyCancelled(VerifyError, NoAnswerError):
     """The check was cancelled."""

@@ -11,8 +11,9 @@ import json
 import shlex
 from dataclasses import dataclass, field
 
+from realtime_gui.api.catalog import ENDPOINTS
 from realtime_gui.config.connection import check_base_url
-from realtime_gui.verify.findings import TRANSLATION_ENDPOINTS, VerifyRequest, session_url
+from realtime_gui.verify.findings import VerifyRequest, session_url
 
 JS_PLACEHOLDER = "EPHEMERAL_TOKEN"  # stands out in a page, and is what OpenAI's own examples call it
 SHELL_PLACEHOLDER = '"$REALTIME_TOKEN"'
@@ -31,7 +32,7 @@ class TokenUse:
 
 def available(kind: str, endpoint: str) -> str | None:
     """None when a `kind` snippet fits a token of `endpoint`, else why not (a sentence)."""
-    if kind == "webrtc" and endpoint in TRANSLATION_ENDPOINTS:
+    if kind == "webrtc" and endpoint in ENDPOINTS and not ENDPOINTS[endpoint].webrtc:
         return "Translation sessions open over WebSocket only; the API has no WebRTC call for them."
     return None
 

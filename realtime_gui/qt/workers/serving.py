@@ -1,4 +1,5 @@
-"""The window's local token server: `TokenServer` (serve/server.py) run from the GUI thread, its counts brought back to it.
+"""The window's local token server: `TokenServer` (serve/server.py) run from the GUI thread, its counts brought back
+to it.
 
 The server answers and mints in threads of its own; they never touch a widget. Each answer is reported through
 `served`, a signal of this GUI-thread object emitted from the server's thread, so Qt queues it into the GUI thread.
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from realtime_gui.errors import InputError
+
 if TYPE_CHECKING:
     from realtime_gui.serve.server import ServedRequest, Template, TokenServer
 
@@ -24,7 +27,7 @@ _LOOPBACK = "127.0.0.1"
 _SEARCH = 20  # ports tried after a taken one before asking the system for any free port
 
 
-class PortUnavailable(Exception):
+class PortUnavailable(InputError):
     """The port cannot be listened on; str() says why, `suggestion` is a port that is free right now."""
 
     def __init__(self, message: str, *, port: int, suggestion: int) -> None:

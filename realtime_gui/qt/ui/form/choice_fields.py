@@ -109,11 +109,9 @@ class OpenChoiceField(TypedField):
         return self.combo.currentText()  # as typed: a name's stray space is refused, as in the CLI, never trimmed
 
     def set_value(self, value: FieldValue) -> None:
-        key, prefix = self.row.custom_key, self.row.custom_prefix
-        if isinstance(value, dict) and key and prefix and set(value) == {key}:
-            custom = value[key]
-            if isinstance(custom, str) and custom.startswith(prefix):
-                value = custom  # {"id": "voice_x"} reads better as voice_x, which means the same
+        custom = self.row.custom_text(value)
+        if custom is not None:
+            value = custom  # {"id": "voice_x"} reads better as voice_x, which means the same
         if isinstance(value, Unset) or value is None:
             self.combo.setCurrentIndex(-1)
             self.combo.setEditText("")

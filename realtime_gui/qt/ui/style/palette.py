@@ -20,7 +20,6 @@ WARNING = "warning"
 MUTED = "muted"
 _HUES = {ERROR: (0, 190), OK: (125, 150), WARNING: (42, 200)}  # HSL hue and saturation
 
-SCHEMES = ("system", "light", "dark")
 
 Role = QPalette.ColorRole
 Group = QPalette.ColorGroup

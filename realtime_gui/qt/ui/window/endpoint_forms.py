@@ -121,7 +121,7 @@ class EndpointForms(QObject):
         text = f"{error}\nServer: {error.server_message}"
         if dropped:
             text += "\n" + self.tr("Not carried over (no GA equivalent): {0}").format(dropped)
-        switch = ("switchToGa", self.tr("Switch to {0}").format(error.ga_endpoint.id), self.switch_to_ga)
+        switch = ("switchToGa", self.tr("Switch to {0}").format(error.ga_endpoint_id), self.switch_to_ga)
         self._banner.show_message(text, cause=cause.RETIRED, action=switch)
 
     def switch_to_ga(self) -> None:

@@ -1,15 +1,16 @@
 """A failed mint in words for the window: the error's sentence, the API's facts (status, type, code, param,
-request id, retry after), and which banner cause it is (a refused or missing key ends when a key is saved)."""
+request id, retry after), and which banner cause it is (a refused or missing key ends when a key is saved). The one
+map from the error tree (errors.py) to the banner."""
 
 from __future__ import annotations
 
-from realtime_gui.errors import ApiError, MintError, MissingKeyError, error_facts
+from realtime_gui.errors import ApiError, MintError, MissingKeyError, RealtimeGuiError, error_facts
 from realtime_gui.keys.api_key import KeyringUnavailable
 from realtime_gui.qt.ui.window import banner as cause
 
 
-def describe_failure(error: Exception) -> tuple[str, str]:
-    """(text, banner cause) for a MintError or KeyringUnavailable."""
+def describe_failure(error: RealtimeGuiError) -> tuple[str, str]:
+    """(text, banner cause) for anything the package raised on purpose while minting."""
     text = str(error)
     why = cause.MINT
     if isinstance(error, MissingKeyError | KeyringUnavailable) or (

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from realtime_gui.api.request import InvalidRequest, build_request
-from realtime_gui.errors import ApiError, ConfigError, MintError, RetiredEndpointError
-from realtime_gui.keys.api_key import KeyringUnavailable
+from realtime_gui.api.request import InvalidRequest
+from realtime_gui.config.sendable import sendable_request
+from realtime_gui.errors import ApiError, ConfigError, RealtimeGuiError, RetiredEndpointError
 from realtime_gui.qt.ui.window import banner as cause
 from realtime_gui.qt.ui.window.failure import describe_failure
 from realtime_gui.qt.ui.window.geometry import scroll_to_after_layout
@@ -81,16 +81,14 @@ class MintFlow(QObject):
         form = endpoints.form
         form.clear_problems()
         problems = form.text_problems()
+        profile = self._current.profile
         try:
-            if problems:
-                raise InvalidRequest(problems)
-            request = build_request(endpoints.endpoint_id, form.values())
+            request = sendable_request(
+                endpoints.endpoint_id, form.values(), connection=profile.connection, problems=problems
+            )
         except InvalidRequest as err:
             show_problems(list(err.problems), form=form, banner=self._banner, scroll=self._scroll)
             return
-        profile = self._current.profile
-        try:
-            profile.connection.url_for(request.endpoint)
         except ConfigError as err:
             self._banner.show_message(str(err), cause=cause.MINT)
             return
@@ -129,7 +127,7 @@ class MintFlow(QObject):
         )
 
     def _on_controller_failed(self, error: object) -> None:
-        if not isinstance(error, MintError | KeyringUnavailable):
+        if not isinstance(error, RealtimeGuiError):
             self._unexpected(error)
             return
         self._status_bar.showMessage(self.tr("The token could not be minted."), 5000)

@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
-from realtime_gui.api.catalog import endpoint
 from realtime_gui.qt.workers.serving import LocalServer, PortUnavailable
 
 if TYPE_CHECKING:
@@ -154,23 +153,20 @@ class ServeToggle(QObject):
         )
 
     def _problem(self, template: Template) -> str | None:
-        from realtime_gui.api.request import InvalidRequest, build_request
+        from realtime_gui.api.request import InvalidRequest
+        from realtime_gui.config.sendable import sendable_request
         from realtime_gui.errors import ConfigError
 
-        problems = list(template.problems)
-        if not problems:
-            try:
-                build_request(template.endpoint_id, template.values)
-            except InvalidRequest as err:
-                problems = list(err.problems)
-        if problems:
-            count = len(problems)
-            first = problems[0]
+        try:
+            sendable_request(
+                template.endpoint_id, template.values, connection=template.connection, problems=template.problems
+            )
+        except InvalidRequest as err:
+            count = len(err.problems)
+            first = err.problems[0]
             if count == 1:
                 return self.tr("The form has a problem: {0}.").format(first)
             return self.tr("The form has {0} problems, the first: {1}.").format(count, first)
-        try:
-            template.connection.url_for(endpoint(template.endpoint_id))
         except ConfigError as err:
             return self.tr("The profile cannot be used: {0}").format(err)
         status = self._key_status
