@@ -1,11 +1,14 @@
 """The CLI and the app as separate processes: `run_cli` runs a command to its end and checks what every run must
-do; `run_measured` also measures it against the hostile server: exit code, output, seconds (from the request
+do, and `run_main` runs it through main() in this process, set up the same way, where a child adds nothing;
+`run_measured` also measures a child against the hostile server: exit code, output, seconds (from the request
 reaching the server, so interpreter start-up is not counted), peak RSS, and how long the app outlives its window.
 The measured runs are shared by tests/test_hostile_transport.py and benchmarks/bench_transport.py."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import re
 import subprocess
@@ -15,10 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from realtime_gui.cli import main
 from realtime_gui.logs import DEBUG_ENV
 
 from conftest import TEST_KEY, Ran, write_profile
 from hostile_server import HostileServer
+from waiting import wait_until
 
 CLI = str(Path(sys.executable).with_name("realtime-gui"))  # the console script, as installed
 # What a terminal would act on or hide (tabs and line breaks are fine): none may reach it.
@@ -60,10 +67,55 @@ def run_cli(*args: str, env: dict[str, str], stdin: str | None = None, key: str 
         timeout=timeout,
     )
     ran = Ran(done.returncode, done.stdout, done.stderr, seconds=time.monotonic() - started)
+    assert_fit_to_print(ran, key=key)
+    return ran
+
+
+def run_main(
+    *args: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    key: str | None = TEST_KEY,
+    stdin: str | None = None,
+    printed_key: str = TEST_KEY,
+    **extra: str,
+) -> Ran:
+    """`realtime-gui ARGS` through main() in this process, set up as `cli_env` sets up a child: the test's own
+    config folder and keyring (the autouse fixture's), no OpenAI or debug setting from outside, `key` as
+    OPENAI_API_KEY, `extra` variables, `stdin` as standard input. The exit code is main()'s or argparse's; the log
+    handler a run adds goes with it, as it would with the process. Checks what run_cli checks of every run."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    capsys.readouterr()
+    with monkeypatch.context() as env:
+        for name in [n for n in os.environ if n.startswith("OPENAI_")] + [DEBUG_ENV]:
+            env.delenv(name, raising=False)
+        if key is not None:
+            env.setenv("OPENAI_API_KEY", key)
+        for name, value in extra.items():
+            env.setenv(name, value)
+        env.setattr(sys, "stdin", io.StringIO(stdin or ""))
+        try:
+            code = main(list(args))
+        except SystemExit as exited:  # argparse's usage errors
+            code = exited.code if isinstance(exited.code, int) else int(exited.code is not None)
+        finally:
+            root.handlers[:] = handlers
+            root.setLevel(level)
+    out, err = capsys.readouterr()
+    ran = Ran(code, out, err)
+    assert_fit_to_print(ran, key=printed_key)
+    return ran
+
+
+def assert_fit_to_print(ran: Ran, *, key: str = TEST_KEY) -> None:
+    """What every run must print, in a process of its own or not: no traceback, `key` never printed, no character
+    a terminal would act on, and text that is UTF-8 (a lone surrogate cannot be printed as such, so it must have
+    been escaped or refused before)."""
     assert "Traceback" not in ran.err
     assert key not in ran.out + ran.err, "the key must never be printed"
     assert not CONTROL.search(ran.out + ran.err), f"control characters printed: {ran.out!r} {ran.err!r}"
-    return ran
+    (ran.out + ran.err).encode("utf-8")  # raises on a lone surrogate, as printing it to a UTF-8 stream would
 
 
 QT = ("PySide6", "shiboken6")
@@ -218,9 +270,8 @@ def close_app_during_call(
     try:
         assert proc.stdout is not None
         created = proc.stdout.readline()  # "created", or "" if the app died
-        deadline = time.monotonic() + 30
-        while keyring_backend is None and len(hostile.requests) == seen and time.monotonic() < deadline and created:
-            time.sleep(0.01)
+        if keyring_backend is None and created:
+            wait_until(lambda: len(hostile.requests) > seen, timeout=30, what="the app's request")
         flag.touch()
         out, err = proc.communicate(timeout=60)
         exited = time.monotonic()

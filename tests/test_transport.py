@@ -28,6 +28,7 @@ from realtime_gui.net.minted import MintedToken
 
 from conftest import TEST_KEY
 from processes import child_env
+from waiting import wait_until
 
 REQUEST = build_request("realtime", {})
 HUNG_HOST = "resolver-hangs.example"
@@ -52,6 +53,8 @@ def test_finish_waits_for_a_shutdown_already_under_way(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(calls, "_shut", late_shut)
     call = Call()
+    waiting = threading.Event()  # another thread waits for the call's lock
+    monkeypatch.setattr(call, "_lock", _TellingLock(waiting))
     call.attach(ours)
     call.start(0)
     assert shutting.wait(2)
@@ -62,12 +65,30 @@ def test_finish_waits_for_a_shutdown_already_under_way(monkeypatch: pytest.Monke
 
     finished = threading.Thread(target=finish)
     finished.start()
-    time.sleep(0.2)  # time for an unordered finish() to return first
+    # An ordered finish() now waits for the shutdown; an unordered one returns, and the order below shows it.
+    waiting.wait(5)
     go_on.set()
     finished.join(5)
     assert order == ["shut", "finished"]
     ours.close()
     peer.close()
+
+
+class _TellingLock:
+    """A lock that tells when a thread has to wait for it."""
+
+    def __init__(self, waiting: threading.Event) -> None:
+        self._lock = threading.Lock()
+        self._waiting = waiting
+
+    def __enter__(self) -> bool:
+        if not self._lock.acquire(blocking=False):
+            self._waiting.set()
+            self._lock.acquire()
+        return True
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
 
 
 def test_a_cancel_as_a_call_ends_never_breaks_the_next_call_on_its_connection(server: FakeOpenAI) -> None:
@@ -91,9 +112,7 @@ def test_a_cancel_as_a_call_ends_never_breaks_the_next_call_on_its_connection(se
                     server.inject(Fault(FaultKind.SLOW, seconds=0.5))  # the second answer comes later
                     self.worker = threading.Thread(target=mint_again, args=(client,))
                     self.worker.start()
-                    deadline = time.monotonic() + 5
-                    while len(server.requests) < 2 and time.monotonic() < deadline:
-                        time.sleep(0.005)
+                    wait_until(lambda: len(server.requests) == 2, timeout=5, what="the second call's request")
                     self.cancel()
                 super().finish()
 
