@@ -6,17 +6,19 @@ The measured runs are shared by tests/test_hostile_transport.py and benchmarks/b
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
@@ -94,18 +96,42 @@ def run_main(
             env.setenv("OPENAI_API_KEY", key)
         for name, value in extra.items():
             env.setenv(name, value)
-        env.setattr(sys, "stdin", io.StringIO(stdin or ""))
-        try:
-            code = main(list(args))
-        except SystemExit as exited:  # argparse's usage errors
-            code = exited.code if isinstance(exited.code, int) else int(exited.code is not None)
-        finally:
-            root.handlers[:] = handlers
-            root.setLevel(level)
+        with _piped(stdin or "") as piped:
+            env.setattr(sys, "stdin", piped)
+            try:
+                code = main(list(args))
+            except SystemExit as exited:  # argparse's usage errors
+                code = exited.code if isinstance(exited.code, int) else int(exited.code is not None)
+            finally:
+                root.handlers[:] = handlers
+                root.setLevel(level)
     out, err = capsys.readouterr()
     ran = Ran(code, out, err)
     assert_fit_to_print(ran, key=printed_key)
     return ran
+
+
+@contextmanager
+def _piped(text: str) -> Iterator[TextIO]:
+    """`text` as a real pipe's reading end, as a child's standard input is (verify reads it by its descriptor)."""
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with suppress(BrokenPipeError), open(write_end, "wb", buffering=0) as pipe:
+            pipe.write(text.encode())  # until the command stops reading: the rest is not its input
+
+    writer = threading.Thread(target=write, name="stdin-writer", daemon=True)  # a pipe holds only 64 KiB
+    writer.start()
+    with open(read_end, encoding="utf-8") as pipe:
+        try:
+            yield pipe
+        finally:
+            # The command's reader thread reads the descriptor until the end: it must be done before the number is
+            # closed and given to another file.
+            for thread in threading.enumerate():
+                if thread.name == "stdin-reader":
+                    thread.join(10)
+    writer.join(10)
 
 
 def assert_fit_to_print(ran: Ran, *, key: str = TEST_KEY) -> None:

@@ -24,7 +24,7 @@ from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow
-from driving import child, choose_endpoint, field, mint
+from driving import WAIT_MS, child, choose_endpoint, field, mint
 from samples import rich_values
 
 TD = "session.audio.input.turn_detection"
@@ -337,7 +337,7 @@ def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
     assert error_under(window, "session.truncation.retention_ratio") == (
         "Retention ratio is required when session.truncation is on; expected a number from 0 to 1"
     )
-    assert ratio.hasFocus(), "Create takes the user to the missing value"
+    qtbot.waitUntil(ratio.hasFocus, timeout=WAIT_MS)  # Create takes the user to the missing value
     type_into(qtbot, window, "session.truncation.retention_ratio", "0.5")
     mint(qtbot, window)
     assert server.requests[-1].json()["session"]["truncation"] == {"type": "retention_ratio", "retention_ratio": 0.5}

@@ -23,7 +23,7 @@ from realtime_gui.verify.findings import SessionOpened, SessionUnreachable, Veri
 from realtime_gui.verify.session import Verification
 
 from conftest import TEST_KEY, Ran, free_port
-from processes import cli_env, modules_loaded, run_cli
+from processes import cli_env, modules_loaded, run_cli, run_main
 
 SESSION_LINE = re.compile(r"session (sess_\w+) opened in \d+ ms: (.*)")
 
@@ -203,8 +203,19 @@ def test_help_says_that_say_costs_tokens(capsys: pytest.CaptureFixture[str]) -> 
         ("ek_0123 456789", [], "spaces or characters a token never has"),
     ],
 )
-def test_bad_input_exits_2_and_opens_nothing(server: FakeOpenAI, stdin: str, args: list[str], fragment: str) -> None:
-    ran = run("verify", *args, stdin=stdin, server=server, secret="ek_0123456789abcdef")
+def test_bad_input_exits_2_and_opens_nothing(
+    server: FakeOpenAI,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    stdin: str,
+    args: list[str],
+    fragment: str,
+) -> None:
+    # Through main() in this process: a separate one adds nothing here (the runs above show the wiring).
+    ran = run_main(
+        "verify", *args, capsys=capsys, monkeypatch=monkeypatch, stdin=stdin, OPENAI_BASE_URL=server.base_url
+    )
+    assert "ek_0123456789abcdef" not in ran.err, "the token must never appear in a message"
     assert ran.code == 2
     assert fragment in ran.err
     if "invalid choice" not in fragment:  # argparse's own errors come after the usage lines
