@@ -234,17 +234,18 @@ def mint_cli(hostile: HostileServer, mode: str, *, timeout: float, tmp_path: Pat
     return run_measured(args, env=child_env(tmp_path), tmp_path=tmp_path, started=lambda: len(hostile.requests) > seen)
 
 
-# Runs the app's own main(), clicks Create, and closes the window once the flag file exists; prints the moment.
+# Runs the app's own main(), clicks Create once its event loop runs (the window is built by then), and closes the
+# window when a line arrives on stdin; prints the moment.
 _APP_DRIVER = """
 import sys, time
-from pathlib import Path
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 from realtime_gui.qt.app import main
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
-flag = Path(sys.argv[1])
 app = QApplication([sys.argv[0]])
+told = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+told.setEnabled(False)
 
 def window():
     return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
@@ -252,17 +253,16 @@ def window():
 def create():
     window().mint_button.click()
     print("created", flush=True)
-    close_when_told()
+    told.setEnabled(True)
 
-def close_when_told():
-    if not flag.exists():
-        QTimer.singleShot(20, close_when_told)
-        return
+def close_now():
+    told.setEnabled(False)
     print("closing", time.monotonic(), flush=True)
     window().close()
 
-QTimer.singleShot(100, create)
-sys.exit(main(sys.argv[2:]))
+told.activated.connect(close_now)
+QTimer.singleShot(0, create)
+sys.exit(main(sys.argv[1:]))
 """
 
 
@@ -280,15 +280,14 @@ def close_app_during_call(
     (or, with a `keyring_backend` that never answers, once Create was clicked: no request can come)."""
     settings = tmp_path / "settings.ini"
     write_profile(settings, "test", hostile.base_url(mode), timeout=timeout)
-    flag = tmp_path / "close-now"
-    flag.unlink(missing_ok=True)
     env = child_env(tmp_path)
     if keyring_backend is not None:
         env.update(PYTHON_KEYRING_BACKEND=keyring_backend, OPENAI_API_KEY="")  # the key must come from it
     seen = len(hostile.requests)
     proc = subprocess.Popen(
-        [sys.executable, "-c", _APP_DRIVER, str(flag), "--settings", str(settings)],
+        [sys.executable, "-c", _APP_DRIVER, "--settings", str(settings)],
         env=env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -298,8 +297,7 @@ def close_app_during_call(
         created = proc.stdout.readline()  # "created", or "" if the app died
         if keyring_backend is None and created:
             wait_until(lambda: len(hostile.requests) > seen, timeout=30, what="the app's request")
-        flag.touch()
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate("close\n", timeout=60)
         exited = time.monotonic()
     finally:
         if proc.poll() is None:

@@ -25,6 +25,7 @@ from conftest import TEST_KEY, OpenWindow, write_profile
 from hostile_server import HostileServer, gzip_bomb
 from memory_keyring import MemoryKeyring
 from processes import close_app_during_call, mint_cli
+from waiting import wait_until
 
 REQUEST = build_request("realtime", {})
 TIMED_OUT = "Timed out after 1 s"
@@ -64,10 +65,16 @@ def test_the_cli_ends_within_its_timeout_and_memory(mode: str, hostile: HostileS
 # -- the client in this process -------------------------------------------------------------------------------
 
 
+def cancel_once_sent(call: Call, hostile: HostileServer) -> None:
+    """Cancel `call` from this thread once its request has reached the server: the call is under way, hung."""
+    wait_until(lambda: hostile.requests, what="the request to reach the server")
+    call.cancel()
+
+
 def test_cancel_from_another_thread_closes_the_connection_at_once(hostile: HostileServer) -> None:
     call = Call()
     connection = Connection(base_url=hostile.base_url("hang"), timeout=30)
-    threading.Timer(0.3, call.cancel).start()
+    threading.Thread(target=cancel_once_sent, args=(call, hostile), daemon=True).start()
     started = time.monotonic()
     with TokenClient() as client, pytest.raises(NetworkError) as caught:
         client.mint(REQUEST, connection=connection, api_key=TEST_KEY, call=call)

@@ -24,6 +24,7 @@ from realtime_gui.verify.session import Verification
 
 from conftest import TEST_KEY, Ran, free_port
 from processes import cli_env, modules_loaded, run_cli, run_main
+from waiting import wait_until
 
 SESSION_LINE = re.compile(r"session (sess_\w+) opened in \d+ ms: (.*)")
 
@@ -400,11 +401,19 @@ def test_an_unanswered_turn_exits_4_after_the_session_line(token: MintedToken, s
 # -- the core, as the window will drive it ----------------------------------------------------------------------------
 
 
+def cancel_once_upgrading(check: Verification, server: FakeOpenAI, seen: int) -> None:
+    """Cancel `check` from this thread once its upgrade request (after the `seen` ones) has reached the server: the
+    session is under way."""
+    wait_until(lambda: len(sessions(server)) > seen, what="the upgrade request")
+    check.cancel()
+
+
 def test_cancel_from_another_thread_ends_a_silent_session_at_once(token: MintedToken, server: FakeOpenAI) -> None:
     for fault in (FaultKind.WS_SILENT, FaultKind.WS_HANG_UPGRADE):
         server.inject(Fault(fault))
         check = Verification(VerifyRequest(token=token.value, base_url=server.base_url, timeout=20))
-        threading.Timer(0.2, check.cancel).start()
+        seen = len(sessions(server))
+        threading.Thread(target=cancel_once_upgrading, args=(check, server, seen), daemon=True).start()
         started = time.monotonic()
         with pytest.raises(VerifyCancelled):
             check.run()
