@@ -2,7 +2,7 @@
 do, and `run_main` runs it through main() in this process, set up the same way, where a child adds nothing;
 `run_measured` also measures a child against the hostile server: exit code, output, seconds (from the request
 reaching the server, so interpreter start-up is not counted), peak RSS, and how long the app outlives its window.
-The measured runs are shared by tests/test_hostile_transport.py and benchmarks/bench_transport.py."""
+The measured runs are shared by tests/net/test_hostile_transport.py and benchmarks/bench_transport.py."""
 
 from __future__ import annotations
 

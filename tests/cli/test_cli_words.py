@@ -33,7 +33,7 @@ class Done:
 
 def environment(tmp_path: Path, *, api_key: str | None, keyring: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[1]), env.get("PYTHONPATH", "")])  # the helpers
     env["PYTHON_KEYRING_BACKEND"] = keyring
     env["TEST_KEYRING_FILE"] = str(tmp_path / "keyring.json")
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")

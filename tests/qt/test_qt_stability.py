@@ -16,7 +16,7 @@ from realtime_gui.qt.none_refcount import TOLERANCE, VOID_METHODS, drift_per_met
 
 from faulty_pyside import dropping_none
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CALLS_EACH = 2000
 
 

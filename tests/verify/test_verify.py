@@ -447,7 +447,7 @@ def test_callbacks_see_the_session_then_the_reply_in_order(token: MintedToken, s
 
 
 def test_websockets_is_imported_by_verify_py_alone() -> None:
-    package = Path(__file__).parent.parent / "realtime_gui"
+    package = Path(__file__).parents[2] / "realtime_gui"
     importers = sorted(
         str(path.relative_to(package))
         for path in package.rglob("*.py")
