@@ -175,7 +175,7 @@ def test_a_client_sending_a_byte_at_a_time_is_cut_off(token_server: TokenServer)
                 sock.sendall(bytes([byte]))
                 answer = sock.recv(4096, socket.MSG_DONTWAIT)
             except BlockingIOError:
-                time.sleep(0.05)
+                time.sleep(0.05)  # the trickle's pace: this client is slow on purpose
                 continue
             except OSError:
                 break
