@@ -1,4 +1,4 @@
-"""A long session in the real window, run by tests/test_qt_stability.py in a child pytest: a PySide6 that loses
+"""A long session in the real window, run by tests/qt/test_qt_stability.py in a child pytest: a PySide6 that loses
 references to None kills the process ("Fatal Python error: none_dealloc"), and only a child can report that.
 
 Not named test_*.py, so the main run does not collect it: `pytest tests/long_session.py` runs it on its own.

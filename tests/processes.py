@@ -1,24 +1,33 @@
 """The CLI and the app as separate processes: `run_cli` runs a command to its end and checks what every run must
-do; `run_measured` also measures it against the hostile server: exit code, output, seconds (from the request
+do, and `run_main` runs it through main() in this process, set up the same way, where a child adds nothing;
+`run_measured` also measures a child against the hostile server: exit code, output, seconds (from the request
 reaching the server, so interpreter start-up is not counted), peak RSS, and how long the app outlives its window.
-The measured runs are shared by tests/test_hostile_transport.py and benchmarks/bench_transport.py."""
+The measured runs are shared by tests/net/test_hostile_transport.py and benchmarks/bench_transport.py."""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
+import pytest
+
+from realtime_gui.cli import main
 from realtime_gui.logs import DEBUG_ENV
 
 from conftest import TEST_KEY, Ran, write_profile
 from hostile_server import HostileServer
+from waiting import wait_until
 
 CLI = str(Path(sys.executable).with_name("realtime-gui"))  # the console script, as installed
 # What a terminal would act on or hide (tabs and line breaks are fine): none may reach it.
@@ -68,10 +77,79 @@ def run_cli(
         timeout=timeout,
     )
     ran = Ran(done.returncode, done.stdout, done.stderr, seconds=time.monotonic() - started)
+    assert_fit_to_print(ran, key=key)
+    return ran
+
+
+def run_main(
+    *args: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    key: str | None = TEST_KEY,
+    stdin: str | None = None,
+    printed_key: str = TEST_KEY,
+    **extra: str,
+) -> Ran:
+    """`realtime-gui ARGS` through main() in this process, set up as `cli_env` sets up a child: the test's own
+    config folder and keyring (the autouse fixture's), no OpenAI or debug setting from outside, `key` as
+    OPENAI_API_KEY, `extra` variables, `stdin` as standard input. The exit code is main()'s or argparse's; the log
+    handler a run adds goes with it, as it would with the process. Checks what run_cli checks of every run."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    capsys.readouterr()
+    with monkeypatch.context() as env:
+        for name in [n for n in os.environ if n.startswith("OPENAI_")] + [DEBUG_ENV]:
+            env.delenv(name, raising=False)
+        if key is not None:
+            env.setenv("OPENAI_API_KEY", key)
+        for name, value in extra.items():
+            env.setenv(name, value)
+        with _piped(stdin or "") as piped:
+            env.setattr(sys, "stdin", piped)
+            try:
+                code = main(list(args))
+            except SystemExit as exited:  # argparse's usage errors
+                code = exited.code if isinstance(exited.code, int) else int(exited.code is not None)
+            finally:
+                root.handlers[:] = handlers
+                root.setLevel(level)
+    out, err = capsys.readouterr()
+    ran = Ran(code, out, err)
+    assert_fit_to_print(ran, key=printed_key)
+    return ran
+
+
+@contextmanager
+def _piped(text: str) -> Iterator[TextIO]:
+    """`text` as a real pipe's reading end, as a child's standard input is (verify reads it by its descriptor)."""
+    read_end, write_end = os.pipe()
+
+    def write() -> None:
+        with suppress(BrokenPipeError), open(write_end, "wb", buffering=0) as pipe:
+            pipe.write(text.encode())  # until the command stops reading: the rest is not its input
+
+    writer = threading.Thread(target=write, name="stdin-writer", daemon=True)  # a pipe holds only 64 KiB
+    writer.start()
+    with open(read_end, encoding="utf-8") as pipe:
+        try:
+            yield pipe
+        finally:
+            # The command's reader thread reads the descriptor until the end: it must be done before the number is
+            # closed and given to another file.
+            for thread in threading.enumerate():
+                if thread.name == "stdin-reader":
+                    thread.join(10)
+    writer.join(10)
+
+
+def assert_fit_to_print(ran: Ran, *, key: str = TEST_KEY) -> None:
+    """What every run must print, in a process of its own or not: no traceback, `key` never printed, no character
+    a terminal would act on, and text that is UTF-8 (a lone surrogate cannot be printed as such, so it must have
+    been escaped or refused before)."""
     assert "Traceback" not in ran.err
     assert key not in ran.out + ran.err, "the key must never be printed"
     assert not CONTROL.search(ran.out + ran.err), f"control characters printed: {ran.out!r} {ran.err!r}"
-    return ran
+    (ran.out + ran.err).encode("utf-8")  # raises on a lone surrogate, as printing it to a UTF-8 stream would
 
 
 QT = ("PySide6", "shiboken6")
@@ -164,17 +242,18 @@ def mint_cli(hostile: HostileServer, mode: str, *, timeout: float, tmp_path: Pat
     return run_measured(args, env=child_env(tmp_path), tmp_path=tmp_path, started=lambda: len(hostile.requests) > seen)
 
 
-# Runs the app's own main(), clicks Create, and closes the window once the flag file exists; prints the moment.
+# Runs the app's own main(), clicks Create once its event loop runs (the window is built by then), and closes the
+# window when a line arrives on stdin; prints the moment.
 _APP_DRIVER = """
 import sys, time
-from pathlib import Path
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 from realtime_gui.qt.app import main
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
-flag = Path(sys.argv[1])
 app = QApplication([sys.argv[0]])
+told = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+told.setEnabled(False)
 
 def window():
     return next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
@@ -182,17 +261,16 @@ def window():
 def create():
     window().mint_button.click()
     print("created", flush=True)
-    close_when_told()
+    told.setEnabled(True)
 
-def close_when_told():
-    if not flag.exists():
-        QTimer.singleShot(20, close_when_told)
-        return
+def close_now():
+    told.setEnabled(False)
     print("closing", time.monotonic(), flush=True)
     window().close()
 
-QTimer.singleShot(100, create)
-sys.exit(main(sys.argv[2:]))
+told.activated.connect(close_now)
+QTimer.singleShot(0, create)
+sys.exit(main(sys.argv[1:]))
 """
 
 
@@ -210,15 +288,14 @@ def close_app_during_call(
     (or, with a `keyring_backend` that never answers, once Create was clicked: no request can come)."""
     settings = tmp_path / "settings.ini"
     write_profile(settings, "test", hostile.base_url(mode), timeout=timeout)
-    flag = tmp_path / "close-now"
-    flag.unlink(missing_ok=True)
     env = child_env(tmp_path)
     if keyring_backend is not None:
         env.update(PYTHON_KEYRING_BACKEND=keyring_backend, OPENAI_API_KEY="")  # the key must come from it
     seen = len(hostile.requests)
     proc = subprocess.Popen(
-        [sys.executable, "-c", _APP_DRIVER, str(flag), "--settings", str(settings)],
+        [sys.executable, "-c", _APP_DRIVER, "--settings", str(settings)],
         env=env,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -226,11 +303,9 @@ def close_app_during_call(
     try:
         assert proc.stdout is not None
         created = proc.stdout.readline()  # "created", or "" if the app died
-        deadline = time.monotonic() + 30
-        while keyring_backend is None and len(hostile.requests) == seen and time.monotonic() < deadline and created:
-            time.sleep(0.01)
-        flag.touch()
-        out, err = proc.communicate(timeout=60)
+        if keyring_backend is None and created:
+            wait_until(lambda: len(hostile.requests) > seen, timeout=30, what="the app's request")
+        out, err = proc.communicate("close\n", timeout=60)
         exited = time.monotonic()
     finally:
         if proc.poll() is None:

@@ -8,7 +8,6 @@ import queue
 import signal
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -41,12 +40,13 @@ class Serving:
         )
         self._out: queue.Queue[str] = queue.Queue()
         self._err: list[str] = []
+        self._err_grew = threading.Condition()  # told of each line stderr gains
         assert self.proc.stdout is not None
         assert self.proc.stderr is not None
         stdout, stderr = self.proc.stdout, self.proc.stderr
         self._readers = [
             threading.Thread(target=_pump, args=(stdout, self._out.put), daemon=True),
-            threading.Thread(target=_pump, args=(stderr, self._err.append), daemon=True),
+            threading.Thread(target=_pump, args=(stderr, self._on_stderr_line), daemon=True),
         ]
         for reader in self._readers:
             reader.start()
@@ -64,17 +64,27 @@ class Serving:
 
     @property
     def stderr(self) -> str:
-        return "".join(self._err)
+        with self._err_grew:
+            return "".join(self._err)
+
+    def _on_stderr_line(self, line: str) -> None:
+        with self._err_grew:
+            self._err.append(line)
+            self._err_grew.notify_all()
+
+    def wait_for_stderr(self, condition: Callable[[str], bool], *, timeout: float = 10) -> str:
+        """stderr so far, once `condition(stderr)` holds (or after `timeout`)."""
+        with self._err_grew:
+            self._err_grew.wait_for(lambda: condition("".join(self._err)), timeout=timeout)
+            return "".join(self._err)
 
     def log_lines(self) -> list[str]:
         """The per-request lines so far (the start-up line excluded)."""
-        return [line for line in self.stderr.splitlines() if not line.startswith("realtime-gui:")]
+        return _request_lines(self.stderr)
 
     def wait_for_log(self, count: int, *, since: int = 0, timeout: float = 10) -> list[str]:
         """The request lines after the first `since`, once there are `count` of them (or after `timeout`)."""
-        end = time.monotonic() + timeout
-        while len(self.log_lines()) < since + count and time.monotonic() < end:
-            time.sleep(0.01)
+        self.wait_for_stderr(lambda err: len(_request_lines(err)) >= since + count, timeout=timeout)
         return self.log_lines()[since:]
 
     def request(
@@ -123,6 +133,10 @@ class Serving:
         for pipe in (self.proc.stdout, self.proc.stderr):
             if pipe is not None:
                 pipe.close()
+
+
+def _request_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if not line.startswith("realtime-gui:")]
 
 
 def _pump(lines: Iterable[str], into: Callable[[str], object]) -> None:

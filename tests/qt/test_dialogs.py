@@ -81,6 +81,13 @@ def test_delete_profile_asks_and_can_take_the_key_with_it(
     assert "removed its key" in window.statusBar().currentMessage()
 
 
+def keyring_writes_done(qtbot: QtBot, window: MainWindow) -> None:
+    """Return once every keyring write asked for so far is done: writes run one at a time, in order, so once a
+    later one is saved, a delete asked for before it has happened."""
+    with qtbot.waitSignal(window.controller.key_saved, timeout=WAIT_MS):
+        window.controller.store_key("later-write", TEST_KEY)
+
+
 def test_delete_profile_keeping_the_key_gives_advice_that_is_right(
     qtbot: QtBot, open_window: OpenWindow, memory_keyring: MemoryKeyring
 ) -> None:
@@ -93,7 +100,7 @@ def test_delete_profile_keeping_the_key_gives_advice_that_is_right(
     message = window.statusBar().currentMessage()
     assert "realtime-gui key delete --profile azure" in message
     assert "Remove stored key" not in message, "that would remove the default profile's key"
-    qtbot.wait(200)
+    keyring_writes_done(qtbot, window)
     assert ("realtime-gui", "azure") in memory_keyring.entries
 
 
@@ -102,7 +109,7 @@ def test_remove_stored_key_asks_first(qtbot: QtBot, open_window: OpenWindow, mem
     box = window.remove_key()
     assert "Remove the API key of the profile “test”" in box.text()
     box.button(QMessageBox.StandardButton.Cancel).click()
-    qtbot.wait(200)
+    keyring_writes_done(qtbot, window)
     assert ("realtime-gui", "test") in memory_keyring.entries
     box = window.remove_key()
     child(box, QPushButton, "confirmYes").click()

@@ -5,7 +5,6 @@ token side and none has its text clipped."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,12 +19,13 @@ from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import OpenWindow
 from driving import child
+from processes import child_env
 
 # A child process, because the screen's size is fixed when the QApplication starts: the offscreen platform reads
 # its screens from a file. It opens the window twice on an 800 x 600 screen: first start, then with the geometry a
 # 1600 x 1000 window at (900, 700) on a bigger screen left behind.
 PROBE = """
-import json, sys
+import json, os, sys
 from PySide6.QtCore import QByteArray, QRect
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
@@ -60,7 +60,11 @@ saved.sync()
 big.hide()
 restored = create_window(["--settings", settings])
 result["restored"] = report(restored)
-print(json.dumps(result))
+print(json.dumps(result), flush=True)
+# Ended as the app ends: each window's calls stopped, and a thread still running then is not waited for (Qt would
+# abort on it at exit).
+if not all([window.controller.shutdown() for window in (first, big, restored)]):
+    os._exit(0)
 """
 
 
@@ -78,7 +82,7 @@ def test_the_window_fits_an_800_by_600_screen_first_and_after_a_restore(tmp_path
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}"},
+        env={**child_env(tmp_path), "QT_QPA_PLATFORM": f"offscreen:configfile={screens}"},  # never the real keyring
         check=False,
     )
     assert done.returncode == 0, done.stderr

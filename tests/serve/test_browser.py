@@ -28,7 +28,7 @@ from conftest import TEST_KEY, require_programs
 from processes import cli_env
 from serve_process import Serving
 
-PAGE = Path(__file__).parent.parent / "examples" / "browser" / "index.html"
+PAGE = Path(__file__).parents[2] / "examples" / "browser" / "index.html"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

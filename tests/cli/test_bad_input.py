@@ -1,5 +1,6 @@
-"""Bad arguments and broken settings files, through `realtime-gui` as a separate process: a bad argument is one
-sentence on stderr and exit 2 with nothing sent; a broken profiles.json is one line saying so, never fatal."""
+"""Bad arguments and broken settings files, through `realtime-gui`'s main(): a bad argument is one sentence on
+stderr and exit 2 with nothing sent; a broken profiles.json is one line saying so, never fatal. The cases run in
+this process; a few run again as a separate process, to show the same words and exit codes reach a shell."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from realtime_gui.config.profiles import FILE_NAME, Profile, config_folder, read
 from realtime_gui.demo import FakeOpenAI
 
 from conftest import TEST_KEY, Ran
-from processes import cli_env, run_cli
+from processes import cli_env, run_cli, run_main
 
 DEEP = "[" * 5000 + "]" * 5000
 TOOL_WITH = '[{{"type": "function", "name": "f", "parameters": {{"type": "object", "default": {0}}}}}]'
@@ -25,7 +26,17 @@ class Run(Protocol):
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Run:
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """`realtime-gui ARGS` through main() in this process, set up as `process` sets up a child."""
+
+    def start(*args: str, api_key: str | None = TEST_KEY, stdin: str | None = None) -> Ran:
+        return run_main(*args, capsys=capsys, monkeypatch=monkeypatch, key=api_key, stdin=stdin)
+
+    return start
+
+
+@pytest.fixture
+def process(tmp_path: Path) -> Run:
     """`realtime-gui ARGS` in a new process, with the test's config folder and a keyring file of its own."""
 
     def start(*args: str, api_key: str | None = TEST_KEY, stdin: str | None = None) -> Ran:
@@ -145,7 +156,10 @@ def test_the_ends_of_the_timeout_range_are_accepted(run: Run, server: FakeOpenAI
 def test_json_that_is_not_strict_is_refused_in_set(
     run: Run, server: FakeOpenAI, assignment: str, fragment: str
 ) -> None:
-    result = run("mint", "--base-url", server.base_url, "--set", assignment)
+    assert_not_strict(run("mint", "--base-url", server.base_url, "--set", assignment), fragment, server)
+
+
+def assert_not_strict(result: Ran, fragment: str, server: FakeOpenAI) -> None:
     assert result.code == 2, result.err
     assert result.lines[0] == "realtime-gui: the request is not valid; nothing was sent."
     assert len(result.lines) == 2, result.err
@@ -213,6 +227,10 @@ BROKEN_PROFILES = [
 def test_a_broken_profiles_file_is_said_once_and_never_fatal(
     run: Run, server: FakeOpenAI, content: str, why: str
 ) -> None:
+    assert_broken_file_ignored(run, server, content, why)
+
+
+def assert_broken_file_ignored(run: Run, server: FakeOpenAI, content: str, why: str) -> None:
     path = config_folder() / FILE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content.encode("latin-1") if content == "\xff\xfe" else content.encode())
@@ -258,3 +276,36 @@ def test_a_saved_timeout_follows_the_same_range_as_the_command_line(tmp_path: Pa
     for timeout, fine in ((0.1, True), (600, True), (0.05, False), (601, False), (True, False)):
         path.write_text(json.dumps({"profiles": [{"name": "x", "timeout": timeout}]}))
         assert (read_profiles(path).problem is None) is fine, timeout
+
+
+# -- the same through a separate process --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--base-url", "http://127.0.0.1:99999/v1"], "The base URL's port 99999 is out of range"),  # mint's checks
+        (["--timeout", "inf"], "--timeout must be a number of seconds from 0.1 to 600, not "),  # argparse's exit
+        (["--base-url", "http://127.0.0.1/\u202eevil"], "the control character '\\u202e' at position"),
+    ],
+)
+def test_a_separate_process_refuses_with_the_same_sentence_and_exit_code(
+    process: Run, server: FakeOpenAI, args: list[str], fragment: str
+) -> None:
+    assert_refused(process("mint", *args), fragment, server)
+
+
+def test_a_separate_process_lists_what_is_not_strict_json(process: Run, server: FakeOpenAI) -> None:
+    result = process("mint", "--base-url", server.base_url, "--set", "session.tools=" + TOOL_WITH.format("NaN"))
+    assert_not_strict(result, "session.tools: contains NaN, which JSON does not allow", server)
+
+
+def test_a_separate_process_ignores_a_broken_profiles_file_in_one_line(process: Run, server: FakeOpenAI) -> None:
+    assert_broken_file_ignored(process, server, *BROKEN_PROFILES[0])
+
+
+def test_a_separate_process_exits_3_with_the_missing_version_hint(process: Run, server: FakeOpenAI) -> None:
+    base = server.base_url.removesuffix("/v1")
+    result = process("mint", "--base-url", base)
+    assert result.code == 3
+    assert f"try {base}/v1.\n" in result.err

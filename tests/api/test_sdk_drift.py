@@ -103,7 +103,7 @@ def _null_ok(endpoint_id: str) -> set[str]:
 
 
 def test_the_pinned_sdk_is_the_one_installed() -> None:
-    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
     [pin] = [d for d in pyproject["project"]["optional-dependencies"]["test"] if d.startswith("openai")]
     assert pin == f"openai=={version('openai')}", "reinstall the test extra: pip install -e '.[test]'"
 

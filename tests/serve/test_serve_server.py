@@ -25,6 +25,7 @@ from realtime_gui.serve.server import ServedRequest, Template, TokenServer
 from conftest import TEST_KEY, require_programs
 from hostile_server import HostileServer
 from misbehaving import FakeOpenAI, Fault, FaultKind
+from waiting import wait_until
 
 
 def template(server: FakeOpenAI, values: Values | None = None) -> Template:
@@ -163,6 +164,7 @@ def test_stop_cancels_a_mint_under_way_and_reads_the_key_where_it_mints(
     server.inject(Fault(FaultKind.HANG, seconds=30))
     key_readers: list[str] = []
     ended: list[BaseException | None] = []
+    upstream_ended = threading.Event()
 
     def read_key() -> str:
         key_readers.append(threading.current_thread().name)
@@ -173,6 +175,7 @@ def test_stop_cancels_a_mint_under_way_and_reads_the_key_where_it_mints(
             return _shared_minter(*args)
         except BaseException as err:
             ended.append(err)
+            upstream_ended.set()
             raise
 
     lazy = Template(
@@ -189,17 +192,13 @@ def test_stop_cancels_a_mint_under_way_and_reads_the_key_where_it_mints(
 
     page = threading.Thread(target=ask)
     page.start()
-    deadline = time.monotonic() + 10
-    while not server.requests and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: server.requests, what="the mint to reach the server")
     assert len(server.requests) == 1, "the mint is under way, stuck upstream"
     assert key_readers
     assert threading.main_thread().name not in key_readers, "the key is read in the server's thread"
     running.stop()
-    deadline = time.monotonic() + 2  # the connection's own timeout is 30 s
-    while not ended and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert len(ended) == 1, "stop() cancelled the upstream call"
+    assert upstream_ended.wait(2), "stop() cancelled the upstream call"  # the connection's own timeout is 30 s
+    assert len(ended) == 1
     assert "cancelled" in str(getattr(ended[0], "reason", ended[0]))
     page.join(timeout=5)
     assert not page.is_alive()
@@ -216,7 +215,7 @@ def test_a_client_sending_a_byte_at_a_time_is_cut_off(token_server: TokenServer)
                 sock.sendall(bytes([byte]))
                 answer = sock.recv(4096, socket.MSG_DONTWAIT)
             except BlockingIOError:
-                time.sleep(0.05)
+                time.sleep(0.05)  # the trickle's pace: this client is slow on purpose
                 continue
             except OSError:
                 break
@@ -241,15 +240,17 @@ def test_connections_beyond_the_cap_are_closed_at_once(
     token_server: TokenServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(serve_http, "MAX_CONNECTIONS", 3)
-    idle = [socket.create_connection(("127.0.0.1", token_server.port), timeout=10) for _ in range(3)]
-    time.sleep(0.1)
+    idle = [http.client.HTTPConnection("127.0.0.1", token_server.port, timeout=10) for _ in range(3)]
+    for sock in idle:  # answered once, so the server has taken each, and kept alive
+        sock.request("GET", "/token")
+        assert sock.getresponse().read()
     with socket.create_connection(("127.0.0.1", token_server.port), timeout=10) as extra:
         extra.sendall(f"GET /token HTTP/1.1\r\nHost: 127.0.0.1:{token_server.port}\r\n\r\n".encode())
         with contextlib.suppress(ConnectionResetError):
             assert _read_all(extra) == b""
     for sock in idle:
         sock.close()
-    time.sleep(0.3)
+    wait_until(lambda: _answered(token_server), what="the server to let the closed connections go")
     assert get(token_server)[0] == 200
 
 
@@ -593,3 +594,11 @@ def test_node_s_fetch_a_local_server_s_way_of_asking_still_mints(token_server: T
     )
     assert done.stdout == "200 200 ek_\n", done.stderr
     assert len(server.requests) == 2
+
+
+def _answered(running: TokenServer) -> bool:
+    """One GET answered, not cut off (as a connection beyond the cap is)."""
+    try:
+        return get(running)[0] == 200
+    except (ConnectionError, http.client.HTTPException):
+        return False

@@ -1,4 +1,4 @@
-"""What the command line says when it refuses, run as a user runs it (a separate process): argparse's own errors
+"""What the command line says when it refuses, through main() (a few in a separate process too): argparse's own errors
 never echo a key, names with stray spaces or quotes are refused, the missing-key and no-keyring sentences say what
 works, and the help and the parameter list read right."""
 
@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Protocol
 
 import pytest
+from keyring import core as keyring_core
 
 from realtime_gui.api.catalog import ENDPOINT_IDS, SECTIONS
 from realtime_gui.config.arguments import KEY_NOT_AN_ARGUMENT
 from realtime_gui.demo import FakeOpenAI
 
 from conftest import TEST_KEY
+from processes import run_main
 
 AZURE_KEY = "0123456789abcdef0123456789ABCDEF"  # an Azure OpenAI key: 32 hex digits, no sk- to recognise it by
 NO_KEYRING = "keyring.backends.fail.Keyring"
@@ -31,7 +33,7 @@ class Done:
 
 def environment(tmp_path: Path, *, api_key: str | None, keyring: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parents[1]), env.get("PYTHONPATH", "")])  # the helpers
     env["PYTHON_KEYRING_BACKEND"] = keyring
     env["TEST_KEYRING_FILE"] = str(tmp_path / "keyring.json")
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
@@ -45,7 +47,26 @@ class Run(Protocol):
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Run:
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """`realtime-gui ARGS` through main() in this process, set up as `process` sets up a child; `keyring` names the
+    backend, as PYTHON_KEYRING_BACKEND does (the default: the test's own in-memory keyring)."""
+
+    def start(*args: str, api_key: str | None = TEST_KEY, keyring: str = "memory_keyring.SharedFileKeyring") -> Done:
+        previous = keyring_core.get_keyring()
+        if keyring != "memory_keyring.SharedFileKeyring":
+            keyring_core.set_keyring(keyring_core.load_keyring(keyring))
+        try:
+            ran = run_main(*args, capsys=capsys, monkeypatch=monkeypatch, key=api_key)
+        finally:
+            keyring_core.set_keyring(previous)
+        assert AZURE_KEY not in ran.out + ran.err, "a key must never be printed"
+        return Done(ran.code, ran.out, ran.err)
+
+    return start
+
+
+@pytest.fixture
+def process(tmp_path: Path) -> Run:
     """`realtime-gui ARGS` in a new process; `api_key=None` leaves OPENAI_API_KEY unset, "" sets it empty."""
 
     def start(*args: str, api_key: str | None = TEST_KEY, keyring: str = "memory_keyring.SharedFileKeyring") -> Done:
@@ -97,6 +118,22 @@ def test_a_key_typed_as_an_argument_is_never_echoed_and_the_way_to_give_one_is_s
     hint = "sk-…WXYZ" if TEST_KEY in args else "…CDEF"
     assert hint in result.err, "the key is named by its hint"
     assert server.requests == []
+
+
+@pytest.mark.parametrize("args", [["mint", TEST_KEY], [AZURE_KEY]])
+def test_in_a_process_of_its_own_a_key_typed_as_an_argument_is_never_echoed(process: Run, args: list[str]) -> None:
+    result = process(*args)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.rstrip().endswith(KEY_NOT_AN_ARGUMENT)
+    assert ("sk-…WXYZ" if TEST_KEY in args else "…CDEF") in result.err
+
+
+def test_in_a_process_of_its_own_no_keyring_is_said_once(process: Run, server: FakeOpenAI) -> None:
+    result = process("mint", "--base-url", server.base_url, api_key=None, keyring=NO_KEYRING)
+    assert result.code == 2
+    assert result.err.startswith("realtime-gui: No OS keyring is available")
+    assert result.err.count("\n") == 1
 
 
 def test_other_argument_errors_are_argparse_s_as_before(run: Run) -> None:

@@ -16,7 +16,7 @@ from realtime_gui.qt.none_refcount import TOLERANCE, VOID_METHODS, drift_per_met
 
 from faulty_pyside import dropping_none
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CALLS_EACH = 2000
 
 
@@ -48,7 +48,7 @@ def test_a_long_window_session_survives() -> None:
     pytest: when PySide6 loses references to None, the child dies with none_dealloc and this fails with its output."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", "tests/long_session.py"],
+        [sys.executable, "-m", "pytest", "-q", "-s", "-n0", "-p", "no:cacheprovider", "tests/long_session.py"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -23,7 +23,8 @@ from realtime_gui.verify.session import Verification
 
 from conftest import TEST_KEY, Ran, free_port
 from misbehaving import FakeOpenAI, Fault, FaultKind
-from processes import cli_env, modules_loaded, run_cli
+from processes import cli_env, modules_loaded, run_cli, run_main
+from waiting import wait_until
 
 SESSION_LINE = re.compile(r"session (sess_\w+) opened in \d+ ms: (.*)")
 
@@ -203,8 +204,19 @@ def test_help_says_that_say_costs_tokens(capsys: pytest.CaptureFixture[str]) -> 
         ("ek_0123 456789", [], "spaces or characters a token never has"),
     ],
 )
-def test_bad_input_exits_2_and_opens_nothing(server: FakeOpenAI, stdin: str, args: list[str], fragment: str) -> None:
-    ran = run("verify", *args, stdin=stdin, server=server, secret="ek_0123456789abcdef")
+def test_bad_input_exits_2_and_opens_nothing(
+    server: FakeOpenAI,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    stdin: str,
+    args: list[str],
+    fragment: str,
+) -> None:
+    # Through main() in this process: a separate one adds nothing here (the runs above show the wiring).
+    ran = run_main(
+        "verify", *args, capsys=capsys, monkeypatch=monkeypatch, stdin=stdin, OPENAI_BASE_URL=server.base_url
+    )
+    assert "ek_0123456789abcdef" not in ran.err, "the token must never appear in a message"
     assert ran.code == 2
     assert fragment in ran.err
     if "invalid choice" not in fragment:  # argparse's own errors come after the usage lines
@@ -389,11 +401,19 @@ def test_an_unanswered_turn_exits_4_after_the_session_line(token: MintedToken, s
 # -- the core, as the window will drive it ----------------------------------------------------------------------------
 
 
+def cancel_once_upgrading(check: Verification, server: FakeOpenAI, seen: int) -> None:
+    """Cancel `check` from this thread once its upgrade request (after the `seen` ones) has reached the server: the
+    session is under way."""
+    wait_until(lambda: len(sessions(server)) > seen, what="the upgrade request")
+    check.cancel()
+
+
 def test_cancel_from_another_thread_ends_a_silent_session_at_once(token: MintedToken, server: FakeOpenAI) -> None:
     for fault in (FaultKind.WS_SILENT, FaultKind.WS_HANG_UPGRADE):
         server.inject(Fault(fault))
         check = Verification(VerifyRequest(token=token.value, base_url=server.base_url, timeout=20))
-        threading.Timer(0.2, check.cancel).start()
+        seen = len(sessions(server))
+        threading.Thread(target=cancel_once_upgrading, args=(check, server, seen), daemon=True).start()
         started = time.monotonic()
         with pytest.raises(VerifyCancelled):
             check.run()
@@ -427,7 +447,7 @@ def test_callbacks_see_the_session_then_the_reply_in_order(token: MintedToken, s
 
 
 def test_websockets_is_imported_by_verify_py_alone() -> None:
-    package = Path(__file__).parent.parent / "realtime_gui"
+    package = Path(__file__).parents[2] / "realtime_gui"
     importers = sorted(
         str(path.relative_to(package))
         for path in package.rglob("*.py")

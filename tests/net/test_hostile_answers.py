@@ -15,7 +15,7 @@ from typing import Protocol
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from realtime_gui import redaction
@@ -25,11 +25,11 @@ from realtime_gui.logs import DEBUG_ENV, RedactingFilter
 from realtime_gui.qt.ui.window.main_window import MainWindow
 from realtime_gui.shown import json_text, shown
 
-from conftest import OpenWindow
+from conftest import OpenWindow, Ran
 from driving import WAIT_MS
 from hostile_server import ESCAPES, SSH_BANNER, HostileServer
 from memory_keyring import MemoryKeyring
-from processes import cli_env, run_cli
+from processes import cli_env, run_cli, run_main
 
 BEARER_KEY = "sk-proj-hostileAnswers0123456789abcdefWXYZ"
 AZURE_KEY = "0123456789abcdef0123456789abcdef"  # an Azure OpenAI key: 32 hex digits, no recognisable shape
@@ -59,6 +59,12 @@ FAILURES = [
 ECHOES = ("echo-error", "echo-html", "echo-token", "control-error", "echo-bad-header")
 MATRIX = [(*case, "bearer") for case in FAILURES] + [(*case, "api-key") for case in FAILURES if case[0] in ECHOES]
 CASE_IDS = [f"{case[0]}-{case[-1]}" for case in MATRIX]
+# Also run in a process of its own: what reaches a real terminal (a lone surrogate or a control code would fail or act).
+IN_A_PROCESS = [
+    pytest.param(*case, id=f"{case[0]}-{case[-1]}")
+    for case in MATRIX
+    if case[0] in ("token-surrogate", "control-error", "not-http")
+]
 
 
 def assert_clean(text: str, key: str) -> None:
@@ -69,18 +75,47 @@ def assert_clean(text: str, key: str) -> None:
     assert not raw, f"raw control characters reached the screen: {raw!r}"
 
 
-# -- the command line, as a separate process -----------------------------------------------------------------
+# -- the command line ------------------------------------------------------------------------------------------
 
 
-def mint_in_cli(
-    hostile: HostileServer, tmp_path: Path, mode: str, *args: str, auth: AuthStyle = "bearer", debug: bool = False
-) -> tuple[int, str]:
-    env = cli_env(config=tmp_path, key=KEYS[auth])
-    if debug:
-        env[DEBUG_ENV] = "1"
-    ran = run_cli("mint", "--base-url", hostile.base_url(mode), "--auth", auth, *args, env=env, key=KEYS[auth])
+class Mint(Protocol):
+    def __call__(self, mode: str, *args: str, auth: AuthStyle = "bearer", debug: bool = False) -> tuple[int, str]: ...
+
+
+def _seen(ran: Ran, auth: AuthStyle) -> tuple[int, str]:
+    """The exit code, and what the user reads: stdout, with stderr too when the run failed."""
     assert_clean(ran.out + ran.err, KEYS[auth])
     return ran.code, ran.out + ran.err if ran.code else ran.out
+
+
+@pytest.fixture
+def mint_in_cli(hostile: HostileServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Mint:
+    """`realtime-gui mint` against one hostile mode, through main() in this process."""
+
+    def mint(mode: str, *args: str, auth: AuthStyle = "bearer", debug: bool = False) -> tuple[int, str]:
+        url = hostile.base_url(mode)
+        extra = {DEBUG_ENV: "1"} if debug else {}
+        ran = run_main(
+            "mint", "--base-url", url, "--auth", auth, *args,
+            capsys=capsys, monkeypatch=monkeypatch, key=KEYS[auth], printed_key=KEYS[auth], **extra,
+        )  # fmt: skip
+        return _seen(ran, auth)
+
+    return mint
+
+
+@pytest.fixture
+def mint_in_a_process(hostile: HostileServer, tmp_path: Path) -> Mint:
+    """`realtime-gui mint` against one hostile mode, in a process of its own."""
+
+    def mint(mode: str, *args: str, auth: AuthStyle = "bearer", debug: bool = False) -> tuple[int, str]:
+        env = cli_env(config=tmp_path, key=KEYS[auth])
+        if debug:
+            env[DEBUG_ENV] = "1"
+        ran = run_cli("mint", "--base-url", hostile.base_url(mode), "--auth", auth, *args, env=env, key=KEYS[auth])
+        return _seen(ran, auth)
+
+    return mint
 
 
 @pytest.mark.parametrize(
@@ -89,24 +124,38 @@ def mint_in_cli(
     ids=CASE_IDS,
 )
 def test_cli_unusable_answers_end_with_a_sentence(
-    hostile: HostileServer, tmp_path: Path, mode: str, args: list[str], code: int, says: str, auth: AuthStyle
+    mint_in_cli: Mint, mode: str, args: list[str], code: int, says: str, auth: AuthStyle
 ) -> None:
-    exit_code, text = mint_in_cli(hostile, tmp_path, mode, *args, "--timeout", "10", auth=auth)
+    exit_code, text = mint_in_cli(mode, *args, "--timeout", "10", auth=auth)
+    assert exit_code == code, text
+    assert says in text
+    assert text.startswith("realtime-gui: ")
+
+
+@pytest.mark.parametrize(
+    ("mode", "args", "code", "says", "auth"),
+    IN_A_PROCESS,
+)
+def test_cli_in_a_process_of_its_own_ends_with_the_same_sentence(
+    mint_in_a_process: Mint, mode: str, args: list[str], code: int, says: str, auth: AuthStyle
+) -> None:
+    exit_code, text = mint_in_a_process(mode, *args, "--timeout", "10", auth=auth)
     assert exit_code == code, text
     assert says in text
     assert text.startswith("realtime-gui: ")
 
 
 @pytest.mark.parametrize("auth", list(KEYS))
-def test_cli_debug_log_never_holds_the_key(hostile: HostileServer, tmp_path: Path, auth: AuthStyle) -> None:
-    # httpx2 logs the status line and httpcore2 the raw headers: both echo the key here.
-    code, text = mint_in_cli(hostile, tmp_path, "echo-html", debug=True, auth=auth)
+def test_cli_debug_log_never_holds_the_key(mint_in_a_process: Mint, auth: AuthStyle) -> None:
+    # httpx2 logs the status line and httpcore2 the raw headers: both echo the key here. In a process of its own, as
+    # logging is set up once there.
+    code, text = mint_in_a_process("echo-html", debug=True, auth=auth)
     assert code == 4
     assert "HTTP Request: POST" in text, "debug mode logs the HTTP traffic"
 
 
-def test_cli_caps_a_huge_error_message(hostile: HostileServer, tmp_path: Path) -> None:
-    _, text = mint_in_cli(hostile, tmp_path, "control-error")
+def test_cli_caps_a_huge_error_message(mint_in_cli: Mint) -> None:
+    _, text = mint_in_cli("control-error")
     assert len(text) < 3000, "a megabyte of message must not fill the terminal"
     assert "more characters)" in text
 
@@ -114,9 +163,9 @@ def test_cli_caps_a_huge_error_message(hostile: HostileServer, tmp_path: Path) -
 @pytest.mark.parametrize("auth", list(KEYS))
 @pytest.mark.parametrize("output", ["token", "json", "env"])
 def test_cli_a_token_whose_answer_echoes_the_key_is_printed_without_it(
-    hostile: HostileServer, tmp_path: Path, output: str, auth: AuthStyle
+    mint_in_cli: Mint, output: str, auth: AuthStyle
 ) -> None:
-    code, out = mint_in_cli(hostile, tmp_path, "echo-token", "--output", output, auth=auth)
+    code, out = mint_in_cli("echo-token", "--output", output, auth=auth)
     assert code == 0
     assert "ek_echo_0123456789abcdef" in out
     if output == "json":
@@ -126,8 +175,8 @@ def test_cli_a_token_whose_answer_echoes_the_key_is_printed_without_it(
 
 
 @pytest.mark.parametrize("output", ["token", "json", "env"])
-def test_cli_control_codes_in_a_good_answer_are_escaped(hostile: HostileServer, tmp_path: Path, output: str) -> None:
-    code, out = mint_in_cli(hostile, tmp_path, "control-token", "--output", output)
+def test_cli_control_codes_in_a_good_answer_are_escaped(mint_in_cli: Mint, output: str) -> None:
+    code, out = mint_in_cli("control-token", "--output", output)
     assert code == 0
     if output == "token":
         assert out == "ek_control_0123456789abcdef\n"
@@ -139,8 +188,8 @@ def test_cli_control_codes_in_a_good_answer_are_escaped(hostile: HostileServer, 
         assert "\\x1b[2J" in out
 
 
-def test_cli_env_output_stays_safe_to_eval(hostile: HostileServer, tmp_path: Path) -> None:
-    _, out = mint_in_cli(hostile, tmp_path, "control-token", "--output", "env")
+def test_cli_env_output_stays_safe_to_eval(mint_in_cli: Mint) -> None:
+    _, out = mint_in_cli("control-token", "--output", "env")
     script = f'{out}\nprintf "%s|%s|%s" "$REALTIME_TOKEN" "$REALTIME_SESSION_ID" "$REALTIME_REQUEST_ID"'
     done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
@@ -150,15 +199,15 @@ def test_cli_env_output_stays_safe_to_eval(hostile: HostileServer, tmp_path: Pat
     assert request_id == "req_\\x9b31m_c1"
 
 
-def test_cli_a_retry_after_of_infinity_is_not_repeated(hostile: HostileServer, tmp_path: Path) -> None:
-    code, text = mint_in_cli(hostile, tmp_path, "retry-forever")
+def test_cli_a_retry_after_of_infinity_is_not_repeated(mint_in_cli: Mint) -> None:
+    code, text = mint_in_cli("retry-forever")
     assert code == 3
     assert "Rate limit reached." in text
     assert "retry after" not in text, "no one can wait 1e400 seconds; the header is ignored"
 
 
-def test_cli_a_date_no_calendar_holds_does_not_stop_the_mint(hostile: HostileServer, tmp_path: Path) -> None:
-    code, out = mint_in_cli(hostile, tmp_path, "date-overflow")
+def test_cli_a_date_no_calendar_holds_does_not_stop_the_mint(mint_in_cli: Mint) -> None:
+    code, out = mint_in_cli("date-overflow")
     assert code == 0
     assert out.startswith("ek_hostile_")
 
@@ -200,11 +249,12 @@ def window_on(
         width = window.width()
         with qtbot.waitSignals([window.controller.busy_changed] * 2, timeout=WAIT_MS):
             qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
-        qtbot.wait(50)  # the banner's layout settles
+        QApplication.processEvents()  # the banner's layout requests, posted as it was shown
         assert window.width() == width, "a long word in the answer must not widen the window past the screen"
         assert window.minimumSizeHint().width() < 1000
         if window.token_panel.current is not None:
-            qtbot.wait(2 * 250)  # two countdown ticks: a token that was let through must survive them
+            for _ in range(2):  # two countdown ticks: a token that was let through must survive them
+                window.token_panel.tick()
         assert_clean(texts_shown(window), KEYS[auth])
         return window
 

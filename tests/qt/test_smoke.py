@@ -12,7 +12,7 @@ from pathlib import Path
 
 import PySide6
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_smoke_test_mints_through_the_window_and_reports_json(tmp_path: Path) -> None:

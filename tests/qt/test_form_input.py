@@ -24,7 +24,7 @@ from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow
-from driving import child, choose_endpoint, field, mint
+from driving import WAIT_MS, child, choose_endpoint, field, mint
 from samples import rich_values
 
 TD = "session.audio.input.turn_detection"
@@ -68,6 +68,13 @@ def error_under(window: MainWindow, path: str) -> str:
 
 def create(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+
+
+def assert_nothing_sent(window: MainWindow, server: FakeOpenAI) -> None:
+    """No call was started: a call under way keeps the controller busy until its answer is back, and by then the
+    server has recorded its request."""
+    assert not window.controller.busy, "no call was started"
+    assert server.requests == [], "nothing was sent"
 
 
 def shown_text(widget: QWidget) -> str:
@@ -202,8 +209,7 @@ def test_a_typed_number_stays_as_typed_is_refused_with_the_cli_sentence_and_noth
     assert box.text() == typed, "never replaced, clamped or rounded"
     assert f"{path}: {message}" in window.error_text.text()
     assert message in error_under(window, path)
-    qtbot.wait(50)
-    assert server.requests == [], "nothing was sent"
+    assert_nothing_sent(window, server)
     # The CLI says the very same about the same value.
     monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
     code = cli_main(["mint", "--endpoint", endpoint_id, "--set", f"{path}={typed}", "--base-url", server.base_url])
@@ -245,8 +251,7 @@ def test_a_typed_name_with_a_stray_space_or_quote_is_refused_as_the_cli_refuses_
     create(qtbot, window)
     assert f"{path}: {message}" in window.error_text.text()
     assert line.text() == typed, "never trimmed"
-    qtbot.wait(50)
-    assert server.requests == [], "nothing was sent"
+    assert_nothing_sent(window, server)
     monkeypatch.setenv("OPENAI_API_KEY", TEST_KEY)
     assert cli_main(["mint", "--set", f"{path}={typed}", "--base-url", server.base_url]) == 2
     assert f"{path}: {message}" in capsys.readouterr().err
@@ -328,12 +333,11 @@ def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
     assert shown_text(ratio) == ""
     assert ratio.lineEdit().placeholderText() == "required"
     create(qtbot, window)
-    qtbot.wait(50)
-    assert server.requests == []
+    assert_nothing_sent(window, server)
     assert error_under(window, "session.truncation.retention_ratio") == (
         "Retention ratio is required when session.truncation is on; expected a number from 0 to 1"
     )
-    assert ratio.hasFocus(), "Create takes the user to the missing value"
+    qtbot.waitUntil(ratio.hasFocus, timeout=WAIT_MS)  # Create takes the user to the missing value
     type_into(qtbot, window, "session.truncation.retention_ratio", "0.5")
     mint(qtbot, window)
     assert server.requests[-1].json()["session"]["truncation"] == {"type": "retention_ratio", "retention_ratio": 0.5}
@@ -350,8 +354,7 @@ def test_a_required_choice_without_a_default_is_asked_for_not_guessed(
     microphone = editor(window, "session.audio.input.noise_reduction.type")
     assert shown_text(microphone) == "required: choose one"
     create(qtbot, window)
-    qtbot.wait(50)
-    assert server.requests == []
+    assert_nothing_sent(window, server)
     text = window.error_text.text()
     assert "session.model is required; expected one of gpt-realtime-translate" in text
     assert "session.audio.input.noise_reduction.type is required when" in text

@@ -113,9 +113,7 @@ def test_a_trailing_slash_is_the_same_path(shared: Shared) -> None:
 
 def test_the_start_up_line_says_where_and_with_which_key_it_mints(start: Start, server: FakeOpenAI) -> None:
     served = start("--profile", "default")
-    end = time.monotonic() + 10
-    while "Ctrl+C stops." not in served.stderr and time.monotonic() < end:
-        time.sleep(0.01)
+    served.wait_for_stderr(lambda err: "Ctrl+C stops." in err)
     assert served.stderr.startswith(
         f"realtime-gui: minting realtime tokens at {server.base_url} (profile 'default', key from OPENAI_API_KEY) "
         "for pages from http://localhost:*, http://127.0.0.1:*, http://[::1]:*, at most 30 a minute. Ctrl+C stops.\n"
@@ -361,10 +359,10 @@ def test_network_failure_is_502_with_a_sentence(start: Start) -> None:
 def test_ctrl_c_stops_cleanly_with_a_connection_open(start: Start) -> None:
     served = start()
     assert served.request().status == 200
-    idle = socket.create_connection(("127.0.0.1", served.port), timeout=10)  # a browser's keep-alive socket
-    slow = socket.create_connection(("127.0.0.1", served.port), timeout=10)
-    slow.sendall(b"GET /token HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # half a request
-    time.sleep(0.2)
+    # Each connection answered once (a 404, nothing minted), so the server has taken it and kept it alive: a
+    # browser's idle keep-alive socket, and one with half its next request sent.
+    idle, slow = (_kept_alive(served.port) for _ in range(2))
+    slow.sendall(b"GET /token HTTP/1.1\r\nHost: 127.0.0.1\r\n")
     began = time.monotonic()
     assert served.stop(signal.SIGINT) == 0
     assert time.monotonic() - began < 3
@@ -374,6 +372,24 @@ def test_ctrl_c_stops_cleanly_with_a_connection_open(start: Start) -> None:
     slow.close()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", served.port), timeout=2).close()
+
+
+def _kept_alive(port: int) -> socket.socket:
+    """A connection to the server at `port` after one request, answered and kept open."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    sock.sendall(f"GET /nothing HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        answer += sock.recv(4096)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 404 "), head
+    assert b"connection: close" not in head.lower()
+    length = int(
+        next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+    )
+    while len(body) < length:
+        body += sock.recv(4096)
+    return sock
 
 
 def test_sigterm_stops_cleanly_too(start: Start) -> None:

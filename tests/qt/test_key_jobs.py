@@ -70,7 +70,8 @@ def test_switching_profiles_with_a_blocked_keyring_holds_one_thread_and_shows_th
     controller.key_status_changed.connect(shown.append)
     for name in PROFILES:  # one status request per profile switch
         controller.refresh_key_status(name)
-        qtbot.wait(5)
+        if name == PROFILES[0]:  # the first read is in the keyring, waiting, while the user switches on
+            qtbot.waitUntil(lambda: blocking.calls == 1, timeout=WAIT_MS)
     assert controller.running_jobs("key-read") == 1
     assert blocking.calls == 1, "one read waits on the keyring, the others were not started"
 
@@ -92,7 +93,7 @@ def test_saving_keys_with_a_blocked_keyring_holds_one_thread_and_keeps_the_lates
     for key in keys:
         controller.store_key("p0", key)
     controller.store_key("p1", "sk-other-0123456789abcdefghij")
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: blocking.calls == 1, timeout=WAIT_MS)  # the first write waits in the keyring
     assert controller.running_jobs("key-write") == 1
 
     blocking.release.set()
@@ -111,7 +112,7 @@ def test_a_delete_waits_for_the_write_before_it(
     # Run in the order asked, so the key the user deleted last does not come back when the earlier save ends.
     controller.store_key("p0", "sk-replaced-0123456789abcdefghij")
     controller.delete_key("p0")
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: blocking.calls == 1, timeout=WAIT_MS)  # the write waits in the keyring
     assert controller.running_jobs("key-write") == 1
     with qtbot.waitSignal(
         controller.key_status_changed, timeout=WAIT_MS, check_params_cb=lambda s: s.hint is None
