@@ -223,7 +223,7 @@ def test_mint_warns_on_stderr_and_leaves_stdout_and_the_exit_code_alone(mint: Mi
     assert result.out.startswith("ek_")
     assert result.out.count("\n") == 1
     assert result.err == (
-        "realtime-gui: warning: session.model: gpt-realtime is deprecated and shuts down on 2027-01-20; "
+        "realtime-gui: Warning: session.model: gpt-realtime is deprecated and shuts down on 2027-01-20; "
         "OpenAI names no successor, gpt-realtime-2.1 is our suggestion "
         "(see https://developers.openai.com/api/docs/deprecations).\n"
     )
@@ -251,7 +251,7 @@ def test_one_line_per_model_going_away(mint: Mint) -> None:
     assert result.code == 0
     assert result.out.lstrip().startswith("{")
     assert result.err.splitlines() == [
-        "realtime-gui: warning: session.audio.input.transcription.model: whisper-1 was shut down on 2027-02-26, "
+        "realtime-gui: Warning: session.audio.input.transcription.model: whisper-1 was shut down on 2027-02-26, "
         "so the API will refuse it; OpenAI's successor is gpt-live-transcribe (gpt-transcribe for audio files) "
         "(see https://developers.openai.com/api/docs/deprecations)."
     ]
@@ -270,7 +270,7 @@ def test_the_api_error_keeps_its_exit_code_after_the_warning(mint: Mint, server:
     assert result.code == 3
     assert result.out == ""
     lines = result.err.splitlines()
-    assert lines[0].startswith("realtime-gui: warning: session.model: gpt-realtime was shut down")
+    assert lines[0].startswith("realtime-gui: Warning: session.model: gpt-realtime was shut down")
     assert "HTTP 400" in lines[1]
 
 
@@ -306,12 +306,12 @@ def test_a_saved_prompt_gets_a_warning_and_is_still_sent(mint: Mint, server: Fak
     assert result.code == 0, result.err
     assert result.out.lstrip().startswith("{")
     assert result.err == (
-        "realtime-gui: warning: session.prompt: OpenAI shut down saved prompts on 2026-11-30, so the API will refuse "
+        "realtime-gui: Warning: session.prompt: OpenAI shut down saved prompts on 2026-11-30, so the API will refuse "
         f"this field; put the prompt's text in session.instructions instead (see {PROMPTS_GUIDE}).\n"
     )
     assert server.requests[-1].json()["session"]["prompt"] == {"id": "pmpt_1", "variables": {}}
     before = mint("--set", "session.prompt.id=pmpt_1", on=PROMPTS_END - timedelta(days=1))
-    assert before.err.startswith("realtime-gui: warning: session.prompt: OpenAI shuts down saved prompts on 2026-11-30")
+    assert before.err.startswith("realtime-gui: Warning: session.prompt: OpenAI shuts down saved prompts on 2026-11-30")
     assert mint("--set", "session.prompt=null").err == ""
 
 
@@ -323,9 +323,9 @@ def test_serve_warns_once_at_start_up_about_what_its_template_sends(server: Fake
     )
     assert served.request(origin="http://localhost:5173").status == 200
     assert served.stop() == 0
-    warnings = [line for line in served.stderr.splitlines() if "warning" in line]
+    warnings = [line for line in served.stderr.splitlines() if "Warning" in line]
     assert warnings == [
-        "realtime-gui: warning: session.prompt: OpenAI shut down saved prompts on 2026-11-30, so the API will refuse "
+        "realtime-gui: Warning: session.prompt: OpenAI shut down saved prompts on 2026-11-30, so the API will refuse "
         f"this field; put the prompt's text in session.instructions instead (see {PROMPTS_GUIDE})."
     ]
     assert served.stdout.startswith("Serving tokens at ")

@@ -6,6 +6,7 @@ Qt-free. Exit codes: 0 done; 2 invalid input or missing key (nothing sent); 3 th
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -29,7 +30,18 @@ class UsageError(Exception):
 
 
 def say(message: str, stream: TextIO | None = None) -> None:
-    print(f"{PROG}: {shown(message)}", file=stream or sys.stderr)
+    print(f"{PROG}: {sentence_start(shown(message))}", file=stream or sys.stderr)
+
+
+# A plain lower-case word: not a path (session.model), a flag (--port), a name (gpt-realtime, ek_…), whose case is
+# part of what they are.
+_PLAIN_WORD = re.compile(r"[a-z]+(?![\w.\-/…])")
+
+
+def sentence_start(message: str) -> str:
+    """The CLI's one rule for "realtime-gui: <sentence>": the sentence starts in upper case, unless it opens with a
+    path, a flag or a name, which stay as they are spelled."""
+    return message[:1].upper() + message[1:] if _PLAIN_WORD.match(message) else message
 
 
 def detail(label: str | None, value: str) -> None:

@@ -30,7 +30,13 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
         "3 the API answered with an error, 4 network failure or unusable answer.",
     )
     add_request_options(mint)
-    mint.add_argument("--output", choices=("token", "json", "env"), default="token")
+    mint.add_argument(
+        "--output",
+        choices=("token", "json", "env"),
+        default="token",
+        help="token: the bare token on one line (the default); json: the token with its expiry, ids and the whole "
+        "answer, which `verify` reads; env: export lines for a shell (eval them)",
+    )
     mint.add_argument(
         "--list-parameters",
         action="store_true",

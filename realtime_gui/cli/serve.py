@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(f"Serving tokens at {server.url}", flush=True)
         _err(
-            f"{PROG}: minting {args.endpoint} tokens at {connection.base_url} (profile {args.profile!r}, "
+            f"{PROG}: Minting {args.endpoint} tokens at {connection.base_url} (profile {args.profile!r}, "
             f"key from {key_source}) for pages from {origins.describe()}, at most {args.rate} a minute. "
             "Ctrl+C stops."
         )
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
-    _err(f"{PROG}: stopped after serving {server.stats.tokens} token(s).")
+    _err(f"{PROG}: Stopped after serving {server.stats.tokens} token(s).")
     return OK
 
 
