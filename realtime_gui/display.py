@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 
-NO_DISPLAY = "no display found: run it from a desktop session, or try `realtime-gui mint`"
+NO_DISPLAY = "No display found: run it from a desktop session, or try `realtime-gui mint`"
 
 # Platform plugins that talk to a display server named in the environment; the others (offscreen, minimal, vnc,
 # eglfs, linuxfb, …) need none, and macOS and Windows always have their own.

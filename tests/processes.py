@@ -104,7 +104,8 @@ def run_main(
             env.setenv("OPENAI_API_KEY", key)
         for name, value in extra.items():
             env.setenv(name, value)
-        with _piped(stdin or "") as piped:
+        # No `stdin`: /dev/null, as a command run from a terminal with nothing piped in has no input either.
+        with _piped(stdin) if stdin is not None else open(os.devnull, encoding="utf-8") as piped:
             env.setattr(sys, "stdin", piped)
             try:
                 code = main(list(args))

@@ -219,31 +219,59 @@ WHISPER_STREAMING = "gpt-realtime-whisper"
 
 @dataclass(frozen=True)
 class Deprecation:
-    """OpenAI has announced that a model stops working on `shutdown`; `replacement` is the model to move to,
-    when one is known."""
+    """OpenAI has announced that a model stops working on `shutdown`. `replacement` is the model to move to, when
+    one is known; `suggested` marks one OpenAI names nowhere (our pick from our own lists, labelled as such), `aside`
+    is a few words more on it."""
 
     shutdown: date
     replacement: str | None = None
+    suggested: bool = False
+    aside: str = ""
+
+
+@dataclass(frozen=True)
+class ParameterDeprecation:
+    """OpenAI has announced that a parameter stops working on `shutdown`: `what` names it for people ("saved
+    prompts"), `instead` says what to do, `url` is where OpenAI explains it."""
+
+    shutdown: date
+    what: str
+    instead: str
+    url: str
 
 
 DEPRECATIONS_URL = "https://developers.openai.com/api/docs/deprecations"
-# Shutdown dates: the model docs of the official SDK (`openai` 3.57.0, realtime_session_create_request_param.py and
-# audio_transcription_param.py), which point to DEPRECATIONS_URL for the replacements. Those name no model; the ones
-# here are the successors in our own lists (gpt-realtime-2.1 for gpt-realtime, gpt-live-transcribe for live audio).
+# Shutdown dates: the model docs of the official SDK (`openai` 3.63.0, realtime_session_create_request_param.py and
+# audio_transcription_param.py), which point to DEPRECATIONS_URL. OpenAI's docs name gpt-live-transcribe (and
+# gpt-transcribe for audio files) as the transcription models' successor; no OpenAI page names a successor for the
+# realtime models, so gpt-realtime-2.1 and gpt-realtime-2.1-mini are shown as our suggestion, not OpenAI's.
 _REALTIME_SHUTDOWN = date(2027, 1, 20)
 _TRANSCRIBE_SHUTDOWN = date(2027, 2, 26)
+_REALTIME_NEXT = Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1", suggested=True)
+_REALTIME_MINI_NEXT = Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1-mini", suggested=True)
+_TRANSCRIBE_NEXT = Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe", aside="gpt-transcribe for audio files")
 DEPRECATIONS: dict[str, Deprecation] = {
-    "gpt-realtime": Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1"),
-    "gpt-realtime-2025-08-28": Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1"),
-    "gpt-realtime-mini": Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1-mini"),
-    "gpt-realtime-mini-2025-12-15": Deprecation(_REALTIME_SHUTDOWN, "gpt-realtime-2.1-mini"),
+    "gpt-realtime": _REALTIME_NEXT,
+    "gpt-realtime-2025-08-28": _REALTIME_NEXT,
+    "gpt-realtime-mini": _REALTIME_MINI_NEXT,
+    "gpt-realtime-mini-2025-12-15": _REALTIME_MINI_NEXT,
     "gpt-audio-mini": Deprecation(_REALTIME_SHUTDOWN),
     "gpt-audio-mini-2025-12-15": Deprecation(_REALTIME_SHUTDOWN),
-    "whisper-1": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
-    "gpt-4o-transcribe": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
-    "gpt-4o-mini-transcribe": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
-    "gpt-4o-mini-transcribe-2025-12-15": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
-    "gpt-4o-transcribe-diarize": Deprecation(_TRANSCRIBE_SHUTDOWN, "gpt-live-transcribe"),
+    "whisper-1": _TRANSCRIBE_NEXT,
+    "gpt-4o-transcribe": _TRANSCRIBE_NEXT,
+    "gpt-4o-mini-transcribe": _TRANSCRIBE_NEXT,
+    "gpt-4o-mini-transcribe-2025-12-15": _TRANSCRIBE_NEXT,
+    "gpt-4o-transcribe-diarize": _TRANSCRIBE_NEXT,
+}
+# Parameters, by key path: the SDK's 3.63.0 docstring of `session.prompt` ("OpenAI scheduled the shutdown of saved
+# prompts for November 30, 2026"), linking the migration guide.
+PARAMETER_DEPRECATIONS: dict[str, ParameterDeprecation] = {
+    "session.prompt": ParameterDeprecation(
+        date(2026, 11, 30),
+        what="saved prompts",
+        instead="put the prompt's text in session.instructions instead",
+        url="https://developers.openai.com/api/docs/guides/prompting/migrate-from-prompt-object",
+    ),
 }
 
 ISO_639_1 = r"[a-z]{2}"
@@ -850,7 +878,7 @@ _REALTIME = Endpoint(
             path=f"{_S}.prompt",
             kind=Kind.GROUP,
             label="Reusable prompt",
-            help="A stored prompt to start from (OpenAI is retiring reusable prompts).",
+            help="A saved prompt to start from (OpenAI shut saved prompts down on 2026-11-30).",
             section=PROMPT,
             nullable=True,
         ),

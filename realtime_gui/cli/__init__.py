@@ -1,5 +1,5 @@
-"""The command line: `realtime-gui mint|key|verify|serve …` (one module each in this package); any other arguments
-open the window.
+"""The command line: `realtime-gui mint|key|verify|serve|demo …` (one module each in this package); any other
+arguments open the window.
 
 Qt-free (a test makes sure `mint` never imports PySide6). Exit codes are part of the contract scripts rely on
 (exits.py). Errors are sentences on stderr, never a traceback or the key.
@@ -23,7 +23,7 @@ from realtime_gui.config.window_options import window_usage
 from realtime_gui.errors import RealtimeGuiError
 from realtime_gui.logs import setup_logging
 
-COMMANDS = ("mint", "key", "verify", "serve")
+COMMANDS = ("mint", "key", "verify", "serve", "demo")
 log = logging.getLogger(__name__)
 
 
@@ -37,9 +37,9 @@ class _Command(Protocol):
 
 def _commands() -> dict[str, _Command]:
     # Loaded on a command's path only: the window's start-up never pays for them.
-    from realtime_gui.cli import key, mint, serve, verify
+    from realtime_gui.cli import demo, key, mint, serve, verify
 
-    return {"mint": mint, "key": key, "verify": verify, "serve": serve}
+    return {"mint": mint, "key": key, "verify": verify, "serve": serve, "demo": demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except KeyboardInterrupt:
-        err_line(f"{PROG}: interrupted.")
+        say("interrupted.")
         return 130
     except BrokenPipeError:
         # The reader went away (`… | head`): stop quietly, and keep Python from complaining at exit.
@@ -121,13 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in _commands().values():
+    for name, command in _commands().items():
         command.add_parser(commands)
+        # Words a command does not take are its own usage error (`key set sk-…`), not the top level's.
+        commands.choices[name].set_defaults(command_parser=commands.choices[name])
     return parser
 
 
 def _run(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)  # argparse exits 2 on bad usage, as the contract wants
+    args, extra = build_parser().parse_known_args(argv)  # argparse exits 2 on bad usage, as the contract wants
+    if extra:
+        args.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return _commands()[args.command].run(args)
     except RealtimeGuiError as err:  # what a command left for here: its sentence, then the code its kind maps to

@@ -13,6 +13,7 @@ OutputFailed) or `note` (a confirmation, dropped when it cannot be written), std
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -91,7 +92,18 @@ def err_line(line: str) -> None:
 
 
 def say(message: str) -> None:
-    err_line(f"{PROG}: {shown(message)}")
+    err_line(f"{PROG}: {sentence_start(shown(message))}")
+
+
+# A plain lower-case word: not a path (session.model), a flag (--port), a name (gpt-realtime, ek_…), whose case is
+# part of what they are.
+_PLAIN_WORD = re.compile(r"[a-z]+(?![\w.\-/…])")
+
+
+def sentence_start(message: str) -> str:
+    """The CLI's one rule for "realtime-gui: <sentence>": the sentence starts in upper case, unless it opens with a
+    path, a flag or a name, which stay as they are spelled."""
+    return message[:1].upper() + message[1:] if _PLAIN_WORD.match(message) else message
 
 
 def detail(label: str | None, value: str) -> None:

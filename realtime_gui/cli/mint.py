@@ -31,7 +31,13 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
         "to standard output (nothing is minted when it is closed).",
     )
     add_request_options(mint)
-    mint.add_argument("--output", choices=("token", "json", "env"), default="token")
+    mint.add_argument(
+        "--output",
+        choices=("token", "json", "env"),
+        default="token",
+        help="token: the bare token on one line (the default); json: the token with its expiry, ids and the whole "
+        "answer, which `verify` reads; env: export lines for a shell (eval them)",
+    )
     mint.add_argument(
         "--list-parameters",
         action="store_true",
@@ -60,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         request = build_request(args.endpoint, values)
     except InvalidRequest as err:
         raise UsageError("the request is not valid; nothing was sent.", err.problems) from None
-    _warn_about_models(request)
+    warn_about_deprecations(request)
     connection = connection_for(args)
     key = api_key_for(args.profile)
     try:
@@ -86,15 +92,13 @@ def run(args: argparse.Namespace) -> int:
     return OK
 
 
-def _warn_about_models(request: MintRequest) -> None:
-    """One line on stderr per model in the request that OpenAI is shutting down; stdout stays the token's."""
+def warn_about_deprecations(request: MintRequest) -> None:
+    """One line on stderr per model or parameter in the request that OpenAI is shutting down; stdout stays the
+    token's, and the exit code the API's."""
     from realtime_gui.api import deprecations
 
-    on = deprecations.today()
-    for path, model in deprecations.models_in_body(request.endpoint, request.body):
-        words = deprecations.sentence(model, on=on)
-        if words:
-            say(f"warning: {path}: {words}")
+    for line in deprecations.notices(request.endpoint, request.body, on=deprecations.today()):
+        say(f"warning: {line}")
 
 
 def _report(err: MintError) -> None:
@@ -166,16 +170,32 @@ def _list_parameters(endpoint_id: str) -> None:
             if row.section == section and not row.fixed:
                 out(f"  {row.path}\n      {row.help} {allowed_sentence(row)}")
                 _list_shutdowns(row)
+                _list_parameter_shutdown(row)
 
 
 def _list_shutdowns(row: Parameter) -> None:
-    """Under a model row: the listed models OpenAI is shutting down, with their dates and successors."""
+    """Under a model row: the listed models OpenAI is shutting down, with their dates and successors, and where
+    OpenAI says so."""
     from realtime_gui.api import deprecations
+    from realtime_gui.api.catalog import DEPRECATIONS_URL
 
     on = deprecations.today()
+    listed = False
     for choice in row.choices:
         found = deprecations.deprecation(choice) if isinstance(choice, str) else None
         if found is None:
             continue
-        instead = f"; use {found.replacement}" if found.replacement else ""
-        out(f"      {choice}: {deprecations.mark(str(choice), on=on)}{instead}")
+        instead = deprecations.successor(found)
+        out(f"      {choice}: {deprecations.mark(str(choice), on=on)}{'; ' + instead if instead else ''}")
+        listed = True
+    if listed:
+        out(f"      (dates and successors: {DEPRECATIONS_URL}; a suggestion is ours, OpenAI names none)")
+
+
+def _list_parameter_shutdown(row: Parameter) -> None:
+    """Under a parameter OpenAI is shutting down: the date, and what to do instead."""
+    from realtime_gui.api import deprecations
+
+    mark = deprecations.parameter_mark(row.path, on=deprecations.today())
+    if mark:
+        out(f"      {mark}")

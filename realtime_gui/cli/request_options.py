@@ -32,8 +32,7 @@ def add_request_options(parser: argparse.ArgumentParser) -> None:
         choices=ENDPOINT_IDS,
         default=DEFAULT_ENDPOINT,
         help="which token to mint: realtime (a conversation; the default), transcription or translation, on "
-        "today's API; beta-sessions or beta-transcription on the retired beta API. --list-parameters shows what "
-        "each takes.",
+        "today's API; beta-sessions or beta-transcription on the retired beta API.",
     )
     parser.add_argument(
         "--set",

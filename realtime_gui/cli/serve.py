@@ -60,6 +60,7 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(args: argparse.Namespace) -> int:
     from realtime_gui.api.request import InvalidRequest, build_request
+    from realtime_gui.cli.mint import warn_about_deprecations
     from realtime_gui.keys.api_key import ENV_VAR
     from realtime_gui.keys.store import key_from_environment
     from realtime_gui.net.client import shared_client
@@ -77,9 +78,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     values = form_values(args)
     try:
-        build_request(args.endpoint, values)
+        request = build_request(args.endpoint, values)
     except InvalidRequest as err:
         raise UsageError("the request is not valid; nothing is served.", err.problems) from None
+    warn_about_deprecations(request)
     connection = connection_for(args)
     template = Template(
         endpoint_id=args.endpoint, values=values, connection=connection, api_key=api_key_for(args.profile)
@@ -101,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         # A script reads the URL here (--port 0); with stdout closed, serving goes on and only the stderr line says so.
         note(f"Serving tokens at {server.url}")
         _err(
-            f"{PROG}: minting {args.endpoint} tokens at {connection.base_url} (profile {args.profile!r}, "
+            f"{PROG}: Minting {args.endpoint} tokens at {connection.base_url} (profile {args.profile!r}, "
             f"key from {key_source}) for pages from {origins.describe()}, at most {args.rate} a minute. "
             "Ctrl+C stops."
         )
@@ -111,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
-    _err(f"{PROG}: stopped after serving {server.stats.tokens} token(s).")
+    _err(f"{PROG}: Stopped after serving {server.stats.tokens} token(s).")
     return OK
 
 

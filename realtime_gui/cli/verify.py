@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import stat
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -63,7 +65,13 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
         help="then send TEXT as a user message and print the reply as it streams. This runs a model response: "
         "it costs tokens on your account.",
     )
-    verify.add_argument("--output", choices=("text", "json"), default="text")
+    verify.add_argument(
+        "--output",
+        choices=("text", "json"),
+        default="text",
+        help="text: one line on the session (and the reply as it streams), the default; json: the session's settings "
+        "and the reply as one JSON object, for scripts",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,7 +86,12 @@ def run(args: argparse.Namespace) -> int:
     if sys.stdout is None:
         # Checked before the token is read or sent: a session nobody can see the outcome of is not opened.
         raise OutputFailed("standard output is closed, so the session's settings would go nowhere; nothing was sent.")
-    given = parse_token_input(_read_input(timeout))
+    text = _read_input(timeout)
+    if not text.strip() and _stdin_is_pipe():
+        # `mint … | verify` where mint failed: its error is already on the terminal; "no token" would be a second
+        # error about the wrong command.
+        raise UsageError("the command before the pipe printed no token (its own message is above); nothing to check.")
+    given = parse_token_input(text)
     request = VerifyRequest(
         token=given.token,
         endpoint=args.endpoint or given.endpoint or DEFAULT_ENDPOINT,
@@ -158,6 +171,13 @@ def _read_input(timeout: float) -> str:
     if len(data) > _MAX_INPUT_BYTES:
         raise UsageError("standard input is too long for a token or the JSON of `realtime-gui mint --output json`.")
     return data.decode("utf-8", errors="replace")  # a replaced byte is refused later as a character no token has
+
+
+def _stdin_is_pipe() -> bool:
+    try:
+        return sys.stdin is not None and stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode)
+    except (OSError, ValueError):  # closed, or replaced by something without a descriptor
+        return False
 
 
 def _complete(data: bytes) -> bool:

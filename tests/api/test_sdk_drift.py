@@ -47,8 +47,9 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     **{
         (endpoint_id, path, "nullable"): NULL_AS_OFF
         for endpoint_id, paths in {
-            "realtime": ("session.audio.input.noise_reduction", "session.audio.input.transcription"),
-            "transcription": ("session.audio.input.noise_reduction", "session.audio.input.transcription"),
+            # noise_reduction is Optional in the SDK's realtime and transcription input types since 3.63.
+            "realtime": ("session.audio.input.transcription",),
+            "transcription": ("session.audio.input.transcription",),
             "beta-sessions": ("input_audio_noise_reduction", "input_audio_transcription", "turn_detection", "tracing"),
             "beta-transcription": ("input_audio_noise_reduction", "turn_detection"),
         }.items()
@@ -208,7 +209,7 @@ def test_the_sdk_check_catches_unknown_keys_bad_enums_and_loose_types() -> None:
     assert sdk_problems("beta-sessions", {"client_secret": {"expires_after": {"seconds": 60}}}) == [
         "client_secret.expires_after.anchor: Field required"
     ]
-    null_group = {"session": {"type": "transcription", "audio": {"input": {"noise_reduction": None}}}}
+    null_group = {"session": {"type": "transcription", "audio": {"input": {"transcription": None}}}}
     assert sdk_problems("transcription", null_group)
     assert sdk_problems("transcription", null_group, null_ok=_null_ok("transcription")) == []
 

@@ -112,7 +112,7 @@ def test_a_404_from_a_base_url_without_v1_says_to_add_it(run, server: FakeOpenAI
     result = run("mint", "--base-url", base)
     assert result.code == 3
     assert (
-        "realtime-gui: the API refused the request (HTTP 404): Invalid URL (POST /realtime/client_secrets). "
+        "realtime-gui: The API refused the request (HTTP 404): Invalid URL (POST /realtime/client_secrets). "
         f"The base URL {base} does not end in /v1: the API lives under /v1 (Azure OpenAI: /openai/v1); "
         f"try {base}/v1.\n"
     ) in result.err
@@ -161,7 +161,7 @@ def test_json_that_is_not_strict_is_refused_in_set(
 
 def assert_not_strict(result: Ran, fragment: str, server: FakeOpenAI) -> None:
     assert result.code == 2, result.err
-    assert result.lines[0] == "realtime-gui: the request is not valid; nothing was sent."
+    assert result.lines[0] == "realtime-gui: The request is not valid; nothing was sent."
     assert len(result.lines) == 2, result.err
     assert result.lines[1].startswith(f"  {fragment}")
     assert server.requests == []
@@ -179,13 +179,13 @@ def save(*profiles: Profile) -> Path:
 def test_an_unknown_profile_is_refused_even_with_a_key_in_the_environment(run: Run, server: FakeOpenAI) -> None:
     save(Profile("work", Connection(base_url=server.base_url)))
     result = run("mint", "--base-url", server.base_url, "--profile", "lcoal")
-    assert_refused(result, "no profile 'lcoal' (saved: default, work); check the name", server)
+    assert_refused(result, "No profile 'lcoal' (saved: default, work); check the name", server)
     assert "realtime-gui key set --profile lcoal" in result.err
 
 
 def test_key_status_of_an_unknown_profile_is_refused(run: Run, server: FakeOpenAI) -> None:
     result = run("key", "status", "--profile", "lcoal", api_key=None)
-    assert_refused(result, "no profile 'lcoal' (saved: default)", server)
+    assert_refused(result, "No profile 'lcoal' (saved: default)", server)
 
 
 def test_default_saved_and_key_only_profiles_stay_usable(run: Run, server: FakeOpenAI) -> None:
@@ -239,7 +239,7 @@ def assert_broken_file_ignored(run: Run, server: FakeOpenAI, content: str, why: 
     assert result.code == 0, result.err
     assert result.out.startswith("ek_")
     assert len(result.lines) == 1, result.err
-    assert result.lines[0].startswith(f"realtime-gui: ignored the settings file {path}: ")
+    assert result.lines[0].startswith(f"realtime-gui: Ignored the settings file {path}: ")
     assert why in result.lines[0]
     assert "using defaults until a profile is saved" in result.lines[0]
     assert path.read_bytes() == before, "a command never rewrites the file"
@@ -253,7 +253,7 @@ def test_a_profile_in_a_broken_file_is_not_guessed(run: Run, server: FakeOpenAI)
     assert result.code == 2
     assert [line.split(":")[0] for line in result.lines] == ["realtime-gui"] * 2
     assert "contains the number 1e400, which is too large" in result.lines[0]
-    assert "no profile 'x' (saved: default)" in result.lines[1]
+    assert "No profile 'x' (saved: default)" in result.lines[1]
     assert server.requests == []
 
 

@@ -114,7 +114,7 @@ def test_preset_file_with_set_overrides(cli: Cli, server: FakeOpenAI, tmp_path: 
         (["--set", "session.tools=[{"], "session.tools: is not valid JSON"),
         (["--base-url", "http://api.example.com/v1"], "Refusing plain http:// to api.example.com"),
         (["--timeout", "0"], "--timeout must be a number of seconds from 0.1 to 600, not 0."),
-        (["--preset", "/no/such/file.json"], "cannot read the preset"),
+        (["--preset", "/no/such/file.json"], "Cannot read the preset"),
     ],
 )
 def test_invalid_input_exits_2_and_sends_nothing(cli: Cli, server: FakeOpenAI, args: list[str], fragment: str) -> None:
@@ -136,7 +136,7 @@ def test_all_validation_problems_are_listed(cli: Cli, server: FakeOpenAI) -> Non
     )
     assert result.code == 2
     lines = result.err.splitlines()
-    assert lines[0] == "realtime-gui: the request is not valid; nothing was sent."
+    assert lines[0] == "realtime-gui: The request is not valid; nothing was sent."
     assert [line.split(":")[0].strip() for line in lines[1:]] == [
         "session.audio.output.speed",
         "expires_after.seconds",
@@ -172,7 +172,7 @@ def test_missing_key_exits_2(cli: Cli, server: FakeOpenAI, monkeypatch: pytest.M
     monkeypatch.delenv("OPENAI_API_KEY")
     result = cli("mint")
     assert result.code == 2
-    assert "no API key for profile 'default'" in result.err
+    assert "realtime-gui: No API key for profile 'default'" in result.err
     assert "realtime-gui key set" in result.err
     assert server.requests == []
 

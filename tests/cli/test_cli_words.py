@@ -179,7 +179,7 @@ def test_a_name_with_a_stray_space_or_quote_is_refused_not_trimmed(
 ) -> None:
     result = run("mint", "--base-url", server.base_url, "--set", assignment)
     assert result.code == 2, result.err
-    assert result.err.splitlines()[0] == "realtime-gui: the request is not valid; nothing was sent."
+    assert result.err.splitlines()[0] == "realtime-gui: The request is not valid; nothing was sent."
     assert problem in result.err
     assert server.requests == []
 
@@ -220,7 +220,7 @@ def test_an_empty_variable_is_said_to_be_empty(run: Run, server: FakeOpenAI) -> 
     with_keyring = run("mint", "--base-url", server.base_url, api_key="  ")
     assert with_keyring.code == 2
     assert with_keyring.err == (
-        "realtime-gui: no API key for profile 'default' (OPENAI_API_KEY is set but empty): "
+        "realtime-gui: No API key for profile 'default' (OPENAI_API_KEY is set but empty): "
         "run `realtime-gui key set --profile default` or set OPENAI_API_KEY to the key.\n"
     )
     status = run("key", "status", api_key="")
@@ -234,7 +234,7 @@ def test_an_unsaved_profile_without_a_keyring_is_told_what_can_work(run: Run, se
     assert result.code == 2
     # Was: "… give it a key with `realtime-gui key set --profile foo`", which needs the keyring there is not.
     assert result.err == (
-        "realtime-gui: no profile 'foo' (saved: default; no OS keyring to look for a stored key); check the name, "
+        "realtime-gui: No profile 'foo' (saved: default; no OS keyring to look for a stored key); check the name, "
         "or set OPENAI_API_KEY and leave out --profile (a profile saved in the window works too).\n"
     )
 
@@ -329,3 +329,159 @@ def test_mint_help_lists_the_endpoints_and_the_base_url_chain(run: Run) -> None:
     assert option_help(text, "--base-url BASE_URL") == (
         "API base URL (default: the profile's, else OPENAI_BASE_URL, else https://api.openai.com/v1)"
     ), "the default chain as it is"
+
+
+# -- issue 17 §5: help that matches the command, usage of the command at fault, one rule for sentences --------------
+
+COMMANDS = ("mint", "key", "verify", "serve", "demo")
+
+
+def options_in_usage(text: str) -> set[str]:
+    usage = text.split("\n\n", 1)[0]
+    return set(re.findall(r"--[a-z][a-z-]*", usage)) | {"--help"}
+
+
+def prose(text: str) -> str:
+    """The help without its usage, its examples and what is quoted as a command (`realtime-gui mint --output json`):
+    what is left speaks about this command's own options."""
+    body = text.split("\n\n", 1)[1]
+    body = " ".join(body.split())
+    body = re.sub(r"`[^`]*`", "", body)
+    return re.sub(r"Example: .*", "", body)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_names_only_options_the_command_has(run: Run, command: str) -> None:
+    text = run(command, "--help").out
+    mentioned = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", prose(text)))
+    assert mentioned <= options_in_usage(text), f"{command} --help names {mentioned - options_in_usage(text)}"
+
+
+def test_serve_help_no_longer_offers_list_parameters(run: Run) -> None:
+    assert "--list-parameters" not in run("serve", "--help").out
+    assert "--list-parameters" in run("mint", "--help").out
+
+
+def entries_without_help(text: str) -> list[str]:
+    """Option entries of argparse's --help output that have no help text, neither beside nor under them."""
+    lines = text.split("options:\n", 1)[1].splitlines()
+    missing = []
+    for i, line in enumerate(lines):
+        if not line.startswith("  -"):
+            continue
+        beside = re.match(r"  -\S*(?: \S+)*(?:, -\S*(?: \S+)*)*\s{2,}\S", line)
+        under = i + 1 < len(lines) and lines[i + 1].startswith(" " * 10)
+        if not beside and not under:
+            missing.append(line.strip())
+    return missing
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_option_has_help(run: Run, command: str) -> None:
+    assert entries_without_help(run(command, "--help").out) == []
+
+
+def test_output_says_what_each_form_prints(run: Run) -> None:
+    mint = option_help(run("mint", "--help").out, "--output {token,json,env}")
+    for fragment in ("token: the bare token", "json: the token with its expiry", "env: export lines"):
+        assert fragment in mint
+    verify = option_help(run("verify", "--help").out, "--output {text,json}")
+    assert "text: one line on the session" in verify
+    assert "json: the session's settings" in verify
+
+
+@pytest.mark.parametrize(
+    ("args", "usage"),
+    [
+        (["key", "set", TEST_KEY], "usage: realtime-gui key "),
+        (["key", "status", "extra"], "usage: realtime-gui key "),
+        (["mint", "extra"], "usage: realtime-gui mint "),
+        (["verify", "extra"], "usage: realtime-gui verify "),
+        (["demo", "--port", "0", "extra"], "usage: realtime-gui demo "),
+    ],
+)
+def test_a_word_a_command_does_not_take_gets_that_commands_usage(run: Run, args: list[str], usage: str) -> None:
+    result = run(*args)
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.startswith(usage), result.err
+    assert f"realtime-gui {args[0]}: error: unrecognized arguments: " in result.err
+    assert "COMMAND ..." not in result.err, "not the top-level usage"
+
+
+@pytest.mark.parametrize(
+    ("message", "printed"),
+    [
+        ("the request is not valid; nothing was sent.", "The request is not valid; nothing was sent."),
+        ("warning: session.model: gpt-realtime is deprecated", "Warning: session.model: gpt-realtime is deprecated"),
+        ("no API key for profile 'default'", "No API key for profile 'default'"),
+        ("Already a sentence.", "Already a sentence."),
+        # Names keep their spelling: a path, a flag, a model, a token, an address.
+        ("session.model: required", "session.model: required"),
+        ("--port must be 0 to 65535", "--port must be 0 to 65535"),
+        ("gpt-realtime is deprecated", "gpt-realtime is deprecated"),
+        ("ek_… is not a key", "ek_… is not a key"),
+        ("127.0.0.1:1 refused the connection", "127.0.0.1:1 refused the connection"),
+        ("localhost/v1 is not a URL", "localhost/v1 is not a URL"),
+        ("", ""),
+    ],
+)
+def test_one_rule_for_the_first_letter(message: str, printed: str) -> None:
+    from realtime_gui.cli.exits import sentence_start
+
+    assert sentence_start(message) == printed
+
+
+def sentences(err: str) -> list[str]:
+    return [line.removeprefix("realtime-gui: ") for line in err.splitlines() if line.startswith("realtime-gui: ")]
+
+
+def test_every_sentence_the_commands_print_starts_in_upper_case(run: Run, server: FakeOpenAI) -> None:
+    said: list[str] = []
+    for args, key in (
+        (["mint", "--set", "session.audio.output.speed=9"], TEST_KEY),
+        (["mint", "--base-url", server.base_url], None),
+        (["mint", "--base-url", server.base_url, "--profile", "nope"], TEST_KEY),
+        (["mint", "--preset", "/no/such/preset.json"], TEST_KEY),
+        (["mint", "--base-url", server.base_url, "--set", "session.model=gpt-realtime"], TEST_KEY),
+        (["verify", "--base-url", server.base_url], TEST_KEY),
+        (["verify", "--timeout", "0"], TEST_KEY),
+        (["demo", "--port", "70000"], TEST_KEY),
+        (["key", "status", "--profile", "nope"], None),
+        (["mnt"], TEST_KEY),
+    ):
+        result = run(*args, api_key=key)
+        assert sentences(result.err), f"{args} said nothing after 'realtime-gui: '"
+        said += sentences(result.err)
+    lower = [s for s in said if re.match(r"[a-z]+(?![\w.\-/…])", s)]
+    assert lower == [], "each sentence after 'realtime-gui: ' starts in upper case"
+
+
+def test_verify_after_a_failed_mint_in_a_pipe_says_the_command_before_printed_no_token(tmp_path: Path) -> None:
+    # `mint … | verify` as a shell runs it: mint has no key, says so and prints nothing; verify reads an empty pipe.
+    done = subprocess.run(
+        ["sh", "-c", '"$0" -m realtime_gui mint | "$0" -m realtime_gui verify', sys.executable],
+        env=environment(tmp_path, api_key=None, keyring="memory_keyring.SharedFileKeyring"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 2, done.stderr
+    assert "No API key for profile 'default'" in "\n".join(lines)
+    assert (
+        "realtime-gui: The command before the pipe printed no token (its own message is above); nothing to check."
+        in lines
+    )
+    assert "standard input" not in done.stderr, "no second error about verify's own input"
+
+
+def test_verify_with_nothing_to_read_outside_a_pipe_says_how_to_give_a_token(run: Run) -> None:
+    result = run("verify")  # standard input is /dev/null here, not a pipe
+    assert result.code == 2
+    assert result.err == (
+        "realtime-gui: No token on standard input: pipe the ek_… token, or the JSON of "
+        "`realtime-gui mint --output json`.\n"
+    )

@@ -61,7 +61,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 def test_mint_with_stdout_closed_mints_nothing_and_fails(server: FakeOpenAI, env: dict[str, str]) -> None:
     ended = run_with(">&-", "mint", "--base-url", server.base_url, env=env)
     assert ended.code == OUTPUT_FAILED
-    assert ended.err == ("realtime-gui: standard output is closed, so a token would go nowhere; nothing was minted.\n")
+    assert ended.err == ("realtime-gui: Standard output is closed, so a token would go nowhere; nothing was minted.\n")
     assert mints(server) == 0
 
 
@@ -76,7 +76,7 @@ def test_a_token_that_cannot_be_written_is_a_failure(server: FakeOpenAI, env: di
     ended = run_with(">/dev/full", "mint", "--output", output, "--base-url", server.base_url, env=env)
     assert ended.code == OUTPUT_FAILED
     assert ended.err == (
-        "realtime-gui: the token was minted but could not be written to standard output (No space left on device); "
+        "realtime-gui: The token was minted but could not be written to standard output (No space left on device); "
         "nobody has it, and it expires on its own.\n"
     )
     assert mints(server) == 1
@@ -97,7 +97,7 @@ def test_a_token_whose_reader_is_gone_is_a_failure(server: FakeOpenAI, env: dict
     finally:
         os.close(write_end)
     assert done.returncode == OUTPUT_FAILED
-    assert "the token was minted but could not be written to standard output (its reader went away)" in done.stderr
+    assert "The token was minted but could not be written to standard output (its reader went away)" in done.stderr
     assert "Traceback" not in done.stderr
     assert mints(server) == 1
 
@@ -134,7 +134,7 @@ def test_verify_with_stdout_closed_sends_nothing(server: FakeOpenAI, env: dict[s
     ended = run_with(">&-", "verify", "--base-url", server.base_url, env=env, stdin="ek_0123456789abcdef\n")
     assert ended.code == OUTPUT_FAILED
     assert ended.err == (
-        "realtime-gui: standard output is closed, so the session's settings would go nowhere; nothing was sent.\n"
+        "realtime-gui: Standard output is closed, so the session's settings would go nowhere; nothing was sent.\n"
     )
     assert server.requests == []
 
@@ -149,7 +149,7 @@ def test_verify_errors_with_stderr_closed_never_reach_stdout(server: FakeOpenAI,
 def test_key_status_with_stdout_closed_fails(env: dict[str, str]) -> None:
     ended = run_with(">&-", "key", "status", env=env)
     assert ended.code == OUTPUT_FAILED
-    assert ended.err == "realtime-gui: standard output is closed, so the answer was not written.\n"
+    assert ended.err == "realtime-gui: Standard output is closed, so the answer was not written.\n"
 
 
 def test_key_errors_with_stderr_closed_never_reach_stdout(env: dict[str, str]) -> None:
@@ -208,7 +208,7 @@ def test_serve_with_stdout_closed_serves_on(server: FakeOpenAI, env: dict[str, s
     try:
         assert proc.stderr is not None
         started = proc.stderr.readline()  # written once it listens
-        assert started.startswith("realtime-gui: minting realtime tokens at "), started
+        assert started.startswith("realtime-gui: Minting realtime tokens at "), started
         assert _get_token(port) == 200
         assert " 200 GET /token " in proc.stderr.readline()
         proc.send_signal(signal.SIGINT)
@@ -219,5 +219,5 @@ def test_serve_with_stdout_closed_serves_on(server: FakeOpenAI, env: dict[str, s
             proc.communicate()
     assert proc.returncode == 0
     assert out == ""
-    assert err == "realtime-gui: stopped after serving 1 token(s).\n"
+    assert err == "realtime-gui: Stopped after serving 1 token(s).\n"
     assert "Traceback" not in err

@@ -52,7 +52,7 @@ def test_no_display_with_xcb_named_explicitly() -> None:
     env["QT_QPA_PLATFORM"] = "xcb"
     done = _run(["--demo"], env)
     assert done.returncode == 2
-    assert "no display found" in done.stderr
+    assert "realtime-gui: No display found: " in done.stderr
     assert "realtime-gui mint" in done.stderr
 
 
@@ -81,7 +81,7 @@ def test_an_unknown_command_lists_the_commands_and_exits_2() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = _run(["verfy"], env)
     assert done.returncode == 2
-    assert "unknown command 'verfy'; did you mean verify?" in done.stderr
+    assert "realtime-gui: Unknown command 'verfy'; did you mean verify?" in done.stderr
     assert "The commands are mint, key, verify, serve" in done.stderr
     assert done.stdout == ""
 
@@ -170,7 +170,7 @@ def test_a_mistyped_profile_opens_the_default_one_and_says_so_as_the_cli_refuses
         "Check the name, or save a profile of that name (Key > New profile…)."
     )
     assert cli_main(["mint", "--profile", "lcoal"]) == 2
-    assert "no profile 'lcoal' (saved: default, work)" in capsys.readouterr().err, "the same names as the CLI"
+    assert "No profile 'lcoal' (saved: default, work)" in capsys.readouterr().err, "the same names as the CLI"
     window.profile_combo.setCurrentIndex(window.profile_combo.findData("work"))
     assert window.error_banner.isHidden(), "choosing a profile ends the message"
 

@@ -1,5 +1,6 @@
-"""Models OpenAI is shutting down, in the window: marked in the model lists, a dated note beside the field while one is
-chosen (it says "shut down" after the date), and no "default (…)" hint that advertises one."""
+"""Models and parameters OpenAI is shutting down, in the window: models marked in their lists, a dated note under the
+field while one is chosen or set (it says "shut down" after the date), linked to where OpenAI explains it, and no
+"default (…)" hint that advertises a model going away."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -65,6 +67,23 @@ def note(window: MainWindow, path: str) -> QLabel | None:
     return window.form.findChild(QLabel, f"{path}#deprecation")
 
 
+def words_and_links(label: QLabel) -> tuple[str, list[str]]:
+    """What a note reads as, and the addresses its links open."""
+    document = QTextDocument()
+    document.setHtml(label.text())
+    links: list[str] = []
+    block = document.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            href = it.fragment().charFormat().anchorHref()
+            if href and href not in links:
+                links.append(href)
+            it += 1
+        block = block.next()
+    return document.toPlainText(), links
+
+
 @opens_popups
 def test_the_list_marks_models_going_away_and_picking_one_shows_a_dated_note(
     qtbot: QtBot, window_on: Callable[[date], MainWindow], server: FakeOpenAI
@@ -80,9 +99,12 @@ def test_the_list_marks_models_going_away_and_picking_one_shows_a_dated_note(
     label = note(window, "session.model")
     assert label is not None
     assert label.isVisible()
-    assert label.text() == deprecations.sentence("gpt-realtime", on=BEFORE, link=False)
+    words, links = words_and_links(label)
+    assert words == deprecations.sentence("gpt-realtime", on=BEFORE, link=False) + " Details"
+    assert "shuts down on 2027-01-20; OpenAI names no successor, gpt-realtime-2.1 is our suggestion." in words
+    assert links == ["https://developers.openai.com/api/docs/deprecations"]
+    assert label.openExternalLinks()
     assert "https://developers.openai.com/api/docs/deprecations" in label.toolTip()
-    assert "shuts down on 2027-01-20; consider gpt-realtime-2.1" in label.text()
 
     # The choice is the user's: it is sent as picked, the note only informs.
     with qtbot.waitSignals([window.controller.busy_changed] * 2, timeout=WAIT_MS):
@@ -137,6 +159,36 @@ def test_a_closed_model_list_gets_the_note_as_well(qtbot: QtBot, window_on: Call
     label = note(window, "input_audio_transcription.model")
     assert label is not None
     assert "gpt-4o-transcribe is deprecated and shuts down on 2027-02-26" in label.text()
+
+
+def test_a_saved_prompt_gets_a_dated_note_while_it_is_set(
+    qtbot: QtBot, window_on: Callable[[date], MainWindow], server: FakeOpenAI
+) -> None:
+    window = window_on(date(2026, 12, 6))
+    group = model_combo(window, "session.prompt")
+    assert note(window, "session.prompt") is None, "nothing to say while no prompt is sent"
+    group.setCurrentIndex(group.findText("on"))
+    label = note(window, "session.prompt")
+    assert label is not None
+    assert label.isVisible()
+    words, links = words_and_links(label)
+    assert words == (
+        "OpenAI shut down saved prompts on 2026-11-30, so the API will refuse this field; put the prompt's text in "
+        "session.instructions instead. Details"
+    )
+    assert links == ["https://developers.openai.com/api/docs/guides/prompting/migrate-from-prompt-object"]
+    # The note sits under its own field, inside the form.
+    assert label.mapTo(window.form, label.rect().topLeft()).y() > group.mapTo(window.form, group.rect().topLeft()).y()
+    group.setCurrentIndex(group.findText("off (null)"))
+    assert not label.isVisible(), "null sends no prompt"
+    group.setCurrentIndex(group.findText("on"))
+    assert label.isVisible()
+    window_before = window_on(date(2026, 11, 29))
+    group = model_combo(window_before, "session.prompt")
+    group.setCurrentIndex(group.findText("on"))
+    label = note(window_before, "session.prompt")
+    assert label is not None
+    assert words_and_links(label)[0].startswith("OpenAI shuts down saved prompts on 2026-11-30; put the")
 
 
 def test_a_required_model_is_asked_for_never_guessed(window_on: Callable[[date], MainWindow]) -> None:

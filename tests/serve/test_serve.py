@@ -115,7 +115,7 @@ def test_the_start_up_line_says_where_and_with_which_key_it_mints(start: Start, 
     served = start("--profile", "default")
     served.wait_for_stderr(lambda err: "Ctrl+C stops." in err)
     assert served.stderr.startswith(
-        f"realtime-gui: minting realtime tokens at {server.base_url} (profile 'default', key from OPENAI_API_KEY) "
+        f"realtime-gui: Minting realtime tokens at {server.base_url} (profile 'default', key from OPENAI_API_KEY) "
         "for pages from http://localhost:*, http://127.0.0.1:*, http://[::1]:*, at most 30 a minute. Ctrl+C stops.\n"
     )
 
@@ -366,7 +366,7 @@ def test_ctrl_c_stops_cleanly_with_a_connection_open(start: Start) -> None:
     began = time.monotonic()
     assert served.stop(signal.SIGINT) == 0
     assert time.monotonic() - began < 3
-    assert "stopped after serving 1 token(s)" in served.stderr
+    assert "Stopped after serving 1 token(s)" in served.stderr
     assert "Traceback" not in served.stderr
     idle.close()
     slow.close()
@@ -395,7 +395,7 @@ def _kept_alive(port: int) -> socket.socket:
 def test_sigterm_stops_cleanly_too(start: Start) -> None:
     served = start()
     assert served.stop(signal.SIGTERM) == 0
-    assert "stopped after serving 0 token(s)" in served.stderr
+    assert "Stopped after serving 0 token(s)" in served.stderr
 
 
 def test_garbage_is_answered_and_logged_escaped_never_a_crash(shared: Shared) -> None:
@@ -462,7 +462,7 @@ def test_twenty_concurrent_pages_are_all_served(shared: Shared) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--host", "0.0.0.0"], "refusing to listen on '0.0.0.0'"),
+        (["--host", "0.0.0.0"], "Refusing to listen on '0.0.0.0'"),
         (["--host", "192.168.1.20"], "anyone who can reach that address"),
         (["--host", "example.com"], "Use 127.0.0.1 (the default) or any 127.x.x.x, ::1 or localhost."),
         # Refused before as unreachable: the port was the only thing wrong.
@@ -495,7 +495,7 @@ def test_missing_key_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     from realtime_gui.cli import main
 
     assert main(["serve", "--port", "0"]) == 2
-    assert "no API key for profile 'default'" in capsys.readouterr().err
+    assert "No API key for profile 'default'" in capsys.readouterr().err
 
 
 def test_a_port_in_use_exits_2_with_a_sentence(server: FakeOpenAI, tmp_path: Path) -> None:
@@ -505,7 +505,7 @@ def test_a_port_in_use_exits_2_with_a_sentence(server: FakeOpenAI, tmp_path: Pat
         port = taken.getsockname()[1]
         done = run_cli("serve", "--port", str(port), "--base-url", server.base_url, env=cli_env(config=tmp_path))
     assert done.code == 2
-    assert f"cannot listen on 127.0.0.1 port {port}" in done.err
+    assert f"Cannot listen on 127.0.0.1 port {port}" in done.err
     assert "Pick another --port" in done.err
     assert done.out == ""
 

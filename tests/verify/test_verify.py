@@ -150,7 +150,7 @@ def test_mint_verify_keeps_stdout_exactly_as_asked(server: FakeOpenAI, output: s
     else:
         assert dict(shlex.split(line)[1].split("=", 1) for line in ran.out.splitlines())["REALTIME_TOKEN"] == token
     assert SESSION_LINE.search(ran.err)
-    assert ran.err.startswith("realtime-gui: the token works: session ")
+    assert ran.err.startswith("realtime-gui: The token works: session ")
     assert token not in ran.err
 
 
@@ -159,7 +159,7 @@ def test_mint_verify_exit_code_is_the_verification_s(server: FakeOpenAI) -> None
     ran = run("mint", "--verify", server=server)
     assert ran.code == 3
     assert ran.out == next(iter(server.state.tokens)) + "\n", "the token is still printed, alone"
-    assert "the token did not open a session" in ran.err
+    assert "realtime-gui: The token did not open a session" in ran.err
     assert "HTTP 403" in ran.err
     assert "Sessions are disabled for this project." in ran.err
 
@@ -179,8 +179,9 @@ def test_help_says_that_say_costs_tokens(capsys: pytest.CaptureFixture[str]) -> 
 @pytest.mark.parametrize(
     ("stdin", "args", "fragment"),
     [
-        ("", [], "no token on standard input"),
-        ("\n\n", [], "no token on standard input"),
+        # Standard input is a pipe here, as in `mint … | verify`: the command before it printed nothing.
+        ("", [], "The command before the pipe printed no token (its own message is above); nothing to check."),
+        ("\n\n", [], "The command before the pipe printed no token"),
         (TEST_KEY, [], "That is an API key, not a token"),
         ("{not json", [], "does not parse"),
         ('{"a": ' * 100 + "1" + "}" * 100, [], "does not parse: it is nested too deeply"),
@@ -189,7 +190,7 @@ def test_help_says_that_say_costs_tokens(capsys: pytest.CaptureFixture[str]) -> 
         ("ek_one\nek_two", [], "several lines"),
         # Junk, JSON that is not an object and a huge token were sent, to come back as a 401 (exit 3) or a 431.
         ("junk", [], "That is not a token: a Realtime token starts with ek_."),
-        ("[1,2]", [], "the JSON on standard input is a list, not an object"),
+        ("[1,2]", [], "The JSON on standard input is a list, not an object"),
         ("ek_" + "a" * 100_000, [], "The token is 100,003 characters long; a token is at most 4,096."),
         ('{"token": "x' + "a" * 5000 + '"}', [], "The token is 5,001 characters long"),
         # The timeout takes mint's range and mint's sentence (1000 and 0.001 were accepted, abc was argparse's).
@@ -255,7 +256,7 @@ def test_a_pipe_that_never_writes_ends_at_the_timeout_saying_what_it_waited_for(
     assert code == 2, err
     assert out == ""
     assert err == (
-        "realtime-gui: nothing arrived on standard input within 1 s (--timeout): verify waits for the ek_… token "
+        "realtime-gui: Nothing arrived on standard input within 1 s (--timeout): verify waits for the ek_… token "
         "on one line, or for the JSON of `realtime-gui mint --output json` and the end of input.\n"
     )
     assert sessions(server) == []

@@ -16,9 +16,9 @@ from realtime_gui.api.checks import Problem
 from realtime_gui.api.structure import applies
 from realtime_gui.api.value_checks import check_value
 from realtime_gui.jsontext import JsonValue
+from realtime_gui.qt.ui.form.deprecation_notes import add_deprecation_notes
 from realtime_gui.qt.ui.form.field_base import Field, initial_value, tooltip
 from realtime_gui.qt.ui.form.fields import make_field
-from realtime_gui.qt.ui.form.model_notes import add_model_notes
 from realtime_gui.qt.ui.style.look import ERROR, make_selectable, mark_invalid, set_text_color
 
 
@@ -105,7 +105,7 @@ class ParameterForm(QWidget):
         self.refresh()
 
     def _add_row(self, row: Parameter, layout: QFormLayout) -> None:
-        field = add_model_notes(make_field(row))
+        field = add_deprecation_notes(make_field(row))
         label = QLabel(row.label)
         label.setToolTip(tooltip(row))
         label.setBuddy(field.focus)
