@@ -75,11 +75,25 @@ class CurrentProfile(QObject):
         if self.profile.name == self._options_profile:
             tip += "\n" + self.tr("From the command line, for this run: {0}").format(", ".join(self._options.given))
         combo.setToolTip(tip)
+        self._title()
+
+    def _title(self) -> None:
+        """The window's title names the profile in use (none for the default one)."""
+        profile = self.profile
+        if profile.is_demo:
+            from realtime_gui.qt.demo import TITLE
+
+            self._window.set_title_note(TITLE)
+        else:
+            self._window.set_title_note("" if profile.name == DEFAULT_PROFILE else profile.name)
 
     def _on_profile_combo_changed(self, _index: int) -> None:
         window = self._window
+        self._title()
         window.key_label.setText(self.tr("Checking the key…"))
-        window.error_banner.end(cause.AUTH, cause.MINT, cause.KEY, cause.PROFILE, cause.RETIRED, cause.UNEXPECTED)
+        window.error_banner.end(
+            cause.AUTH, cause.MINT, cause.FIELD, cause.KEY, cause.PROFILE, cause.RETIRED, cause.UNEXPECTED
+        )
         self.refresh_key_status()
         window.settings.profile_name = self.profile.name
 
@@ -110,15 +124,14 @@ class CurrentProfile(QObject):
         window.empty_state.setVisible(status.hint is None and window.token_panel.current is None)
 
     def _on_controller_key_saved(self, saved: KeySaved) -> None:
+        # Either way the key is ready to use: a success, and what it ends in the banner ends.
+        self._window.error_banner.end(cause.AUTH, cause.KEY)
         if saved.in_memory_only:
-            self._window.show_error(
-                self.tr("{0}\nThe key is kept in memory for this run only and was not written anywhere.").format(
-                    saved.status.keyring_problem
-                ),
-                cause=cause.KEY,
+            self._window.statusBar().showMessage(
+                self.tr("Key kept in memory for this run only (no OS keyring here); it was not written anywhere."),
+                10000,
             )
         else:
-            self._window.error_banner.end(cause.AUTH, cause.KEY)
             self._window.statusBar().showMessage(self.tr("Key stored in the OS keyring."), 5000)
 
     def _on_controller_key_failed(self, error: object) -> None:

@@ -19,7 +19,8 @@ class EmptyState(QFrame):
         title = QLabel(self.tr("No API key yet"))
         emphasize(title)
         self.text = QLabel()
-        self.text.setWordWrap(True)
+        self.text.setObjectName("emptyStateText")
+        self.text.setWordWrap(True)  # rich text, which QLabel tells by its tags (no `Qt` at start-up: look.py)
         self.offer(keyring=True)
         self.add_key = QPushButton(self.tr("&Add API key…"))
         self.add_key.setObjectName("addKey")
@@ -45,9 +46,10 @@ class EmptyState(QFrame):
             if keyring
             else self.tr("with no OS keyring here, it is kept in memory for this run only")
         )
+        # Rich text (all of it ours) so that the command never breaks at its hyphens ("realtime-gui --" / "demo").
         self.text.setText(
             self.tr(
                 "Add your OpenAI API key to mint real tokens: {0}. Or try the demo first: everything against a "
-                "fake server on this computer, no account needed (the same as starting realtime-gui --demo)."
-            ).format(where)
+                "fake server on this computer, no account needed (the same as starting {1})."
+            ).format(where, "<nobr>realtime-gui --demo</nobr>")
         )

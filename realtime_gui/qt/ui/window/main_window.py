@@ -174,7 +174,10 @@ class MainWindow(QMainWindow):
         self.clipboard_action.setCheckable(True)
         self.clipboard_action.setChecked(self.token_panel.clear_clipboard_on_expiry)
         self.clipboard_action.toggled.connect(self._on_clipboard_action_toggled)
-        self.serve = ServeToggle(self, action=self.menus.actions["serve"], place_panel=layout.addWidget)
+        # On the token side, which scrolls: serving takes none of the form's height on a small screen.
+        self.serve = ServeToggle(
+            self, action=self.menus.actions["serve"], place_panel=lambda panel: right_layout.insertWidget(0, panel)
+        )
         self.serve.panel_built.connect(self._update_tab_order)
 
         self.minting = MintFlow(self)
@@ -182,6 +185,7 @@ class MainWindow(QMainWindow):
         self.current_profile.start(profile_name)
         self.endpoints = EndpointForms(self)
         self.endpoints.form_built.connect(self._update_tab_order)
+        self.endpoints.undo_changed.connect(self._on_endpoints_undo_changed)
         self.endpoints.start(endpoint_id)
         settings.opened_with(endpoint_id=self.endpoint_id, profile=self.profile.name)
         geometry = settings.geometry()
@@ -203,8 +207,8 @@ class MainWindow(QMainWindow):
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
-        the token panel, the serving panel under them. Set after the first paint, then again for each new form and
-        when the serving panel is built."""
+        the token side (the serving panel at its top, then the token panel). Set after the first paint, then again
+        for each new form and when the serving panel is built."""
         if not self._tab_order_set:
             return
         chain(
@@ -214,7 +218,6 @@ class MainWindow(QMainWindow):
                 reading_order(self.stack),
                 [self.reset_button, self.cancel_button, self.mint_button],
                 reading_order(self.right_side),
-                self.serve.tab_stops(),
             ]
         )
 
@@ -284,6 +287,9 @@ class MainWindow(QMainWindow):
     def reset_form(self) -> None:
         self.endpoints.reset()
 
+    def undo(self) -> None:
+        self.endpoints.undo()
+
     def open_preset(self, path: str | None = None) -> None:
         preset_actions.open_preset(self, path)
 
@@ -302,16 +308,24 @@ class MainWindow(QMainWindow):
     def delete_profile(self) -> QMessageBox | None:
         return profile_actions.delete_profile(self)
 
-    def about(self) -> None:
+    def about(self) -> QMessageBox:
+        from html import escape
+
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.about(
-            self,
-            self.tr("About Realtime GUI"),
-            self.tr("Realtime GUI {0}\nMints short-lived OpenAI Realtime API tokens.\nSettings: {1}").format(
-                __version__, self.settings.file_name
-            ),
+        # Rich text so that the settings path, on a line of its own, never breaks at a hyphen or a slash.
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle(self.tr("About Realtime GUI"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            self.tr(
+                "<p>Realtime GUI {0}<br>Mints short-lived OpenAI Realtime API tokens.</p><p>Settings:<br>{1}</p>"
+            ).format(escape(__version__), f"<nobr>{escape(self.settings.file_name)}</nobr>")
         )
+        box.open()
+        return box
 
     # -- small things --
 
@@ -325,6 +339,11 @@ class MainWindow(QMainWindow):
 
     def _on_token_panel_expired(self) -> None:
         self.statusBar().showMessage(self.tr("The token has expired; press Create for a new one."))
+
+    def _on_endpoints_undo_changed(self, what: str) -> None:
+        action = self.menus.actions["undo"]
+        action.setEnabled(bool(what))
+        action.setText(self.tr("&Undo {0}").format(what) if what else self.tr("&Undo"))
 
     def _on_clipboard_action_toggled(self, checked: bool) -> None:
         self.token_panel.clear_clipboard_on_expiry = checked

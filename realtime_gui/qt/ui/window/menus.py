@@ -33,6 +33,9 @@ class Menus:
         add(file, "serve", tr("Ser&ve to local apps"), None, "Ctrl+Shift+L")  # checkable: serve_toggle.py
         file.addSeparator()
         add(file, "quit", tr("&Quit"), window.close, "Ctrl+Q")
+        # Reset, Switch to GA and Open preset replace many values at once; a text field's own Ctrl+Z comes first.
+        add(edit, "undo", tr("&Undo"), window.undo, "Ctrl+Z").setEnabled(False)
+        edit.addSeparator()
         # Ctrl+Enter is Enter on the numeric keypad; the menu shows the first.
         add(edit, "mint", tr("&Create token"), window.mint, "Ctrl+Return", "Ctrl+Enter")
         add(edit, "cancel", tr("C&ancel"), window.cancel, "Esc")

@@ -106,4 +106,6 @@ class MintFlow(QObject):
             widget = window.form.mark_param(error.param, str(error))
             if widget is not None:
                 scroll_to_after_layout(window.form_scroll, lambda: [widget])
+                if why == cause.MINT:
+                    why = cause.FIELD  # about that field: it ends when the field is changed
         window.show_error(text, cause=why)

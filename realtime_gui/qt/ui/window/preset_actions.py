@@ -27,9 +27,10 @@ def open_preset(window: MainWindow, path: str | None = None) -> None:
     except PresetError as err:
         window.show_error(as_sentence(str(err)) + "".join(f"\n• {p}" for p in err.problems), cause=cause.PRESET)
         return
+    window.endpoints.remember(window.tr("Open preset"))
     window.form.set_values(values)
-    window.error_banner.end(cause.PRESET, cause.FORM)
-    window.statusBar().showMessage(window.tr("Preset loaded."), 5000)
+    window.error_banner.end(cause.PRESET, cause.FORM, cause.FIELD)
+    window.statusBar().showMessage(window.tr("Preset loaded. Undo: Ctrl+Z."), 5000)
 
 
 def save_preset(window: MainWindow, path: str | None = None) -> None:
