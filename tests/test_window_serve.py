@@ -403,9 +403,7 @@ def assert_panel_opens_the_token_side(qtbot: QtBot, window: MainWindow, panel_st
     assert QApplication.focusWidget() is cycle[first - 1], "Shift+Tab goes back the same way"
 
 
-def test_the_serving_panel_opens_the_token_side_in_tab_order(
-    qtbot: QtBot, serving: MainWindow, port: int
-) -> None:
+def test_the_serving_panel_opens_the_token_side_in_tab_order(qtbot: QtBot, serving: MainWindow, port: int) -> None:
     stops = ["serveUrl", "copyServeUrl", "stopServing"]
     assert_panel_opens_the_token_side(qtbot, serving, stops)
     # The order is made again for each new form: the panel keeps its place.

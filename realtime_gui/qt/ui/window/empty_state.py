@@ -20,7 +20,7 @@ class EmptyState(QFrame):
         emphasize(title)
         self.text = QLabel()
         self.text.setObjectName("emptyStateText")
-        self.text.setWordWrap(True)  # rich text, which QLabel tells by its tags (no `Qt` at start-up: look.py)
+        self.text.setWordWrap(True)
         self.offer(keyring=True)
         self.add_key = QPushButton(self.tr("&Add API key…"))
         self.add_key.setObjectName("addKey")
@@ -46,10 +46,16 @@ class EmptyState(QFrame):
             if keyring
             else self.tr("with no OS keyring here, it is kept in memory for this run only")
         )
-        # Rich text (all of it ours) so that the command never breaks at its hyphens ("realtime-gui --" / "demo").
         self.text.setText(
             self.tr(
                 "Add your OpenAI API key to mint real tokens: {0}. Or try the demo first: everything against a "
                 "fake server on this computer, no account needed (the same as starting {1})."
-            ).format(where, "<nobr>realtime-gui --demo</nobr>")
+            ).format(where, unbroken("realtime-gui --demo"))
         )
+
+
+def unbroken(command: str) -> str:
+    """`command` as one unbreakable run: a word joiner after each hyphen (a line may break after a hyphen, and
+    "realtime-gui --" / "demo)" would read as another command) and no-break spaces. For text that is read, not
+    copied: the label is not selectable."""
+    return command.replace("-", "-\u2060").replace(" ", "\u00a0")

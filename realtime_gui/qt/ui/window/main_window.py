@@ -312,9 +312,9 @@ class MainWindow(QMainWindow):
         from html import escape
 
         from PySide6.QtCore import Qt
-        from PySide6.QtWidgets import QMessageBox
+        from PySide6.QtWidgets import QLabel, QMessageBox
 
-        # Rich text so that the settings path, on a line of its own, never breaks at a hyphen or a slash.
+        path = self.settings.file_name
         box = QMessageBox(self)
         box.setObjectName("aboutBox")
         box.setWindowTitle(self.tr("About Realtime GUI"))
@@ -322,8 +322,15 @@ class MainWindow(QMainWindow):
         box.setText(
             self.tr(
                 "<p>Realtime GUI {0}<br>Mints short-lived OpenAI Realtime API tokens.</p><p>Settings:<br>{1}</p>"
-            ).format(escape(__version__), f"<nobr>{escape(self.settings.file_name)}</nobr>")
+            ).format(escape(__version__), escape(path))
         )
+        # The path on a line of its own, and the box wide enough for it (up to most of the screen): a narrower box
+        # would break it at a hyphen, mid-word ("realtime-" / "gui.ini").
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        if label is not None:
+            screen = self.screen().availableGeometry().width()
+            wanted = label.fontMetrics().horizontalAdvance(path) + 2 * label.fontMetrics().averageCharWidth()
+            label.setMinimumWidth(min(wanted, screen * 3 // 4))
         box.open()
         return box
 
