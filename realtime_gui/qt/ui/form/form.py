@@ -114,6 +114,9 @@ class ParameterForm(QWidget):
             box.setObjectName(f"section:{section}")
             layout = QFormLayout(box)
             layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            # A row too wide for a narrow form (2x on a small screen) puts its field under its label instead of
+            # making the form scroll sideways.
+            layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             layouts[section] = layout
             outer.addWidget(box)
         outer.addStretch(1)

@@ -40,7 +40,7 @@ class Menus:
         add(edit, "mint", tr("&Create token"), window.mint, "Ctrl+Return", "Ctrl+Enter")
         add(edit, "cancel", tr("C&ancel"), window.cancel, "Esc")
         add(edit, "copy_token", tr("Copy &token"), window.token_panel.copy_token, "Ctrl+Shift+C")
-        add(edit, "copy_curl", tr("Copy as c&url"), window.token_panel.copy_as_curl)
+        add(edit, "copy_curl", tr("Copy as cur&l"), window.token_panel.copy_as_curl)
         edit.addSeparator()
         add(edit, "reset", tr("&Reset to defaults"), window.reset_form)
         add(key, "set_key", tr("Set API &key…"), window.open_key_dialog, "Ctrl+K")
