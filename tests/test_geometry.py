@@ -243,7 +243,8 @@ with socket.socket() as squatter:
         window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData(endpoint_id))
         out[endpoint_id]["serving"] = measure()
     panel = window.serve.panel
-    out["panel"] = {"visible": panel.isVisible(), "url": panel.url.text(), "inside": panel.width() <= window.token_scroll.viewport().width()}
+    inside = panel.width() <= window.token_scroll.viewport().width()
+    out["panel"] = {"visible": panel.isVisible(), "url": panel.url.text(), "inside": inside}
 window.serve.stop()
 window.close()
 print(json.dumps(out))
