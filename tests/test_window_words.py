@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from realtime_gui import __version__
 from realtime_gui.demo import FakeOpenAI, Fault, FaultKind
 from realtime_gui.qt.ui.form.number_box import NumberBox
 from realtime_gui.qt.ui.style.palette import ERROR, tone_color
@@ -358,18 +359,24 @@ def test_the_first_start_text_never_breaks_the_demo_command(open_window: OpenWin
         assert "realtime-gui --demo" in together[0], f"at {width} px: {lines}"
 
 
+@pytest.mark.parametrize("short", [False, True])
 def test_the_about_box_never_breaks_the_settings_path(
-    qtbot: QtBot, open_window: OpenWindow, settings_file: Path
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, short: bool
 ) -> None:
-    window = open_window()
+    window = open_window(*(["--settings", str(tmp_path / "s-1.ini")] if short else []))
     box = window.about()
     qtbot.addWidget(box)
     label = child(box, QLabel, "qt_msgbox_label")
     path = window.settings.file_name
-    assert "-" in path  # realtime-gui.ini: a hyphen where a plain label would break
+    assert "-" in Path(path).name  # realtime-gui.ini: a hyphen where a plain label would break
     qtbot.waitUntil(label.isVisible, timeout=WAIT_MS)
     lines = rendered_lines(label, label.width())
-    assert path in lines, f"the path on a line of its own, whole: {lines}"
+    assert lines == [
+        f"Realtime GUI {__version__}",
+        "Mints short-lived OpenAI Realtime API tokens.",
+        "Settings:",
+        path,
+    ], "every line whole, the path on a line of its own"
     assert box.width() <= window.screen().availableGeometry().width()
     box.close()
     assert isinstance(box, QMessageBox)

@@ -328,9 +328,10 @@ class MainWindow(QMainWindow):
         # would break it at a hyphen, mid-word ("realtime-" / "gui.ini").
         label = box.findChild(QLabel, "qt_msgbox_label")
         if label is not None:
-            screen = self.screen().availableGeometry().width()
-            wanted = label.fontMetrics().horizontalAdvance(path) + 2 * label.fontMetrics().averageCharWidth()
-            label.setMinimumWidth(min(wanted, screen * 3 // 4))
+            metrics = label.fontMetrics()
+            lines = (f"Realtime GUI {__version__}", self.tr("Mints short-lived OpenAI Realtime API tokens."), path)
+            wanted = max(metrics.horizontalAdvance(line) for line in lines) + 2 * metrics.averageCharWidth()
+            label.setMinimumWidth(min(wanted, self.screen().availableGeometry().width() * 3 // 4))
         box.open()
         return box
 
