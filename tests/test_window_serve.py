@@ -419,3 +419,18 @@ def test_the_port_offer_is_in_tab_order_too(qtbot: QtBot, open_window: OpenWindo
         window.serve.action.trigger()
         assert not window.serve.server.running
         assert_panel_opens_the_token_side(qtbot, window, ["servePort", "startServing", "dismissServeProblem"])
+
+
+def test_on_a_small_screen_a_new_token_is_scrolled_into_view_below_the_serving_panel(
+    qtbot: QtBot, serving: MainWindow
+) -> None:
+    window = serving
+    window.resize(667, 300)  # about 1366 x 768 at 2x, less the frame, with the 1x fonts of the offscreen tests
+    bar = window.token_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT_MS)
+    bar.setValue(0)
+    token = window.token_panel.token
+    qtbot.waitUntil(lambda: token.visibleRegion().boundingRect().height() < token.height(), timeout=WAIT_MS)
+    with qtbot.waitSignal(window.controller.minted, timeout=WAIT_MS):
+        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: token.visibleRegion().boundingRect().height() == token.height(), timeout=WAIT_MS)

@@ -85,6 +85,9 @@ class MintFlow(QObject):
         assert self._last_profile is not None
         window.token_panel.show_token(token)
         window.token_panel.verify.set_token(token, self._last_profile.connection)  # Test goes where it came from
+        # On a small screen the token side scrolls (the serving panel sits above the token): bring the token in.
+        panel = window.token_panel
+        scroll_to_after_layout(window.token_scroll, lambda: [panel.title, panel.token])
         window.empty_state.hide()
         window.hide_error()
         window.statusBar().showMessage(
