@@ -158,3 +158,11 @@ def test_a_model_name_no_list_knows_is_said_beside_the_field_and_still_sent(
     # A name the list knows says nothing; nor does the realtime form's own list.
     choose_endpoint(window, "realtime")
     assert unknown_name_note(window) is None
+
+
+def test_a_change_of_endpoint_says_only_what_changed_there(open_window: OpenWindow) -> None:
+    window = open_window()
+    choose_endpoint(window, "beta-sessions")
+    choose_endpoint(window, "beta-transcription")  # both start with the same required defaults: no news
+    assert "Carried over" not in status_text(window)
+    assert "Not carried" not in status_text(window)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from realtime_gui.api.beta_to_ga import Carried, carry, to_ga
 from realtime_gui.api.catalog import endpoint
 from realtime_gui.jsontext import JsonValue
+from realtime_gui.qt.ui.form.field_base import initial_value
 from realtime_gui.qt.ui.form.form import ParameterForm
 from realtime_gui.qt.ui.window import banner as cause
 from realtime_gui.qt.ui.window.geometry import show_page
@@ -95,7 +96,7 @@ class EndpointForms(QObject):
             return
         shown = self._forms.get(previous)
         self._show(now)
-        said = self._carry(previous, now, shown.all_values()) if shown is not None else ""
+        said = self._carry(previous, now, _chosen(shown)) if shown is not None else ""
         self._window.error_banner.end(cause.MINT, cause.FIELD, cause.FORM, cause.RETIRED, cause.PRESET)
         self._window.statusBar().showMessage(f"{endpoint(now).summary} {said}".strip(), 10000 if said else 5000)
 
@@ -104,9 +105,12 @@ class EndpointForms(QObject):
         returns what was carried and what was not, in words."""
         carried = carry(source, target, values)
         form = self.form_for(target)
+        before = form.all_values()
         if carried.values:
-            form.set_values({**form.all_values(), **carried.values})
-        return self._carried_words(target, carried)
+            form.set_values({**before, **carried.values})
+        # Said: what changed here (a required row's default, the same on both, is no news).
+        news = {p: v for p, v in carried.values.items() if p not in before or before[p] != v}
+        return self._carried_words(target, Carried(values=news, refused=carried.refused))
 
     def _carried_words(self, target: str, carried: Carried) -> str:
         rows = endpoint(target).by_path
@@ -173,7 +177,7 @@ class EndpointForms(QObject):
         """Say that the beta endpoint is retired, what would not carry over, and offer the switch."""
         source = self.endpoint_id
         mapping = to_ga(source, self.form.values())
-        self._retired_values = (source, self.form.values())
+        self._retired_values = (source, _chosen(self.form, self.form.values()))
         dropped = ", ".join(p.path for p in mapping.dropped)
         text = f"{error}\nServer: {error.server_message}"
         if dropped:
@@ -196,3 +200,11 @@ class EndpointForms(QObject):
         self._window.statusBar().showMessage(
             self.tr("Switched to {0}. {1} Press Create to mint; Ctrl+Z goes back.").format(target, said), 15000
         )
+
+
+def _chosen(form: ParameterForm, values: dict[str, JsonValue] | None = None) -> dict[str, JsonValue]:
+    """The form's values (or `values`) less those it starts with by itself (a required row's documented default):
+    those the user did not choose are not carried, so that another endpoint never sends them."""
+    rows = form.endpoint.by_path
+    given = form.all_values() if values is None else values
+    return {path: value for path, value in given.items() if path not in rows or value != initial_value(rows[path])}
