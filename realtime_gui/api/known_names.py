@@ -10,6 +10,7 @@ import difflib
 
 from realtime_gui.api.catalog import ENDPOINTS, Parameter
 from realtime_gui.api.checks import describe
+from realtime_gui.api.deprecations import is_model_row
 from realtime_gui.jsontext import JsonValue
 
 
@@ -21,9 +22,9 @@ def known_names(row: Parameter) -> list[str]:
 
 
 def unknown_name_note(row: Parameter, value: JsonValue) -> str | None:
-    """For an open list: a sentence saying that `value` is in none of the lists, with the closest names; None when
-    the row's list holds it (or the row is no open list, or the value no name)."""
-    if not row.open or not isinstance(value, str) or not value.strip():
+    """For a model's open list: a sentence saying that `value` is in none of the lists, with the closest names;
+    None when the row's list holds it (or the row names no model, or the value is no name)."""
+    if not row.open or not is_model_row(row) or not isinstance(value, str) or not value.strip():
         return None
     own = {str(c) for c in (*row.choices, *row.literals)}
     if value in own:

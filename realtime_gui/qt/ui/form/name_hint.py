@@ -45,7 +45,7 @@ class _Hint:
 def add_name_hint(field: Field) -> Field:
     """For a model field whose list is open: a note under it while the name is in no list (its widget becomes a
     box holding both). Any other field is returned as it is."""
-    if not field.row.open or not is_model_row(field.row) or not isinstance(field.editor, QComboBox):
+    if not (field.row.open and is_model_row(field.row) and isinstance(field.editor, QComboBox)):
         return field
     box = QWidget()
     box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)

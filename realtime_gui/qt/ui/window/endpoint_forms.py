@@ -133,7 +133,10 @@ class EndpointForms(QObject):
         self.form.reset()
         self._window.error_banner.end(cause.FORM, cause.FIELD, cause.PRESET)
         self._window.statusBar().showMessage(
-            self.tr("Every parameter is back to “not sent”: the API's defaults apply. Undo: Ctrl+Z."), 8000
+            self.tr(
+                "Every parameter is back to “not sent”: the API's defaults apply. Edit > Undo (Ctrl+Z) puts them back."
+            ),
+            8000,
         )
 
     # -- undo --
@@ -198,7 +201,8 @@ class EndpointForms(QObject):
         self._window.hide_error()
         self._window.mint_button.setFocus()  # the banner's button is gone; Create is next
         self._window.statusBar().showMessage(
-            self.tr("Switched to {0}. {1} Press Create to mint; Ctrl+Z goes back.").format(target, said), 15000
+            self.tr("Switched to {0}. {1} Press Create to mint; Edit > Undo (Ctrl+Z) goes back.").format(target, said),
+            15000,
         )
 
 

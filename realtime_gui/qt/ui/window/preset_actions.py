@@ -30,7 +30,7 @@ def open_preset(window: MainWindow, path: str | None = None) -> None:
     window.endpoints.remember(window.tr("Open preset"))
     window.form.set_values(values)
     window.error_banner.end(cause.PRESET, cause.FORM, cause.FIELD)
-    window.statusBar().showMessage(window.tr("Preset loaded. Undo: Ctrl+Z."), 5000)
+    window.statusBar().showMessage(window.tr("Preset loaded. Edit > Undo (Ctrl+Z) puts the form back."), 5000)
 
 
 def save_preset(window: MainWindow, path: str | None = None) -> None:
