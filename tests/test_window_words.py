@@ -330,7 +330,7 @@ def rendered_lines(label: QLabel, width: int) -> list[str]:
     document = QTextDocument()
     document.setDefaultFont(label.font())
     document.setDocumentMargin(0)
-    if label.textFormat() == Qt.TextFormat.RichText:
+    if label.textFormat() == Qt.TextFormat.RichText or label.text().startswith("<"):
         document.setHtml(label.text())
     else:
         document.setPlainText(label.text())
