@@ -5,6 +5,7 @@ the serve panel's refusals in words; the first-start text and the About box neve
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,7 +242,8 @@ def test_the_revealed_token_can_be_read_whole(qtbot: QtBot, open_window: OpenWin
         assert label is None, "the field shows it whole already"
         return
     assert label is not None, "the field shows only part of it: the whole token under it"
-    assert label.text().replace("\u200b", "") == value
+    assert label.text().replace("&#8203;", "") == html.escape(value)
+    assert label.textFormat() == Qt.TextFormat.RichText
     viewport = window.token_scroll.viewport()
     left = label.mapTo(viewport, QPoint(0, 0)).x()
     assert left >= 0, "inside the token side"

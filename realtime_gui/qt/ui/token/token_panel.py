@@ -199,9 +199,16 @@ class TokenPanel(QWidget):
         room = self.token.width() - 2 * self.token.fontMetrics().averageCharWidth()  # its frame and margins
         wanted = bool(text) and self.token.fontMetrics().horizontalAdvance(text) > room
         if wanted:
+            from html import escape
+
+            from PySide6.QtCore import Qt  # here: start-up never touches `Qt` (look.py)
+
             # A token has no spaces: a zero-width space after each character lets the label break it anywhere.
-            # Not selectable, so that no copy of it carries them; Copy and the field above copy the token itself.
-            self.whole.setText("\u200b".join(text))
+            # Rich text, each character escaped (the server chose them), the breaks written as entities. Not
+            # selectable, so that no copy carries the breaks; Copy and the field above copy the token itself.
+            if self.whole.textFormat() != Qt.TextFormat.RichText:
+                self.whole.setTextFormat(Qt.TextFormat.RichText)
+            self.whole.setText("&#8203;".join(escape(c) for c in text))
         elif not self.whole.isHidden():
             self.whole.clear()
         self.whole.setVisible(wanted)
