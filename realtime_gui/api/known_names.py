@@ -6,8 +6,6 @@ Qt-free.
 
 from __future__ import annotations
 
-import difflib
-
 from realtime_gui.api.catalog import ENDPOINTS, Parameter
 from realtime_gui.api.checks import describe
 from realtime_gui.api.deprecations import is_model_row
@@ -29,6 +27,8 @@ def unknown_name_note(row: Parameter, value: JsonValue) -> str | None:
     own = {str(c) for c in (*row.choices, *row.literals)}
     if value in own:
         return None
+    import difflib  # only once a name is in no list: start-up builds the model fields without it
+
     guesses = difflib.get_close_matches(value, known_names(row), n=2, cutoff=0.75)
     name = describe(value)
     if value in guesses:  # another endpoint's name: it belongs there

@@ -104,7 +104,6 @@ class TokenPanel(QWidget):
         self.whole = QLabel()
         self.whole.setObjectName("tokenWhole")
         self.whole.setWordWrap(True)
-        self.whole.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.whole.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.whole.setAccessibleName(self.tr("The whole token"))
         self.whole.hide()
@@ -206,8 +205,9 @@ class TokenPanel(QWidget):
             # A token has no spaces: a zero-width space after each character lets the label break it anywhere.
             # Rich text, each character escaped (the server chose them), the breaks written as entities. Not
             # selectable, so that no copy carries the breaks; Copy and the field above copy the token itself.
-            if self.whole.textFormat() != Qt.TextFormat.RichText:
+            if self.whole.textFormat() != Qt.TextFormat.RichText:  # the first time: set up here, not at start-up
                 self.whole.setTextFormat(Qt.TextFormat.RichText)
+                self.whole.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
             self.whole.setText("&#8203;".join(escape(c) for c in text))
         elif not self.whole.isHidden():
             self.whole.clear()
