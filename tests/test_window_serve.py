@@ -433,4 +433,6 @@ def test_on_a_small_screen_a_new_token_is_scrolled_into_view_below_the_serving_p
     qtbot.waitUntil(lambda: token.visibleRegion().boundingRect().height() < token.height(), timeout=WAIT_MS)
     with qtbot.waitSignal(window.controller.minted, timeout=WAIT_MS):
         qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+    show = window.token_panel.reveal
     qtbot.waitUntil(lambda: token.visibleRegion().boundingRect().height() == token.height(), timeout=WAIT_MS)
+    assert show.visibleRegion().boundingRect().height() == show.height(), "and the buttons that act on it"

@@ -87,7 +87,7 @@ class MintFlow(QObject):
         window.token_panel.verify.set_token(token, self._last_profile.connection)  # Test goes where it came from
         # On a small screen the token side scrolls (the serving panel sits above the token): bring the token in.
         panel = window.token_panel
-        scroll_to_after_layout(window.token_scroll, lambda: [panel.title, panel.token])
+        scroll_to_after_layout(window.token_scroll, lambda: [panel.reveal, panel.token, panel.title])
         window.empty_state.hide()
         window.hide_error()
         window.statusBar().showMessage(
