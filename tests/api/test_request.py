@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from realtime_gui.api.beta_to_ga import carry_over, to_ga
+from realtime_gui.api.beta_to_ga import carry, carry_over, to_ga
 from realtime_gui.api.catalog import endpoint
 from realtime_gui.api.request import InvalidRequest, build_request, validate
 from realtime_gui.api.value_text import value_from_text
@@ -314,3 +314,34 @@ def test_a_change_of_endpoint_carries_the_values_that_mean_the_same_there() -> N
         "session.audio.output.voice": "verse"
     }
     assert carry_over("realtime", "beta-sessions", values) == {}  # GA paths mean nothing on the beta endpoint
+
+
+def test_a_change_of_endpoint_carries_only_what_the_target_accepts() -> None:
+    carried = carry("translation", "realtime", {"session.model": "gpt-realtime-translate", "expires_after.seconds": 90})
+    assert carried.values == {"expires_after.seconds": 90}
+    assert [p.path for p in carried.refused] == ["session.model"]
+    assert "gpt-realtime-translate" in carried.refused[0].message
+    # A name no list knows is the user's own (the API takes new models): it goes across.
+    assert carry("translation", "realtime", {"session.model": "my-model"}).values == {"session.model": "my-model"}
+    # Out of the target's range: the target keeps its own, and the reason is given.
+    refused = carry("realtime", "transcription", {"expires_after.seconds": 99999})
+    assert refused.values == {}
+    assert refused.refused[0].path == "expires_after.seconds"
+    assert "on transcription" in refused.refused[0].message
+
+
+def test_a_model_name_no_list_knows_gets_the_closest_names() -> None:
+    from realtime_gui.api.catalog import endpoint
+    from realtime_gui.api.known_names import unknown_name_note
+
+    row = endpoint("translation").by_path["session.model"]
+    note = unknown_name_note(row, "gpt-realtime-translatede")
+    assert note is not None
+    assert "did you mean gpt-realtime-translate?" in note
+    assert "sent as typed" in note
+    assert unknown_name_note(row, "gpt-realtime-translate") is None
+    realtime = endpoint("realtime").by_path["session.model"]
+    foreign = unknown_name_note(realtime, "gpt-realtime-translate")
+    assert foreign is not None
+    assert "another endpoint's" in foreign
+    assert unknown_name_note(endpoint("realtime").by_path["session.audio.output.voice"], "voice_x") is None

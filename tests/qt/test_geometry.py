@@ -201,3 +201,85 @@ def test_copy_as_s_menu_arrow_is_not_drawn_over_its_text(qtbot: QtBot, open_wind
     assert not arrow.isEmpty()
     space = button.fontMetrics().horizontalAdvance(" ")
     assert arrow.left() - text.right() > space, f"the arrow {arrow} stands clear of the text {text}, by a space"
+
+
+# The window on a 1366 x 768 screen at 2x scale (683 x 384 device-independent pixels), serving on: for each endpoint,
+# the form's height and whether anything scrolls sideways, before serving, while serving, and with the port taken.
+SERVING_PROBE = """
+import json, os, socket, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from realtime_gui.api.catalog import ENDPOINTS
+from realtime_gui.qt.app import create_window
+
+def settle():
+    for _ in range(10):
+        app.sendPostedEvents()
+        app.processEvents()
+
+window = create_window(["--settings", sys.argv[1], "--demo"])
+window.show()
+settle()
+
+def measure():
+    settle()
+    return {
+        "form": window.form_scroll.viewport().height(),
+        "form_sideways": window.form_scroll.horizontalScrollBar().maximum(),
+        "token_sideways": window.token_scroll.horizontalScrollBar().maximum(),
+        "window": [window.frameGeometry().width(), window.frameGeometry().height()],
+    }
+
+out = {"screen": [window.screen().availableGeometry().width(), window.screen().availableGeometry().height()]}
+for endpoint_id in ENDPOINTS:
+    window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData(endpoint_id))
+    out[endpoint_id] = {"off": measure()}
+with socket.socket() as squatter:
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen()
+    taken = squatter.getsockname()[1]
+    window.serve.start(taken)  # taken: the panel offers another port
+    for endpoint_id in ENDPOINTS:
+        window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData(endpoint_id))
+        out[endpoint_id]["port taken"] = measure()
+    assert window.serve.start(window.serve.panel.port.value())
+    for endpoint_id in ENDPOINTS:
+        window.endpoint_combo.setCurrentIndex(window.endpoint_combo.findData(endpoint_id))
+        out[endpoint_id]["serving"] = measure()
+    panel = window.serve.panel
+    inside = panel.width() <= window.token_scroll.viewport().width()
+    out["panel"] = {"visible": panel.isVisible(), "url": panel.url.text(), "inside": inside}
+window.serve.stop()
+window.close()
+print(json.dumps(out), flush=True)
+if not window.controller.shutdown():  # ended as the app ends (see PROBE)
+    os._exit(0)
+"""
+
+
+def test_serving_on_a_small_screen_at_2x_keeps_the_form_and_never_scrolls_sideways(tmp_path: Path) -> None:
+    screens = tmp_path / "screens.json"
+    screens.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768}]}))
+    done = subprocess.run(
+        [sys.executable, "-c", SERVING_PROBE, str(tmp_path / "s.ini")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**child_env(tmp_path), "QT_QPA_PLATFORM": f"offscreen:configfile={screens}", "QT_SCALE_FACTOR": "2"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result.pop("screen") == [683, 384], "2x on 1366 x 768"
+    panel = result.pop("panel")
+    assert panel["visible"]
+    assert panel["url"].startswith("http://127.0.0.1:")
+    assert panel["inside"], "the serving panel fits the token side"
+    for endpoint_id, states in result.items():
+        off = states["off"]
+        for state, seen in states.items():
+            where = f"{endpoint_id}, {state}"
+            assert seen["window"][0] <= 683, f"{where}: the window is wider than the screen"
+            assert seen["form_sideways"] == 0, f"{where}: the form scrolls sideways"
+            assert seen["token_sideways"] == 0, f"{where}: the token side scrolls sideways"
+            assert seen["form"] * 3 >= off["form"] * 2, f"{where}: the form keeps two thirds of its height"

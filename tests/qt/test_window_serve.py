@@ -123,17 +123,17 @@ def test_a_foreign_origin_is_refused_and_counted(
     assert answer["error"]["code"] == "origin_not_allowed"
     qtbot.waitUntil(lambda: "1 refused" in panel.counts.text(), timeout=WAIT_MS)
     assert "0 tokens served" in panel.counts.text()
-    assert "1 refused (last: 403 origin_not_allowed from https://evil.example)" in panel.counts.text()
+    assert "1 refused (the last: HTTP 403, origin not allowed, asked by https://evil.example)" in panel.counts.text()
     assert server.requests == [], "nothing was minted"
     # A page cannot write markup or control codes into the window through its Origin header.
     status, _ = get(port, origin="<b>big</b>\x1b[2J")
     assert status == 403
     qtbot.waitUntil(lambda: "2 refused" in panel.counts.text(), timeout=WAIT_MS)
-    assert "from <b>big</b>\\x1b[2J)" in panel.counts.text()
+    assert "asked by <b>big</b>\\x1b[2J)" in panel.counts.text()
     assert panel.counts.textFormat() == Qt.TextFormat.PlainText
     assert get(port)[0] == 200
     qtbot.waitUntil(lambda: "1 token served" in panel.counts.text(), timeout=WAIT_MS)
-    assert "2 refused (last: 403 origin_not_allowed" in panel.counts.text(), "the reason stays in view"
+    assert "2 refused (the last: HTTP 403, origin not allowed" in panel.counts.text(), "the reason stays in view"
     # Nor widen it: a made-up Origin is one long run that word wrap cannot break.
     narrowest = serving.minimumSizeHint().width()
     assert get(port, origin="http://" + "w" * 4000)[0] == 403
@@ -158,7 +158,7 @@ def test_an_img_from_another_site_is_refused_in_the_window_s_serve_too(
         connection.close()
     assert (status, answer["error"]["code"]) == (403, "not_cors")
     qtbot.waitUntil(lambda: "1 refused" in panel.counts.text(), timeout=WAIT_MS)
-    assert "(last: 403 not_cors from " in panel.counts.text()
+    assert "(the last: HTTP 403, not a CORS request, asked by a client without an Origin)" in panel.counts.text()
     assert server.requests == [], "nothing was minted"
 
 
@@ -409,26 +409,26 @@ def named(widget: QWidget) -> str:
     return probe.objectName() if probe is not None else ""
 
 
-def assert_panel_follows_the_token_side(qtbot: QtBot, window: MainWindow, panel_stops: list[str]) -> None:
+def assert_panel_opens_the_token_side(qtbot: QtBot, window: MainWindow, panel_stops: list[str]) -> None:
     cycle = tab_cycle(qtbot, window)
     names = [named(w) for w in cycle]
     first = names.index(panel_stops[0])
-    assert names[first:] == panel_stops, "the panel's controls, in reading order, end the cycle"
-    assert window.right_side.isAncestorOf(cycle[first - 1]), f"{names[first - 1]} comes before the panel"
+    after = first + len(panel_stops)
+    assert names[first:after] == panel_stops, "the panel's controls, in reading order"
+    assert cycle[first - 1] is window.mint_button, f"{names[first - 1]} comes before the panel, not Create"
+    assert names[after] == "token", "the token panel follows the serving panel"
     cycle[first].setFocus()
     qtbot.waitUntil(cycle[first].hasFocus)
     qtbot.keyClick(cycle[first], Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is cycle[first - 1], "Shift+Tab goes back the same way"
 
 
-def test_the_serving_panel_comes_after_the_token_side_in_tab_order(
-    qtbot: QtBot, serving: MainWindow, port: int
-) -> None:
+def test_the_serving_panel_opens_the_token_side_in_tab_order(qtbot: QtBot, serving: MainWindow, port: int) -> None:
     stops = ["serveUrl", "copyServeUrl", "stopServing"]
-    assert_panel_follows_the_token_side(qtbot, serving, stops)
+    assert_panel_opens_the_token_side(qtbot, serving, stops)
     # The order is made again for each new form: the panel keeps its place.
     serving.endpoint_combo.setCurrentIndex(serving.endpoint_combo.findData("transcription"))
-    assert_panel_follows_the_token_side(qtbot, serving, stops)
+    assert_panel_opens_the_token_side(qtbot, serving, stops)
 
 
 def test_the_port_offer_is_in_tab_order_too(qtbot: QtBot, open_window: OpenWindow, port: int) -> None:
@@ -438,4 +438,21 @@ def test_the_port_offer_is_in_tab_order_too(qtbot: QtBot, open_window: OpenWindo
         window = open_window()
         window.serve.action.trigger()
         assert not window.serve.server.running
-        assert_panel_follows_the_token_side(qtbot, window, ["servePort", "startServing", "dismissServeProblem"])
+        assert_panel_opens_the_token_side(qtbot, window, ["servePort", "startServing", "dismissServeProblem"])
+
+
+def test_on_a_small_screen_a_new_token_is_scrolled_into_view_below_the_serving_panel(
+    qtbot: QtBot, serving: MainWindow
+) -> None:
+    window = serving
+    window.resize(667, 300)  # about 1366 x 768 at 2x, less the frame, with the 1x fonts of the offscreen tests
+    bar = window.token_scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT_MS)
+    bar.setValue(0)
+    token = window.token_panel.token
+    qtbot.waitUntil(lambda: token.visibleRegion().boundingRect().height() < token.height(), timeout=WAIT_MS)
+    with qtbot.waitSignal(window.controller.minted, timeout=WAIT_MS):
+        qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+    show = window.token_panel.reveal
+    qtbot.waitUntil(lambda: token.visibleRegion().boundingRect().height() == token.height(), timeout=WAIT_MS)
+    assert show.visibleRegion().boundingRect().height() == show.height(), "and the buttons that act on it"

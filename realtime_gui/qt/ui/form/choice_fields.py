@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QWidget
 
 from realtime_gui.api.catalog import UNSET, Parameter, Unset
@@ -85,15 +86,29 @@ def group_field(row: Parameter) -> ComboField:
     return field
 
 
+class _OpenCombo(ComboBox):
+    """As wide as a long model name where there is room, narrower where there is not: its minimum is what keeps
+    the form from scrolling sideways on a small screen (a form column of 382 px at 2x on 1366 x 768)."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        fewer = OPEN_CHOICE_CHARS - OPEN_CHOICE_MIN_CHARS
+        return QSize(hint.width() - fewer * self.fontMetrics().horizontalAdvance("x"), hint.height())
+
+
+OPEN_CHOICE_CHARS = 28  # "gpt-4o-realtime-preview-2024-12-17" nearly whole
+OPEN_CHOICE_MIN_CHARS = 16
+
+
 class OpenChoiceField(TypedField):
     """Known values to pick from, and free text for others (new models, custom voices, tool choice objects)."""
 
     def __init__(self, row: Parameter) -> None:
         super().__init__(row)
-        self.combo = ComboBox()
+        self.combo = _OpenCombo()
         self.combo.setEditable(True)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.combo.setMinimumContentsLength(28)
+        self.combo.setMinimumContentsLength(OPEN_CHOICE_CHARS)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         for choice in (*row.choices, *row.literals):
             self.combo.addItem(in_words(choice))

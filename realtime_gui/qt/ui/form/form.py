@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import QSize, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -19,6 +19,7 @@ from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.ui.form.deprecation_notes import add_deprecation_notes
 from realtime_gui.qt.ui.form.field_base import Field, initial_value, tooltip
 from realtime_gui.qt.ui.form.fields import make_field
+from realtime_gui.qt.ui.form.name_hint import add_name_hint
 from realtime_gui.qt.ui.style.look import ERROR, make_selectable, mark_invalid, set_text_color
 
 
@@ -49,6 +50,7 @@ class _Row:
         self.layout = layout
         self.label = label
         self.error: QLabel | None = None  # made when there is a problem to show: most rows never need one
+        self.held = False  # the line's text is gone but its space stays, so that nothing moves under the pointer
 
     def show_error(self, text: str) -> None:
         if self.error is None:
@@ -60,22 +62,40 @@ class _Row:
             position = self.layout.getWidgetPosition(self.field.widget)  # (row, role)
             assert isinstance(position, tuple)
             self.layout.insertRow(int(position[0]) + 1, "", self.error)
+        self.held = False
+        self.error.setMinimumHeight(0)
         self.error.setText(text)
         self.error.show()
         self.layout.setRowVisible(self.error, True)
 
-    def hide_error(self) -> None:
-        if self.error is not None and not self.error.isHidden():
+    def hide_error(self, *, hold: bool = False) -> None:
+        """Take the message away; `hold`: keep its space (blank) until `release()`."""
+        if self.error is None or self.error.isHidden():
+            return
+        if hold:
+            self.error.setMinimumHeight(self.error.height())
+            self.held = True
             self.error.clear()
-            self.layout.setRowVisible(self.error, False)
+            return
+        self.error.clear()
+        self.release()
+
+    def release(self) -> None:
+        """The space of a message taken away goes too."""
+        if self.error is not None:
+            self.held = False
+            self.error.setMinimumHeight(0)
+            if not self.error.text():
+                self.layout.setRowVisible(self.error, False)
 
     @property
     def error_shown(self) -> bool:
-        return self.error is not None and not self.error.isHidden()
+        return self.error is not None and not self.error.isHidden() and bool(self.error.text())
 
 
 class ParameterForm(QWidget):
     changed = Signal()
+    problems_fixed = Signal()  # the user changed the last field marked with a problem: no field is marked now
 
     def __init__(self, endpoint: Endpoint, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +114,9 @@ class ParameterForm(QWidget):
             box.setObjectName(f"section:{section}")
             layout = QFormLayout(box)
             layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            # A row too wide for a narrow form (2x on a small screen) puts its field under its label instead of
+            # making the form scroll sideways.
+            layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             layouts[section] = layout
             outer.addWidget(box)
         outer.addStretch(1)
@@ -105,7 +128,7 @@ class ParameterForm(QWidget):
         self.refresh()
 
     def _add_row(self, row: Parameter, layout: QFormLayout) -> None:
-        field = add_deprecation_notes(make_field(row))
+        field = add_name_hint(add_deprecation_notes(make_field(row)))
         label = QLabel(row.label)
         label.setToolTip(tooltip(row))
         label.setBuddy(field.focus)
@@ -173,7 +196,7 @@ class ParameterForm(QWidget):
             shown = self._applies(self.endpoint.by_path[path], current)
             row.layout.setRowVisible(row.field.widget, shown)
             if row.error is not None:
-                row.layout.setRowVisible(row.error, shown and bool(row.error.text()))
+                row.layout.setRowVisible(row.error, shown and (bool(row.error.text()) or row.held))
             if shown:
                 sections_shown.add(row.field.row.section)
         for name, box in self._sections.items():  # an empty box is only a title over nothing
@@ -238,13 +261,20 @@ class ParameterForm(QWidget):
     def clear_problems(self) -> None:
         for row in self._rows.values():
             self._clear_row(row)
+            row.release()
 
-    def _clear_row(self, row: _Row) -> None:
+    def _clear_row(self, row: _Row, *, hold: bool = False) -> None:
         if row.error_shown or row.field.editor.property("invalid"):
-            row.hide_error()
+            row.hide_error(hold=hold)
             row.field.clear_problem()
             mark_invalid(row.field.editor, False)
             row.field.editor.setAccessibleDescription("")
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        for row in self._rows.values():
+            if row.held:
+                row.release()
 
     def _row_for_param(self, param: str) -> _Row | None:
         head = param.split("[", 1)[0]
@@ -268,6 +298,12 @@ class ParameterForm(QWidget):
                 self._reveal(self.message_for(row.field.editor))
 
     def _on_field_changed(self, path: str) -> None:
-        self._clear_row(self._rows[path])
+        row = self._rows[path]
+        was_marked = bool(row.field.editor.property("invalid"))
+        # Under the pointer, the fields below would move up by the message's height, and the click the user is
+        # about to make would land on another field: its space stays until the pointer leaves the form.
+        self._clear_row(row, hold=self.underMouse())
         self.refresh()
+        if was_marked and not any(r.field.editor.property("invalid") for r in self._rows.values()):
+            self.problems_fixed.emit()
         self.changed.emit()

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtCore import QRectF, QSize
+from PySide6.QtGui import QPainter, QPaintEvent, QPen, QWheelEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QLineEdit
 
 from realtime_gui.qt.ui.form.wheel import ignore_wheel_unless_focused, wheel_when_focused
+from realtime_gui.qt.ui.style.palette import invalid_color
 
 _Step = QAbstractSpinBox.StepEnabledFlag
 
 
 class NumberBox(QAbstractSpinBox):
+    draws_invalid_mark = True  # palette.mark_invalid: a style sheet would take the arrows away and widen the box
+
     def __init__(self, *, start: float, low: float | None, high: float | None, step: float, integer: bool) -> None:
         """`start`: where stepping from an empty box begins (the API's default); `low`/`high`: the API's range."""
         super().__init__()
@@ -73,6 +76,17 @@ class NumberBox(QAbstractSpinBox):
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         wheel_when_focused(self, event, super().wheelEvent)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.property("invalid"):
+            painter = QPainter(self)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            pen = QPen(invalid_color(self))
+            pen.setWidth(2)
+            painter.setPen(pen)
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 3, 3)
+            painter.end()
 
     def sizeHint(self) -> QSize:
         # The base class sizes for its (empty) minimum and maximum texts: make room for the hint and the range.

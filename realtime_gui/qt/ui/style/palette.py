@@ -143,6 +143,9 @@ def _apply_tone(widget: QWidget) -> None:
         palette.setColor(Role.WindowText, wanted)
         widget.setPalette(palette)
     if widget.property("invalid"):
+        if _draws_own_mark(widget):
+            widget.update()
+            return
         sheet = invalid_border(base)
         if widget.styleSheet() != sheet:
             widget.setStyleSheet(sheet)
@@ -157,7 +160,21 @@ def mark_invalid(widget: QWidget, invalid: bool) -> None:
     if bool(widget.property("invalid")) == invalid:
         return
     widget.setProperty("invalid", invalid)
+    if _draws_own_mark(widget):
+        widget.update()
+        return
     widget.setStyleSheet(invalid_border(_inherited(widget)) if invalid else "")
+
+
+def invalid_color(widget: QWidget) -> QColor:
+    """The colour of the error border for `widget`, for widgets that draw it themselves."""
+    return tone_color(_inherited(widget), ERROR)
+
+
+def _draws_own_mark(widget: QWidget) -> bool:
+    # A style sheet border on a spin box hands its whole drawing to the style sheet engine: the step arrows go
+    # and the box grows. Such a widget draws the border itself (number_box.py).
+    return bool(getattr(widget, "draws_invalid_mark", False))
 
 
 # -- the scheme ------------------------------------------------------------------------------------------------

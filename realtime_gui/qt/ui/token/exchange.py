@@ -91,6 +91,7 @@ class ExchangeView(QWidget):
         self._sent_at = time.strftime("%H:%M:%S", time.localtime(self.clock()))
         self._request, self._connection, self._token = request, connection, None
         self.request_view.setPlainText(json_text(request.body, ascii_only=False))
+        _wrap(self.response_view, False)
         self.response_view.clear()
         self.response_view.setPlaceholderText(self.tr("Waiting for the answer…"))
         self.copy_curl.setEnabled(True)
@@ -103,12 +104,14 @@ class ExchangeView(QWidget):
 
     def failed(self, text: str) -> None:
         self.response_view.setPlaceholderText("")
+        _wrap(self.response_view, True)  # sentences, not JSON: read whole without scrolling sideways
         self.response_view.setPlainText(self.tr("No token. {0}").format(text))
         first_line = text.splitlines()[0] if text else ""
         self._say(self.tr("failed: {0}").format(first_line))
 
     def cancelled(self) -> None:
         self.response_view.setPlaceholderText("")
+        _wrap(self.response_view, True)
         self.response_view.setPlainText(self.tr("Cancelled: the connection to the server was closed; no token."))
         self._say(self.tr("cancelled."))
 
@@ -127,6 +130,7 @@ class ExchangeView(QWidget):
         text = json_text(self._token.response, ascii_only=False)
         if self.masked:
             text = text.replace(self._token.value, MASK)  # the token is masked here too
+        _wrap(self.response_view, False)
         self.response_view.setPlainText(text)
 
     def _say(self, outcome: str) -> None:
@@ -150,3 +154,9 @@ def _json_view(name: str, accessible_name: str) -> QPlainTextEdit:
     view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
     return view
+
+
+def _wrap(view: QPlainTextEdit, wrap: bool) -> None:
+    """JSON keeps its lines (indented, scrolled sideways when long); a failure's sentences wrap at the view's width."""
+    mode = QPlainTextEdit.LineWrapMode
+    view.setLineWrapMode(mode.WidgetWidth if wrap else mode.NoWrap)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -51,7 +51,8 @@ class TokenPanel(QWidget):
         self._token_attempt = (0, "")
         self._expired = False
 
-        self.token = QLineEdit()
+        self.token = _TokenField()
+        self.token.resized.connect(self._show_whole)
         self.token.setObjectName("token")
         self.token.setReadOnly(True)
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
@@ -99,8 +100,16 @@ class TokenPanel(QWidget):
         self.token.setMinimumWidth(self.token.fontMetrics().averageCharWidth() * TOKEN_MIN_CHARS)
         self.token_row = WrapRow(self.token, self.reveal, self.copy, self.verify.test_button)
         self.expired.connect(self.verify.token_expired)
+        # Revealed, the whole token, wrapped anywhere, when the field beside the buttons is too narrow for it.
+        self.whole = QLabel()
+        self.whole.setObjectName("tokenWhole")
+        self.whole.setWordWrap(True)
+        self.whole.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.whole.setAccessibleName(self.tr("The whole token"))
+        self.whole.hide()
+        self.expires_label = QLabel(self.tr("Expires in"))
         info = QFormLayout()
-        info.addRow(self.tr("Expires in"), self.expires_in)
+        info.addRow(self.expires_label, self.expires_in)
         info.addRow(self.tr("Endpoint"), self.details["endpoint"])
         info.addRow(self.tr("Model"), self.details["model"])
         info.addRow(self.tr("Session id"), self.details["session"])
@@ -112,6 +121,7 @@ class TokenPanel(QWidget):
         emphasize(self.title)
         layout.addWidget(self.title)
         layout.addLayout(self.token_row)
+        layout.addWidget(self.whole)
         layout.addLayout(info)
         layout.addWidget(self.clock_note)
         layout.addWidget(self.verify)
@@ -146,6 +156,8 @@ class TokenPanel(QWidget):
         self._expired = False
         self.token.setText(token.value)
         self.token.setCursorPosition(0)  # the start of the token in view, not its end with the first dot cut
+        self.expires_label.setText(self.tr("Expires in"))
+        self._show_whole()
         self.copy.setEnabled(True)
         self._title_token()
         for label in self.details.values():
@@ -178,6 +190,28 @@ class TokenPanel(QWidget):
         self.token.setCursorPosition(0)
         self.reveal.setText(self.tr("Hide") if shown else self.tr("Show"))
         self.exchange.set_masked(not shown)
+        self._show_whole()
+
+    def _show_whole(self) -> None:
+        """While revealed, the whole token under the field if the field shows only part of it."""
+        text = self.token.text() if self.reveal.isChecked() else ""
+        room = self.token.width() - 2 * self.token.fontMetrics().averageCharWidth()  # its frame and margins
+        wanted = bool(text) and self.token.fontMetrics().horizontalAdvance(text) > room
+        if wanted:
+            from html import escape
+
+            from PySide6.QtCore import Qt  # here: start-up never touches `Qt` (look.py)
+
+            # A token has no spaces: a zero-width space after each character lets the label break it anywhere.
+            # Rich text, each character escaped (the server chose them), the breaks written as entities. Not
+            # selectable, so that no copy carries the breaks; Copy and the field above copy the token itself.
+            if self.whole.textFormat() != Qt.TextFormat.RichText:  # the first time: set up here, not at start-up
+                self.whole.setTextFormat(Qt.TextFormat.RichText)
+                self.whole.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            self.whole.setText("&#8203;".join(escape(c) for c in text))
+        elif not self.whole.isHidden():
+            self.whole.clear()
+        self.whole.setVisible(wanted)
 
     # -- countdown --
 
@@ -196,6 +230,7 @@ class TokenPanel(QWidget):
 
     def _expire(self) -> None:
         self._timer.stop()
+        self.expires_label.setText(self.tr("Status"))  # not "Expires in expired"
         self.expires_in.setText(self.tr("expired"))
         self._set_urgency("expired")
         self.copy.setEnabled(False)
@@ -228,6 +263,14 @@ class TokenPanel(QWidget):
 
     def stop(self) -> None:
         self._timer.stop()
+
+
+class _TokenField(QLineEdit):
+    resized = Signal()  # how much of the token it shows changed
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 def _selectable() -> QLabel:

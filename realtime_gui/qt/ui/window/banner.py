@@ -18,7 +18,8 @@ from realtime_gui.shown import DEFAULT_LIMIT, shown
 # Why a message is shown; each ends with what makes it untrue.
 AUTH = "auth"  # the key was refused or missing: ends when a key is saved, the profile changes, a mint succeeds
 MINT = "mint"  # any other failed mint: ends on success, another profile or endpoint
-FORM = "form"  # values to fix: ends on success, reset, another endpoint
+FIELD = "field"  # the API refused a field's value: ends when that field changes, on success, another endpoint
+FORM = "form"  # values to fix: ends when they are, on success, reset, another endpoint
 RETIRED = "retired"  # a retired beta endpoint: ends on switching, another endpoint, success
 KEY = "key"  # storing or reading the key: ends when a key is saved, another profile
 PROFILE = "profile"  # about the profile: ends on another profile

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from realtime_gui.config.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.keys.api_key import InvalidKey, KeyringUnavailable
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 class CurrentProfile(QObject):
     """Follows the profile list `combo` and shows the key's status in `key_label` (and, on first run, the
     `empty_state`); `profiles` are the profiles as saved (the Key menu's actions change them)."""
+
+    shown = Signal()  # another profile is shown (the window's title names it)
 
     def __init__(
         self,
@@ -105,10 +107,12 @@ class CurrentProfile(QObject):
         if self.profile.name == self._options_profile:
             tip += "\n" + self.tr("From the command line, for this run: {0}").format(", ".join(self._options.given))
         combo.setToolTip(tip)
+        self.shown.emit()
 
     def _on_profile_combo_changed(self, _index: int) -> None:
+        self.shown.emit()
         self._key_label.setText(self.tr("Checking the key…"))
-        self._banner.end(cause.AUTH, cause.MINT, cause.KEY, cause.PROFILE, cause.RETIRED, cause.UNEXPECTED)
+        self._banner.end(cause.AUTH, cause.MINT, cause.FIELD, cause.KEY, cause.PROFILE, cause.RETIRED, cause.UNEXPECTED)
         self.refresh_key_status()
         self._settings.profile_name = self.profile.name
 
@@ -139,15 +143,14 @@ class CurrentProfile(QObject):
         self._empty_state.setVisible(status.hint is None and self._token_panel.current is None)
 
     def _on_controller_key_saved(self, saved: KeySaved) -> None:
+        # Either way the key is ready to use: a success, and what it ends in the banner ends.
+        self._banner.end(cause.AUTH, cause.KEY)
         if saved.in_memory_only:
-            self._banner.show_message(
-                self.tr("{0}\nThe key is kept in memory for this run only and was not written anywhere.").format(
-                    saved.status.keyring_problem
-                ),
-                cause=cause.KEY,
+            self._status_bar.showMessage(
+                self.tr("Key kept in memory for this run only (no OS keyring here); it was not written anywhere."),
+                10000,
             )
         else:
-            self._banner.end(cause.AUTH, cause.KEY)
             self._status_bar.showMessage(self.tr("Key stored in the OS keyring."), 5000)
 
     def _on_controller_key_failed(self, error: object) -> None:

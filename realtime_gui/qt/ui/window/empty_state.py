@@ -19,6 +19,7 @@ class EmptyState(QFrame):
         title = QLabel(self.tr("No API key yet"))
         emphasize(title)
         self.text = QLabel()
+        self.text.setObjectName("emptyStateText")
         self.text.setWordWrap(True)
         self.offer(keyring=True)
         self.add_key = QPushButton(self.tr("&Add API key…"))
@@ -45,9 +46,16 @@ class EmptyState(QFrame):
             if keyring
             else self.tr("with no OS keyring here, it is kept in memory for this run only")
         )
+        # Rich text (QLabel tells it by the tag; all of it ours), so that the command is written unbreakable.
         self.text.setText(
             self.tr(
-                "Add your OpenAI API key to mint real tokens: {0}. Or try the demo first: everything against a "
-                "fake server on this computer, no account needed (the same as starting realtime-gui --demo)."
-            ).format(where)
+                "<p>Add your OpenAI API key to mint real tokens: {0}. Or try the demo first: everything against a "
+                "fake server on this computer, no account needed (the same as starting {1}).</p>"
+            ).format(where, unbroken("realtime-gui --demo"))
         )
+
+
+def unbroken(command: str) -> str:
+    """`command` as one unbreakable run of rich text: a word joiner after each hyphen (a line may break after a
+    hyphen, and "realtime-gui --" / "demo)" reads as another command) and no-break spaces, written as entities."""
+    return command.replace("-", "-&#8288;").replace(" ", "&nbsp;")

@@ -1,16 +1,19 @@
 """The endpoint list and its forms: each endpoint's form is built on first use (start-up builds only the shown one),
-a change of endpoint carries over the values that mean the same there, and a retired beta endpoint's refusal offers
-the switch to its GA endpoint with the settings carried over."""
+a change of endpoint carries over the values that mean the same there and that the target accepts (the rest of the
+target's form stays as it was), and a retired beta endpoint's refusal offers the switch to its GA endpoint with the
+settings carried over. Replacing many values at once (Reset, Switch to GA, Open preset) can be undone."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from realtime_gui.api.beta_to_ga import carry_over, to_ga
+from realtime_gui.api.beta_to_ga import Carried, carry, to_ga
 from realtime_gui.api.catalog import endpoint
 from realtime_gui.jsontext import JsonValue
+from realtime_gui.qt.ui.form.field_base import initial_value
 from realtime_gui.qt.ui.form.form import ParameterForm
 from realtime_gui.qt.ui.window import banner as cause
 from realtime_gui.qt.ui.window.geometry import show_page
@@ -26,11 +29,25 @@ if TYPE_CHECKING:
     from realtime_gui.qt.ui.window.geometry import PageStack
 
 
+UNDO_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class _Before:
+    """The forms as they were before a change that replaced many values at once."""
+
+    what: str  # the change, as Edit > Undo names it
+    endpoint_id: str  # the endpoint shown
+    values: dict[str, dict[str, JsonValue]]  # each changed form's values, by endpoint
+
+
 class EndpointForms(QObject):
     """Follows the endpoint list `combo` and fills the page `stack` (shown in `scroll`) with forms; says what a
     change means in the `banner` and the `status_bar`."""
 
     form_built = Signal()  # a new form joined the stack: the Tab order must take it in
+    undo_changed = Signal(str)  # what Edit > Undo would undo now ("" for nothing)
+    ga_switched = Signal()  # the GA offer was taken: its form is shown with the beta form's settings
 
     def __init__(
         self,
@@ -53,6 +70,7 @@ class EndpointForms(QObject):
         self._forms: dict[str, ParameterForm] = {}
         self._current = ""
         self._retired_values: tuple[str, dict[str, JsonValue]] | None = None
+        self._undo: list[_Before] = []
 
     def start(self, endpoint_id: str) -> None:
         """Show `endpoint_id` (the first endpoint if it is unknown), then follow the list."""
@@ -81,6 +99,7 @@ class EndpointForms(QObject):
             form.set_values(self._settings.form_values(endpoint_id))
             self._settings.form_opened_with(endpoint_id, form.all_values())
             self._forms[endpoint_id] = form
+            form.problems_fixed.connect(self._on_form_problems_fixed)
             self._stack.addWidget(form)
             self.form_built.emit()
         return form
@@ -97,18 +116,84 @@ class EndpointForms(QObject):
         if previous == now:
             return
         shown = self._forms.get(previous)
-        carried = carry_over(previous, now, shown.all_values()) if shown is not None else {}
         self._show(now)
-        if carried:
-            self.form.set_values({**self.form.all_values(), **carried})
-        self._banner.end(cause.MINT, cause.FORM, cause.RETIRED, cause.PRESET)
-        self._status_bar.showMessage(endpoint(now).summary, 5000)
+        said = self._carry(previous, now, _chosen(shown)) if shown is not None else ""
+        self._banner.end(cause.MINT, cause.FIELD, cause.FORM, cause.RETIRED, cause.PRESET)
+        self._status_bar.showMessage(f"{endpoint(now).summary} {said}".strip(), 10000 if said else 5000)
+
+    def _carry(self, source: str, target: str, values: dict[str, JsonValue]) -> str:
+        """Put the values of `source` that `target` accepts into its form, over what it held (the rest stays);
+        returns what was carried and what was not, in words."""
+        carried = carry(source, target, values)
+        form = self.form_for(target)
+        before = form.all_values()
+        if carried.values:
+            form.set_values({**before, **carried.values})
+        # Said: what changed here (a required row's default, the same on both, is no news).
+        news = {p: v for p, v in carried.values.items() if p not in before or before[p] != v}
+        return self._carried_words(target, Carried(values=news, refused=carried.refused))
+
+    def _carried_words(self, target: str, carried: Carried) -> str:
+        rows = endpoint(target).by_path
+        said = []
+        if carried.values:
+            labels = dict.fromkeys(rows[p].label if p in rows else p for p in carried.values)
+            said.append(self.tr("Carried over: {0}.").format(", ".join(labels)))
+        if carried.refused:
+            reasons = "; ".join(p.sentence(rows[p.path].label if p.path in rows else None) for p in carried.refused)
+            said.append(self.tr("Not carried (its own value kept): {0}.").format(reasons))
+        return " ".join(said)
+
+    def _on_form_problems_fixed(self) -> None:
+        # Only the shown form's fields are ever marked: the banner spoke of them.
+        self._banner.end(cause.FORM, cause.FIELD)
 
     def reset(self) -> None:
         """Every parameter of the shown form back to "not sent"."""
+        self.remember(self.tr("Reset to defaults"))
         self.form.reset()
-        self._banner.end(cause.FORM, cause.PRESET)
-        self._status_bar.showMessage(self.tr("Every parameter is back to “not sent”: the API's defaults apply."), 5000)
+        self._banner.end(cause.FORM, cause.FIELD, cause.PRESET)
+        self._status_bar.showMessage(
+            self.tr(
+                "Every parameter is back to “not sent”: the API's defaults apply. Edit > Undo (Ctrl+Z) puts them back."
+            ),
+            8000,
+        )
+
+    # -- undo --
+
+    def remember(self, what: str, *also: str) -> None:
+        """Keep the shown form's values (and those of the endpoints `also`) for Edit > Undo, before `what`
+        replaces many of them at once."""
+        ids = dict.fromkeys((self.endpoint_id, *also))
+        values = {eid: self.form_for(eid).all_values() for eid in ids}
+        self._undo = [*self._undo[-(UNDO_DEPTH - 1) :], _Before(what, self.endpoint_id, values)]
+        self.undo_changed.emit(what)
+
+    def undo(self) -> bool:
+        """Put back the forms as they were before the latest such change, and show the endpoint shown then."""
+        if not self._undo:
+            return False
+        before = self._undo.pop()
+        for endpoint_id, values in before.values.items():
+            form = self.form_for(endpoint_id)
+            form.set_values(values)
+            form.clear_problems()
+        self._show_quietly(before.endpoint_id)
+        self._banner.end(cause.FORM, cause.FIELD, cause.PRESET, cause.RETIRED)
+        self._status_bar.showMessage(self.tr("Undone: {0}.").format(before.what), 5000)
+        self.undo_changed.emit(self._undo[-1].what if self._undo else "")
+        return True
+
+    def _show_quietly(self, endpoint_id: str) -> None:
+        """Show `endpoint_id` without carrying values over (the values are already where they belong)."""
+        if endpoint_id == self._current:
+            return
+        combo = self._combo
+        combo.blockSignals(True)
+        combo.setCurrentIndex(combo.findData(endpoint_id))
+        combo.blockSignals(False)
+        self._show(endpoint_id)
 
     # -- a retired beta endpoint --
 
@@ -116,7 +201,7 @@ class EndpointForms(QObject):
         """Say that the beta endpoint is retired, what would not carry over, and offer the switch."""
         source = self.endpoint_id
         mapping = to_ga(source, self.form.values())
-        self._retired_values = (source, mapping.values)
+        self._retired_values = (source, _chosen(self.form, self.form.values()))
         dropped = ", ".join(p.path for p in mapping.dropped)
         text = f"{error}\nServer: {error.server_message}"
         if dropped:
@@ -131,13 +216,20 @@ class EndpointForms(QObject):
         target = endpoint(source).ga_equivalent
         assert target is not None
         self._retired_values = None
-        combo = self._combo
-        combo.blockSignals(True)
-        combo.setCurrentIndex(combo.findData(target))
-        combo.blockSignals(False)
-        self._show(target)
-        self.form.set_values(values)
+        self.remember(self.tr("Switch to {0}").format(target), target)
+        said = self._carry(source, target, values)
+        self._show_quietly(target)
         self._banner.clear()
+        self.ga_switched.emit()  # the banner's button is gone: the window moves the focus to Create
         self._status_bar.showMessage(
-            self.tr("Switched to {0} with the same settings. Press Create to mint.").format(target), 8000
+            self.tr("Switched to {0}. {1} Press Create to mint; Edit > Undo (Ctrl+Z) goes back.").format(target, said),
+            15000,
         )
+
+
+def _chosen(form: ParameterForm, values: dict[str, JsonValue] | None = None) -> dict[str, JsonValue]:
+    """The form's values (or `values`) less those it starts with by itself (a required row's documented default):
+    those the user did not choose are not carried, so that another endpoint never sends them."""
+    rows = form.endpoint.by_path
+    given = form.all_values() if values is None else values
+    return {path: value for path, value in given.items() if path not in rows or value != initial_value(rows[path])}

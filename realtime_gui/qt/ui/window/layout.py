@@ -93,7 +93,7 @@ class WindowLayout(QMainWindow):
         self.token_panel = TokenPanel()
         # The token side scrolls too, so that a small screen (or 2x scale) never pushes part of it off-screen.
         self.right_side = QWidget()
-        right_layout = QVBoxLayout(self.right_side)
+        self.right_layout = right_layout = QVBoxLayout(self.right_side)
         right_layout.setContentsMargins(0, 0, 0, 0)
         self.empty_state = EmptyState()
         right_layout.addWidget(self.empty_state)

@@ -14,7 +14,7 @@ from PySide6.QtCore import QByteArray, QTimer
 
 from realtime_gui import __version__
 from realtime_gui.config.connection_options import ConnectionOptions
-from realtime_gui.config.profiles import Profile
+from realtime_gui.config.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.qt.demo import TITLE as DEMO_TITLE
 from realtime_gui.qt.demo import DemoMode
 from realtime_gui.qt.settings import Settings
@@ -89,6 +89,7 @@ class MainWindow(WindowLayout):
                 "copy_token": self.token_panel.copy_token,
                 "copy_curl": self.token_panel.copy_as_curl,
                 "reset": self.reset_form,
+                "undo": self.undo,
                 "set_key": self.open_key_dialog,
                 "remove_key": self.remove_key,
                 "new_profile": lambda: self.edit_profile(new=True),
@@ -128,7 +129,8 @@ class MainWindow(WindowLayout):
         )
         self.serve = ServeToggle(
             action=self.menus.actions["serve"],
-            place_panel=self.main_layout.addWidget,
+            # On the token side, which scrolls: serving takes none of the form's height on a small screen.
+            place_panel=lambda panel: self.right_layout.insertWidget(0, panel),
             controller=controller,
             endpoints=self.endpoints,
             current=self.current_profile,
@@ -149,6 +151,7 @@ class MainWindow(WindowLayout):
             banner=self.error_banner,
             status_bar=status_bar,
             scroll=self.form_scroll,
+            token_scroll=self.token_scroll,
             mint_button=self.mint_button,
             cancel_button=self.cancel_button,
             busy=self.busy,
@@ -179,8 +182,11 @@ class MainWindow(WindowLayout):
         self.demo.started.connect(self._on_demo_started)
         self.empty_state.demo_clicked.connect(self.demo.start)
 
+        self.current_profile.shown.connect(self._on_current_profile_shown)
         self.current_profile.start(profile_name)
         self.endpoints.form_built.connect(self._update_tab_order)
+        self.endpoints.undo_changed.connect(self._on_endpoints_undo_changed)
+        self.endpoints.ga_switched.connect(self.mint_button.setFocus)  # Create is next
         self.endpoints.start(endpoint_id)
         settings.opened_with(endpoint_id=self.endpoint_id, profile=self.profile.name)
         geometry = settings.geometry()
@@ -202,8 +208,8 @@ class MainWindow(WindowLayout):
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
-        the token panel, the serving panel under them. Set after the first paint, then again for each new form and
-        when the serving panel is built."""
+        the token side (the serving panel at its top, then the token panel). Set after the first paint, then again
+        for each new form and when the serving panel is built."""
         if not self._tab_order_set:
             return
         chain(
@@ -213,7 +219,6 @@ class MainWindow(WindowLayout):
                 reading_order(self.stack),
                 [self.reset_button, self.cancel_button, self.mint_button],
                 reading_order(self.right_side),
-                self.serve.tab_stops(),
             ]
         )
 
@@ -288,6 +293,9 @@ class MainWindow(WindowLayout):
     def reset_form(self) -> None:
         self.endpoints.reset()
 
+    def undo(self) -> None:
+        self.endpoints.undo()
+
     def open_preset(self, path: str | None = None) -> None:
         self.presets.open_preset(path)
 
@@ -306,21 +314,45 @@ class MainWindow(WindowLayout):
     def delete_profile(self) -> QMessageBox | None:
         return self.profile_actions.delete_profile()
 
-    def about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+    def about(self) -> QMessageBox:
+        from html import escape
 
-        QMessageBox.about(
-            self,
-            self.tr("About Realtime GUI"),
-            self.tr("Realtime GUI {0}\nMints short-lived OpenAI Realtime API tokens.\nSettings: {1}").format(
-                __version__, self.settings.file_name
-            ),
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QLabel, QMessageBox
+
+        path = self.settings.file_name
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle(self.tr("About Realtime GUI"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            self.tr(
+                "<p>Realtime GUI {0}<br>Mints short-lived OpenAI Realtime API tokens.</p><p>Settings:<br>{1}</p>"
+            ).format(escape(__version__), escape(path))
         )
+        # The path on a line of its own, and the box wide enough for it (up to most of the screen): a narrower box
+        # would break it at a hyphen, mid-word ("realtime-" / "gui.ini").
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        if label is not None:
+            metrics = label.fontMetrics()
+            lines = (f"Realtime GUI {__version__}", self.tr("Mints short-lived OpenAI Realtime API tokens."), path)
+            wanted = max(metrics.horizontalAdvance(line) for line in lines) + 2 * metrics.averageCharWidth()
+            label.setMinimumWidth(min(wanted, self.screen().availableGeometry().width() * 3 // 4))
+        box.open()
+        return box
 
     # -- small things --
 
     def _on_demo_started(self) -> None:
         self.set_title_note(DEMO_TITLE)
+
+    def _on_current_profile_shown(self) -> None:
+        """The title names the profile in use: none for the default one, the demo's own words for the demo."""
+        profile = self.profile
+        if profile.is_demo:
+            self.set_title_note(DEMO_TITLE)
+        else:
+            self.set_title_note("" if profile.name == DEFAULT_PROFILE else profile.name)
 
     def _on_token_panel_copied(self) -> None:
         self.statusBar().showMessage(self.tr("Copied the token to the clipboard."), 2000)
@@ -332,6 +364,11 @@ class MainWindow(WindowLayout):
 
     def _on_token_panel_expired(self) -> None:
         self.statusBar().showMessage(self.tr("The token has expired; press Create for a new one."))
+
+    def _on_endpoints_undo_changed(self, what: str) -> None:
+        action = self.menus.actions["undo"]
+        action.setEnabled(bool(what))
+        action.setText(self.tr("&Undo {0}").format(what) if what else self.tr("&Undo"))
 
     def _on_clipboard_action_toggled(self, checked: bool) -> None:
         self.token_panel.clear_clipboard_on_expiry = checked

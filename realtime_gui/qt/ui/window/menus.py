@@ -34,11 +34,14 @@ class Menus:
         add(file, "serve", tr("Ser&ve to local apps"), "Ctrl+Shift+L")  # checkable: serve_toggle.py
         file.addSeparator()
         add(file, "quit", tr("&Quit"), "Ctrl+Q")
+        # Reset, Switch to GA and Open preset replace many values at once; a text field's own Ctrl+Z comes first.
+        add(edit, "undo", tr("&Undo"), "Ctrl+Z").setEnabled(False)
+        edit.addSeparator()
         # Ctrl+Enter is Enter on the numeric keypad; the menu shows the first.
         add(edit, "mint", tr("&Create token"), "Ctrl+Return", "Ctrl+Enter")
         add(edit, "cancel", tr("C&ancel"), "Esc")
         add(edit, "copy_token", tr("Copy &token"), "Ctrl+Shift+C")
-        add(edit, "copy_curl", tr("Copy as c&url"))
+        add(edit, "copy_curl", tr("Copy as cur&l"))
         edit.addSeparator()
         add(edit, "reset", tr("&Reset to defaults"))
         add(key, "set_key", tr("Set API &key…"), "Ctrl+K")

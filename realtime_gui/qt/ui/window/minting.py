@@ -48,6 +48,7 @@ class MintFlow(QObject):
         banner: Banner,
         status_bar: QStatusBar,
         scroll: QScrollArea,
+        token_scroll: QScrollArea,
         mint_button: QAbstractButton,
         cancel_button: QAbstractButton,
         busy: QWidget,
@@ -64,6 +65,7 @@ class MintFlow(QObject):
         self._banner = banner
         self._status_bar = status_bar
         self._scroll = scroll
+        self._token_scroll = token_scroll
         self._mint_button = mint_button
         self._cancel_button = cancel_button
         self._busy = busy
@@ -118,8 +120,11 @@ class MintFlow(QObject):
 
     def _on_controller_minted(self, token: MintedToken) -> None:
         assert self._last_profile is not None
-        self._token_panel.show_token(token)
-        self._token_panel.verify.set_token(token, self._last_profile.connection)  # Test goes where it came from
+        panel = self._token_panel
+        panel.show_token(token)
+        panel.verify.set_token(token, self._last_profile.connection)  # Test goes where it came from
+        # On a small screen the token side scrolls (the serving panel sits above the token): bring the token in.
+        scroll_to_after_layout(self._token_scroll, lambda: [panel.reveal, panel.token, panel.title])
         self._empty_state.hide()
         self._banner.clear()
         self._status_bar.showMessage(
@@ -140,4 +145,6 @@ class MintFlow(QObject):
             widget = self._endpoints.form.mark_param(error.param, str(error))
             if widget is not None:
                 scroll_to_after_layout(self._scroll, lambda: [widget])
+                if why == cause.MINT:
+                    why = cause.FIELD  # about that field: it ends when the field is changed
         self._banner.show_message(text, cause=why)

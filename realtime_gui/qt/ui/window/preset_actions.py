@@ -54,9 +54,10 @@ class PresetActions(QObject):
                 as_sentence(str(err)) + "".join(f"\n• {p}" for p in err.problems), cause=cause.PRESET
             )
             return
+        self._endpoints.remember(self.tr("Open preset"))
         self._endpoints.form.set_values(values)
-        self._banner.end(cause.PRESET, cause.FORM)
-        self._status_bar.showMessage(self.tr("Preset loaded."), 5000)
+        self._banner.end(cause.PRESET, cause.FORM, cause.FIELD)
+        self._status_bar.showMessage(self.tr("Preset loaded. Edit > Undo (Ctrl+Z) puts the form back."), 5000)
 
     def save_preset(self, path: str | None = None) -> None:
         """Save what Create would send, once every value in it is one a preset may hold."""

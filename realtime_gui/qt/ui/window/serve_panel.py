@@ -1,5 +1,6 @@
-"""The "Serve to local apps" panel: the endpoint's URL with Copy, what it served, what the form means for the next
-request, and a port to choose when the usual one is taken. Widgets only: serve_toggle.py drives it."""
+"""The "Serve to local apps" panel, at the top of the token side: the endpoint's URL with Copy, what it served, what
+the form means for the next request, and a port to choose when the usual one is taken. Widgets only: serve_toggle.py
+drives it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.qt.settings import SERVE_PORTS
 from realtime_gui.qt.ui.style.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
+from realtime_gui.qt.ui.style.wrap_row import WrapRow
 from realtime_gui.serve.policy import DEFAULT_ORIGINS
 from realtime_gui.shown import shown
 
@@ -29,6 +30,11 @@ if TYPE_CHECKING:
     from realtime_gui.serve.server import ServedRequest, ServeStats
 
 _ORIGIN_LIMIT = 80  # an origin is short; a hostile one must not widen the window
+_URL_MIN_CHARS = 16  # beside its buttons the URL shows at least this much, else they go under it
+
+
+# Serve's own codes that read wrongly with their underscores turned to spaces.
+_CODE_WORDS = {"not_cors": "not a CORS request"}
 
 
 class ServePanel(QFrame):
@@ -65,15 +71,14 @@ class ServePanel(QFrame):
         self.counts = _wrapping_label("serveCounts")
         self.note = _wrapping_label("serveNote")
         self._serving = QWidget()
-        top = QHBoxLayout()
-        top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self.title)
-        top.addWidget(self.url, 1)
-        top.addWidget(self.copy)
-        top.addWidget(self.stop)
+        # The title over a row that wraps its buttons under the URL: the panel lives on the token side, which is
+        # narrow on a small screen (about 230 px at 2x on 1366 x 768); nothing in it scrolls sideways there.
+        self.title.setWordWrap(True)
+        self.url.setMinimumWidth(self.url.fontMetrics().averageCharWidth() * _URL_MIN_CHARS)
         serving = QVBoxLayout(self._serving)
         serving.setContentsMargins(0, 0, 0, 0)
-        serving.addLayout(top)
+        serving.addWidget(self.title)
+        serving.addLayout(WrapRow(self.url, self.copy, self.stop))
         serving.addWidget(self.counts)
         serving.addWidget(self.note)
 
@@ -82,6 +87,7 @@ class ServePanel(QFrame):
         set_text_color(self.problem, ERROR)
         self.port = QSpinBox()
         self.port.setObjectName("servePort")
+        self.port.setPrefix(self.tr("Port "))
         self.port.setRange(SERVE_PORTS.start, SERVE_PORTS.stop - 1)
         self.port.setAccessibleName(self.tr("Port"))
         self.start = QPushButton(self.tr("Start serving"))
@@ -94,13 +100,10 @@ class ServePanel(QFrame):
         dismiss.setAccessibleName(self.tr("Dismiss"))
         dismiss.clicked.connect(self.hide)
         self._unavailable = QWidget()
-        row = QHBoxLayout(self._unavailable)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.problem, 1)
-        row.addWidget(QLabel(self.tr("Port")))
-        row.addWidget(self.port)
-        row.addWidget(self.start)
-        row.addWidget(dismiss)
+        offer = QVBoxLayout(self._unavailable)
+        offer.setContentsMargins(0, 0, 0, 0)
+        offer.addWidget(self.problem)
+        offer.addLayout(WrapRow(self.port, self.start, dismiss))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._serving)
@@ -149,8 +152,10 @@ class ServePanel(QFrame):
         refused = self.tr("{0} refused").format(stats.refused)
         if self._last_refused is not None:
             why = self._last_refused
-            reason = _text(why.note or "error")
-            refused += self.tr(" (last: {0} {1} from {2})").format(why.status, reason, _origin(why.origin))
+            note = why.note or "error"  # a code for programs: "invalid_value" reads "invalid value"
+            reason = _text(_CODE_WORDS.get(note, note.replace("_", " ")))
+            who = _origin(why.origin) if why.origin else self.tr("a client without an Origin")
+            refused += self.tr(" (the last: HTTP {0}, {1}, asked by {2})").format(why.status, reason, who)
         parts.append(refused)
         self.counts.setText(" · ".join(parts))
 

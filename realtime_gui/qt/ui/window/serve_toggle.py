@@ -84,12 +84,6 @@ class ServeToggle(QObject):
             self.panel_built.emit()
         return self._panel
 
-    def tab_stops(self) -> list[QWidget]:
-        """The panel's controls in reading order, for the window's Tab chain; none before the panel is built."""
-        from realtime_gui.qt.ui.window.focus import reading_order
-
-        return reading_order(self._panel) if self._panel is not None else []
-
     @property
     def port(self) -> int:
         """The port to serve on: the one last used, else 8787."""
