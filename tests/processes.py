@@ -109,12 +109,20 @@ class Finished:
 
 
 def run_measured(
-    args: list[str], *, env: dict[str, str], tmp_path: Path, started: Callable[[], bool], kill_after: float = 60
+    args: list[str],
+    *,
+    env: dict[str, str],
+    tmp_path: Path,
+    started: Callable[[], bool],
+    kill_after: float = 60,
+    stdin: str = "",
 ) -> Finished:
-    """Run a child to its end, polling `started` (e.g. "the request reached the server") while it runs."""
-    out_path, err_path = tmp_path / "stdout", tmp_path / "stderr"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(args, env=env, stdout=out, stderr=err)
+    """Run a child to its end, given `stdin`, polling `started` (e.g. "the request reached the server") while it
+    runs."""
+    out_path, err_path, in_path = tmp_path / "stdout", tmp_path / "stderr", tmp_path / "stdin"
+    in_path.write_text(stdin, encoding="utf-8")
+    with out_path.open("wb") as out, err_path.open("wb") as err, in_path.open("rb") as given:
+        proc = subprocess.Popen(args, env=env, stdin=given, stdout=out, stderr=err)
         spawned = time.monotonic()
         call_started: float | None = None
         peak_kib = 0
@@ -154,6 +162,25 @@ def mint_cli(hostile: HostileServer, mode: str, *, timeout: float, tmp_path: Pat
     args = [CLI, "mint", "--base-url", hostile.base_url(mode), "--timeout", f"{timeout:g}"]
     seen = len(hostile.requests)
     return run_measured(args, env=child_env(tmp_path), tmp_path=tmp_path, started=lambda: len(hostile.requests) > seen)
+
+
+HOSTILE_TOKEN = "ek_hostile_0123456789abcdef"  # what hostile_server's "ok" answer mints
+
+
+def verify_cli(
+    hostile: HostileServer, mode: str, *args: str, timeout: float, tmp_path: Path, token: str = HOSTILE_TOKEN
+) -> Finished:
+    """`realtime-gui verify ARGS` against one hostile mode, `token` on standard input; timed from the upgrade
+    reaching the server."""
+    argv = [CLI, "verify", "--base-url", hostile.base_url(mode), "--timeout", f"{timeout:g}", *args]
+    seen = len(hostile.requests)
+    return run_measured(
+        argv,
+        env=child_env(tmp_path),
+        tmp_path=tmp_path,
+        started=lambda: len(hostile.requests) > seen,
+        stdin=token + "\n",
+    )
 
 
 # Runs the app's own main(), clicks Create, and closes the window once the flag file exists; prints the moment.

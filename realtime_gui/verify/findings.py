@@ -1,7 +1,7 @@
 """What a token check asks for and finds: the request, the session opened, the reply, and why it failed.
 
-Qt-free and websockets-free (verify/session.py does the talking), so the window can build requests and tell outcomes apart
-without loading the WebSocket stack at start-up. No message here contains the token.
+Qt-free and websockets-free (verify/session.py does the talking), so the window can build requests and tell outcomes
+apart without loading the WebSocket stack at start-up. No message here contains the token.
 
     VerifyError                  anything that stopped a check; str() is a sentence for people
      ├── VerifyInputError        the request cannot be sent (base URL, token text, endpoint, timeout); nothing was sent
@@ -12,6 +12,7 @@ without loading the WebSocket stack at start-up. No message here contains the to
      │    └── ReplyFailed        the text turn ended with a failed response.done
      ├── SessionUnreachable      no session: network failure or nothing within the timeout (`reason` says which)
      ├── UnusableAnswer          the server spoke, but not the Realtime protocol (not JSON, a bad or oversized frame)
+     │    └── Redirected         a redirect at the upgrade, never followed: the token goes nowhere else
      └── VerifyCancelled         cancel() was called
 """
 
@@ -33,6 +34,9 @@ TRANSCRIPTION_ENDPOINTS = ("transcription", "beta-transcription")
 TRANSLATION_ENDPOINTS = ("translation",)
 CONVERSATION_ENDPOINTS = ("realtime", "beta-sessions")  # only these can answer a text turn
 TOKEN_PREFIX = "ek_"  # what every Realtime client secret starts with, from OpenAI and Azure alike
+# What a reply keeps (and the CLI prints) of the text it streams. A reply is at most 4,096 tokens (max_output_tokens),
+# some 20,000 characters; a server that streams for ever must not fill the memory.
+MAX_REPLY_CHARS = 100_000
 
 
 # -- What to check ----------------------------------------------------------------------------------------------------
@@ -49,6 +53,7 @@ class VerifyRequest:
     timeout: float = DEFAULT_TIMEOUT_S  # one deadline for everything, seconds
     say: str | None = None  # one user text message; the reply costs tokens
     minted_session_id: str | None = None  # the session id the mint answered, to compare
+    reply_limit: int = MAX_REPLY_CHARS  # characters of the reply kept and passed on; the rest is counted, not kept
 
 
 def session_url(request: VerifyRequest) -> str:
@@ -135,11 +140,12 @@ class SessionOpened:
 class Reply:
     """The answer to the text turn, from response.done."""
 
-    text: str
+    text: str  # at most the request's reply_limit characters
     status: str  # completed, incomplete, cancelled
     response_id: str | None
     usage: dict[str, Any] | None
     event: dict[str, Any] = field(repr=False)  # the response.done event
+    cut: int = 0  # characters of the reply past reply_limit: counted, not kept
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,10 +206,12 @@ def _short(value: Any) -> str:
 
 class VerifyError(Exception):
     """Anything that stopped a check; str() is a sentence for people. `opened` is set when the session had opened
-    before the failure (the text turn failed), `partial_reply` holds what the reply had said by then."""
+    before the failure (the text turn failed), `partial_reply` holds what the reply had said by then (at most the
+    request's reply_limit characters; `reply_cut` counts those past it)."""
 
     opened: SessionOpened | None = None
     partial_reply: str = ""
+    reply_cut: int = 0
 
 
 class VerifyInputError(VerifyError):
@@ -252,6 +260,16 @@ class SessionUnreachable(VerifyError):
 
 class UnusableAnswer(VerifyError):
     """The server answered, but not in the Realtime protocol."""
+
+
+class Redirected(UnusableAnswer):
+    """The server answered the upgrade with a redirect (HTTP 3xx), which is never followed: a token goes to the
+    address it was meant for, or nowhere. `location` is the redirect's target as the server gave it, cleaned for
+    showing (None when it gave none)."""
+
+    def __init__(self, message: str, *, status: int, location: str | None) -> None:
+        self.status, self.location = status, location
+        super().__init__(message)
 
 
 class VerifyCancelled(VerifyError):
