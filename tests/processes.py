@@ -168,11 +168,17 @@ HOSTILE_TOKEN = "ek_hostile_0123456789abcdef"  # what hostile_server's "ok" answ
 
 
 def verify_cli(
-    hostile: HostileServer, mode: str, *args: str, timeout: float, tmp_path: Path, token: str = HOSTILE_TOKEN
+    hostile: HostileServer,
+    mode: str,
+    *args: str,
+    timeout: float,
+    tmp_path: Path,
+    token: str = HOSTILE_TOKEN,
+    cli: str = CLI,
 ) -> Finished:
-    """`realtime-gui verify ARGS` against one hostile mode, `token` on standard input; timed from the upgrade
-    reaching the server."""
-    argv = [CLI, "verify", "--base-url", hostile.base_url(mode), "--timeout", f"{timeout:g}", *args]
+    """`realtime-gui verify ARGS` (`cli`: another install's, for a benchmark's baseline) against one hostile mode,
+    `token` on standard input; timed from the upgrade reaching the server."""
+    argv = [cli, "verify", "--base-url", hostile.base_url(mode), "--timeout", f"{timeout:g}", *args]
     seen = len(hostile.requests)
     return run_measured(
         argv,
