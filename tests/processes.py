@@ -32,7 +32,8 @@ def cli_env(
     `keyring_file` that several children share), no OpenAI or debug setting from outside, `key` as OPENAI_API_KEY,
     and the `config` folder (else the test's own, which the autouse fixture set)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_") and k != DEBUG_ENV}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+    # No empty entry: it would put the working directory on sys.path, and another checkout's realtime_gui with it.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent), env.get("PYTHONPATH", "")]))
     if keyring_file is None:
         env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.MemoryKeyring"
     else:
