@@ -3,7 +3,7 @@ older commit's `realtime-gui`, in its own venv), interleaved A/B in one run agai
 
 1. seconds past `--timeout` for a server that floods pings and never reads, before session.created and during the
    text turn (goal: within 1 s of the timeout; seconds count from the upgrade reaching the server, so the
-   interpreter's start-up is not in them),
+   interpreter's start-up is not in them; a run still going after KILL_AFTER_S is killed and counted as such),
 2. peak RSS of `verify --say` against a reply that streams for ever (goal: under 200 MiB),
 3. peak RSS of `verify --output json` against a session.created, and of `mint --output json` against a token
    answer, each just under 4 MiB of `[[]]` (goal: under 200 MiB).
@@ -26,6 +26,8 @@ from hostile_server import HostileServer
 from processes import CLI, Finished, child_env, run_measured, verify_cli
 
 Run = Callable[[HostileServer, str, Path], Finished]  # (server, the side's realtime-gui, folder) -> how it ended
+KILL_AFTER_S = 30.0
+KILLED = -9
 
 
 def _spread(values: list[float], unit: str, digits: int) -> str:
@@ -39,16 +41,19 @@ def _compare(
     title: str, run: Run, measure: Callable[[Finished], float], *, sides: dict[str, str], rounds: int, unit: str
 ) -> None:
     server_runs: dict[str, list[float]] = {name: [] for name in sides}
+    killed = dict.fromkeys(sides, 0)
     with HostileServer() as server, tempfile.TemporaryDirectory() as folder:
         for _ in range(rounds):
             for name, cli in sides.items():
                 done = run(server, cli, Path(folder))
-                if done.code not in (0, 4):
+                if done.code not in (0, 4, KILLED):
                     raise SystemExit(f"{title} ({name}): exit {done.code}: {done.err}")
+                killed[name] += done.code == KILLED
                 server_runs[name].append(measure(done))
     print(f"{title} ({rounds} rounds):")
     for name, values in server_runs.items():
-        print(f"  {name:7s} {_spread(values, unit, 2 if unit == 's' else 0)}")
+        note = f"  ({killed[name]} killed after {KILL_AFTER_S:g} s)" if killed[name] else ""
+        print(f"  {name:7s} {_spread(values, unit, 2 if unit == 's' else 0)}{note}")
     before, after = (statistics.median(values) for values in server_runs.values())
     print(f"  median after/before {after / before:.2f}x")
 
@@ -64,7 +69,9 @@ def main() -> None:
     timeout: float = args.timeout
 
     def flood(mode: str, *extra: str) -> Run:
-        return lambda server, cli, tmp: verify_cli(server, mode, *extra, timeout=timeout, tmp_path=tmp, cli=cli)
+        return lambda server, cli, tmp: verify_cli(
+            server, mode, *extra, timeout=timeout, tmp_path=tmp, cli=cli, kill_after=KILL_AFTER_S
+        )
 
     def past(done: Finished) -> float:
         return done.seconds - timeout

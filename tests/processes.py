@@ -176,9 +176,10 @@ def verify_cli(
     tmp_path: Path,
     token: str = HOSTILE_TOKEN,
     cli: str = CLI,
+    kill_after: float = 60,
 ) -> Finished:
     """`realtime-gui verify ARGS` (`cli`: another install's, for a benchmark's baseline) against one hostile mode,
-    `token` on standard input; timed from the upgrade reaching the server."""
+    `token` on standard input; timed from the upgrade reaching the server, killed after `kill_after` seconds."""
     argv = [cli, "verify", "--base-url", hostile.base_url(mode), "--timeout", f"{timeout:g}", *args]
     seen = len(hostile.requests)
     return run_measured(
@@ -187,6 +188,7 @@ def verify_cli(
         tmp_path=tmp_path,
         started=lambda: len(hostile.requests) > seen,
         stdin=token + "\n",
+        kill_after=kill_after,
     )
 
 
