@@ -620,7 +620,9 @@ def _ws_ping_flood_open(conn: Connection) -> None:
 
 
 def _flood_pings(conn: Connection, opening: bytes) -> None:
-    """Send pings until the client hangs up; `conn.stalled` is set once it stops reading them."""
+    """Send pings until the client hangs up; `conn.stalled` is set once it stops reading them. `conn.hung_up` may
+    never be set: the client's FIN waits behind the pongs we never read, so only a reset (unread pings left on its
+    side when it closes) reaches us."""
     conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # its pongs fill our side sooner
     if not _send(conn, opening):
         return

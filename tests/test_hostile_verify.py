@@ -123,7 +123,6 @@ def test_a_ping_flood_that_never_reads_ends_within_the_timeout(
     assert said in done.err
     assert f"within {TIMEOUT_S:g} s" in done.err
     assert done.seconds < TIMEOUT_S + 1, f"{mode} took {done.seconds:.1f} s with --timeout {TIMEOUT_S:g}"
-    assert upgrades(hostile)[0].hung_up.wait(2), "the connection was closed"
 
 
 def test_cancel_ends_a_ping_flood_at_once_and_never_blocks(hostile: HostileServer) -> None:
@@ -148,7 +147,6 @@ def test_cancel_ends_a_ping_flood_at_once_and_never_blocks(hostile: HostileServe
     assert time.monotonic() - started < 0.5, "cancel() must not wait for websockets' lock"
     assert ended.wait(2), "cancel must not wait for the 30 s timeout"
     assert isinstance(outcome[0], VerifyCancelled)
-    assert upgrades(hostile)[0].hung_up.wait(2)
 
 
 # -- memory is bounded whatever the server streams -------------------------------------------------------------------
@@ -282,7 +280,6 @@ def test_the_window_ends_a_ping_flooded_test_at_once(
         returned_in = time.monotonic() - started
     assert returned_in < 1, f"the window waited {returned_in:.1f} s for a check with a 30 s timeout"
     qtbot.waitUntil(lambda: verifier.running == 0, timeout=2000)
-    assert upgrades(hostile)[0].hung_up.wait(2), "the connection was closed"
 
 
 def test_a_ping_flooded_test_fails_within_its_timeout(

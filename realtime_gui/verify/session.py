@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import socket
 import time
 from collections.abc import Callable
@@ -113,7 +112,8 @@ def _register(connector: _Connect, sock: object) -> None:
     if not isinstance(real, socket.socket):
         return
     try:
-        duplicate = socket.socket(fileno=os.dup(real.fileno()))
+        # fromfd duplicates with the socket module's own dup, which works on Windows too (os.dup does not).
+        duplicate = socket.fromfd(real.fileno(), real.family, real.type, real.proto)
     except OSError:  # closed already: nothing left to shut
         return
     connector.call.attach(duplicate)
