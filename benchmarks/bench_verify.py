@@ -145,10 +145,10 @@ def in_window(rounds: int) -> None:
         loaded = "realtime_gui.verify.session" in sys.modules
         first = click()
         ticker.stop()
+        what = "verify/session.py already loaded" if loaded else "loads verify/session.py and websockets"
         print(
-            f"first Test ({'verify/session.py already loaded' if loaded else 'loads verify/session.py and websockets'})"
-            " "
-            f"{first * 1000:.1f} ms, longest event-loop stall meanwhile {gaps[0]:.1f} ms (goal < 16 ms)"
+            f"first Test ({what}) {first * 1000:.1f} ms, longest event-loop stall meanwhile {gaps[0]:.1f} ms "
+            "(goal < 16 ms)"
         )
         from realtime_gui.verify.session import verify
 

@@ -34,6 +34,7 @@ field a server filled in (shown.py) when it is made, so no caller that prints or
      │    ├── BodyError                   net/bodies.py: a body too large or in an encoding we cannot read
      │    ├── SessionUnreachable     V    verify/findings.py: no WebSocket session (refused, DNS, TLS, proxy, …)
      │    ├── UnusableAnswer         V    verify/findings.py: an answer not in the Realtime protocol
+     │    │    └── Redirected        V    a redirect at the upgrade (never followed)
      │    └── VerifyCancelled        V    verify/findings.py: the check was cancelled
      └── OutputFailed                     cli/exits.py: stdout could not take the answer (exit 5)
 

@@ -1,7 +1,8 @@
 """JSON values: the types every module passes around (a request body, a form value, a server's answer), and JSON
 that comes from outside (`--set` values, presets, settings, server answers) parsed strictly and within bounds: no NaN
 or Infinity, not even as `1e400` (Python accepts them, the API does not), no nesting deeper than a sane limit, no
-unbounded file reads. Every failure is a `JsonTextError` whose str() is a sentence fragment for people.
+more values than a sane limit (a few MB of `[[]]` would otherwise become hundreds of MB of lists), no unbounded
+file reads. Every failure is a `JsonTextError` whose str() is a sentence fragment for people.
 
 Qt-free and dependency-free.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from collections.abc import Mapping
 from typing import Any, TypeAlias
@@ -23,10 +25,21 @@ Values: TypeAlias = Mapping[str, JsonValue]  # a catalog row's JSON path -> its 
 
 # Deeper than anything a request body, preset or settings value needs; far below Python's recursion limit.
 MAX_DEPTH = 64
+# More values (arrays, objects, strings, numbers, …) than any answer, event or file of ours holds: a session with
+# dozens of tools is a few thousand. Each value costs 50 to 250 bytes once parsed, so this bounds what a text under
+# the 4 MiB answer limit can cost to some 25 MiB, where 838,000 `[[]]` cost 300 MiB.
+MAX_VALUES = 100_000
+# A JSON string, escapes included, to count what lies outside strings (the unrolled loop has no backtracking).
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_STRING_BYTES = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
 
 class JsonTextError(InputError, ValueError):
     """The text is not JSON we accept; str() says why, e.g. "is not valid JSON (Expecting value at line 1 …)"."""
+
+
+class JsonTooLarge(JsonTextError):
+    """Valid JSON, but nested too deeply or holding too many values to be worth its memory."""
 
 
 def _refuse_constant(name: str) -> Any:
@@ -42,8 +55,12 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse `text` as strict JSON nested at most `max_depth` levels deep."""
+def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH, max_values: int = MAX_VALUES) -> Any:
+    """Parse `text` as strict JSON nested at most `max_depth` levels deep, holding at most `max_values` values."""
+    # Counted before parsing, as the parse itself is what costs the memory; a value takes two characters at least
+    # (one and a comma), so a short text is not counted at all.
+    if (len(text) + 1) // 2 > max_values and most_values(text) > max_values:
+        raise JsonTooLarge(f"holds more than {max_values:,} values (arrays, objects, strings and numbers)")
     try:
         value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except JsonTextError:
@@ -51,12 +68,30 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     except json.JSONDecodeError as err:
         raise JsonTextError(f"is not valid JSON ({err.msg} at line {err.lineno} column {err.colno})") from None
     except RecursionError:
-        raise JsonTextError(f"is nested too deeply (more than {max_depth} levels)") from None
+        raise JsonTooLarge(f"is nested too deeply (more than {max_depth} levels)") from None
     except ValueError as err:  # e.g. an integer past Python's digit limit, or undecodable bytes
         raise JsonTextError(f"is not valid JSON ({err})") from None
     if depth(value, limit=max_depth) > max_depth:
-        raise JsonTextError(f"is nested too deeply (more than {max_depth} levels)")
+        raise JsonTooLarge(f"is nested too deeply (more than {max_depth} levels)")
     return value
+
+
+def most_values(text: str | bytes) -> int:
+    """At most how many values `text` parses into, counted without parsing it: outside strings, every value but the
+    first follows a comma or opens an array or object (an empty one, `[]` or `{}`, opens none). Exact but for empty
+    arrays and objects written with a space inside; never too low for valid JSON."""
+    if isinstance(text, bytes):
+        bare_bytes = _STRING_BYTES.sub(b"0", text)  # a string is one value, and its commas are not separators
+        return (
+            1
+            + bare_bytes.count(b",")
+            + bare_bytes.count(b"[")
+            + bare_bytes.count(b"{")
+            - bare_bytes.count(b"[]")
+            - bare_bytes.count(b"{}")
+        )
+    bare = _STRING.sub("0", text)
+    return 1 + bare.count(",") + bare.count("[") + bare.count("{") - bare.count("[]") - bare.count("{}")
 
 
 def depth(value: object, *, limit: int = MAX_DEPTH) -> int:

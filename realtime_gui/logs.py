@@ -1,9 +1,9 @@
 """Logging set-up shared by the command line and the window: one redaction filter on every handler.
 
 Qt-free. httpx2 logs full URLs at INFO, httpcore2 every connection event and websockets the upgrade's headers at
-DEBUG, so all three are capped at WARNING unless REALTIME_GUI_DEBUG is set; the filter replaces every key and token (by
-value and by shape) and escapes control characters in every record written (shown.py), since httpx2 logs the server's
-reason phrase and headers.
+DEBUG, so all three are capped at WARNING unless REALTIME_GUI_DEBUG is set (websockets further: see setup_logging);
+the filter replaces every key and token (by value and by shape) and escapes control characters in every record
+written (shown.py), since httpx2 logs the server's reason phrase and headers.
 """
 
 from __future__ import annotations
@@ -47,4 +47,8 @@ def setup_logging(handler: logging.Handler | None = None) -> logging.Handler:
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
     for noisy in ("httpx2", "httpcore2", "websockets"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
+    # websockets' reader thread logs what a hostile server makes of it (a wrong accept key followed by frames, an
+    # endless refusal) as ERROR "unexpected internal error" with a traceback, beside the sentence verify prints for
+    # the same failure. Nothing of websockets reaches a terminal or a log unless asked for.
+    logging.getLogger("websockets").setLevel(logging.DEBUG if debug else logging.CRITICAL)
     return handler

@@ -15,8 +15,10 @@ socket), so a test never leaves a thread behind.
 
 from __future__ import annotations
 
+import base64
 import functools
 import gzip
+import hashlib
 import json
 import select
 import socket
@@ -42,6 +44,9 @@ class Connection:
     body: bytes
     stopping: threading.Event
     hung_up: threading.Event = field(default_factory=threading.Event)  # the client closed it
+    stalled: threading.Event = field(default_factory=threading.Event)  # the client stopped reading (a flood's goal)
+    mode: str = ""  # the mode it was served by (its path's first segment)
+    options: dict[str, str] = field(default_factory=dict)  # the server's `options`, set by a test for its modes
 
     def send(self, data: bytes) -> None:
         self.sock.sendall(data)
@@ -216,6 +221,8 @@ class HostileServer:
         self.port: int = self._listener.getsockname()[1]
         self.stopping = threading.Event()
         self.requests: list[Connection] = []
+        self.options: dict[str, str] = {}  # what a mode may need from the test, e.g. where to redirect
+        self.arrived = threading.Event()  # set at the first request
         self._threads: list[threading.Thread] = []
         self._socks: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -268,12 +275,13 @@ class HostileServer:
             if conn is None:
                 return
             self.requests.append(conn)
+            self.arrived.set()
             segments = conn.path.split("/", 2)  # "", mode, rest
             handler = MODES.get(segments[1]) if len(segments) > 1 else None
             if handler is None:
                 conn.send(response(404, b"no such mode"))
                 return
-            conn.path = "/" + (segments[2] if len(segments) > 2 else "")
+            conn.mode, conn.path = segments[1], "/" + (segments[2] if len(segments) > 2 else "")
             handler(conn)
         except OSError:
             pass  # the client hung up, or stop() closed the socket: both are expected here
@@ -301,7 +309,15 @@ class HostileServer:
             if not chunk:
                 break
             body += chunk
-        return Connection(sock=sock, method=method, path=path, headers=headers, body=body, stopping=self.stopping)
+        return Connection(
+            sock=sock,
+            method=method,
+            path=path,
+            headers=headers,
+            body=body,
+            stopping=self.stopping,
+            options=self.options,
+        )
 
 
 def _close(sock: socket.socket) -> None:
@@ -500,3 +516,205 @@ def _echo_bad_header(conn: Connection) -> None:
 def _cut_off(conn: Connection) -> None:
     """Real HTTP, broken off in the middle of the headers."""
     conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Le")
+
+
+# -- answers small enough, but costly to hold --
+
+ANSWER_LIMIT = 4 * 1024 * 1024  # what both the token client and a token check accept: 4 MiB
+
+
+def tiny_arrays(head: dict[str, object], *, limit: int = ANSWER_LIMIT) -> bytes:
+    """`head` as JSON with a "pad" of `[[]]` after `[[]]` (two values in four bytes), to just under `limit` bytes:
+    valid, under every byte and depth limit, and some 840,000 arrays once parsed."""
+    start = json.dumps(head)[:-1].encode() + b', "pad": ['
+    count = (limit - len(start) - 64) // 5
+    return start + b",".join([b"[[]]"] * count) + b"]}"
+
+
+@mode("tiny-arrays")
+def _tiny_arrays(conn: Connection) -> None:
+    body = tiny_arrays(json.loads(token_body()))
+    conn.send(response(200, body, headers={"Content-Type": "application/json"}))
+
+
+# -- WebSocket modes --
+# The token check's upgrade (GET …/v1/realtime) answered by servers that redirect it, flood it, stream for ever, or
+# get the handshake wrong. The base URL is http://, so the session URL is ws:// on this same server and mode. A POST
+# (a mint) is answered with a good token, so the window can mint from a mode's profile and then Test there.
+
+_WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+_TEXT, _PING = 0x1, 0x9
+
+
+def ws_accept(conn: Connection) -> str:
+    """The Sec-WebSocket-Accept that proves the server read this client's key (RFC 6455 4.2.2)."""
+    key = conn.headers.get("sec-websocket-key", "")
+    return base64.b64encode(hashlib.sha1((key + _WS_GUID).encode()).digest()).decode()
+
+
+def ws_switch(conn: Connection, *, accept: str | None = None) -> bytes:
+    """The 101 answer to the upgrade, with the right accept unless another is given."""
+    head = (
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Accept: {accept if accept is not None else ws_accept(conn)}\r\n\r\n"
+    )
+    return head.encode()
+
+
+def ws_frame(payload: bytes | str, *, opcode: int = _TEXT) -> bytes:
+    """One unmasked, final frame, as a server sends it."""
+    data = payload.encode() if isinstance(payload, str) else payload
+    size = len(data)
+    if size < 126:
+        length = bytes([size])
+    elif size < 1 << 16:
+        length = bytes([126]) + size.to_bytes(2, "big")
+    else:
+        length = bytes([127]) + size.to_bytes(8, "big")
+    return bytes([0x80 | opcode]) + length + data
+
+
+def ws_event(data: object) -> bytes:
+    return ws_frame(json.dumps(data))
+
+
+def session_created(session_id: str = "sess_hostile", **session: object) -> bytes:
+    return ws_event({"type": "session.created", "session": {"id": session_id, "model": "gpt-realtime", **session}})
+
+
+def ws_mode(name: str) -> Callable[[Handler], Handler]:
+    """Register a WebSocket mode: its handler answers the upgrade; a mint (POST) gets the "ok" answer."""
+
+    def register(handler: Handler) -> Handler:
+        def serve(conn: Connection) -> None:
+            if conn.method == "POST":
+                _ok(conn)
+            else:
+                handler(conn)
+
+        MODES[name] = serve
+        return handler
+
+    return register
+
+
+@mode("moved")
+def _moved(conn: Connection) -> None:
+    """Where the same-origin redirect points: any request here is a request that should never have come."""
+    conn.send(response(404, b"nothing here"))
+
+
+@ws_mode("ws-redirect")
+def _ws_redirect(conn: Connection) -> None:
+    """A 302 at the upgrade to another path of this very server (a client that follows sends the token again)."""
+    where = f"/moved{conn.path}"
+    conn.send(response(302, b"", reason="Found", headers={"Location": where}))
+
+
+@ws_mode("ws-redirect-away")
+def _ws_redirect_away(conn: Connection) -> None:
+    """A 307 at the upgrade to the ws:// URL in `options["location"]`: another port, another server."""
+    where = conn.options["location"]
+    conn.send(response(307, b"", reason="Temporary Redirect", headers={"Location": where}))
+
+
+@ws_mode("ws-ping-flood")
+def _ws_ping_flood(conn: Connection) -> None:
+    """Pings as fast as the socket takes them, and never a read: the client's pongs pile up until its writes block."""
+    _flood_pings(conn, ws_switch(conn))
+
+
+@ws_mode("ws-ping-flood-open")
+def _ws_ping_flood_open(conn: Connection) -> None:
+    """The session opens, then the ping flood: the text turn's own writes wait behind the blocked pongs."""
+    _flood_pings(conn, ws_switch(conn) + session_created())
+
+
+def _flood_pings(conn: Connection, opening: bytes) -> None:
+    """Send pings until the client hangs up; `conn.stalled` is set once it stops reading them. `conn.hung_up` may
+    never be set: the client's FIN waits behind the pongs we never read, so only a reset (unread pings left on its
+    side when it closes) reaches us."""
+    conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # its pongs fill our side sooner
+    if not _send(conn, opening):
+        return
+    conn.sock.setblocking(False)  # partial sends, so a frame is never cut when the client stops reading
+    burst = ws_frame(b"p" * 125, opcode=_PING) * 64
+    pending = burst
+    while not conn.stopping.is_set():
+        _, writable, _ = select.select([], [conn.sock], [], 0.2)
+        if not writable:
+            conn.stalled.set()  # its reads have stopped: its reader thread is stuck writing a pong we never read
+            continue
+        try:
+            sent = conn.sock.send(pending)
+        except BlockingIOError:
+            continue
+        except OSError:
+            conn.hung_up.set()
+            return
+        pending = pending[sent:] or burst
+
+
+@ws_mode("ws-endless-reply")
+def _ws_endless_reply(conn: Connection) -> None:
+    """The session opens, then the reply to anything said streams for ever: 64 KiB deltas, as fast as read."""
+    if not _send(conn, ws_switch(conn) + session_created()):
+        return
+    delta = ws_event({"type": "response.output_text.delta", "delta": "endless " * 8192})
+    while not conn.stopping.is_set():
+        if not _send(conn, delta):
+            return
+
+
+LONG_REPLY_CHARS = 4 * 1024 * 1024
+
+
+@ws_mode("ws-long-reply")
+def _ws_long_reply(conn: Connection) -> None:
+    """The session opens, and the reply is LONG_REPLY_CHARS of text in 4 KiB deltas, then response.done."""
+    if not _send(conn, ws_switch(conn) + session_created()):
+        return
+    piece = "long " * 819 + "l"  # 4,096 characters
+    delta = ws_event({"type": "response.output_text.delta", "delta": piece})
+    for _ in range(LONG_REPLY_CHARS // len(piece)):
+        if conn.stopping.is_set() or not _send(conn, delta):
+            return
+    done = {"type": "response.done", "response": {"id": "resp_long", "status": "completed"}}
+    if _send(conn, ws_event(done)):
+        _until_hangup(conn, 60)
+
+
+@ws_mode("ws-bad-accept")
+def _ws_bad_accept(conn: Connection) -> None:
+    """A 101 whose Sec-WebSocket-Accept is wrong, straight followed by frames, as if the session had opened."""
+    frames = session_created() + ws_frame(b"x" * 125, opcode=_PING) + ws_event({"type": "response.done"})
+    if _send(conn, ws_switch(conn, accept="d3JvbmcgYWNjZXB0IGtleSE=") + frames * 64):
+        _until_hangup(conn, 60)
+
+
+@ws_mode("ws-endless-refusal")
+def _ws_endless_refusal(conn: Connection) -> None:
+    """A 401 at the upgrade with no length, whose body never ends."""
+    if not _send(conn, b"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n"):
+        return
+    chunk = b'{"error": ' * 4096
+    while not conn.stopping.is_set():
+        if not _send(conn, chunk):
+            return
+
+
+@ws_mode("ws-echo-token")
+def _ws_echo_token(conn: Connection) -> None:
+    """session.created echoing the token the client sent, as it is and in capitals, in the id, model and voice."""
+    token = sent_key(conn)
+    created = session_created(token, model=token.upper(), audio={"output": {"voice": token}}, instructions=token)
+    if _send(conn, ws_switch(conn) + created):
+        _until_hangup(conn, 60)
+
+
+@ws_mode("ws-tiny-arrays")
+def _ws_tiny_arrays(conn: Connection) -> None:
+    """A session.created just under the 4 MiB event limit, padded with some 840,000 tiny arrays."""
+    event = tiny_arrays({"type": "session.created", "session": {"id": "sess_tiny", "model": "gpt-realtime"}})
+    if _send(conn, ws_switch(conn) + ws_frame(event)):
+        _until_hangup(conn, 60)

@@ -41,7 +41,8 @@ def cli_env(
     `keyring_file` that several children share), no OpenAI or debug setting from outside, `key` as OPENAI_API_KEY,
     and the `config` folder (else the test's own, which the autouse fixture set)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_") and k != DEBUG_ENV}
-    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).parent), env.get("PYTHONPATH", "")])
+    # No empty entry: it would put the working directory on sys.path, and another checkout's realtime_gui with it.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).parent), env.get("PYTHONPATH", "")]))
     if keyring_file is None:
         env["PYTHON_KEYRING_BACKEND"] = "memory_keyring.MemoryKeyring"
     else:
@@ -196,12 +197,20 @@ class Finished:
 
 
 def run_measured(
-    args: list[str], *, env: dict[str, str], tmp_path: Path, started: Callable[[], bool], kill_after: float = 60
+    args: list[str],
+    *,
+    env: dict[str, str],
+    tmp_path: Path,
+    started: Callable[[], bool],
+    kill_after: float = 60,
+    stdin: str = "",
 ) -> Finished:
-    """Run a child to its end, polling `started` (e.g. "the request reached the server") while it runs."""
-    out_path, err_path = tmp_path / "stdout", tmp_path / "stderr"
-    with out_path.open("wb") as out, err_path.open("wb") as err:
-        proc = subprocess.Popen(args, env=env, stdout=out, stderr=err)
+    """Run a child to its end, given `stdin`, polling `started` (e.g. "the request reached the server") while it
+    runs."""
+    out_path, err_path, in_path = tmp_path / "stdout", tmp_path / "stderr", tmp_path / "stdin"
+    in_path.write_text(stdin, encoding="utf-8")
+    with out_path.open("wb") as out, err_path.open("wb") as err, in_path.open("rb") as given:
+        proc = subprocess.Popen(args, env=env, stdin=given, stdout=out, stderr=err)
         spawned = time.monotonic()
         call_started: float | None = None
         peak_kib = 0
@@ -241,6 +250,33 @@ def mint_cli(hostile: HostileServer, mode: str, *, timeout: float, tmp_path: Pat
     args = [CLI, "mint", "--base-url", hostile.base_url(mode), "--timeout", f"{timeout:g}"]
     seen = len(hostile.requests)
     return run_measured(args, env=child_env(tmp_path), tmp_path=tmp_path, started=lambda: len(hostile.requests) > seen)
+
+
+HOSTILE_TOKEN = "ek_hostile_0123456789abcdef"  # what hostile_server's "ok" answer mints
+
+
+def verify_cli(
+    hostile: HostileServer,
+    mode: str,
+    *args: str,
+    timeout: float,
+    tmp_path: Path,
+    token: str = HOSTILE_TOKEN,
+    cli: str = CLI,
+    kill_after: float = 60,
+) -> Finished:
+    """`realtime-gui verify ARGS` (`cli`: another install's, for a benchmark's baseline) against one hostile mode,
+    `token` on standard input; timed from the upgrade reaching the server, killed after `kill_after` seconds."""
+    argv = [cli, "verify", "--base-url", hostile.base_url(mode), "--timeout", f"{timeout:g}", *args]
+    seen = len(hostile.requests)
+    return run_measured(
+        argv,
+        env=child_env(tmp_path),
+        tmp_path=tmp_path,
+        started=lambda: len(hostile.requests) > seen,
+        stdin=token + "\n",
+        kill_after=kill_after,
+    )
 
 
 # Runs the app's own main(), clicks Create once its event loop runs (the window is built by then), and closes the

@@ -81,3 +81,52 @@ def test_read_file_refuses_binary(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(OSError, match="not UTF-8"):
         jsontext.read_file(path, max_bytes=1024)
+
+
+# -- the number of values --------------------------------------------------------------------------------------------
+
+
+def test_a_text_of_tiny_arrays_is_refused_by_its_number_of_values() -> None:
+    # Under every byte and depth limit: 838,000 `[[]]` in 4 MiB once took 300 MiB to parse.
+    text = "[" + ",".join(["[[]]"] * 838_000) + "]"
+    with pytest.raises(jsontext.JsonTooLarge) as caught:
+        jsontext.loads(text)
+    assert str(caught.value) == "holds more than 100,000 values (arrays, objects, strings and numbers)"
+    with pytest.raises(jsontext.JsonTooLarge):
+        jsontext.loads(text.encode())
+
+
+def test_values_up_to_the_limit_parse() -> None:
+    text = "[" + ",".join(["1"] * 99_999) + "]"  # the array and 99,999 numbers
+    assert len(jsontext.loads(text)) == 99_999
+    with pytest.raises(jsontext.JsonTooLarge):
+        jsontext.loads("[" + ",".join(["1"] * 100_000) + "]")
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("1", 1),
+        ("[]", 1),
+        ("[[]]", 2),
+        ("[[], {}]", 3),
+        ('{"a": 1, "b": [2, 3]}', 5),
+        ('["a,b,[c]", "{,}"]', 3),  # commas and brackets inside strings are text
+        ('["say \\"a, b\\"", 2]', 3),  # and so are escaped quotes
+    ],
+)
+def test_most_values_counts_values_without_parsing(text: str, values: int) -> None:
+    assert jsontext.most_values(text) == values
+    assert jsontext.most_values(text.encode()) == values
+
+
+def test_a_long_string_full_of_commas_is_one_value() -> None:
+    text = '{"instructions": "' + "a, " * 1_000_000 + '"}'
+    assert jsontext.most_values(text) == 2
+    assert len(jsontext.loads(text)["instructions"]) == 3_000_000
+
+
+def test_the_limit_is_a_parameter() -> None:
+    assert jsontext.loads("[1, 2, 3]", max_values=4) == [1, 2, 3]
+    with pytest.raises(jsontext.JsonTooLarge, match="more than 3 values"):
+        jsontext.loads("[1, 2, 3]", max_values=3)

@@ -3,7 +3,8 @@
 Qt-free. The token comes from standard input, never argv (it would show in `ps`): a bare `ek_…` line, or the JSON
 `realtime-gui mint --output json` prints, which also gives the endpoint, model and session id. Exit codes as mint:
 0 the session opened (and the reply came), 2 bad input (nothing sent), 3 the server refused, 4 network failure,
-timeout or an answer that is not the Realtime protocol, 5 standard output could not be written.
+timeout, a redirect (never followed) or an answer that is not the Realtime protocol, 5 standard output could not be
+written. A reply is printed (and kept) up to MAX_REPLY_CHARS characters; the rest is counted and said to be cut.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from realtime_gui.cli.exits import OK, OutputFailed, UsageError, detail, exit_co
 from realtime_gui.redaction import redact
 from realtime_gui.shown import escape_controls, json_text
 from realtime_gui.verify.findings import (
+    MAX_REPLY_CHARS,
     ErrorEvent,
     SessionOpened,
     UpgradeRefused,
@@ -101,11 +103,12 @@ def run(args: argparse.Namespace) -> int:
         say=args.say,
         minted_session_id=given.session_id,
     )
-    printer = _Printer(streaming=args.output == "text")
+    printer = _Printer(streaming=args.output == "text", token=request.token)
     try:
         result = _check(request, printer)
     except VerifyError as err:
         printer.end_reply()
+        _say_cut(err.reply_cut)
         _report(err)
         printer.raise_failure()
         return exit_code(err)
@@ -116,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
         printer.raise_failure()
         if result.reply is not None and result.reply.status != "completed":
             say(f"the reply ended early ({escape_controls(result.reply.status)}).")
+    if result.reply is not None:
+        _say_cut(result.reply.cut)
     return OK
 
 
@@ -251,19 +256,20 @@ class _Printer:
     """Prints the session line as soon as session.created arrives, then the reply as it streams (text output).
     Called from inside the session: a write that fails is kept for `raise_failure`, and nothing more is written."""
 
-    def __init__(self, *, streaming: bool) -> None:
+    def __init__(self, *, streaming: bool, token: str = "") -> None:
         self.streaming = streaming
+        self._token = token
         self._in_reply = False
         self._failed: OutputFailed | BrokenPipeError | None = None
 
     def opened(self, opened: SessionOpened) -> None:
         if self.streaming:
-            self._write(opened.summary() + "\n")
+            self._write(opened.summary() + "\n")  # without the token, which a server may echo (verify/session.py)
 
     def text(self, delta: str) -> None:
         if self.streaming:
             self._in_reply = True
-            self._write(escape_controls(delta, keep="\t\n"))
+            self._write(escape_controls(redact(delta, self._token), keep="\t\n"))  # as --output json
 
     def end_reply(self) -> None:
         if self._in_reply:
@@ -308,6 +314,11 @@ def _check(request: VerifyRequest, printer: _Printer | None) -> VerifyResult:
         raise UsageError(str(err)) from None
 
 
+def _say_cut(cut: int) -> None:
+    if cut:
+        say(f"the reply was cut after {MAX_REPLY_CHARS:,} characters: {cut:,} more were not kept.")
+
+
 def _report(err: VerifyError, *, lead: str = "") -> None:
     say(lead + str(err))
     lines: list[tuple[str, str | None]] = []
@@ -335,6 +346,7 @@ def result_json(result: VerifyResult) -> dict[str, Any]:
             "text": reply.text,
             "status": reply.status,
             "response_id": reply.response_id,
+            "characters_cut": reply.cut,  # past MAX_REPLY_CHARS: counted, not kept in "text"
             "usage": reply.usage,
             "response_done": reply.event,
         },

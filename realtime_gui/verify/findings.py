@@ -14,6 +14,7 @@ The check's errors, each also of a kind in errors.py's tree (InputError, Refused
      │    └── ReplyFailed        the text turn ended with a failed response.done
      ├── SessionUnreachable      no session: network failure or nothing within the timeout (`reason` says which)
      ├── UnusableAnswer          the server spoke, but not the Realtime protocol (not JSON, a bad or oversized frame)
+     │    └── Redirected         a redirect at the upgrade, never followed: the token goes nowhere else
      └── VerifyCancelled         cancel() was called
 """
 
@@ -32,6 +33,9 @@ from realtime_gui.shown import escape_controls
 
 CONVERSATION_ENDPOINTS = tuple(ep.id for ep in ENDPOINTS.values() if ep.converses)  # only these answer a text turn
 TOKEN_PREFIX = "ek_"  # what every Realtime client secret starts with, from OpenAI and Azure alike
+# What a reply keeps (and the CLI prints) of the text it streams. A reply is at most 4,096 tokens (max_output_tokens),
+# some 20,000 characters; a server that streams for ever must not fill the memory.
+MAX_REPLY_CHARS = 100_000
 
 
 # -- What to check ----------------------------------------------------------------------------------------------------
@@ -48,6 +52,7 @@ class VerifyRequest:
     timeout: float = DEFAULT_TIMEOUT_S  # one deadline for everything, seconds
     say: str | None = None  # one user text message; the reply costs tokens
     minted_session_id: str | None = None  # the session id the mint answered, to compare
+    reply_limit: int = MAX_REPLY_CHARS  # characters of the reply kept and passed on; the rest is counted, not kept
 
 
 def session_url(request: VerifyRequest) -> str:
@@ -135,11 +140,12 @@ class SessionOpened:
 class Reply:
     """The answer to the text turn, from response.done."""
 
-    text: str
+    text: str  # at most the request's reply_limit characters
     status: str  # completed, incomplete, cancelled
     response_id: str | None
     usage: dict[str, Any] | None
     event: dict[str, Any] = field(repr=False)  # the response.done event
+    cut: int = 0  # characters of the reply past reply_limit: counted, not kept
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -200,10 +206,12 @@ def _short(value: Any) -> str:
 
 class VerifyError(RealtimeGuiError):
     """Anything that stopped a check; str() is a sentence for people. `opened` is set when the session had opened
-    before the failure (the text turn failed), `partial_reply` holds what the reply had said by then."""
+    before the failure (the text turn failed), `partial_reply` holds what the reply had said by then (at most the
+    request's reply_limit characters; `reply_cut` counts those past it)."""
 
     opened: SessionOpened | None = None
     partial_reply: str = ""
+    reply_cut: int = 0
 
 
 class VerifyInputError(VerifyError, InputError):
@@ -252,6 +260,16 @@ class SessionUnreachable(VerifyError, NoAnswerError):
 
 class UnusableAnswer(VerifyError, NoAnswerError):
     """The server answered, but not in the Realtime protocol."""
+
+
+class Redirected(UnusableAnswer):
+    """The server answered the upgrade with a redirect (HTTP 3xx), which is never followed: a token goes to the
+    address it was meant for, or nowhere. `location` is the redirect's target as the server gave it, cleaned for
+    showing (None when it gave none)."""
+
+    def __init__(self, message: str, *, status: int, location: str | None) -> None:
+        self.status, self.location = status, location
+        super().__init__(message)
 
 
 class VerifyCancelled(VerifyError, NoAnswerError):

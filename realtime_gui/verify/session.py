@@ -1,16 +1,22 @@
 """Opens a Realtime session with a token over WebSocket, as the official SDK does, and optionally says one thing.
 
 Qt-free. The only module that imports `websockets` (its sync client, which the official SDK uses too), so nothing
-else pays for it at start-up. Safe on hostile servers: events are bounded (MAX_EVENT_BYTES), one deadline bounds
-every step (connect, TLS, upgrade, each event, the close), and `Verification.cancel()` may be called from any thread.
+else pays for it at start-up. Safe on hostile servers: a redirect at the upgrade is refused, never followed (as the
+official SDK does), events are bounded (MAX_EVENT_BYTES, and jsontext's value limit), the reply kept is bounded
+(the request's reply_limit), and one deadline bounds every step (connect, TLS, upgrade, each event, the close).
+`Verification.cancel()` may be called from any thread.
+
+The deadline and cancel do not rely on websockets' own timeouts alone: its reader thread writes pongs while it holds
+the connection's lock, so a server that pings and never reads blocks that write, and every close waits for the lock.
+So each socket the check opens is registered with a net.calls.Call (as the token client's sockets are), which shuts
+it down at the deadline or on cancel: every blocked read and write returns at once, whoever holds the lock.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import threading
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -26,17 +32,21 @@ from websockets.exceptions import (
     ProxyError,
     SecurityError,
 )
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import reconnect
 from websockets.sync.connection import Connection as WebSocket  # what `with connect()` gives, in every version
+from websockets.sync.utils import Deadline
 
 from realtime_gui import __version__, jsontext
 from realtime_gui.errors import ConfigError, ErrorDetails
 from realtime_gui.net import proxies, tls
+from realtime_gui.net.calls import Call
 from realtime_gui.net.socket_failures import socket_failure
+from realtime_gui.redaction import redact
 from realtime_gui.shown import shown
 from realtime_gui.verify.findings import (
     ClosedByServer,
     ErrorEvent,
+    Redirected,
     Reply,
     ReplyFailed,
     SessionOpened,
@@ -62,6 +72,8 @@ _TEXT_DELTAS = (
     "response.text.delta",
     "response.audio_transcript.delta",
 )
+# A redirect's target, as shown in the message: enough to recognise it.
+_LOCATION_SHOWN = 200
 # Close codes our side sends when the server's frames break the protocol.
 _OUR_CLOSE_REASONS = {
     1002: "sent a frame that breaks the WebSocket protocol",
@@ -69,6 +81,45 @@ _OUR_CLOSE_REASONS = {
     1009: f"sent an event larger than {MAX_EVENT_BYTES // (1024 * 1024)} MiB",
 }
 log = logging.getLogger(__name__)
+
+
+class _Connect(reconnect):
+    """websockets' connect (`with _Connect(url, …) as ws`) that follows no redirect and hands every socket it opens
+    to the check's Call. websockets >= 17.1 follows redirects in its sync client, and a same-origin one gets the
+    token again; the official SDK refuses them all the same way (its lib/_websocket.py)."""
+
+    call: Call  # set before entering
+    duplicates: list[socket.socket]  # what _register opened, for the caller to close once the Call has finished
+
+    def process_redirect(self, exc: Exception) -> Exception:
+        return exc  # raised as it is: the InvalidStatus with the 3xx, for _translate to say where it pointed
+
+    def open_socket(self, deadline: Deadline) -> socket.socket:
+        sock = super().open_socket(deadline)
+        _register(self, sock)
+        return sock
+
+    def enable_tls(self, sock: socket.socket, deadline: Deadline) -> socket.socket:
+        secure = super().enable_tls(sock, deadline)
+        _register(self, secure)  # TLS wraps the socket in a new object, and the old one lets go of the fd
+        return secure
+
+
+def _register(connector: _Connect, sock: object) -> None:
+    """Register a duplicate of `sock`'s descriptor with the connector's Call: shutting it down ends the connection
+    (shutdown acts on the socket, not the descriptor), and it stays valid when websockets closes its own, which
+    close() does without waking a thread blocked on the socket."""
+    # TLS in TLS (through an HTTPS proxy) is an object over the real socket.
+    real = sock if isinstance(sock, socket.socket) else getattr(sock, "ssl_socket", None)
+    if not isinstance(real, socket.socket):
+        return
+    try:
+        # fromfd duplicates with the socket module's own dup, which works on Windows too (os.dup does not).
+        duplicate = socket.fromfd(real.fileno(), real.family, real.type, real.proto)
+    except OSError:  # closed already: nothing left to shut
+        return
+    connector.call.attach(duplicate)
+    connector.duplicates.append(duplicate)
 
 
 class _CallbackFailed(Exception):
@@ -93,21 +144,19 @@ class Verification:
         # Both are called in run()'s thread: on_opened at session.created, on_text with each piece of the reply.
         self._on_opened = on_opened
         self._on_text = on_text
-        self._lock = threading.Lock()
-        self._cancelled = False
-        self._connection: ClientConnection | None = None
+        self._stop = Call()  # the deadline and cancel: shuts the check's sockets down
+        self._duplicates: list[socket.socket] = []  # the sockets registered with it (see _register)
         self._host = ""
         self._proxy: str | None = None
+        self._reply: list[str] = []  # the reply so far, up to request.reply_limit characters
+        self._kept = 0
+        self._cut = 0  # characters of the reply past the limit: counted, not kept
 
     def cancel(self) -> None:
-        """Stop as soon as possible; run() then raises VerifyCancelled. A TCP connect or DNS lookup under way is not
-        interrupted, but its socket is dropped the moment it exists (and the deadline bounds the connect)."""
-        with self._lock:
-            self._cancelled = True
-            connection = self._connection
-        if connection is not None:
-            with contextlib.suppress(OSError):  # already closed: the check had ended
-                connection.close_socket()
+        """Stop as soon as possible; run() then raises VerifyCancelled. Never blocks: it shuts the sockets down,
+        and a blocked read or write in run()'s thread returns at once. A TCP connect or DNS lookup under way is not
+        interrupted, but its socket is shut the moment it exists (and the deadline bounds the connect)."""
+        self._stop.cancel()
 
     def run(self) -> VerifyResult:
         """Open the session, say the text if asked, close cleanly. A VerifyError subclass on failure."""
@@ -115,12 +164,12 @@ class Verification:
         self._host = urlsplit(url).netloc
         started = time.monotonic()
         deadline = started + self.request.timeout
+        self._stop.start(self.request.timeout)
         opened: SessionOpened | None = None
-        reply_parts: list[str] = []
         log.debug("opening a session at %s", url)
         try:
             self._check_cancelled()
-            with connect(
+            with self._connect(
                 url,
                 **self._route(url),
                 additional_headers={"Authorization": f"Bearer {self.request.token}"},
@@ -129,21 +178,12 @@ class Verification:
                 ping_interval=None,  # one short session: the deadline, not keepalive, catches a dead peer
                 close_timeout=min(CLOSE_GRACE_S, self.request.timeout),
                 max_size=MAX_EVENT_BYTES,
-                create_connection=self._tracked_connection(),
             ) as ws:
                 try:
                     created = self._wait_for_session(ws, deadline)
-                    session = created.get("session")
-                    session = session if isinstance(session, dict) else {}
-                    opened = SessionOpened(
-                        session_id=session.get("id") if isinstance(session.get("id"), str) else None,
-                        elapsed_ms=(time.monotonic() - started) * 1000,
-                        settings=applied_settings(session),
-                        event=created,
-                        minted_session_id=self.request.minted_session_id,
-                    )
+                    opened = self._opened(created, started)
                     self._call(self._on_opened, opened)
-                    reply = self._turn(ws, deadline, reply_parts) if self.request.say is not None else None
+                    reply = self._turn(ws, deadline) if self.request.say is not None else None
                 finally:
                     # Closing waits for the server's answer: never past the deadline.
                     ws.close_timeout = max(0.0, min(CLOSE_GRACE_S, deadline - time.monotonic()))
@@ -151,8 +191,12 @@ class Verification:
             raise failed.original from None
         except Exception as err:
             error = self._translate(err, during_turn=opened is not None)
-            error.opened, error.partial_reply = opened, "".join(reply_parts)
+            error.opened, error.partial_reply, error.reply_cut = opened, "".join(self._reply), self._cut
             raise error from None
+        finally:
+            self._stop.finish()  # from here on, nothing shuts the duplicates: they can be closed
+            for duplicate in self._duplicates:
+                duplicate.close()
         assert opened is not None  # the with-block either set it or raised
         return VerifyResult(opened=opened, reply=reply)
 
@@ -176,20 +220,24 @@ class Verification:
             "proxy_ssl": context if https_proxy else None,  # an https:// proxy is trusted like any server
         }
 
-    def _tracked_connection(self) -> type[ClientConnection]:
-        verification = self
+    def _connect(self, url: str, **options: Any) -> _Connect:
+        connector = _Connect(url, **options)
+        connector.call, connector.duplicates = self._stop, self._duplicates
+        return connector
 
-        class Tracked(ClientConnection):
-            # Made as soon as the socket is open, so cancel() can close it in the middle of the upgrade.
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)
-                with verification._lock:
-                    verification._connection = self
-                    cancelled = verification._cancelled
-                if cancelled:
-                    self.close_socket()
-
-        return Tracked
+    def _opened(self, created: dict[str, Any], started: float) -> SessionOpened:
+        session = created.get("session")
+        session = session if isinstance(session, dict) else {}
+        session_id = session.get("id")
+        token = self.request.token
+        return SessionOpened(
+            # A server may echo the token anywhere: what is shown of the session never holds it.
+            session_id=redact(session_id, token) if isinstance(session_id, str) else None,
+            elapsed_ms=(time.monotonic() - started) * 1000,
+            settings=tuple((label, redact(value, token)) for label, value in applied_settings(session)),
+            event=created,
+            minted_session_id=self.request.minted_session_id,
+        )
 
     @staticmethod
     def _call(callback: Callable[[Any], None] | None, value: object) -> None:
@@ -200,9 +248,8 @@ class Verification:
                 raise _CallbackFailed(err) from err
 
     def _check_cancelled(self) -> None:
-        with self._lock:
-            if self._cancelled:
-                raise VerifyCancelled("The token check was cancelled.")
+        if self._stop.stopped == "cancelled":
+            raise VerifyCancelled("The token check was cancelled.")
 
     def _wait_for_session(self, ws: WebSocket, deadline: float) -> dict[str, Any]:
         while True:
@@ -213,7 +260,7 @@ class Verification:
                 raise self._error_event(event)
             # Anything else before session.created is not ours to judge: wait on.
 
-    def _turn(self, ws: WebSocket, deadline: float, parts: list[str]) -> Reply:
+    def _turn(self, ws: WebSocket, deadline: float) -> Reply:
         text = self.request.say or ""
         item = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
         ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
@@ -222,12 +269,20 @@ class Verification:
             event = self._next_event(ws, deadline)
             kind = event["type"]
             if kind in _TEXT_DELTAS and isinstance(event.get("delta"), str):
-                parts.append(event["delta"])
-                self._call(self._on_text, event["delta"])
+                self._keep(event["delta"])
             elif kind == "error":
                 raise self._error_event(event)
             elif kind == "response.done":
-                return self._reply(event, "".join(parts))
+                return self._done(event, "".join(self._reply))
+
+    def _keep(self, delta: str) -> None:
+        """Keep and pass on the reply's next piece, up to the reply limit; past it, only count."""
+        piece = delta[: max(0, self.request.reply_limit - self._kept)]
+        self._cut += len(delta) - len(piece)
+        if piece:  # an empty piece is nothing to show, and a flood of them must not flood on_text
+            self._reply.append(piece)
+            self._kept += len(piece)
+            self._call(self._on_text, piece)
 
     def _next_event(self, ws: WebSocket, deadline: float) -> dict[str, Any]:
         remaining = deadline - time.monotonic()
@@ -241,6 +296,11 @@ class Verification:
             )
         try:
             event = jsontext.loads(raw)
+        except jsontext.JsonTooLarge as err:
+            raise UnusableAnswer(
+                f"{self._host} sent an event that {err}; a Realtime event holds far fewer, so the base URL may "
+                "not point at the OpenAI API."
+            ) from None
         except jsontext.JsonTextError:
             event = None
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
@@ -250,7 +310,7 @@ class Verification:
             )
         return event
 
-    def _reply(self, done: dict[str, Any], text: str) -> Reply:
+    def _done(self, done: dict[str, Any], text: str) -> Reply:
         response = done.get("response")
         response = response if isinstance(response, dict) else {}
         status = response.get("status")
@@ -267,13 +327,14 @@ class Verification:
             response_id=response.get("id") if isinstance(response.get("id"), str) else None,
             usage=usage if isinstance(usage, dict) else None,
             event=done,
+            cut=self._cut,
         )
 
     # -- errors --
 
-    def _clean(self, text: str) -> str:
-        """Server text fit for a message: the token redacted, control characters escaped."""
-        return shown(text, self.request.token, limit=None)
+    def _clean(self, text: str, *, limit: int | None = None) -> str:
+        """Server text fit for a message: the token redacted, control characters escaped, cut at `limit`."""
+        return shown(text, self.request.token, limit=limit)
 
     def _error_event(self, event: dict[str, Any]) -> ErrorEvent:
         error = event.get("error")
@@ -289,20 +350,22 @@ class Verification:
         )
 
     def _translate(self, err: Exception, *, during_turn: bool) -> VerifyError:
-        with self._lock:
-            cancelled = self._cancelled
-        if cancelled:
+        stopped = self._stop.stopped
+        if stopped == "cancelled":
             return VerifyCancelled("The token check was cancelled.")
         if isinstance(err, VerifyError):
             return err
         host = self._host
-        if isinstance(err, TimeoutError):
+        # At the deadline the sockets were shut down: whatever that made websockets raise, the cause is the time.
+        if isinstance(err, TimeoutError) or stopped == "deadline":
             waited = "reply (response.done)" if during_turn else "session.created"
             return SessionUnreachable(
                 f"No {waited} from {host} within {self.request.timeout:g} s. "
                 "The server may be slow or not a Realtime server; try again or raise the timeout.",
                 reason="timeout",
             )
+        if isinstance(err, InvalidStatus) and 300 <= err.response.status_code < 400:
+            return self._redirected(err)
         if isinstance(err, InvalidStatus):
             return self._refused(err)
         if isinstance(err, ConnectionClosed):
@@ -333,6 +396,18 @@ class Verification:
         if isinstance(err, OSError):
             return _network_error(err, host)
         return UnusableAnswer(f"The session with {host} failed: {self._clean(str(err) or type(err).__name__)}.")
+
+    def _redirected(self, err: InvalidStatus) -> Redirected:
+        status = err.response.status_code
+        location = err.response.headers.get("Location")
+        shown_location = self._clean(location, limit=_LOCATION_SHOWN) if location else None
+        where = f"to {shown_location}" if shown_location else "without saying where"
+        return Redirected(
+            f"{self._host} redirected the session (HTTP {status}) {where}. A token check never follows a "
+            "redirect, so the token was sent nowhere else; if the API has moved, set the base URL to its new address.",
+            status=status,
+            location=shown_location,
+        )
 
     def _refused(self, err: InvalidStatus) -> VerifyError:
         response = err.response

@@ -1,11 +1,13 @@
 """The window's token check: one Verification (verify/session.py) at a time in a worker thread, its outcome and the
-reply as it streams delivered as plain data in the GUI thread; Cancel and closing stop it at once by closing its socket.
+reply as it streams delivered as plain data in the GUI thread; Cancel and closing stop it at once by shutting its
+socket down, which never waits (not even for a server that floods pings and never reads).
 
 The worker's callbacks (the session opened, each piece of the reply) emit the Verifier's `worker_*` signals from the
 worker thread; they are connected to its bound slots, so Qt queues them to the GUI thread, where they run in order
-and before the job's result (all are posted to the same event queue). Widgets never touch the Verification or
-websockets. verify/session.py is imported inside the worker and verify/findings.py at the first Test: neither slows
-start-up."""
+and before the job's result (all are posted to the same event queue). The check keeps and passes on no more of the
+reply than its request's reply_limit, so a server streaming for ever queues a bounded number of pieces. Widgets
+never touch the Verification or websockets. verify/session.py is imported inside the worker and verify/findings.py
+at the first Test: neither slows start-up."""
 
 from __future__ import annotations
 

@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 REPLY_LIMIT = 4 * DEFAULT_LIMIT  # a reply is longer than a message, but a server may not fill the panel
+# What a Test keeps of a reply (VerifyRequest.reply_limit): more than the panel shows, so shown() still says how much
+# more there was, and few enough pieces that a server streaming for ever cannot fill the event queue with them.
+REPLY_KEPT = 2 * REPLY_LIMIT
 REPLY_LINES = 5
 # The reply is shown again at most this often while it streams: a server sending thousands of one-letter pieces
 # must not keep the window busy redrawing. A person reads no faster.
@@ -219,6 +222,7 @@ class VerifyPanel(QWidget):
             timeout=connection.timeout,
             say=said if said.strip() else None,
             minted_session_id=token.session_id,
+            reply_limit=REPLY_KEPT,
         )
         self._reply = ""
         self._reply_refresh.stop()
@@ -235,7 +239,7 @@ class VerifyPanel(QWidget):
         self._show("✓ " + as_sentence(opened.summary()), OK)
 
     def _on_verifier_texted(self, text: str) -> None:
-        if len(self._reply) <= 2 * REPLY_LIMIT:  # shown() cuts it to REPLY_LIMIT anyway, and says how much more
+        if len(self._reply) <= REPLY_KEPT:  # shown() cuts it to REPLY_LIMIT anyway, and says how much more
             self._reply += text
         if not self._reply_refresh.isActive():
             self._show_reply(self._reply)  # the first piece at once, then what came meanwhile, every 50 ms
@@ -252,7 +256,7 @@ class VerifyPanel(QWidget):
             text = result.reply.text
             if result.reply.status != "completed":
                 text += "\n" + self.tr("(The reply ended early: {0}.)").format(result.reply.status)
-            self._show_reply(text)
+            self._show_reply(text, cut=result.reply.cut)
 
     def _on_verifier_failed(self, error: object) -> None:
         from realtime_gui.verify.findings import VerifyError
@@ -278,7 +282,7 @@ class VerifyPanel(QWidget):
             lines.append(facts)
         self._show("\n".join(lines), ERROR)
         if error.partial_reply:
-            self._show_reply(error.partial_reply)
+            self._show_reply(error.partial_reply, cut=error.reply_cut)
 
     def _on_verifier_cancelled(self) -> None:
         self._reply_refresh.stop()
@@ -297,10 +301,13 @@ class VerifyPanel(QWidget):
         set_text_color(self.result, color)
         self.result.show()
 
-    def _show_reply(self, text: str) -> None:
+    def _show_reply(self, text: str, *, cut: int = 0) -> None:
         self._reply_shown = text
         secret = self._token.value if self._token is not None else ""
-        self.reply.setPlainText(shown(text, secret, multiline=True, limit=REPLY_LIMIT))
+        said = shown(text, secret, multiline=True, limit=REPLY_LIMIT)
+        if cut:
+            said += "\n" + self.tr("(The reply was cut: {0:,} more characters were not kept.)").format(cut)
+        self.reply.setPlainText(said)
         self.reply.show()
         bar = self.reply.verticalScrollBar()
         bar.setValue(bar.maximum())
