@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.qt.ui.token.token_panel import TOKEN_MIN_CHARS
+from realtime_gui.qt.ui.token_side.token_panel import TOKEN_MIN_CHARS
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import OpenWindow

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.qt.ui.token.verify_panel import REPLY_KEPT, REPLY_LIMIT
+from realtime_gui.qt.ui.token_side.verify_panel import REPLY_KEPT, REPLY_LIMIT
 from realtime_gui.qt.ui.window.main_window import MainWindow
 from realtime_gui.verify.findings import MAX_REPLY_CHARS, Redirected, VerifyCancelled, VerifyRequest
 from realtime_gui.verify.session import Verification

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from realtime_gui.config.connection_options import ConnectionOptions
     from realtime_gui.qt.settings import Settings
-    from realtime_gui.qt.ui.token.token_panel import TokenPanel
+    from realtime_gui.qt.ui.token_side.token_panel import TokenPanel
     from realtime_gui.qt.ui.window.banner import Banner
     from realtime_gui.qt.ui.window.empty_state import EmptyState
     from realtime_gui.qt.workers.controller import Controller, KeySaved, KeyStatus

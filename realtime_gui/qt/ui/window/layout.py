@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from realtime_gui.api.catalog import ENDPOINTS
 from realtime_gui.qt.ui.form.wheel import ComboBox
-from realtime_gui.qt.ui.token.token_panel import TokenPanel
+from realtime_gui.qt.ui.token_side.token_panel import TokenPanel
 from realtime_gui.qt.ui.window.banner import Banner
 from realtime_gui.qt.ui.window.empty_state import EmptyState
 from realtime_gui.qt.ui.window.geometry import PageStack

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from realtime_gui.config.profiles import Profile
     from realtime_gui.net.minted import MintedToken
     from realtime_gui.qt.settings import Settings
-    from realtime_gui.qt.ui.token.token_panel import TokenPanel
+    from realtime_gui.qt.ui.token_side.token_panel import TokenPanel
     from realtime_gui.qt.ui.window.banner import Banner
     from realtime_gui.qt.ui.window.current_profile import CurrentProfile
     from realtime_gui.qt.ui.window.empty_state import EmptyState

@@ -31,7 +31,7 @@ from realtime_gui.config.connection import Connection
 from realtime_gui.net.minted import MintedToken
 from realtime_gui.qt.ui.style.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.qt.ui.style.wrap_row import WrapRow
-from realtime_gui.qt.ui.token.exchange import feedback_timer, flash
+from realtime_gui.qt.ui.token_side.exchange import feedback_timer, flash
 from realtime_gui.qt.workers.verifier import Verifier
 from realtime_gui.shown import DEFAULT_LIMIT, as_sentence, shown
 

@@ -25,8 +25,8 @@ from realtime_gui.config.connection import Connection
 from realtime_gui.net.minted import MintedToken
 from realtime_gui.qt.ui.style.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
 from realtime_gui.qt.ui.style.wrap_row import WrapRow
-from realtime_gui.qt.ui.token.exchange import ExchangeView, feedback_timer, flash
-from realtime_gui.qt.ui.token.verify_panel import VerifyPanel
+from realtime_gui.qt.ui.token_side.exchange import ExchangeView, feedback_timer, flash
+from realtime_gui.qt.ui.token_side.verify_panel import VerifyPanel
 
 URGENT_SECONDS = 10
 TOKEN_MIN_CHARS = 16  # beside its buttons the token field is at least this wide, else they wrap under it
