@@ -1,5 +1,6 @@
-"""A name typed into an open list (a model) that no list knows: the closest known names, as the CLI's "did you
-mean" gives them. The API takes names it knows beyond our lists (a new model), so such a name is still sent.
+"""A name typed into an open list (a model, a voice) that no list knows: the closest known names, as the CLI's "did
+you mean" gives them. The API takes names it knows beyond our lists (a new model), so such a name is still sent; the
+window says it under the field and `mint` on stderr.
 
 Qt-free.
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 from realtime_gui.api.catalog import ENDPOINTS, Parameter
 from realtime_gui.api.checks import describe
-from realtime_gui.api.deprecations import is_model_row
 from realtime_gui.jsontext import JsonValue
 
 
@@ -20,9 +20,9 @@ def known_names(row: Parameter) -> list[str]:
 
 
 def unknown_name_note(row: Parameter, value: JsonValue) -> str | None:
-    """For a model's open list: a sentence saying that `value` is in none of the lists, with the closest names;
-    None when the row's list holds it (or the row names no model, or the value is no name)."""
-    if not row.open or not is_model_row(row) or not isinstance(value, str) or not value.strip():
+    """For an open list (a model, a voice): a sentence saying that `value` is in none of the lists, with the closest
+    names; None when the row's list holds it, when it is a custom value (a custom voice's voice_… id) or no name."""
+    if not row.open or not isinstance(value, str) or not value.strip() or row.custom_value(value) is not None:
         return None
     own = {str(c) for c in (*row.choices, *row.literals)}
     if value in own:

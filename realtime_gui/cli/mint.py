@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     except InvalidRequest as err:
         raise UsageError("the request is not valid; nothing was sent.", err.problems) from None
     warn_about_deprecations(request)
+    warn_about_unknown_names(args.endpoint, values)
     connection = connection_for(args)
     key = api_key_for(args.profile)
     try:
@@ -99,6 +100,19 @@ def warn_about_deprecations(request: MintRequest) -> None:
 
     for line in deprecations.notices(request.endpoint, request.body, on=deprecations.today()):
         say(f"warning: {line}")
+
+
+def warn_about_unknown_names(endpoint_id: str, values: dict[str, JsonValue]) -> None:
+    """One line on stderr per name no list knows (a model, a voice), with the closest ones: a typo is sent as typed
+    (the API takes names beyond our lists), so it is said, as the window says it under the field."""
+    from realtime_gui.api.catalog import endpoint
+    from realtime_gui.api.known_names import unknown_name_note
+
+    rows = endpoint(endpoint_id).by_path
+    for path, value in values.items():
+        note = unknown_name_note(rows[path], value) if path in rows else None
+        if note:
+            say(f"warning: {path}: {note}")
 
 
 def _report(err: MintError) -> None:

@@ -344,4 +344,9 @@ def test_a_model_name_no_list_knows_gets_the_closest_names() -> None:
     foreign = unknown_name_note(realtime, "gpt-realtime-translate")
     assert foreign is not None
     assert "another endpoint's" in foreign
-    assert unknown_name_note(endpoint("realtime").by_path["session.audio.output.voice"], "voice_x") is None
+    voice = endpoint("realtime").by_path["session.audio.output.voice"]
+    assert unknown_name_note(voice, "voice_x") is None, "a custom voice's id"
+    assert unknown_name_note(voice, "marin") is None
+    typo = unknown_name_note(voice, "marn")
+    assert typo is not None
+    assert "did you mean marin?" in typo

@@ -409,3 +409,26 @@ def test_the_default_profile_follows_openai_base_url_until_it_is_saved(
     assert main(["mint"]) == 0
     assert capsys.readouterr().out.startswith("ek_")
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "guess"),
+    [("session.model", "gpt-realtme", "gpt-realtime"), ("session.audio.output.voice", "marn", "marin")],
+)
+def test_a_name_no_list_knows_is_warned_about_and_still_sent(
+    cli: Cli, server: FakeOpenAI, path: str, typed: str, guess: str
+) -> None:
+    result = cli("mint", "--set", f"{path}={typed}")
+    assert result.code == 0, result.err
+    assert result.out.startswith("ek_")
+    assert result.out.count("\n") == 1, "stdout is the token's alone"
+    assert result.err.startswith(f'realtime-gui: Warning: {path}: "{typed}" is in no list; did you mean {guess}')
+    assert "It is sent as typed" in result.err
+    sent = server.requests[-1].json()["session"]
+    assert (sent["model"] if path == "session.model" else sent["audio"]["output"]["voice"]) == typed
+
+
+def test_a_custom_voice_and_a_known_model_draw_no_warning(cli: Cli) -> None:
+    result = cli("mint", "--set", "session.audio.output.voice=voice_abc123", "--set", "session.model=gpt-realtime-2")
+    assert result.code == 0, result.err
+    assert result.err == ""

@@ -125,8 +125,8 @@ def test_open_preset_can_be_undone_from_the_edit_menu(qtbot: QtBot, open_window:
     assert window.form.all_values() == before
 
 
-def unknown_name_note(window: MainWindow) -> QLabel | None:
-    note = window.form.findChild(QLabel, "session.model#unknownName")
+def unknown_name_note(window: MainWindow, path: str = "session.model") -> QLabel | None:
+    note = window.form.findChild(QLabel, f"{path}#unknownName")
     return note if note is not None and not note.isHidden() else None
 
 
@@ -158,6 +158,21 @@ def test_a_model_name_no_list_knows_is_said_beside_the_field_and_still_sent(
     # A name the list knows says nothing; nor does the realtime form's own list.
     choose_endpoint(window, "realtime")
     assert unknown_name_note(window) is None
+
+
+def test_a_voice_no_list_knows_is_said_too_but_not_a_custom_voice(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
+    window = open_window()
+    voice = "session.audio.output.voice"
+    type_into_combo(qtbot, window, voice, "marn")
+    note = unknown_name_note(window, voice)
+    assert note is not None, "a note under the voice field"
+    assert "did you mean marin?" in note.text()
+    mint(qtbot, window)
+    assert server.requests[-1].json()["session"]["audio"]["output"]["voice"] == "marn", "sent as typed"
+    type_into_combo(qtbot, window, voice, "voice_custom123")
+    assert unknown_name_note(window, voice) is None, "a custom voice's id is no typo"
 
 
 def test_a_change_of_endpoint_says_only_what_changed_there(open_window: OpenWindow) -> None:

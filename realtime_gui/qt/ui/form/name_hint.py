@@ -1,13 +1,12 @@
-"""A note under a model field when the name typed is in no list: the closest names ("did you mean …?"), and that
-the name is still sent as typed (the API takes model names beyond our lists). Said once the typing is done, not at
-every key."""
+"""A note under an open list's field (a model, a voice) when the name typed is in no list: the closest names ("did
+you mean …?"), and that the name is still sent as typed (the API takes names beyond our lists). Said once the typing
+is done, not at every key."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from realtime_gui.api.catalog import Unset
-from realtime_gui.api.deprecations import is_model_row
 from realtime_gui.api.known_names import unknown_name_note
 from realtime_gui.qt.ui.form.field_base import Field
 from realtime_gui.qt.ui.style.look import WARNING, make_selectable, set_text_color
@@ -43,9 +42,9 @@ class _Hint:
 
 
 def add_name_hint(field: Field) -> Field:
-    """For a model field whose list is open: a note under it while the name is in no list (its widget becomes a
-    box holding both). Any other field is returned as it is."""
-    if not (field.row.open and is_model_row(field.row) and isinstance(field.editor, QComboBox)):
+    """For a field whose list is open (a model, a voice): a note under it while the name is in no list (its widget
+    becomes a box holding both). Any other field is returned as it is."""
+    if not (field.row.open and isinstance(field.editor, QComboBox)):
         return field
     box = QWidget()
     box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
