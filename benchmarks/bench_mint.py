@@ -117,7 +117,7 @@ def main() -> None:
         if not args.process_only:
             print("== in process ==")
             in_process(server, args.rounds)
-        print(f"\n== whole process, wall time, {args.process_rounds} rounds ==")
+        print(f"\n== whole process, {args.process_rounds} rounds ==")
         whole_process(server, args.process_rounds, args.compare)
 
 
