@@ -1,11 +1,14 @@
 """How much the client and the command line add to a mint, measured side by side in one run.
 
 1. In process: `TokenClient.mint` vs a raw httpx2 POST of the same body on a reused client (goal: adds < 1 ms).
-2. Whole process: `realtime-gui mint` vs a plain Python script that imports httpx2 and posts the same body
-   (goal: within 1.3x).
+2. Whole process, wall time: `realtime-gui mint` vs the official SDK's one-liner (goal: <= 0.25x) and vs a plain
+   Python script that imports httpx2 and posts the same body (the aim: 1.0x); with --compare, another checkout's
+   `realtime-gui` too (a before/after in one run).
 
-Both sides hit the same fake server on 127.0.0.1 in this process, interleaved A/B so drift hits both alike.
-Run: .venv/bin/python benchmarks/bench_mint.py [--rounds N]
+Every side hits the same fake server on 127.0.0.1 (the one `realtime-gui demo` runs), in turn, round after round,
+so the drift of a shared machine hits them alike. The same with public tools: `realtime-gui demo --port 0`, paste
+its two export lines, then e.g. `hyperfine -N 'realtime-gui mint' "python -c '$SDK'"` with SDK_ONE_LINER below.
+Run: .venv/bin/python benchmarks/bench_mint.py [--rounds N] [--process-rounds N] [--compare OTHER/realtime-gui]
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from realtime_gui.config.connection import Connection
 from realtime_gui.demo import FakeOpenAI
 from realtime_gui.net.client import TokenClient
 
-from side_by_side import compile_bytecode, interleaved, ms
+from side_by_side import compile_bytecode, interleaved, ms, spread
 
 KEY = "sk-bench-not-a-real-key-000000000000"
 BASELINE = """
@@ -36,6 +39,12 @@ r = httpx2.post(sys.argv[1], content=body, headers={"Authorization": "Bearer " +
                "Content-Type": "application/json"}, timeout=30)
 print(r.json()["value"])
 """
+# What a user of the official SDK would write (the `openai` package, in the test extra).
+SDK_ONE_LINER = (
+    "import os; from openai import OpenAI; print(OpenAI(base_url=os.environ['OPENAI_BASE_URL'], "
+    "api_key=os.environ['OPENAI_API_KEY']).realtime.client_secrets.create("
+    "session={'type': 'realtime', 'model': 'gpt-realtime'}).value)"
+)
 
 
 def in_process(server: FakeOpenAI, rounds: int) -> None:
@@ -69,23 +78,31 @@ def in_process(server: FakeOpenAI, rounds: int) -> None:
     print(f"(build_request, validation included: {(time.perf_counter() - t) / rounds * 1000:.3f} ms)")
 
 
-def whole_process(server: FakeOpenAI, rounds: int) -> None:
+def whole_process(server: FakeOpenAI, rounds: int, compare: str | None) -> None:
     body = json.dumps(build_request("realtime", {}).body)
     url = server.base_url + "/realtime/client_secrets"
     script = Path(sys.executable).with_name("realtime-gui")
-    env = {**os.environ, "OPENAI_API_KEY": KEY}
+    env = {**os.environ, "OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.base_url}
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(BASELINE)
-    ours_cmd = [str(script), "mint", "--base-url", server.base_url]
-    base_cmd = [sys.executable, f.name, url, body, KEY]
-    sides = {"ours": (ours_cmd, "ek_"), "base": (base_cmd, "")}
-    times = interleaved(sides, rounds=rounds, env=env)
-    ours, base = times["ours"], times["base"]
+    sides: dict[str, tuple[list[str], str]] = {"realtime-gui mint": ([str(script), "mint"], "ek_")}
+    if compare:
+        sides["--compare mint"] = ([compare, "mint"], "ek_")
+    sides["SDK one-liner"] = ([sys.executable, "-c", SDK_ONE_LINER], "ek_")
+    sides["python + httpx2 POST"] = ([sys.executable, f.name, url, body, KEY], "ek_")
+    cpu: dict[str, list[float]] = {}
+    wall = interleaved(sides, rounds=rounds, env=env, cpu=cpu)
     os.unlink(f.name)
-    ratio = statistics.median(ours) / statistics.median(base)
-    print(f"realtime-gui mint     {ms(ours)}")
-    print(f"python + httpx2 POST  {ms(base)}")
-    print(f"ratio {ratio:.2f}x (goal within 1.3x)")
+    goals = {"SDK one-liner": " (goal <= 0.25x)", "python + httpx2 POST": " (aim 1.0x)"}
+    for what, times in (("wall", wall), ("CPU, user + system", cpu)):
+        print(f"-- {what}")
+        width = max(map(len, sides))
+        for name, samples in times.items():
+            print(f"{name:{width}}  {spread(samples)}")
+        ours = statistics.median(times["realtime-gui mint"])
+        for name, samples in list(times.items())[1:]:
+            goal = goals.get(name, "") if what == "wall" else ""
+            print(f"realtime-gui mint / {name}: {ours / statistics.median(samples):.2f}x (medians){goal}")
 
 
 def main() -> None:
@@ -93,12 +110,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--process-rounds", type=int, default=25)
+    parser.add_argument("--compare", metavar="COMMAND", help="another checkout's realtime-gui, run alongside")
+    parser.add_argument("--process-only", action="store_true", help="only the whole-process figures")
     args = parser.parse_args()
     with FakeOpenAI(api_key=KEY) as server:
-        print("== in process ==")
-        in_process(server, args.rounds)
-        print("\n== whole process ==")
-        whole_process(server, args.process_rounds)
+        if not args.process_only:
+            print("== in process ==")
+            in_process(server, args.rounds)
+        print(f"\n== whole process, {args.process_rounds} rounds ==")
+        whole_process(server, args.process_rounds, args.compare)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 1. In process: `realtime_gui.verify.session.verify` vs a raw `websockets` sync connect + first message + close, with the
    same URL and token (goal: within 1.2x).
 2. Whole process: `realtime-gui verify` (token on stdin) vs a plain Python script that imports websockets, connects
-   and prints the first message (goal: within 1.2x).
+   and prints the first message (goal: within 1.2x, aim 1.0x), wall and CPU time, min/median/max; with --compare,
+   another checkout's `realtime-gui` too (a before/after in one run).
 3. The window (offscreen, demo mode, a fresh process): a click on Test until the result line shows the session, vs
    the core call `verify()` of the same token on the same server, alternating (and the same with a Say turn); plus
    the longest event-loop stall during the process's first Test, while websockets loads in the worker (< 16 ms).
@@ -30,7 +31,7 @@ from realtime_gui.demo import FakeOpenAI
 from realtime_gui.net.client import TokenClient
 from realtime_gui.verify.findings import VerifyRequest, session_url
 
-from side_by_side import compile_bytecode, interleaved, ms
+from side_by_side import compile_bytecode, interleaved, ms, spread
 
 KEY = "sk-bench-not-a-real-key-000000000000"
 BASELINE = """
@@ -77,22 +78,29 @@ def in_process(server: FakeOpenAI, token: str, rounds: int) -> None:
     print(f"ratio {ratio:.2f}x (goal within 1.2x)")
 
 
-def whole_process(server: FakeOpenAI, token: str, rounds: int) -> None:
+def whole_process(server: FakeOpenAI, token: str, rounds: int, compare: str | None) -> None:
     script = Path(sys.executable).with_name("realtime-gui")
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     url = session_url(VerifyRequest(token=token, base_url=server.base_url, model="gpt-realtime"))
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
         f.write(BASELINE)
-    ours_cmd = [str(script), "verify", "--base-url", server.base_url, "--model", "gpt-realtime"]
-    base_cmd = [sys.executable, f.name, url]
-    sides = {"ours": (ours_cmd, "session sess_"), "base": (base_cmd, '{"type": "session.created"')}
-    times = interleaved(sides, rounds=rounds, env=env, stdin=token + "\n")
-    ours, base = times["ours"], times["base"]
+    options = ["verify", "--base-url", server.base_url, "--model", "gpt-realtime"]
+    sides = {"realtime-gui verify": ([str(script), *options], "session sess_")}
+    if compare:
+        sides["--compare verify"] = ([compare, *options], "session sess_")
+    sides["python + websockets"] = ([sys.executable, f.name, url], '{"type": "session.created"')
+    cpu: dict[str, list[float]] = {}
+    wall = interleaved(sides, rounds=rounds, env=env, stdin=token + "\n", cpu=cpu)
     os.unlink(f.name)
-    ratio = statistics.median(ours) / statistics.median(base)
-    print(f"realtime-gui verify       {ms(ours)}")
-    print(f"python + websockets       {ms(base)}")
-    print(f"ratio {ratio:.2f}x (goal within 1.2x)")
+    for what, times in (("wall", wall), ("CPU, user + system", cpu)):
+        print(f"-- {what}")
+        width = max(map(len, sides))
+        for name, samples in times.items():
+            print(f"{name:{width}}  {spread(samples)}")
+        ours = statistics.median(times["realtime-gui verify"])
+        for name, samples in list(times.items())[1:]:
+            goal = " (goal <= 1.2x, aim 1.0x)" if name == "python + websockets" and what == "wall" else ""
+            print(f"realtime-gui verify / {name}: {ours / statistics.median(samples):.2f}x (medians){goal}")
 
 
 def in_window(rounds: int) -> None:
@@ -185,16 +193,21 @@ def main() -> None:
     parser.add_argument("--process-rounds", type=int, default=25)
     parser.add_argument("--window-rounds", type=int, default=100)
     parser.add_argument("--window-only", action="store_true", help="only the window (run in a fresh process)")
+    parser.add_argument("--process-only", action="store_true", help="only the whole-process figures")
+    parser.add_argument("--compare", metavar="COMMAND", help="another checkout's realtime-gui, run alongside")
     args = parser.parse_args()
     if args.window_only:
         in_window(args.window_rounds)
         return
     with FakeOpenAI(api_key=KEY) as server:
         token = _token(server)
-        print("== in process ==")
-        in_process(server, token, args.rounds)
-        print("\n== whole process ==")
-        whole_process(server, token, args.process_rounds)
+        if not args.process_only:
+            print("== in process ==")
+            in_process(server, token, args.rounds)
+        print(f"\n== whole process, {args.process_rounds} rounds ==")
+        whole_process(server, token, args.process_rounds, args.compare)
+    if args.process_only:
+        return
     print("\n== the window (a fresh process, so the first Test loads websockets) ==", flush=True)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     window = [sys.executable, __file__, "--window-only", "--window-rounds", str(args.window_rounds)]

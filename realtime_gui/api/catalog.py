@@ -20,6 +20,7 @@ from functools import cached_property
 
 from realtime_gui.api import checks
 from realtime_gui.api.checks import JsonCheck
+from realtime_gui.api.endpoint_sockets import DEFAULT_ENDPOINT as DEFAULT_ENDPOINT  # its home; said here too
 from realtime_gui.jsontext import JsonScalar, JsonValue
 
 
@@ -122,11 +123,7 @@ class Endpoint:
     ga_equivalent: str | None = None
     summary: str = ""
     parameters: tuple[Parameter, ...] = field(default=())
-    # The Realtime WebSocket a token from here opens (verify, the snippets): its path under the base URL, and its
-    # `?intent=` (transcription sessions; None: `?model=` when one is given), as the official SDK opens it.
-    socket_path: str = "/realtime"
-    socket_intent: str | None = None
-    converses: bool = False  # its sessions can answer a text turn (`verify --say`)
+    # The Realtime WebSocket a token from here opens is in endpoint_sockets.py (verify loads that alone).
     webrtc: bool = True  # its sessions can also be opened over WebRTC
     whisper_detects_turns: bool = False  # with WHISPER_STREAMING, turn detection must be off (null)
 
@@ -764,7 +761,6 @@ _REALTIME = Endpoint(
     path="/realtime/client_secrets",
     token_in_client_secret=False,
     summary="A token for a voice conversation with a realtime model (GA).",
-    converses=True,
     parameters=(
         _session_type("realtime"),
         Parameter(
@@ -917,7 +913,6 @@ _TRANSCRIPTION = Endpoint(
     path="/realtime/client_secrets",
     token_in_client_secret=False,
     summary="A token for live speech-to-text only (GA).",
-    socket_intent="transcription",
     whisper_detects_turns=True,
     parameters=(
         _session_type("transcription"),
@@ -941,7 +936,6 @@ _TRANSLATION = Endpoint(
     path="/realtime/translations/client_secrets",
     token_in_client_secret=False,
     summary="A token for live speech translation into a target language (GA).",
-    socket_path="/realtime/translations",
     webrtc=False,
     parameters=(
         Parameter(
@@ -996,7 +990,6 @@ _BETA_SESSIONS = Endpoint(
     retired=True,
     ga_equivalent="realtime",
     summary="The original POST /v1/realtime/sessions; OpenAI retired it in May 2026.",
-    converses=True,
     parameters=(
         Parameter(
             path="model",
@@ -1099,7 +1092,6 @@ _BETA_TRANSCRIPTION = Endpoint(
     retired=True,
     ga_equivalent="transcription",
     summary="The original POST /v1/realtime/transcription_sessions; retired in May 2026.",
-    socket_intent="transcription",
     parameters=(
         _beta_format("input_audio_format", direction="Input", section=INPUT, ga_path=f"{_IN}.format"),
         *_ga_under(
@@ -1132,7 +1124,6 @@ ENDPOINTS: dict[str, Endpoint] = {
     e.id: e for e in (_REALTIME, _TRANSCRIPTION, _TRANSLATION, _BETA_SESSIONS, _BETA_TRANSCRIPTION)
 }
 ENDPOINT_IDS: tuple[str, ...] = tuple(ENDPOINTS)
-DEFAULT_ENDPOINT = "realtime"
 
 
 def endpoint(endpoint_id: str) -> Endpoint:

@@ -16,11 +16,13 @@ import contextlib
 import re
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from realtime_gui.api.checks import Problem
 from realtime_gui.errors import InputError, NoAnswerError, RealtimeGuiError, RefusedError
 from realtime_gui.shown import shown
+
+if TYPE_CHECKING:
+    from realtime_gui.api.checks import Problem  # a type only: `verify` never loads the checks
 
 OK, INVALID, API_FAILED, NETWORK_FAILED, OUTPUT_FAILED = 0, 2, 3, 4, 5
 PROG = "realtime-gui"

@@ -53,7 +53,7 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 def run(args: argparse.Namespace) -> int:
     from realtime_gui.api.request import InvalidRequest, build_request
     from realtime_gui.errors import MintError, RetiredEndpointError
-    from realtime_gui.net.client import shared_client
+    from realtime_gui.net.client import TokenClient
 
     if args.list_parameters:
         _list_parameters(args.endpoint)
@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     connection = connection_for(args)
     key = api_key_for(args.profile)
     try:
-        token = shared_client().mint(request, connection=connection, api_key=key)
+        with TokenClient() as client:
+            token = client.mint(request, connection=connection, api_key=key)
     except MintError as err:  # a ConfigError too: its sentence, exit 2, nothing was sent
         _report(err)
         if isinstance(err, RetiredEndpointError):

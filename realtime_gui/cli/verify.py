@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from realtime_gui import jsontext
-from realtime_gui.api.catalog import ENDPOINT_IDS
+from realtime_gui.api.endpoint_sockets import DEFAULT_ENDPOINT, SOCKETS
 from realtime_gui.cli.exits import OK, OutputFailed, UsageError, detail, exit_code, out, say
 from realtime_gui.redaction import redact
 from realtime_gui.shown import escape_controls, json_text
@@ -51,7 +51,7 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
         "could not be written (nothing is sent when it is closed).",
         epilog="Example: realtime-gui mint --output json | realtime-gui verify --say 'Hello'",
     )
-    verify.add_argument("--endpoint", choices=ENDPOINT_IDS, help="what the token was minted for (default realtime)")
+    verify.add_argument("--endpoint", choices=tuple(SOCKETS), help="what the token was minted for (default realtime)")
     verify.add_argument("--model", help="the model in the session URL (default: the token's, from the JSON)")
     verify.add_argument(
         "--base-url", help="API base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1); wss:// is derived"
@@ -78,7 +78,6 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(args: argparse.Namespace) -> int:
     """`realtime-gui verify`."""
-    from realtime_gui.api.catalog import DEFAULT_ENDPOINT
     from realtime_gui.config.connection import DEFAULT_TIMEOUT_S, timeout_problem
     from realtime_gui.config.profiles import default_connection
 

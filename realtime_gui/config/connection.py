@@ -9,13 +9,15 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-from realtime_gui.api.catalog import Endpoint
 from realtime_gui.errors import ConfigError
 from realtime_gui.redaction import remember
 from realtime_gui.shown import escape_controls
+
+if TYPE_CHECKING:
+    from realtime_gui.api.catalog import Endpoint  # a type only: `verify` never loads the catalog
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 AuthStyle = Literal["bearer", "api-key"]

@@ -25,7 +25,6 @@ import httpcore2
 import httpx2
 
 from realtime_gui.config.connection import is_loopback
-from realtime_gui.errors import ConfigError
 from realtime_gui.net import proxies, tls
 from realtime_gui.net.calls import Call
 
@@ -63,40 +62,21 @@ def calling(call: Call, *, timeout: float) -> Iterator[None]:
 
 
 class CallTransport(httpx2.BaseTransport):
-    """httpx2's HTTPTransport on a call-aware network backend: one pool for direct connections, one per proxy."""
+    """httpx2's HTTPTransport on a call-aware network backend: a pool for direct https, one for plain http to this
+    machine, one per proxy."""
 
     def __init__(self) -> None:
-        self._unusable: ConfigError | None = None  # an SSL_CERT_FILE that cannot be read: said at the first call
-        try:
-            ssl_context: ssl.SSLContext | None = tls.client_context()
-        except ConfigError as err:
-            self._unusable, ssl_context = err, None
-        backend = _CallBackend(httpcore2.SyncBackend())
-
-        def pool(proxy: httpcore2.Proxy | None = None) -> httpcore2.ConnectionPool:
-            return httpcore2.ConnectionPool(
-                ssl_context=ssl_context,
-                proxy=proxy,
-                network_backend=backend,
-                max_connections=_MAX_CONNECTIONS,
-                max_keepalive_connections=_MAX_IDLE_CONNECTIONS,
-                keepalive_expiry=_IDLE_SECONDS,
-            )
-
-        self._direct = pool()
+        self._backend = _CallBackend(httpcore2.SyncBackend())
         # Read once, as httpx2 reads them when a client is made: scheme ("http", "https", "all", "no") -> value.
         self._environment = proxies.environment_proxies()
-        self._via: dict[str, httpcore2.ConnectionPool | str] = {}  # proxy URL -> its pool, or why it is unusable
-        for scheme in ("http", "https", "all"):
-            url = proxies.proxy_url(self._environment.get(scheme, ""))
-            if url and url not in self._via:
-                proxy = _proxy(url, ssl_context)
-                self._via[url] = proxy if isinstance(proxy, str) else pool(proxy)
+        # Each pool is made at its first call, so the TLS context is too: loading the trust store costs 50-60 ms
+        # of CPU, which a plain-http mint on this machine never needs (benchmarks/bench_mint.py).
+        self._pools: dict[tuple[str | None, bool], httpcore2.ConnectionPool] = {}  # (proxy URL, https) -> pool
+        self._context: ssl.SSLContext | None = None
+        self._lock = threading.Lock()  # the window's and serve's threads share one client
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         assert isinstance(request.stream, httpx2.SyncByteStream)
-        if self._unusable is not None:
-            raise self._unusable
         if request.url.scheme != "https" and not is_loopback(request.url.host):
             # connection.py refuses such a base URL; this holds for any other caller too.
             raise httpx2.UnsupportedProtocol("plain http:// goes only to this machine")
@@ -125,8 +105,8 @@ class CallTransport(httpx2.BaseTransport):
         )
 
     def close(self) -> None:
-        for pool in (self._direct, *self._via.values()):
-            if isinstance(pool, httpcore2.ConnectionPool):
+        with self._lock:
+            for pool in self._pools.values():
                 pool.close()
 
     def proxy_for(self, url: str) -> str | None:
@@ -135,12 +115,33 @@ class CallTransport(httpx2.BaseTransport):
 
     def _pool_for(self, url: httpx2.URL) -> httpcore2.ConnectionPool:
         proxy_url = self.proxy_for(str(url))
-        if proxy_url is None:
-            return self._direct
-        pool = self._via[proxy_url]
-        if isinstance(pool, str):
-            raise httpx2.UnsupportedProtocol(f"the proxy the environment sets for {url.scheme}:// URLs {pool}")
-        return pool
+        key = (proxy_url, url.scheme == "https")
+        with self._lock:
+            if key not in self._pools:
+                self._pools[key] = self._new_pool(proxy_url, https=key[1], scheme=url.scheme)
+            return self._pools[key]
+
+    def _new_pool(self, proxy_url: str | None, *, https: bool, scheme: str) -> httpcore2.ConnectionPool:
+        # Only a direct plain-http pool (to this machine: handle_request refuses any other) goes without TLS.
+        context = self.ssl_context() if https or proxy_url is not None else None
+        proxy = _proxy(proxy_url, context) if proxy_url is not None else None
+        if isinstance(proxy, str):
+            raise httpx2.UnsupportedProtocol(f"the proxy the environment sets for {scheme}:// URLs {proxy}")
+        return httpcore2.ConnectionPool(
+            ssl_context=context,
+            proxy=proxy,
+            network_backend=self._backend,
+            max_connections=_MAX_CONNECTIONS,
+            max_keepalive_connections=_MAX_IDLE_CONNECTIONS,
+            keepalive_expiry=_IDLE_SECONDS,
+        )
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """The one TLS context of every pool, made at the first call that needs it. ConfigError, with a sentence,
+        when SSL_CERT_FILE or SSL_CERT_DIR cannot be used (tried again at the next call)."""
+        if self._context is None:
+            self._context = tls.client_context()
+        return self._context
 
 
 def _proxy(url: str, ssl_context: ssl.SSLContext | None) -> httpcore2.Proxy | str:

@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from realtime_gui.api.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, ENDPOINTS
+from realtime_gui.api.endpoint_sockets import DEFAULT_ENDPOINT, SOCKETS
 from realtime_gui.config.connection import DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, HEADER_SAFE, check_base_url
 from realtime_gui.errors import ConfigError, ErrorDetails, InputError, NoAnswerError, RealtimeGuiError, RefusedError
 from realtime_gui.net.answer import MAX_TOKEN_LENGTH
 from realtime_gui.shown import escape_controls
 
-CONVERSATION_ENDPOINTS = tuple(ep.id for ep in ENDPOINTS.values() if ep.converses)  # only these answer a text turn
+CONVERSATION_ENDPOINTS = tuple(name for name, socket in SOCKETS.items() if socket.converses)  # only these answer text
 TOKEN_PREFIX = "ek_"  # what every Realtime client secret starts with, from OpenAI and Azure alike
 # What a reply keeps (and the CLI prints) of the text it streams. A reply is at most 4,096 tokens (max_output_tokens),
 # some 20,000 characters; a server that streams for ever must not fill the memory.
@@ -58,8 +58,8 @@ class VerifyRequest:
 def session_url(request: VerifyRequest) -> str:
     """The WebSocket URL the official SDK opens for this kind of token; VerifyInputError if it cannot be used.
     Also checks the rest of the request, so nothing is sent for a request that would fail on our side."""
-    if request.endpoint not in ENDPOINT_IDS:
-        raise VerifyInputError(f"Unknown endpoint {request.endpoint!r}; use one of {', '.join(ENDPOINT_IDS)}.")
+    if request.endpoint not in SOCKETS:
+        raise VerifyInputError(f"Unknown endpoint {request.endpoint!r}; use one of {', '.join(SOCKETS)}.")
     if not request.timeout > 0:
         raise VerifyInputError(f"The timeout must be a positive number of seconds, not {request.timeout:g}.")
     check_token_text(request.token)
@@ -77,10 +77,10 @@ def session_url(request: VerifyRequest) -> str:
         raise VerifyInputError(str(err)) from None
     parts = urlsplit(base)
     scheme = "wss" if parts.scheme == "https" else "ws"
-    ep = ENDPOINTS[request.endpoint]
-    path = parts.path + ep.socket_path
-    if ep.socket_intent is not None:
-        query = {"intent": ep.socket_intent}
+    socket = SOCKETS[request.endpoint]
+    path = parts.path + socket.path
+    if socket.intent is not None:
+        query = {"intent": socket.intent}
     else:
         query = {"model": request.model} if request.model else {}
     return urlunsplit((scheme, parts.netloc, path, urlencode(query), ""))

@@ -386,6 +386,20 @@ def test_python_m_and_console_script_mint_without_importing_qt(server: FakeOpenA
     assert done.stdout.startswith("ek_")
 
 
+def test_mint_loads_no_other_commands_modules(server: FakeOpenAI, tmp_path: Path) -> None:
+    """The parser is of the named command alone: a mint never loads verify's, serve's or the window's options."""
+    others = ["realtime_gui.cli.verify", "realtime_gui.cli.serve", "realtime_gui.cli.key", "realtime_gui.cli.demo"]
+    probe = modules_loaded(
+        "from realtime_gui.cli import main\nsys.exit(main(['mint', '--base-url', sys.argv[1]]))\n",
+        [*others, "realtime_gui.serve", "realtime_gui.verify", "realtime_gui.config.window_options"],
+        args=[server.base_url],
+        env=cli_env(keyring_file=tmp_path / "keyring.json"),
+    )
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.done.stdout.startswith("ek_")
+    assert probe.modules == []
+
+
 def test_key_set_from_a_pipe_then_mint_in_another_process(server: FakeOpenAI, tmp_path: Path) -> None:
     env = cli_env(key=None, keyring_file=tmp_path / "keyring.json")
     stored = run_cli("key", "set", stdin=TEST_KEY + "\n", env=env)

@@ -175,6 +175,18 @@ def test_an_unusable_trust_setting_is_a_sentence(
     assert tls_server.requests == []
 
 
+@pytest.mark.parametrize("command", ["mint", "verify"])
+def test_plain_http_on_this_machine_needs_no_trust_store(command: str, tmp_path: Path) -> None:
+    """The trust store is read only for a connection that uses TLS: against the demo server on this machine, an
+    SSL_CERT_FILE that cannot be used is nobody's business."""
+    env = {**cli_env(), tls.CERT_FILE_ENV: str(tmp_path / "missing.pem")}
+    with FakeOpenAI(api_key=TEST_KEY) as plain:
+        token = run_cli("mint", "--base-url", plain.base_url, env=env).out if command == "verify" else ""
+        ran = run_cli(command, "--base-url", plain.base_url, env=env, stdin=token)
+    assert ran.code == 0, ran.err
+    assert ran.out.startswith("ek_" if command == "mint" else "session sess_")
+
+
 # -- one policy, the one httpx2 has ---------------------------------------------------------------------------------
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from realtime_gui.api.catalog import ENDPOINT_IDS
+from realtime_gui.api.endpoint_sockets import DEFAULT_ENDPOINT, SOCKETS
 from realtime_gui.api.request import build_request
 from realtime_gui.config.connection import Connection
 from realtime_gui.net.client import TokenClient
@@ -460,6 +462,30 @@ def test_websockets_is_imported_by_verify_py_alone() -> None:
     )
     assert probe.done.returncode == 0, probe.done.stderr
     assert probe.modules == [], "only a token check may load websockets"
+
+
+def test_every_endpoint_of_the_catalog_has_its_socket_and_nothing_else() -> None:
+    assert tuple(SOCKETS) == ENDPOINT_IDS
+    assert DEFAULT_ENDPOINT in SOCKETS
+
+
+def test_a_token_check_loads_neither_the_catalog_nor_the_http_stack(
+    token: MintedToken, server: FakeOpenAI, tmp_path: Path
+) -> None:
+    """What `verify` needs of the endpoints is in api/endpoint_sockets.py: the parameter tables stay unloaded."""
+    given = tmp_path / "token.txt"
+    given.write_text(token.value + "\n")
+    probe = modules_loaded(
+        "sys.stdin = open(sys.argv[2])\n"
+        "from realtime_gui.cli import main\n"
+        "sys.exit(main(['verify', '--base-url', sys.argv[1], '--endpoint', 'realtime']))\n",
+        ["realtime_gui.api.catalog", "realtime_gui.api.checks", "httpx2", "httpcore2"],
+        args=[server.base_url, str(given)],
+        env=cli_env(),
+    )
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.done.stdout.startswith(f"session {token.session_id} opened")
+    assert probe.modules == []
 
 
 # -- the fake's sessions, as a browser page will open them ----------------------------------------------------------
