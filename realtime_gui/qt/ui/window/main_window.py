@@ -135,7 +135,6 @@ class MainWindow(WindowLayout):
             endpoints=self.endpoints,
             current=self.current_profile,
             form_switched=self.stack.currentChanged,
-            profile_switched=self.profile_combo.currentIndexChanged,
             settings=settings,
             status_bar=status_bar,
             parent=self,
