@@ -20,7 +20,7 @@ import socket
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from websockets.exceptions import (
     ConnectionClosed,
@@ -96,11 +96,36 @@ class _Connect(reconnect):
 
     def open_socket(self, deadline: Deadline) -> socket.socket:
         # websockets connects with socket.create_connection, whose name lookup no timeout bounds (a DNS server that
-        # does not answer holds it some 10 s): a direct connection looks the name up within the deadline instead.
-        # Through a proxy, the proxy is named by the environment, and websockets looks that name up itself.
-        sock = super().open_socket(deadline) if self.proxy is not None else self._open_direct(deadline)
+        # does not answer holds it some 10 s): the name (the server's, or the proxy's) is looked up within the
+        # deadline instead, and the connection made to its addresses.
+        sock = self._open_direct(deadline) if self.proxy is None else self._open_through_proxy(deadline)
         _register(self, sock)
         return sock
+
+    def _open_through_proxy(self, deadline: Deadline) -> socket.socket:
+        """websockets' connection through the proxy, made to each of the proxy's addresses in turn: its URL names
+        the address, and the TLS handshake with an https:// proxy still checks its name."""
+        named = str(self.proxy)
+        parts = urlsplit(named)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        credentials = parts.netloc.rpartition("@")[0]
+        failed: OSError | None = None
+        try:
+            for address in look_up(host, port, call=self.call, limit=deadline.timeout()):
+                literal = f"[{address}]" if ":" in address else address
+                netloc = f"{credentials}@{literal}:{port}" if credentials else f"{literal}:{port}"
+                self.proxy = urlunsplit(parts._replace(netloc=netloc))
+                self.proxy_server_hostname = host
+                try:
+                    return super().open_socket(deadline)
+                except TimeoutError:
+                    raise
+                except OSError as err:  # this address refused or unreachable: the next one
+                    failed = err
+        finally:
+            self.proxy, self.proxy_server_hostname = named, None
+        raise failed or OSError(f"no address found for {host}")
 
     def _open_direct(self, deadline: Deadline) -> socket.socket:
         """A TCP connection to the session's host, each of its addresses in turn (as create_connection tries them)."""

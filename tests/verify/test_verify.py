@@ -492,10 +492,10 @@ WAIT_S = 20.0  # how long a test waits for the check to end before it says the c
 
 
 def _check_with_a_hung_resolver(
-    monkeypatch: pytest.MonkeyPatch, *, timeout: float, cancel: bool = False
+    monkeypatch: pytest.MonkeyPatch, *, timeout: float, cancel: bool = False, via_proxy: bool = False
 ) -> BaseException | None:
-    """Run a check against _HUNG_HOST, whose lookup never answers until the check has ended; what it raised (None if
-    it is still running when the test gives up on it, WAIT_S later)."""
+    """Run a check against _HUNG_HOST (or through a proxy of that name), whose lookup never answers until the check
+    has ended; what it raised (None if it is still running when the test gives up on it, WAIT_S later)."""
     release, resolving, ended = threading.Event(), threading.Event(), threading.Event()
     real = socket.getaddrinfo
 
@@ -507,7 +507,14 @@ def _check_with_a_hung_resolver(
         return real(host, *args, **kwargs)
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    check = Verification(VerifyRequest(token="ek_" + "a" * 30, base_url=f"https://{_HUNG_HOST}/v1", timeout=timeout))
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    host = _HUNG_HOST
+    if via_proxy:
+        monkeypatch.setenv("https_proxy", f"http://user:secret@{_HUNG_HOST}:3128")
+        host = "api.example.test"  # never looked up: the proxy is asked to connect to it
+    check = Verification(VerifyRequest(token="ek_" + "a" * 30, base_url=f"https://{host}/v1", timeout=timeout))
     raised: list[BaseException] = []
 
     def run() -> None:
@@ -529,8 +536,9 @@ def _check_with_a_hung_resolver(
         release.set()
 
 
-def test_a_hung_name_lookup_ends_at_the_checks_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
-    raised = _check_with_a_hung_resolver(monkeypatch, timeout=0.5)
+@pytest.mark.parametrize("via_proxy", [False, True], ids=["server", "proxy"])
+def test_a_hung_name_lookup_ends_at_the_checks_deadline(monkeypatch: pytest.MonkeyPatch, via_proxy: bool) -> None:
+    raised = _check_with_a_hung_resolver(monkeypatch, timeout=0.5, via_proxy=via_proxy)
     assert raised is not None, "the check was still waiting for the name lookup"
     assert isinstance(raised, SessionUnreachable)
     assert raised.reason == "timeout"
