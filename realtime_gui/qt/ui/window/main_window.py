@@ -248,10 +248,6 @@ class MainWindow(WindowLayout):
         return self.current_profile.profile
 
     @property
-    def saved_profile(self) -> Profile:
-        return self.current_profile.saved
-
-    @property
     def key_status(self) -> KeyStatus | None:
         """The current profile's key status, once the controller has told it."""
         return self.current_profile.key_status
