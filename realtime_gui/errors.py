@@ -29,7 +29,7 @@ field a server filled in (shown.py) when it is made, so no caller that prints or
      │         ├── ClosedByServer    V    a close frame with a code and reason
      │         └── ReplyFailed       V    the text turn's response.done said `failed`
      ├── NoAnswerError                    no usable answer came back (exit 4)
-      │    ├── NetworkError           M    refused, DNS, TLS, proxy, timeout, connection lost
+     │    ├── NetworkError           M    refused, DNS, TLS, proxy, timeout, connection lost
      │    ├── ResponseError          M    an answer that is not a token: HTML or empty body, truncated JSON
      │    ├── BodyError                   net/bodies.py: a body too large or in an encoding we cannot read
      │    ├── SessionUnreachable     V    verify/findings.py: no WebSocket session (refused, DNS, TLS, proxy, …)

@@ -712,6 +712,18 @@ def _ws_echo_token(conn: Connection) -> None:
         _until_hangup(conn, 60)
 
 
+@ws_mode("ws-echo-token-reply")
+def _ws_echo_token_reply(conn: Connection) -> None:
+    """The session opens, and the reply to anything said echoes the token, cut in two across its deltas."""
+    token = sent_key(conn)
+    half = len(token) // 2
+    pieces = ["You sent ", token[:half], token[half:], "."]
+    events = b"".join(ws_event({"type": "response.output_text.delta", "delta": piece}) for piece in pieces)
+    done = ws_event({"type": "response.done", "response": {"id": "resp_echo", "status": "completed"}})
+    if _send(conn, ws_switch(conn) + session_created() + events + done):
+        _until_hangup(conn, 60)
+
+
 @ws_mode("ws-tiny-arrays")
 def _ws_tiny_arrays(conn: Connection) -> None:
     """A session.created just under the 4 MiB event limit, padded with some 840,000 tiny arrays."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass
@@ -251,6 +252,10 @@ def _minted_model(response: object) -> str | None:
 # -- output -----------------------------------------------------------------------------------------------------------
 
 
+# The last white space of a reply's piece and the word after it: linear, as each match starts at a space.
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
+
+
 class _Printer:
     """Prints the session line as soon as session.created arrives, then the reply as it streams (text output).
     Called from inside the session: a write that fails is kept for `raise_failure`, and nothing more is written."""
@@ -259,6 +264,7 @@ class _Printer:
         self.streaming = streaming
         self._token = token
         self._in_reply = False
+        self._held = ""  # the reply's last word so far, not yet printed (see text())
         self._failed: OutputFailed | BrokenPipeError | None = None
 
     def opened(self, opened: SessionOpened) -> None:
@@ -268,12 +274,25 @@ class _Printer:
     def text(self, delta: str) -> None:
         if self.streaming:
             self._in_reply = True
-            self._write(escape_controls(redact(delta, self._token), keep="\t\n"))  # as --output json
+            # A server may echo the token cut across deltas, where redacting each piece misses it: the last word
+            # is held back until it ends (no token or key holds a space), so redaction sees every word whole.
+            ends = _LAST_SPACE.search(delta)
+            if ends is None:
+                self._held += delta
+                return
+            words, self._held = self._held + delta[: ends.end()], delta[ends.end() :]
+            self._write_reply(words)
 
     def end_reply(self) -> None:
         if self._in_reply:
+            held, self._held = self._held, ""
+            self._write_reply(held)
             self._write("\n")
             self._in_reply = False
+
+    def _write_reply(self, text: str) -> None:
+        if text:
+            self._write(escape_controls(redact(text, self._token), keep="\t\n"))  # as --output json
 
     def raise_failure(self) -> None:
         if self._failed is not None:

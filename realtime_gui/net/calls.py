@@ -6,8 +6,8 @@ the deadline passing, shuts those sockets down, so a read or write blocked on th
 sees the connection close. The same mechanism serves both, so a cancelled call and a late one end the same way.
 
 What a shut socket cannot stop: a TCP connect already under way (bounded by the connect timeout, which is clamped
-to what is left of the deadline). A name lookup has no socket at all; transport.py waits for it only as long as
-the call may last.
+to what is left of the deadline). A name lookup has no socket at all; `look_up` waits for it only as long as the
+call may last (transport.py and verify/session.py look every name up through it).
 
 Once `finish()` returns, nothing this Call does touches those sockets again, so the connection can go back to a
 pool and on to another call: a deadline or cancel that fires just as the call ends either shuts the socket before
@@ -16,6 +16,7 @@ pool and on to another call: a deadline or cancel that fires just as the call en
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
@@ -27,6 +28,8 @@ StopReason = Literal["cancelled", "deadline"]
 # The C-level shutdown, also for an SSLSocket: SSLSocket.shutdown would drop its TLS state under the feet of the
 # thread that is reading, while this only tells the kernel to end the connection.
 _shutdown = socket.socket.shutdown
+# How often a name lookup in progress checks whether its call was stopped.
+_LOOKUP_POLL_S = 0.05
 
 
 class Call:
@@ -106,3 +109,35 @@ def _shut(sock: socket.socket) -> None:
     # the number to another socket); the blocked recv returns b"" and the peer gets a FIN.
     with suppress(OSError):
         _shutdown(sock, socket.SHUT_RDWR)
+
+
+def look_up(host: str, port: int, *, call: Call | None, limit: float | None) -> list[str]:
+    """The addresses of `host`, each once in the resolver's order, looked up within `limit` seconds and while `call`
+    runs: TimeoutError when either ends first, the resolver's OSError (socket.gaierror) when it fails. The OS
+    resolver cannot be interrupted and has timeouts of its own (tens of seconds, when no DNS server answers), so it
+    runs in a daemon thread that is left behind if it takes too long."""
+    try:
+        ipaddress.ip_address(host)
+        return [host]  # nothing to look up
+    except ValueError:
+        pass
+    found: list[str] = []
+    failed: list[OSError] = []
+    done = threading.Event()
+
+    def resolve() -> None:
+        try:
+            found.extend(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as err:
+            failed.append(err)
+        finally:
+            done.set()
+
+    threading.Thread(target=resolve, name=f"lookup-{host}", daemon=True).start()
+    end = None if limit is None else time.monotonic() + limit
+    while not done.wait(_LOOKUP_POLL_S if end is None else min(_LOOKUP_POLL_S, max(0.0, end - time.monotonic()))):
+        if (call is not None and call.stopped is not None) or (end is not None and time.monotonic() >= end):
+            raise TimeoutError(f"looking up {host} took too long")
+    if failed:
+        raise failed[0]
+    return list(dict.fromkeys(found))

@@ -2,7 +2,7 @@
 window's Test), trusting what the operating system trusts, as httpx2 does.
 
 Qt-free and httpx2-free, so verify loads it without the HTTP stack. The order is httpcore2's `default_ssl_context`
-(tests/test_tls.py holds the two side by side): `SSL_CERT_FILE`, else `SSL_CERT_DIR`, else the OS verifier on macOS
+(tests/net/test_tls.py holds the two side by side): `SSL_CERT_FILE`, else `SSL_CERT_DIR`, else the OS verifier on macOS
 and Windows (truststore), else OpenSSL's compiled-in system paths (on Linux the distribution's bundle), else the
 usual bundle locations. A company that inspects HTTPS installs its CA in the OS, so one server gets one verdict
 from every part of the app; certifi's own copy of the roots is never used.

@@ -12,11 +12,8 @@ only, so it is loaded with the HTTP stack and never at the app's start-up.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import ssl
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -26,7 +23,7 @@ import httpx2
 
 from realtime_gui.config.connection import is_loopback
 from realtime_gui.net import proxies, tls
-from realtime_gui.net.calls import Call
+from realtime_gui.net.calls import Call, look_up
 
 # .call: the Call of the request this thread is making, if any; .head: the first bytes its answer began with.
 _active = threading.local()
@@ -35,8 +32,6 @@ _active = threading.local()
 _MAX_CONNECTIONS = 100
 _MAX_IDLE_CONNECTIONS = 20
 _IDLE_SECONDS = 5.0
-# How often a name lookup in progress checks whether its call was cancelled.
-_LOOKUP_POLL_S = 0.05
 # How much of an answer is kept to say what it was when it turns out not to be HTTP.
 _HEAD_BYTES = 200
 # What a parser says when the server merely hung up (httpcore2 before any answer, h11 within one): an answer cut
@@ -264,41 +259,15 @@ def _clamp(timeout: float | None) -> float | None:
 
 
 def _addresses(host: str, port: int, timeout: float | None) -> list[str]:
-    """The addresses of `host`, looked up within `timeout` and the current call's time: the OS resolver cannot be
-    interrupted and has timeouts of its own (tens of seconds), so it runs in a daemon thread that is left behind
-    if it takes too long, and a cancel ends the wait at once."""
+    """The addresses of `host`, looked up within `timeout` and the current call's time (calls.look_up)."""
     try:
-        ipaddress.ip_address(host)
-        return [host]  # nothing to look up
-    except ValueError:
-        pass
-    limit = _clamp(timeout)
-    found: list[str] = []
-    failed: list[OSError] = []
-    done = threading.Event()
-
-    def look_up() -> None:
-        try:
-            found.extend(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except OSError as err:
-            failed.append(err)
-        finally:
-            done.set()
-
-    threading.Thread(target=look_up, name=f"lookup-{host}", daemon=True).start()
-    end = None if limit is None else time.monotonic() + limit
-    while not done.wait(_LOOKUP_POLL_S if end is None else min(_LOOKUP_POLL_S, max(0.0, end - time.monotonic()))):
-        call = _current()
-        if (call is not None and call.stopped is not None) or (end is not None and time.monotonic() >= end):
-            raise httpcore2.ConnectTimeout(f"looking up {host} took too long")
-    try:
-        if failed:
-            raise failed[0]
+        return look_up(host, port, call=_current(), limit=_clamp(timeout))
+    except TimeoutError:
+        raise httpcore2.ConnectTimeout(f"looking up {host} took too long") from None
     except OSError as err:
         # Raised while handling it, as httpcore2's own backend does: the pool re-raises `from None`, which keeps
         # only the implicit context, and client.py reads the socket error (a DNS failure) from there.
         raise httpcore2.ConnectError(str(err)) from err
-    return list(dict.fromkeys(found))  # each address once, in the resolver's order
 
 
 class _CallBackend(httpcore2.NetworkBackend):

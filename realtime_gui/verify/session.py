@@ -3,8 +3,8 @@
 Qt-free. The only module that imports `websockets` (its sync client, which the official SDK uses too), so nothing
 else pays for it at start-up. Safe on hostile servers: a redirect at the upgrade is refused, never followed (as the
 official SDK does), events are bounded (MAX_EVENT_BYTES, and jsontext's value limit), the reply kept is bounded
-(the request's reply_limit), and one deadline bounds every step (connect, TLS, upgrade, each event, the close).
-`Verification.cancel()` may be called from any thread.
+(the request's reply_limit), and one deadline bounds every step (the name lookup, connect, TLS, upgrade, each
+event, the close). `Verification.cancel()` may be called from any thread.
 
 The deadline and cancel do not rely on websockets' own timeouts alone: its reader thread writes pongs while it holds
 the connection's lock, so a server that pings and never reads blocks that write, and every close waits for the lock.
@@ -20,7 +20,7 @@ import socket
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from websockets.exceptions import (
     ConnectionClosed,
@@ -39,7 +39,7 @@ from websockets.sync.utils import Deadline
 from realtime_gui import __version__, jsontext
 from realtime_gui.errors import ConfigError, ErrorDetails
 from realtime_gui.net import proxies, tls
-from realtime_gui.net.calls import Call
+from realtime_gui.net.calls import Call, look_up
 from realtime_gui.net.socket_failures import socket_failure
 from realtime_gui.redaction import redact
 from realtime_gui.shown import shown
@@ -95,9 +95,53 @@ class _Connect(reconnect):
         return exc  # raised as it is: the InvalidStatus with the 3xx, for _translate to say where it pointed
 
     def open_socket(self, deadline: Deadline) -> socket.socket:
-        sock = super().open_socket(deadline)
+        # websockets connects with socket.create_connection, whose name lookup no timeout bounds (a DNS server that
+        # does not answer holds it some 10 s): the name (the server's, or the proxy's) is looked up within the
+        # deadline instead, and the connection made to its addresses.
+        sock = self._open_direct(deadline) if self.proxy is None else self._open_through_proxy(deadline)
         _register(self, sock)
         return sock
+
+    def _open_through_proxy(self, deadline: Deadline) -> socket.socket:
+        """websockets' connection through the proxy, made to each of the proxy's addresses in turn: its URL names
+        the address, and the TLS handshake with an https:// proxy still checks its name."""
+        named = str(self.proxy)
+        parts = urlsplit(named)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        credentials = parts.netloc.rpartition("@")[0]
+        failed: OSError | None = None
+        try:
+            for address in look_up(host, port, call=self.call, limit=deadline.timeout()):
+                literal = f"[{address}]" if ":" in address else address
+                netloc = f"{credentials}@{literal}:{port}" if credentials else f"{literal}:{port}"
+                self.proxy = urlunsplit(parts._replace(netloc=netloc))
+                self.proxy_server_hostname = host
+                try:
+                    return super().open_socket(deadline)
+                except TimeoutError:
+                    raise
+                except OSError as err:  # this address refused or unreachable: the next one
+                    failed = err
+        finally:
+            self.proxy, self.proxy_server_hostname = named, None
+        raise failed or OSError(f"no address found for {host}")
+
+    def _open_direct(self, deadline: Deadline) -> socket.socket:
+        """A TCP connection to the session's host, each of its addresses in turn (as create_connection tries them)."""
+        host, port = self.ws_uri.host, self.ws_uri.port
+        failed: OSError | None = None
+        for address in look_up(host, port, call=self.call, limit=deadline.timeout()):
+            try:
+                sock = socket.create_connection((address, port), timeout=deadline.timeout())
+            except TimeoutError:
+                raise
+            except OSError as err:
+                failed = err
+                continue
+            sock.settimeout(None)
+            return sock
+        raise failed or OSError(f"no address found for {host}")
 
     def enable_tls(self, sock: socket.socket, deadline: Deadline) -> socket.socket:
         secure = super().enable_tls(sock, deadline)
@@ -154,8 +198,9 @@ class Verification:
 
     def cancel(self) -> None:
         """Stop as soon as possible; run() then raises VerifyCancelled. Never blocks: it shuts the sockets down,
-        and a blocked read or write in run()'s thread returns at once. A TCP connect or DNS lookup under way is not
-        interrupted, but its socket is shut the moment it exists (and the deadline bounds the connect)."""
+        and a blocked read or write in run()'s thread returns at once, as does the wait for a name lookup. A TCP
+        connect under way is not interrupted, but its socket is shut the moment it exists (and the deadline bounds
+        the connect)."""
         self._stop.cancel()
 
     def run(self) -> VerifyResult:

@@ -158,6 +158,21 @@ def test_a_proxy_s_refusal_is_shown_escaped_without_its_credentials(command: str
 
 
 @pytest.mark.parametrize("command", ["mint", "verify"])
+def test_a_proxy_named_by_a_host_name_is_asked_with_its_credentials(command: str) -> None:
+    """The proxy's name is looked up within the deadline, and each of its addresses tried (localhost may be ::1
+    first, where this proxy does not listen); the message names it as the environment does."""
+    with RecordingProxy(refusal=echoing_407) as hostile:
+        named = hostile.url_with(USER, PASSWORD).replace("@127.0.0.1:", "@localhost:")
+        ran = run_cli(command, "--base-url", ELSEWHERE, env=proxied_env(named), stdin=A_TOKEN)
+    assert ran.code == 4, ran.err
+    port = urlsplit(hostile.url).port
+    assert f"The proxy http://localhost:{port} did not connect us to api.example.test" in ran.err
+    assert_no_credentials(ran)
+    (head,) = hostile.received
+    assert _authorization(head) == f"Basic {BASIC}".encode()
+
+
+@pytest.mark.parametrize("command", ["mint", "verify"])
 def test_a_proxy_answer_that_is_not_http_is_a_sentence_without_its_credentials(command: str) -> None:
     ran, _ = run_through(escaping_502, command)
     assert ran.code == 4, ran.err

@@ -5,16 +5,17 @@ model name no list knows is said beside the field and still sent."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.demo import FakeOpenAI
+from realtime_gui.demo import RETIRED_MESSAGE, ErrorReply, FakeOpenAI
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
-from conftest import OpenWindow, write_profile
+from conftest import TEST_KEY, OpenWindow, write_profile
 from driving import WAIT_MS, child, choose_endpoint, line_edit, mint, named
 
 
@@ -181,3 +182,60 @@ def test_a_change_of_endpoint_says_only_what_changed_there(open_window: OpenWind
     choose_endpoint(window, "beta-transcription")  # both start with the same required defaults: no news
     assert "Carried over" not in status_text(window)
     assert "Not carried" not in status_text(window)
+
+
+def test_an_answer_is_judged_on_the_endpoint_it_was_minted_on_after_a_change_of_endpoint(
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path
+) -> None:
+    """The endpoint list stays usable while a mint is under way: the retired-beta answer that comes back after a
+    change to another endpoint still offers that beta endpoint's GA switch, with that form's settings."""
+    asked, release = threading.Event(), threading.Event()
+
+    def held_then_retired(endpoint_id: str, body: object) -> ErrorReply | None:
+        asked.set()
+        release.wait(WAIT_MS / 1000)
+        return (
+            ErrorReply(400, RETIRED_MESSAGE, code="beta_api_shape_disabled")
+            if endpoint_id.startswith("beta-")
+            else None
+        )
+
+    with FakeOpenAI(api_key=TEST_KEY, check=held_then_retired) as held:
+        write_profile(settings_file, "test", held.base_url)
+        window = open_window()
+        choose_endpoint(window, "beta-sessions")
+        type_into_combo(qtbot, window, "voice", "ash")
+        with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
+            qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+            assert asked.wait(WAIT_MS / 1000)
+            choose_endpoint(window, "translation")  # while the beta mint is under way
+            release.set()
+        switch = child(window, QPushButton, "switchToGa")
+        assert switch.text() == "Switch to realtime"
+        qtbot.mouseClick(switch, Qt.MouseButton.LeftButton)
+        assert window.endpoint_id == "realtime"
+        assert window.form.values()["session.audio.output.voice"] == "ash"
+
+
+def test_a_refused_field_is_not_marked_on_another_endpoint_shown_meanwhile(
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path
+) -> None:
+    asked, release = threading.Event(), threading.Event()
+
+    def held_then_refused(endpoint_id: str, body: object) -> ErrorReply | None:
+        asked.set()
+        release.wait(WAIT_MS / 1000)
+        return ErrorReply(400, "Invalid model.", param="session.model", code="invalid_value")
+
+    with FakeOpenAI(api_key=TEST_KEY, check=held_then_refused) as held:
+        write_profile(settings_file, "test", held.base_url)
+        window = open_window()
+        with qtbot.waitSignals([window.controller.busy_changed, window.controller.busy_changed], timeout=WAIT_MS):
+            qtbot.mouseClick(window.mint_button, Qt.MouseButton.LeftButton)
+            assert asked.wait(WAIT_MS / 1000)
+            choose_endpoint(window, "translation")  # which has a session.model of its own
+            release.set()
+        assert window.endpoint_id == "translation"
+        model = child(window.form, QComboBox, "session.model")
+        assert not model.property("invalid"), "the refusal was about the realtime form's model"
+        assert "Invalid model." in window.error_text.text()

@@ -199,6 +199,24 @@ def test_a_profile_change_applies_to_the_next_request_with_that_profiles_key(
         assert server.requests == []
 
 
+def test_an_edited_profile_applies_to_the_very_next_request(
+    qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI
+) -> None:
+    """Edit profile (the Key menu) re-selects the profile with its signals blocked: the server takes the new settings
+    then, not only once the key's status has been read again in the background."""
+    from realtime_gui.config.connection import Connection
+    from realtime_gui.config.profiles import Profile
+
+    window = serving
+    with FakeOpenAI(api_key=TEST_KEY) as moved:
+        window.profiles["test"] = Profile("test", Connection(base_url=moved.base_url, timeout=5))
+        window.select_profile("test")  # as the Key menu does after Edit profile…
+        # Asked before the window's event loop runs again: no background news can have updated the server yet.
+        assert get(port)[0] == 200
+        assert len(moved.requests) == 1, "the edited profile's base URL is used"
+        assert server.requests == [], "the old base URL got the key"
+
+
 def test_a_form_that_does_not_validate_is_answered_400_and_sends_nothing(
     qtbot: QtBot, serving: MainWindow, port: int, server: FakeOpenAI
 ) -> None:

@@ -230,6 +230,13 @@ def test_a_token_echoed_in_session_created_is_not_printed(hostile: HostileServer
     assert "model ek_…cdef, voice ek_…cdef" in done.out  # the capitals too
 
 
+def test_a_token_echoed_across_reply_deltas_is_not_printed(hostile: HostileServer, tmp_path: Path) -> None:
+    done = verify_cli(hostile, "ws-echo-token-reply", "--say", "hi", timeout=TIMEOUT_S, tmp_path=tmp_path)
+    assert done.code == 0, done.err
+    assert HOSTILE_TOKEN not in done.out + done.err
+    assert "You sent ek_…cdef." in done.out
+
+
 def test_mint_verify_does_not_print_an_echoed_token_in_its_verdict(hostile: HostileServer, tmp_path: Path) -> None:
     argv = [CLI, "mint", "--verify", "--base-url", hostile.base_url("ws-echo-token"), "--timeout", "5"]
     done = run_measured(argv, env=child_env(tmp_path), tmp_path=tmp_path, started=lambda: bool(hostile.requests))

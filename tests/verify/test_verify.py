@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import threading
@@ -508,3 +509,67 @@ def test_the_fake_takes_the_token_as_a_browser_subprotocol_and_closes_beta_sessi
         ws.recv(timeout=5)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4000
+
+
+# -- a name lookup that hangs (a resolver with no reachable DNS server) --------------------------------------------
+
+_HUNG_HOST = "resolver-hangs.example"
+WAIT_S = 20.0  # how long a test waits for the check to end before it says the check hangs
+
+
+def _check_with_a_hung_resolver(
+    monkeypatch: pytest.MonkeyPatch, *, timeout: float, cancel: bool = False, via_proxy: bool = False
+) -> BaseException | None:
+    """Run a check against _HUNG_HOST (or through a proxy of that name), whose lookup never answers until the check
+    has ended; what it raised (None if it is still running when the test gives up on it, WAIT_S later)."""
+    release, resolving, ended = threading.Event(), threading.Event(), threading.Event()
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host == _HUNG_HOST:
+            resolving.set()
+            release.wait(60)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    host = _HUNG_HOST
+    if via_proxy:
+        monkeypatch.setenv("https_proxy", f"http://user:secret@{_HUNG_HOST}:3128")
+        host = "api.example.test"  # never looked up: the proxy is asked to connect to it
+    check = Verification(VerifyRequest(token="ek_" + "a" * 30, base_url=f"https://{host}/v1", timeout=timeout))
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            check.run()
+        except BaseException as err:  # what the check ended with, for the test to judge
+            raised.append(err)
+        finally:
+            ended.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    try:
+        if cancel:
+            assert resolving.wait(WAIT_S)
+            check.cancel()
+        ended.wait(WAIT_S)
+        return raised[0] if raised else None
+    finally:
+        release.set()
+
+
+@pytest.mark.parametrize("via_proxy", [False, True], ids=["server", "proxy"])
+def test_a_hung_name_lookup_ends_at_the_checks_deadline(monkeypatch: pytest.MonkeyPatch, via_proxy: bool) -> None:
+    raised = _check_with_a_hung_resolver(monkeypatch, timeout=0.5, via_proxy=via_proxy)
+    assert raised is not None, "the check was still waiting for the name lookup"
+    assert isinstance(raised, SessionUnreachable)
+    assert raised.reason == "timeout"
+
+
+def test_a_cancel_ends_a_hung_name_lookup(monkeypatch: pytest.MonkeyPatch) -> None:
+    raised = _check_with_a_hung_resolver(monkeypatch, timeout=30, cancel=True)
+    assert isinstance(raised, VerifyCancelled), "the check was still waiting for the name lookup"

@@ -2,8 +2,8 @@
 shows what the server applied; an optional sentence to Say streams the reply; "Copy as…" gives code that uses it.
 
 The Test button sits beside Copy in the token panel; the rest is this widget, under the token's details. The check
-runs in the Verifier's worker thread (qt/verifier.py); this widget only shows what it reports. Everything from the
-server is shown through `shown()`: the token redacted, control characters escaped, length capped.
+runs in the Verifier's worker thread (qt/workers/verifier.py); this widget only shows what it reports. Everything
+from the server is shown through `shown()`: the token redacted, control characters escaped, length capped.
 """
 
 from __future__ import annotations

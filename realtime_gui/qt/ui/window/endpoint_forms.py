@@ -198,10 +198,12 @@ class EndpointForms(QObject):
     # -- a retired beta endpoint --
 
     def offer_ga(self, error: RetiredEndpointError) -> None:
-        """Say that the beta endpoint is retired, what would not carry over, and offer the switch."""
-        source = self.endpoint_id
-        mapping = to_ga(source, self.form.values())
-        self._retired_values = (source, _chosen(self.form, self.form.values()))
+        """Say that the beta endpoint is retired, what would not carry over, and offer the switch. The endpoint is
+        the one the refused request went to: the list may have moved on while it was under way."""
+        source = error.retired_id
+        form = self.form_for(source)
+        mapping = to_ga(source, form.values())
+        self._retired_values = (source, _chosen(form, form.values()))
         dropped = ", ".join(p.path for p in mapping.dropped)
         text = f"{error}\nServer: {error.server_message}"
         if dropped:

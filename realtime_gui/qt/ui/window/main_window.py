@@ -135,7 +135,6 @@ class MainWindow(WindowLayout):
             endpoints=self.endpoints,
             current=self.current_profile,
             form_switched=self.stack.currentChanged,
-            profile_switched=self.profile_combo.currentIndexChanged,
             settings=settings,
             status_bar=status_bar,
             parent=self,
@@ -247,10 +246,6 @@ class MainWindow(WindowLayout):
     def profile(self) -> Profile:
         """The current profile as used: its saved settings, with this run's command-line options over them."""
         return self.current_profile.profile
-
-    @property
-    def saved_profile(self) -> Profile:
-        return self.current_profile.saved
 
     @property
     def key_status(self) -> KeyStatus | None:

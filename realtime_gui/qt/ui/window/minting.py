@@ -75,6 +75,7 @@ class MintFlow(QObject):
         controller.busy_changed.connect(self._on_controller_busy_changed)
         controller.verifier.busy_changed.connect(self._on_verifier_busy_changed)
         self._last_profile: Profile | None = None  # the profile of the latest attempt: its token is tested there
+        self._last_endpoint = ""  # the endpoint of the latest attempt: its answer is about that form
 
     def mint(self) -> None:
         controller, endpoints = self._controller, self._endpoints
@@ -97,6 +98,7 @@ class MintFlow(QObject):
         self._banner.clear()
         self._settings.set_form_values(endpoints.endpoint_id, form.all_values())
         self._last_profile = profile
+        self._last_endpoint = endpoints.endpoint_id
         self._token_panel.begin_attempt(request, profile.connection)
         controller.mint(request, profile)
         self._status_bar.showMessage(self.tr("Minting…"))
@@ -141,7 +143,8 @@ class MintFlow(QObject):
         if isinstance(error, RetiredEndpointError):
             self._endpoints.offer_ga(error)
             return
-        if isinstance(error, ApiError) and error.param:
+        # The field at fault is marked only on the form it belongs to: the list may have moved on meanwhile.
+        if isinstance(error, ApiError) and error.param and self._endpoints.endpoint_id == self._last_endpoint:
             widget = self._endpoints.form.mark_param(error.param, str(error))
             if widget is not None:
                 scroll_to_after_layout(self._scroll, lambda: [widget])

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 class ServeToggle(QObject):
     """Drives the menu's `action` (made checkable here) and the panel, built on first use and handed to
     `place_panel` (the window's layout). The form and endpoint come from `endpoints`, the profile from `current`;
-    `form_switched` and `profile_switched` say when either changes. The window calls `stop()` when it closes."""
+    `form_switched` and `current.shown` say when either changes. The window calls `stop()` when it closes."""
 
     panel_built = Signal()  # the panel is in the window now: its controls join the window's Tab order
 
@@ -45,7 +45,6 @@ class ServeToggle(QObject):
         endpoints: EndpointForms,
         current: CurrentProfile,
         form_switched: SignalInstance,
-        profile_switched: SignalInstance,
         settings: Settings,
         status_bar: QStatusBar,
         parent: QObject | None = None,
@@ -56,7 +55,6 @@ class ServeToggle(QObject):
         self._endpoints = endpoints
         self._current = current
         self._form_switched = form_switched
-        self._profile_switched = profile_switched
         self._settings = settings
         self._status_bar = status_bar
         self._panel: ServePanel | None = None
@@ -174,7 +172,9 @@ class ServeToggle(QObject):
             return
         self._wired = True
         self._form_switched.connect(self._on_window_changed)  # the endpoint, also when switched to GA
-        self._profile_switched.connect(self._on_window_changed)
+        # Not the profile list's own signal: after Edit profile, New profile or Delete profile the list is refilled
+        # with its signals blocked, and the server would mint with the old settings until the key status came back.
+        self._current.shown.connect(self._on_current_shown)
 
     def _watch(self, form: ParameterForm) -> None:
         if not any(seen is form for seen in self._forms):
@@ -213,6 +213,10 @@ class ServeToggle(QObject):
 
     @Slot(int)
     def _on_window_changed(self, _index: int) -> None:
+        self._sync()
+
+    @Slot()
+    def _on_current_shown(self) -> None:
         self._sync()
 
     @Slot(object)
