@@ -35,6 +35,7 @@ CONVERSATION_ENDPOINTS = tuple(name for name, socket in SOCKETS.items() if socke
 TOKEN_PREFIX = "ek_"  # what every Realtime client secret starts with, from OpenAI and Azure alike
 # What a reply keeps (and the CLI prints) of the text it streams. A reply is at most 4,096 tokens (max_output_tokens),
 # some 20,000 characters; a server that streams for ever must not fill the memory.
+MAX_EVENT_BYTES = 4 * 1024 * 1024  # as the token client's body limit; a session.created with many tools fits
 MAX_REPLY_CHARS = 100_000
 
 

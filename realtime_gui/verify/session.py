@@ -22,39 +22,24 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from websockets.exceptions import (
-    ConnectionClosed,
-    InvalidHandshake,
-    InvalidMessage,
-    InvalidProxyStatus,
-    InvalidStatus,
-    InvalidURI,
-    ProxyError,
-    SecurityError,
-)
 from websockets.sync.client import reconnect
 from websockets.sync.connection import Connection as WebSocket  # what `with connect()` gives, in every version
 from websockets.sync.utils import Deadline
 
 from realtime_gui import __version__, jsontext
-from realtime_gui.errors import ConfigError, ErrorDetails
+from realtime_gui.errors import ConfigError
 from realtime_gui.net import proxies, tls
 from realtime_gui.net.calls import Call, look_up
-from realtime_gui.net.socket_failures import socket_failure
 from realtime_gui.redaction import redact
 from realtime_gui.shown import shown
+from realtime_gui.verify import failures
 from realtime_gui.verify.findings import (
-    ClosedByServer,
-    ErrorEvent,
-    Redirected,
+    MAX_EVENT_BYTES,
     Reply,
     ReplyFailed,
     SessionOpened,
-    SessionUnreachable,
     UnusableAnswer,
-    UpgradeRefused,
     VerifyCancelled,
-    VerifyError,
     VerifyInputError,
     VerifyRequest,
     VerifyResult,
@@ -62,7 +47,6 @@ from realtime_gui.verify.findings import (
     session_url,
 )
 
-MAX_EVENT_BYTES = 4 * 1024 * 1024  # as the token client's body limit; a session.created with many tools fits
 # How long a closing handshake may take (ours, or the server's when it closes first but keeps the TCP connection).
 CLOSE_GRACE_S = 1.0
 # GA names first; the beta names keep compatible servers that still speak them working.
@@ -72,14 +56,6 @@ _TEXT_DELTAS = (
     "response.text.delta",
     "response.audio_transcript.delta",
 )
-# A redirect's target, as shown in the message: enough to recognise it.
-_LOCATION_SHOWN = 200
-# Close codes our side sends when the server's frames break the protocol.
-_OUR_CLOSE_REASONS = {
-    1002: "sent a frame that breaks the WebSocket protocol",
-    1007: "sent text that is not valid UTF-8",
-    1009: f"sent an event larger than {MAX_EVENT_BYTES // (1024 * 1024)} MiB",
-}
 log = logging.getLogger(__name__)
 
 
@@ -92,7 +68,7 @@ class _Connect(reconnect):
     duplicates: list[socket.socket]  # what _register opened, for the caller to close once the Call has finished
 
     def process_redirect(self, exc: Exception) -> Exception:
-        return exc  # raised as it is: the InvalidStatus with the 3xx, for _translate to say where it pointed
+        return exc  # raised as it is: the InvalidStatus with the 3xx, for failures.translate to say where it pointed
 
     def open_socket(self, deadline: Deadline) -> socket.socket:
         # websockets connects with socket.create_connection, whose name lookup no timeout bounds (a DNS server that
@@ -235,7 +211,15 @@ class Verification:
         except _CallbackFailed as failed:
             raise failed.original from None
         except Exception as err:
-            error = self._translate(err, during_turn=opened is not None)
+            error = failures.translate(
+                err,
+                host=self._host,
+                token=self.request.token,
+                proxy=self._proxy,
+                timeout=self.request.timeout,
+                stopped=self._stop.stopped,
+                during_turn=opened is not None,
+            )
             error.opened, error.partial_reply, error.reply_cut = opened, "".join(self._reply), self._cut
             raise error from None
         finally:
@@ -302,7 +286,7 @@ class Verification:
             if event["type"] == "session.created":
                 return event
             if event["type"] == "error":
-                raise self._error_event(event)
+                raise failures.error_event(event, self.request.token)
             # Anything else before session.created is not ours to judge: wait on.
 
     def _turn(self, ws: WebSocket, deadline: float) -> Reply:
@@ -316,7 +300,7 @@ class Verification:
             if kind in _TEXT_DELTAS and isinstance(event.get("delta"), str):
                 self._keep(event["delta"])
             elif kind == "error":
-                raise self._error_event(event)
+                raise failures.error_event(event, self.request.token)
             elif kind == "response.done":
                 return self._done(event, "".join(self._reply))
 
@@ -380,126 +364,6 @@ class Verification:
     def _clean(self, text: str, *, limit: int | None = None) -> str:
         """Server text fit for a message: the token redacted, control characters escaped, cut at `limit`."""
         return shown(text, self.request.token, limit=limit)
-
-    def _error_event(self, event: dict[str, Any]) -> ErrorEvent:
-        error = event.get("error")
-        error = error if isinstance(error, dict) else {}
-
-        def text(key: str) -> str | None:
-            value = error.get(key)
-            return self._clean(value) if isinstance(value, str) and value else None
-
-        message = text("message") or "no message"
-        return ErrorEvent(
-            f"The server sent an error: {message}", type=text("type"), code=text("code"), param=text("param")
-        )
-
-    def _translate(self, err: Exception, *, during_turn: bool) -> VerifyError:
-        stopped = self._stop.stopped
-        if stopped == "cancelled":
-            return VerifyCancelled("The token check was cancelled.")
-        if isinstance(err, VerifyError):
-            return err
-        host = self._host
-        # At the deadline the sockets were shut down: whatever that made websockets raise, the cause is the time.
-        if isinstance(err, TimeoutError) or stopped == "deadline":
-            waited = "reply (response.done)" if during_turn else "session.created"
-            return SessionUnreachable(
-                f"No {waited} from {host} within {self.request.timeout:g} s. "
-                "The server may be slow or not a Realtime server; try again or raise the timeout.",
-                reason="timeout",
-            )
-        if isinstance(err, InvalidStatus) and 300 <= err.response.status_code < 400:
-            return self._redirected(err)
-        if isinstance(err, InvalidStatus):
-            return self._refused(err)
-        if isinstance(err, ConnectionClosed):
-            return self._closed(err)
-        if isinstance(err, InvalidURI):
-            return VerifyInputError(f"The session URL cannot be used: {self._clean(str(err))}")
-        if isinstance(err, ProxyError):
-            # The proxy's own words (its reason phrase) may echo its credentials and carry control characters.
-            said = str(err)
-            if isinstance(err, InvalidProxyStatus):
-                said = f"HTTP {err.response.status_code} {err.response.reason_phrase}"
-            where = f" {proxies.where(self._proxy)}" if self._proxy else ""
-            return SessionUnreachable(
-                f"The proxy{where} did not connect us to {host}: "
-                f"{self._clean(proxies.proxy_said(said, proxy=self._proxy))}. Check the proxy settings "
-                "(https_proxy, all_proxy, no_proxy) and its credentials.",
-                reason="proxy",
-            )
-        if isinstance(err, InvalidMessage) and isinstance(err.__cause__, EOFError | OSError):
-            return SessionUnreachable(
-                f"{host} closed the connection before answering the upgrade.", reason="connection"
-            )
-        if isinstance(err, SecurityError | InvalidHandshake):
-            return UnusableAnswer(
-                f"{host} did not open a WebSocket ({self._clean(str(err))}); "
-                "the base URL may not point at a Realtime server."
-            )
-        if isinstance(err, OSError):
-            return _network_error(err, host)
-        return UnusableAnswer(f"The session with {host} failed: {self._clean(str(err) or type(err).__name__)}.")
-
-    def _redirected(self, err: InvalidStatus) -> Redirected:
-        status = err.response.status_code
-        location = err.response.headers.get("Location")
-        shown_location = self._clean(location, limit=_LOCATION_SHOWN) if location else None
-        where = f"to {shown_location}" if shown_location else "without saying where"
-        return Redirected(
-            f"{self._host} redirected the session (HTTP {status}) {where}. A token check never follows a "
-            "redirect, so the token was sent nowhere else; if the API has moved, set the base URL to its new address.",
-            status=status,
-            location=shown_location,
-        )
-
-    def _refused(self, err: InvalidStatus) -> VerifyError:
-        response = err.response
-        status = response.status_code
-        try:
-            body = jsontext.loads(bytes(response.body or b""))
-        except jsontext.JsonTextError:
-            body = None
-        error = body.get("error") if isinstance(body, dict) else None
-        if not isinstance(error, dict):
-            return UnusableAnswer(
-                f"{self._host} answered HTTP {status} {self._clean(response.reason_phrase)} instead of opening the "
-                "WebSocket, without the API's error details; the base URL may not point at the OpenAI API."
-            )
-
-        def text(key: str) -> str | None:
-            value = error.get(key)
-            return self._clean(value) if isinstance(value, str) and value else None
-
-        details = ErrorDetails(
-            status=status,
-            message=text("message") or f"HTTP {status}",
-            type=text("type"),
-            param=text("param"),
-            code=text("code"),
-            request_id=self._clean(response.headers.get("x-request-id") or "") or None,
-        )
-        return UpgradeRefused(f"The server refused the session (HTTP {status}): {details.message}", details)
-
-    def _closed(self, err: ConnectionClosed) -> VerifyError:
-        rcvd, sent = err.rcvd, err.sent
-        if rcvd is not None and (sent is None or err.rcvd_then_sent):
-            reason = self._clean(rcvd.reason)
-            said = f": {reason}" if reason else " and no reason"
-            return ClosedByServer(
-                f"The server closed the session with code {rcvd.code}{said}.", code=rcvd.code, reason=reason
-            )
-        if sent is not None and sent.code in _OUR_CLOSE_REASONS:
-            return UnusableAnswer(f"{self._host} {_OUR_CLOSE_REASONS[sent.code]}; the session was dropped.")
-        return SessionUnreachable(f"The connection to {self._host} was lost.", reason="connection")
-
-
-def _network_error(err: OSError, host: str) -> SessionUnreachable:
-    known = socket_failure(err, host)
-    if known is not None:
-        return SessionUnreachable(known[0], reason=known[1])
-    return SessionUnreachable(f"The connection to {host} failed: {err.strerror or err}.", reason="connection")
 
 
 def verify(
