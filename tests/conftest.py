@@ -58,6 +58,12 @@ class OpenWindow(Protocol):
     def __call__(self, *args: str) -> MainWindow: ...
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked `long` first, in their order, then the rest in theirs: xdist hands out the collection in
+    this order, so the long ones start while every core is busy, and the short ones fill the cores up at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(autouse=True)
 def memory_keyring(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory

@@ -1,11 +1,12 @@
 """Steps the window tests share: find a widget by its objectName, choose an endpoint, click Create and wait, wait
-for the Tab order."""
+for the Tab order, wait for a job's threads to end and their last signals."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -43,6 +44,14 @@ def takes_tab(widget: QWidget) -> bool:
 def wait_for_tab_order(qtbot: QtBot, window: MainWindow) -> None:
     """The window sets its Tab order just after the first paint; the scroll areas stop being Tab stops then."""
     qtbot.waitUntil(lambda: not takes_tab(window.form_scroll), timeout=WAIT_MS)
+
+
+def threads_ended(qtbot: QtBot, running: Callable[[], int], *, timeout_ms: int = WAIT_MS) -> None:
+    """Wait until `running()` (threads alive) is 0, then deliver what they queued before they ended: every signal a
+    late answer or failure would cause has come by now, or never will (a fixed wait would only guess how late). In
+    an assertNotEmitted block, it proves the absence."""
+    qtbot.waitUntil(lambda: running() == 0, timeout=timeout_ms)
+    QCoreApplication.sendPostedEvents()  # a job's result comes before its end, through the event loop
 
 
 def field(window: MainWindow, path: str) -> Field:

@@ -128,7 +128,7 @@ def _early_hints(conn: Connection) -> None:
 
 @mode("gzip-bomb")
 def _gzip_bomb(conn: Connection) -> None:
-    # ~13 KB on the wire, 1 GiB once both gzip layers are undone.
+    # ~11 KB on the wire, 1 GiB once both gzip layers are undone.
     body = gzip_bomb()
     if _send(conn, _head(len(body), "Content-Encoding: gzip, gzip\r\n") + body):
         _until_hangup(conn, 60)
@@ -169,12 +169,20 @@ def _head(length: int, extra: str = "") -> bytes:
 
 @functools.cache
 def gzip_bomb() -> bytes:
-    """JSON-ish zeros, gzipped twice: `BOMB_DECODED_BYTES` decoded. Built once per process (~1.5 s)."""
-    inner = zlib.compressobj(1, zlib.DEFLATED, 31)
+    """Zeros, gzipped twice: `BOMB_DECODED_BYTES` decoded. Built once per process, in well under a second: each
+    megabyte of zeros is deflated once, and a full flush after it makes every megabyte's bytes the same, so the inner
+    stream is that piece repeated (a plain deflate of the whole took seconds; the decoded bytes are the same)."""
     block = bytes(1 << 20)
-    parts = [inner.compress(block) for _ in range(BOMB_DECODED_BYTES // len(block))]
-    parts.append(inner.flush())
-    return gzip.compress(b"".join(parts), 9)
+    count = BOMB_DECODED_BYTES // len(block)
+    deflate = zlib.compressobj(1, zlib.DEFLATED, -zlib.MAX_WBITS)  # raw deflate: the gzip frame is written here
+    piece = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(count):
+        crc = zlib.crc32(block, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip, deflate, no flags, no time, any OS
+    trailer = crc.to_bytes(4, "little") + (BOMB_DECODED_BYTES % (1 << 32)).to_bytes(4, "little")
+    inner = header + piece * count + deflate.flush() + trailer
+    return gzip.compress(inner, 9)
 
 
 def _send(conn: Connection, data: bytes) -> bool:
@@ -239,6 +247,8 @@ class HostileServer:
 
     def stop(self) -> None:
         self.stopping.set()
+        with suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() now, not at its next 50 ms timeout
         self._acceptor.join(5)
         with self._lock:
             for sock in self._socks:

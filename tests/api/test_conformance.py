@@ -37,6 +37,7 @@ def test_each_parameter_alone_conforms(endpoint_id: str, path: str) -> None:
     _assert_conforms(endpoint_id, body)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("endpoint_id", ENDPOINT_IDS)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())

@@ -187,6 +187,7 @@ def test_a_body_with_everything_set_passes_the_sdk_types(endpoint_id: str) -> No
     _assert_sdk_accepts(endpoint_id, rich_values(ENDPOINTS[endpoint_id]))
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("endpoint_id", ENDPOINT_IDS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())

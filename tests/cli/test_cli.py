@@ -361,6 +361,7 @@ def test_bad_profile_name(cli: Cli) -> None:
 # -- as a separate process ------------------------------------------------------------------------------------
 
 
+@pytest.mark.long
 def test_python_m_and_console_script_mint_without_importing_qt(server: FakeOpenAI, tmp_path: Path) -> None:
     env = cli_env(keyring_file=tmp_path / "keyring.json")
     probe = modules_loaded(
@@ -400,6 +401,7 @@ def test_mint_loads_no_other_commands_modules(server: FakeOpenAI, tmp_path: Path
     assert probe.modules == []
 
 
+@pytest.mark.long
 def test_key_set_from_a_pipe_then_mint_in_another_process(server: FakeOpenAI, tmp_path: Path) -> None:
     env = cli_env(key=None, keyring_file=tmp_path / "keyring.json")
     stored = run_cli("key", "set", stdin=TEST_KEY + "\n", env=env)

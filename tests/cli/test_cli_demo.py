@@ -98,6 +98,7 @@ def demo(tmp_path: Path) -> Iterator[Callable[..., Demo]]:
         running.kill()
 
 
+@pytest.mark.long
 def test_mint_and_verify_work_against_the_demo_and_ctrl_c_stops_it(demo: Callable[..., Demo], tmp_path: Path) -> None:
     running = demo("--port", "0")
     exports = running.exports()

@@ -29,6 +29,7 @@ echo "status-after-delete=$?"
 """
 
 
+@pytest.mark.long
 @pytest.mark.secret_service
 def test_key_set_status_mint_delete_through_gnome_keyring(server: FakeOpenAI, tmp_path: Path) -> None:
     require_programs("dbus-run-session", "gnome-keyring-daemon", "secret-tool")

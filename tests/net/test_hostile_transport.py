@@ -22,6 +22,7 @@ from realtime_gui.qt.ui.window.main_window import MainWindow
 from realtime_gui.qt.workers.controller import MAX_MINT_THREADS, TooManyCalls
 
 from conftest import TEST_KEY, OpenWindow, write_profile
+from driving import threads_ended
 from hostile_server import HostileServer, gzip_bomb
 from memory_keyring import MemoryKeyring
 from processes import close_app_during_call, mint_cli
@@ -47,6 +48,7 @@ MAX_RSS_MIB = 200
 # -- the command line, as a separate process ------------------------------------------------------------------
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("mode", CASES)
 def test_the_cli_ends_within_its_timeout_and_memory(mode: str, hostile: HostileServer, tmp_path: Path) -> None:
     if mode == "gzip-bomb":
@@ -171,8 +173,8 @@ def test_cancel_returns_to_idle_and_closes_the_connection(
     # Long before the 30 s timeout: the cancel itself closed it.
     qtbot.waitUntil(hostile.requests[0].hung_up.is_set, timeout=2000)
     qtbot.waitUntil(lambda: window.controller.running_jobs("mint") == 0, timeout=2000)
-    with qtbot.assertNotEmitted(window.controller.failed, wait=300):
-        pass
+    with qtbot.assertNotEmitted(window.controller.failed):
+        threads_ended(qtbot, window.controller.running_jobs)
     assert not window.error_banner.isVisible()
 
 
@@ -209,8 +211,8 @@ def test_closing_with_hung_calls_is_quick_and_closes_them(
     assert window.controller.running_jobs() == 0
     assert all(r.hung_up.wait(2) for r in hostile.requests)
     # The live call's failure (its connection shut) is queued: it must not reach the closed window.
-    with qtbot.assertNotEmitted(window.controller.failed, wait=300):
-        pass
+    with qtbot.assertNotEmitted(window.controller.failed):
+        threads_ended(qtbot, window.controller.running_jobs)
 
 
 class BlockingKeyring(MemoryKeyring):
@@ -257,6 +259,7 @@ def test_calls_that_cannot_be_interrupted_are_capped_and_closing_does_not_wait_f
 # -- the real app, as a separate process ----------------------------------------------------------------------
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("mode", ["hang", "early-hints"])
 def test_the_app_exits_promptly_when_closed_during_a_hung_call(
     mode: str, hostile: HostileServer, tmp_path: Path
@@ -268,6 +271,7 @@ def test_the_app_exits_promptly_when_closed_during_a_hung_call(
     assert hostile.requests[0].hung_up.wait(2), "the call's connection was closed"
 
 
+@pytest.mark.long
 def test_the_app_exits_promptly_even_when_a_call_cannot_be_interrupted(hostile: HostileServer, tmp_path: Path) -> None:
     # The mint (and the key status) wait on a keyring that never answers: no socket to shut, so the app must
     # end without waiting for those threads, and without Qt aborting on them.

@@ -43,6 +43,7 @@ def test_measure_counts_one_call_per_call(qapp: object) -> None:
     assert none_refcount.measure(lambda: keep.append(None), 1000) == 1000  # each call holds one more reference
 
 
+@pytest.mark.long
 def test_a_long_window_session_survives() -> None:
     """3,000 keystrokes in Instructions, 150 mints against the fake server and 6,000 countdown ticks, in a child
     pytest: when PySide6 loses references to None, the child dies with none_dealloc and this fails with its output."""

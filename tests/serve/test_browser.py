@@ -151,6 +151,7 @@ def page_url(httpd: _PageServer, endpoint: str, overrides: dict[str, object]) ->
     return f"http://{host!s}:{port}/index.html?{query}"
 
 
+@pytest.mark.long
 def test_the_example_page_gets_a_token_and_a_foreign_origin_does_not(
     server: FakeOpenAI, page_at: Any, tmp_path: Path
 ) -> None:
@@ -246,6 +247,7 @@ class _SnippetPageHandler(_PageHandler):
         self.wfile.write(body)
 
 
+@pytest.mark.long
 def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Path) -> None:
     """The WebSocket snippet opens a session on the fake (the token as a subprotocol); the WebRTC snippet posts its
     SDP offer with the token to /realtime/calls (here a stand-in that refuses it, as the API refuses a token it does
@@ -383,6 +385,7 @@ def foreign_page(page: str, token_url: str) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+@pytest.mark.long
 def test_a_foreign_page_cannot_make_the_browser_mint_or_spend_the_rate(
     server: FakeOpenAI, page_at: Any, tmp_path: Path
 ) -> None:

@@ -564,7 +564,9 @@ def test_a_hostile_request_id_still_gives_the_page_its_answer_in_ascii(
         api_key=TEST_KEY,
     )
     with TokenServer(hostile_template, port=0, on_request=reported.append) as running:
-        answer = _exchange(running.port, f"GET /token HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n\r\n".encode())
+        # Connection: close, so the answer is read to its end without waiting out the idle keep-alive connection.
+        request = f"GET /token HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\nConnection: close\r\n\r\n"
+        answer = _exchange(running.port, request.encode())
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200 "), answer[:300]
     assert head.isascii(), head

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -32,17 +32,39 @@ from waiting import wait_until
 SESSION_LINE = re.compile(r"session (sess_\w+) opened in \d+ ms: (.*)")
 
 
-def run(*args: str, stdin: str = "", server: FakeOpenAI | None = None, secret: str = "", timeout: float = 30) -> Ran:
+def run_in_a_process(*args: str, stdin: str = "", server: FakeOpenAI | None = None, secret: str = "") -> Ran:
     """`realtime-gui ARGS` in a fresh process, with the key in the environment (mint needs it; verify must not use
     it) and the fake as the base URL. Checks, besides what run_cli checks of every run, that the token (`secret`)
     is nowhere in the messages on stderr."""
     env = cli_env()
     if server is not None:
         env["OPENAI_BASE_URL"] = server.base_url
-    ran = run_cli(*args, env=env, stdin=stdin, timeout=timeout)
+    ran = run_cli(*args, env=env, stdin=stdin)
     if secret:
         assert secret not in ran.err, "the token must never appear in a message"
     return ran
+
+
+class Run(Protocol):
+    """The `run` fixture."""
+
+    def __call__(self, *args: str, stdin: str = "", server: FakeOpenAI | None = None, secret: str = "") -> Ran: ...
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """`realtime-gui ARGS` as `run_in_a_process` runs it, with `stdin` as a pipe, but through main() in this
+    process: a child adds nothing to what these tests check (the pipes, the timeouts and the exit codes of a real
+    process are the tests that use `run_in_a_process`, `verify_with_open_stdin` or a shell's pipe)."""
+
+    def run_(*args: str, stdin: str = "", server: FakeOpenAI | None = None, secret: str = "") -> Ran:
+        extra = {"OPENAI_BASE_URL": server.base_url} if server is not None else {}
+        ran = run_main(*args, capsys=capsys, monkeypatch=monkeypatch, stdin=stdin, **extra)
+        if secret:
+            assert secret not in ran.err, "the token must never appear in a message"
+        return ran
+
+    return run_
 
 
 def mint(client: TokenClient, server: FakeOpenAI, endpoint: str = "realtime", **values: Any) -> MintedToken:
@@ -98,7 +120,7 @@ def test_mint_json_piped_into_verify_opens_the_minted_session(server: FakeOpenAI
     ],
 )
 def test_each_kind_of_token_opens_its_own_url(
-    token_client: TokenClient, server: FakeOpenAI, endpoint: str, values: dict[str, Any], path: str
+    run: Run, token_client: TokenClient, server: FakeOpenAI, endpoint: str, values: dict[str, Any], path: str
 ) -> None:
     minted = mint(token_client, server, endpoint, **values)
     args = ["verify", "--endpoint", endpoint] + (["--model", minted.model] if minted.model else [])
@@ -111,7 +133,7 @@ def test_each_kind_of_token_opens_its_own_url(
 
 @pytest.mark.parametrize("modality", ["audio", "text"])
 def test_say_streams_the_reply_with_control_characters_escaped(
-    token_client: TokenClient, server: FakeOpenAI, modality: str
+    run: Run, token_client: TokenClient, server: FakeOpenAI, modality: str
 ) -> None:
     minted = mint(token_client, server, session__output_modalities=[modality])
     ran = run("verify", "--say", "hi \x1b[31mred\x07 \u202eok", stdin=minted.value, server=server, secret=minted.value)
@@ -121,7 +143,9 @@ def test_say_streams_the_reply_with_control_characters_escaped(
     assert reply == "Hello from the fake Realtime API. You said: hi \\x1b[31mred\\x07 \\u202eok"
 
 
-def test_output_json_is_ascii_with_every_control_character_escaped(token: MintedToken, server: FakeOpenAI) -> None:
+def test_output_json_is_ascii_with_every_control_character_escaped(
+    run: Run, token: MintedToken, server: FakeOpenAI
+) -> None:
     said = "hi \x7f\x1b[2J \u202eok"  # the fake echoes it in the reply
     ran = run("verify", "--say", said, "--output", "json", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 0, ran.err
@@ -129,7 +153,9 @@ def test_output_json_is_ascii_with_every_control_character_escaped(token: Minted
     assert json.loads(ran.out)["reply"]["text"].endswith(said)
 
 
-def test_output_json_has_the_session_created_event_and_the_reply(token: MintedToken, server: FakeOpenAI) -> None:
+def test_output_json_has_the_session_created_event_and_the_reply(
+    run: Run, token: MintedToken, server: FakeOpenAI
+) -> None:
     ran = run("verify", "--say", "Hello", "--output", "json", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 0, ran.err
     data = json.loads(ran.out)
@@ -142,7 +168,7 @@ def test_output_json_has_the_session_created_event_and_the_reply(token: MintedTo
 
 
 @pytest.mark.parametrize("output", ["token", "json", "env"])
-def test_mint_verify_keeps_stdout_exactly_as_asked(server: FakeOpenAI, output: str) -> None:
+def test_mint_verify_keeps_stdout_exactly_as_asked(run: Run, server: FakeOpenAI, output: str) -> None:
     ran = run("mint", "--verify", "--output", output, server=server)
     assert ran.code == 0, ran.err
     token = next(iter(server.state.tokens))
@@ -157,7 +183,7 @@ def test_mint_verify_keeps_stdout_exactly_as_asked(server: FakeOpenAI, output: s
     assert token not in ran.err
 
 
-def test_mint_verify_exit_code_is_the_verification_s(server: FakeOpenAI) -> None:
+def test_mint_verify_exit_code_is_the_verification_s(run: Run, server: FakeOpenAI) -> None:
     server.inject(Fault(FaultKind.WS_REFUSED, status=403, text="Sessions are disabled for this project."))
     ran = run("mint", "--verify", server=server)
     assert ran.code == 3
@@ -308,7 +334,7 @@ def test_json_is_used_once_complete_while_the_pipe_stays_open(token: MintedToken
     ids=["upgrade refused", "error event", "close code"],
 )
 def test_refusals_exit_3_and_quote_the_server(
-    token: MintedToken, server: FakeOpenAI, fault: Fault, fragments: list[str]
+    run: Run, token: MintedToken, server: FakeOpenAI, fault: Fault, fragments: list[str]
 ) -> None:
     server.inject(fault)
     ran = run("verify", stdin=token.value, server=server, secret=token.value)
@@ -318,7 +344,7 @@ def test_refusals_exit_3_and_quote_the_server(
     assert ran.out == ""
 
 
-def test_a_token_the_server_never_issued_is_refused(server: FakeOpenAI) -> None:
+def test_a_token_the_server_never_issued_is_refused(run: Run, server: FakeOpenAI) -> None:
     forged = "ek_" + "f" * 32
     ran = run("verify", stdin=forged, server=server, secret=forged)
     assert ran.code == 3
@@ -326,7 +352,7 @@ def test_a_token_the_server_never_issued_is_refused(server: FakeOpenAI) -> None:
     assert "invalid_api_key" in ran.err
 
 
-def test_an_expired_token_is_refused(token_client: TokenClient) -> None:
+def test_an_expired_token_is_refused(run: Run, token_client: TokenClient) -> None:
     now = [time.time()]
     with FakeOpenAI(api_key=TEST_KEY, clock=lambda: now[0]) as server:
         minted = mint(token_client, server, expires_after__seconds=10)
@@ -337,14 +363,16 @@ def test_an_expired_token_is_refused(token_client: TokenClient) -> None:
     assert "expired" in ran.err
 
 
-def test_a_token_opened_at_the_wrong_endpoint_is_refused(token: MintedToken, server: FakeOpenAI) -> None:
+def test_a_token_opened_at_the_wrong_endpoint_is_refused(run: Run, token: MintedToken, server: FakeOpenAI) -> None:
     ran = run("verify", "--endpoint", "translation", "--model", "gpt-realtime", stdin=token.value, server=server)
     assert ran.code == 3
     assert "HTTP 400" in ran.err
     assert "minted for a realtime session" in ran.err
 
 
-def test_hostile_server_text_is_escaped_and_the_token_redacted(token: MintedToken, server: FakeOpenAI) -> None:
+def test_hostile_server_text_is_escaped_and_the_token_redacted(
+    run: Run, token: MintedToken, server: FakeOpenAI
+) -> None:
     server.inject(Fault(FaultKind.WS_ERROR_EVENT, text=f"\x1b]0;owned\x07 bad token {token.value}\u202e"))
     ran = run("verify", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 3
@@ -367,7 +395,7 @@ def test_the_session_line_escapes_what_the_server_applied() -> None:
 # -- exit 4: network failure, timeout, not the Realtime protocol ------------------------------------------------------
 
 
-def test_nothing_listening_exits_4() -> None:
+def test_nothing_listening_exits_4(run: Run) -> None:
     ran = run("verify", "--base-url", f"http://127.0.0.1:{free_port()}/v1", stdin="ek_0123456789abcdef")
     assert ran.code == 4
     assert "refused the connection: nothing is listening there" in ran.err
@@ -388,13 +416,13 @@ def test_failures_exit_4_within_the_timeout(
     token: MintedToken, server: FakeOpenAI, fault: Fault, fragment: str
 ) -> None:
     server.inject(fault)
-    ran = run("verify", "--timeout", "1", stdin=token.value, server=server, secret=token.value)
+    ran = run_in_a_process("verify", "--timeout", "1", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 4
     assert fragment in ran.err
     assert ran.seconds < 1 + 3, "the timeout bounds the whole run (process start-up included)"
 
 
-def test_an_unanswered_turn_exits_4_after_the_session_line(token: MintedToken, server: FakeOpenAI) -> None:
+def test_an_unanswered_turn_exits_4_after_the_session_line(run: Run, token: MintedToken, server: FakeOpenAI) -> None:
     server.inject(Fault(FaultKind.WS_SILENT_REPLY))
     ran = run("verify", "--timeout", "1", "--say", "hi", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 4
