@@ -195,7 +195,7 @@ class MainWindow(WindowLayout):
         else:
             clamp_to_screen(self)
 
-    # -- just after the first paint: the Tab order, then the key status and the warm-up --
+    # -- just after the first paint: the Tab order, the key status, the warm-up, the other endpoints' forms --
 
     def _after_first_paint(self) -> None:
         no_tab_stop(self.form_scroll, self.token_scroll)
@@ -205,6 +205,7 @@ class MainWindow(WindowLayout):
         self.current_profile.refresh_key_status()
         # The first Create then takes ~20 ms instead of ~220 ms: httpx2 and its TLS context are loaded.
         self.controller.warm_up()
+        self.endpoints.build_the_others()
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
