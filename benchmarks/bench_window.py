@@ -13,7 +13,8 @@
    that work done before it instead, and the first Create without the warm-up, each against the window as it is.
 
 Every figure: min / median / max over the rounds. Run: .venv/bin/python benchmarks/bench_window.py [--rounds N]
-[--only startup|actions|mint|deferrals]. Another checkout's venv may run this file to measure that checkout.
+[--only startup|actions|mint|deferrals] [--action NAME]. Another checkout's venv may run this file to measure that
+checkout.
 """
 
 from __future__ import annotations
@@ -264,10 +265,13 @@ def _action_stall(side: str, action: str, settings: str) -> float:
     return float(line.split()[1]) / 1000
 
 
-def actions(rounds: int) -> None:
-    """The longest stall of each action, the window against the bare window, alternating who goes first."""
+def actions(rounds: int, chosen: list[str] | None = None) -> None:
+    """The longest stall of each action (or of those `chosen`), the window against the bare window, alternating who
+    goes first."""
     with tempfile.TemporaryDirectory() as folder:
         for action, label in ACTIONS.items():
+            if chosen and action not in chosen:
+                continue
             stalls: dict[str, list[float]] = {"ours": [], "bare": []}
             for i in range(rounds + 1):
                 for side in ("ours", "bare") if i % 2 else ("bare", "ours"):
@@ -422,11 +426,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--only", choices=["startup", "actions", "mint", "deferrals"], help="run only this part")
+    parser.add_argument("--action", action="append", choices=list(ACTIONS), help="with --only actions: just this one")
     args = parser.parse_args()
     rounds: int = args.rounds
+    chosen: list[str] | None = args.action
     parts: dict[str, tuple[str, Callable[[], None]]] = {
         "startup": ("start-up (offscreen)", lambda: startup(rounds)),
-        "actions": ("longest event-loop stall of each action, 1 s after show", lambda: actions(rounds)),
+        "actions": ("longest event-loop stall of each action, 1 s after show", lambda: actions(rounds, chosen)),
         "mint": ("event loop during a 2 s mint", stalls),
         "deferrals": ("what the work just after the first paint buys", lambda: deferrals(rounds)),
     }
