@@ -110,7 +110,7 @@ class EndpointForms(QObject):
         endpoint shows a built form: the switch then takes ~5 ms instead of 23-35 ms (bench_window.py)."""
         waiting = next((endpoint_id for endpoint_id in ENDPOINT_IDS if endpoint_id not in self._forms), None)
         if waiting is not None:
-            self.form_for(waiting).ensurePolished()  # the style's look too, else the first show would do it
+            self.form_for(waiting)
             QTimer.singleShot(0, self, self.build_the_others)
 
     def _show(self, endpoint_id: str) -> None:

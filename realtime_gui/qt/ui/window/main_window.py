@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from realtime_gui.qt.ui.dialogs.profile_dialog import ProfileDialog
 
 log = logging.getLogger(__name__)
+OTHER_FORMS_AFTER_MS = 400  # after the first paint
 
 
 class MainWindow(WindowLayout):
@@ -205,7 +206,9 @@ class MainWindow(WindowLayout):
         self.current_profile.refresh_key_status()
         # The first Create then takes ~20 ms instead of ~220 ms: httpx2 and its TLS context are loaded.
         self.controller.warm_up()
-        self.endpoints.build_the_others()
+        # Not in this slot (the Tab order builds the `Qt` namespace) nor during the warm-up's imports, which share
+        # the GIL: each form then stalls the event loop for its own build only.
+        QTimer.singleShot(OTHER_FORMS_AFTER_MS, self, self.endpoints.build_the_others)
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
