@@ -281,10 +281,12 @@ def _warm_up() -> None:
     from realtime_gui.net.client import shared_client
 
     shared_client()
-    # Turning serving on then loads none of the token server's modules in the GUI thread: ~9 ms less stall
-    # (median of 6, bench_window.py's "turning serving on").
+    # Loaded here, in the worker, not in the GUI thread when first needed. Turning serving on: the token server's
+    # modules (~9 ms less stall, median of 6). The first token shown: the token check's modules (the Test row's state;
+    # the first Create's longest stall falls from a median of 81-95 ms to 36-42 ms on a loaded machine, 8 runs each).
     import realtime_gui.config.sendable
-    import realtime_gui.serve.server  # noqa: F401
+    import realtime_gui.serve.server
+    import realtime_gui.verify.snippets  # noqa: F401
 
 
 def _key_status(profile: str, memory_key: str | None) -> KeyStatus:
