@@ -166,3 +166,23 @@ def test_a_change_of_endpoint_says_only_what_changed_there(open_window: OpenWind
     choose_endpoint(window, "beta-transcription")  # both start with the same required defaults: no news
     assert "Carried over" not in status_text(window)
     assert "Not carried" not in status_text(window)
+
+
+def test_the_forms_built_ahead_are_ready_to_switch_to_and_only_those_shown_are_remembered(
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path
+) -> None:
+    from realtime_gui.api.catalog import ENDPOINT_IDS
+    from realtime_gui.qt.ui.form.form import ParameterForm
+
+    window = open_window()
+    # Every endpoint's form is built after the first paint, before anyone asks for it.
+    qtbot.waitUntil(lambda: len(window.stack.findChildren(ParameterForm)) == len(ENDPOINT_IDS), timeout=WAIT_MS)
+    built = {form.endpoint.id: form for form in window.stack.findChildren(ParameterForm)}
+    choose_endpoint(window, "translation")
+    assert window.form is built["translation"], "switching shows the form built ahead, not a new one"
+    window.close()
+    saved = settings_file.read_text(encoding="utf-8").splitlines()
+    remembered = {line.split("=")[0] for line in saved if "=" in line}
+    assert {"realtime", "translation"} <= remembered, "the forms shown are remembered"
+    # A form built ahead and never shown pins no values for an endpoint the user never used.
+    assert not {"transcription", "beta-sessions", "beta-transcription"} & remembered

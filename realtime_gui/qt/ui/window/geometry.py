@@ -73,7 +73,7 @@ def scroll_to_after_layout(
         targets = widgets()
         settle(area.window())
         # Up to the area's widget, not through the viewport above it: PySide6 has no wrapper for the viewport yet,
-        # and making one builds ~40 enums, which cost the first Create 10-50 ms (bench_window.py).
+        # and making one builds ~40 enums: that one call took 50-105 ms of the first Create on a loaded machine.
         content = area.widget()
         for widget in targets:
             chain: list[QWidget] = []

@@ -380,7 +380,7 @@ class MainWindow(WindowLayout):
 
     def save_state(self) -> None:
         # While the settings file is broken, a value the window opened with is not written (settings.py).
-        for endpoint_id, form in self.endpoints.built():
+        for endpoint_id, form in self.endpoints.shown_forms():
             self.settings.set_form_values(endpoint_id, form.all_values())
         self.settings.endpoint = self.endpoint_id
         self.settings.profile_name = self.profile.name
