@@ -2,7 +2,8 @@
 
 1. time from process start to the window shown (goal: within 1.3x),
 2. peak RSS at that moment (goal: within 1.2x),
-3. the longest event-loop stall (a 1 ms QTimer's longest gap; goal: < 16 ms) in a fresh window, 1 s after it shows,
+3. the longest event-loop stall (a 1 ms QTimer's longest gap; goal: < 16 ms) in a fresh window, 1 s after it shows
+   and its start-up work (the warm-up's thread, the forms built after it) is done,
    for: the first Create, switching to each other endpoint, opening the key dialog, opening the profile dialog, Test
    (the demo server's verify) and turning serving on; each against the bare window doing the nearest plain-Qt thing
    (switching a page of a stack of forms, opening a small dialog; idling for the others), which is what the machine's
@@ -132,8 +133,8 @@ def _ratios(ours: list[float], bare: list[float]) -> str:
     )
 
 
-# One action in a fresh window, 1 s after it shows (the work after the first paint is done), or ("settle") that first
-# second itself with no action; prints "stall <ms>",
+# One action in a fresh window, 1 s after it shows and once its start-up threads have ended (0.5 s more for what
+# follows them), or ("settle") the first second after show itself with no action; prints "stall <ms>",
 # the longest gap of a 1 ms QTimer from the action until it is done and 0.2 s after (what it left to the event loop:
 # the paint of what it showed). argv: ours|bare, the action, a settings file.
 _ACTION = """
@@ -209,10 +210,13 @@ else:
     from realtime_gui.qt.app import create_window
     w = create_window(["--demo", "--settings", settings])
     w.show()
-    pump(0.0 if action == "settle" else 1.0)
     if action == "settle":  # the first paint, then the work done after it (Tab order, warm-up, the other forms)
         stall = longest_stall(lambda: None, after=1.0)
-    elif action == "create":
+    else:  # on a loaded machine the start-up work may take longer than 1 s: it ends first (and its forms are built)
+        pump(1.0)
+        pump(10.0, lambda: w.controller.running_jobs() == 0)
+        pump(0.5)
+    if action == "create":
         stall = longest_stall(w.mint, lambda: w.token_panel.current is not None)
     elif action == "switch":  # to each other endpoint in turn, each for the first time: the longest
         combo = w.endpoint_combo

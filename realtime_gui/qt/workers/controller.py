@@ -137,11 +137,12 @@ class Controller(QObject):
         self._mint_job = None
         self.busy_changed.emit(False)
 
-    def warm_up(self) -> None:
+    def warm_up(self) -> Job | None:
         """Import httpx2 and build the shared client (TLS context) in the background, after the window shows."""
         job = self._jobs.submit(_warm_up, name="warm-up")
         if job is not None:
             job.failed.connect(self._on_background_job_failed)
+        return job
 
     # -- threads --
 

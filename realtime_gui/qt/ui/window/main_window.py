@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from realtime_gui.qt.ui.dialogs.profile_dialog import ProfileDialog
 
 log = logging.getLogger(__name__)
-OTHER_FORMS_AFTER_MS = 400  # after the first paint
 
 
 class MainWindow(WindowLayout):
@@ -205,10 +204,11 @@ class MainWindow(WindowLayout):
         # In worker threads, so that start-up never waits for a keyring (which may prompt) or for httpx2.
         self.current_profile.refresh_key_status()
         # The first Create then takes ~20 ms instead of ~220 ms: httpx2 and its TLS context are loaded.
-        self.controller.warm_up()
-        # Not in this slot (the Tab order builds the `Qt` namespace) nor during the warm-up's imports, which share
-        # the GIL: each form then stalls the event loop for its own build only.
-        QTimer.singleShot(OTHER_FORMS_AFTER_MS, self, self.endpoints.build_the_others)
+        warm_up = self.controller.warm_up()
+        # After the warm-up's imports, which share the GIL (and so not in this slot either, where the Tab order
+        # builds the `Qt` namespace): each form then stalls the event loop for its own build only.
+        if warm_up is not None:
+            warm_up.finished.connect(self.endpoints.build_the_others)
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
