@@ -1,13 +1,21 @@
-"""The window against a bare PySide6 window of 40 form widgets, measured side by side in one run (offscreen):
+"""The window against a bare PySide6 window of 40 form widgets, measured side by side, runs alternating (offscreen):
 
-1. time from process start to the window shown (goal: within 1.2x),
-2. peak RSS at that moment (goal: within 1.3x),
-3. the longest event-loop stall while a mint waits 2 s on the server (goal: < 16 ms), cold (first mint, while the
-   HTTP stack loads in the worker) and warm;
-4. what the work done just after the first paint buys (each kept only while it shows here): the first paint with
+1. time from process start to the window shown (goal: within 1.3x),
+2. peak RSS at that moment (goal: within 1.2x),
+3. the longest event-loop stall (a 1 ms QTimer's longest gap; goal: < 16 ms) in a fresh window, 1 s after it shows
+   and its start-up work (the warm-up's thread, the forms built after it) is done,
+   for: the first Create, switching to each other endpoint, opening the key dialog, opening the profile dialog, Test
+   (the demo server's verify) and turning serving on; each against the bare window doing the nearest plain-Qt thing
+   (switching a page of a stack of forms, opening a small dialog; idling for the others), which is what the machine's
+   own noise gives; and the first second after show itself (the first paint and the work done after it);
+4. the longest stall while a mint waits 2 s on the server, cold (first mint at once after show, while the HTTP stack
+   loads in the worker) and warm;
+5. what the work done just after the first paint buys (each kept only while it shows here): the first paint with
    that work done before it instead, and the first Create without the warm-up, each against the window as it is.
 
-Run: .venv/bin/python benchmarks/bench_window.py [--rounds N] [--only deferrals]
+Every figure: min / median / max over the rounds. Run: .venv/bin/python benchmarks/bench_window.py [--rounds N]
+[--only startup|actions|mint|deferrals] [--action NAME]. Another checkout's venv may run this file to measure that
+checkout.
 """
 
 from __future__ import annotations
@@ -19,10 +27,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from side_by_side import compile_bytecode
+from side_by_side import compile_bytecode, spread
 
 # Both children print "shown <seconds since their own start> <peak rss KiB>" when the window first paints
 # (what a person sees), then exit.
@@ -97,16 +106,184 @@ def startup(rounds: int) -> None:
         settings = str(Path(folder) / "settings.ini")
         results: dict[str, list[tuple[float, float, int]]] = {"ours": [], "bare": []}
         for i in range(rounds + 2):
-            for name, code in (("ours", OURS), ("bare", BARE)):
+            order = [("ours", OURS), ("bare", BARE)]
+            for name, code in order if i % 2 else order[::-1]:  # alternate who goes first
                 sample = _run(code, settings)
                 if i >= 2:  # warm the page cache first
                     results[name].append(sample)
-    med = {name: [statistics.median(s[k] for s in samples) for k in range(3)] for name, samples in results.items()}
+    ours, bare = results["ours"], results["bare"]
     for name, label in (("ours", "realtime-gui window"), ("bare", "bare 40-widget window")):
-        wall, _inside, rss = med[name]
-        print(f"{label:24s} process start -> shown {wall * 1000:6.1f} ms   peak RSS {rss / 1024:6.1f} MiB")
-    print(f"start-up ratio {med['ours'][0] / med['bare'][0]:.2f}x (goal within 1.2x)")
-    print(f"peak RSS ratio {med['ours'][2] / med['bare'][2]:.2f}x (goal within 1.3x)")
+        print(f"{label:22s} start -> shown {spread([s[0] for s in results[name]])}")
+        print(f"{label:22s} peak RSS       {_mib([s[2] for s in results[name]])}")
+    print(f"start-up ratio {_ratios([o[0] for o in ours], [b[0] for b in bare])} (goal within 1.3x)")
+    print(f"peak RSS ratio {_ratios([float(o[2]) for o in ours], [float(b[2]) for b in bare])} (goal within 1.2x)")
+
+
+def _mib(samples: list[int]) -> str:
+    low, mid, high = (f(samples) / 1024 for f in (min, statistics.median, max))
+    return f"min {low:7.1f}  median {mid:7.1f}  max {high:7.1f} MiB"
+
+
+def _ratios(ours: list[float], bare: list[float]) -> str:
+    """The medians' ratio, then min / median / max of each round's ratio (the two ran one after the other)."""
+    each = [o / b for o, b in zip(ours, bare, strict=True)]
+    return (
+        f"{statistics.median(ours) / statistics.median(bare):.2f}x  "
+        f"(per round: min {min(each):.2f}  median {statistics.median(each):.2f}  max {max(each):.2f})"
+    )
+
+
+# One action in a fresh window, 1 s after it shows and once its start-up threads have ended (0.5 s more for what
+# follows them), or ("settle") the first second after show itself with no action; prints "stall <ms>",
+# the longest gap of a 1 ms QTimer from the action until it is done and 0.2 s after (what it left to the event loop:
+# the paint of what it showed). argv: ours|bare, the action, a settings file.
+_ACTION = """
+import os, socket, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+    QMainWindow, QSpinBox, QStackedWidget, QWidget)
+side, action, settings = sys.argv[1:4]
+app = QApplication([])
+
+def pump(seconds, until=lambda: False):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not until():
+        app.processEvents()
+        time.sleep(0.0005)
+
+def longest_stall(act, done=lambda: True, *, after=0.2):
+    clock = QElapsedTimer()
+    gaps, last = [], [0.0]
+    def on_tick():
+        now = clock.nsecsElapsed() / 1e6
+        gaps.append(now - last[0])
+        last[0] = now
+    ticker = QTimer()
+    ticker.setInterval(1)
+    ticker.timeout.connect(on_tick)
+    clock.start()
+    ticker.start()
+    act()
+    pump(10.0, done)
+    if not done():
+        raise SystemExit(f"{action}: not done after 10 s")
+    pump(after)
+    ticker.stop()
+    return max(gaps)
+
+def bare_form():
+    body = QWidget()
+    form = QFormLayout(body)
+    for i in range(40):
+        field = (QLineEdit, QComboBox, QSpinBox)[i % 3]()
+        if isinstance(field, QComboBox):
+            field.addItems(["alpha", "beta", "gamma"])
+        form.addRow(f"Field {i}", field)
+    return body
+
+if side == "bare":
+    w = QMainWindow()
+    stack = QStackedWidget()
+    stack.addWidget(bare_form())
+    if action == "switch":
+        stack.addWidget(bare_form())  # built before, as the window should have its forms by then
+    w.setCentralWidget(stack)
+    w.show()
+    pump(0.0 if action == "settle" else 1.0)
+    if action == "settle":
+        stall = longest_stall(lambda: None, after=1.0)
+    elif action == "switch":
+        stall = longest_stall(lambda: stack.setCurrentIndex(1))
+    elif action in ("key-dialog", "profile-dialog"):
+        def open_dialog():
+            dialog = QDialog(w)
+            form = QFormLayout(dialog)
+            for i in range(4):
+                form.addRow(f"Field {i}", QLineEdit())
+            form.addRow(QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel))
+            dialog.open()
+        stall = longest_stall(open_dialog)
+    else:  # the window's own work is done in threads: the bare window idles as long
+        stall = longest_stall(lambda: None, after=0.4)
+else:
+    from realtime_gui.qt.app import create_window
+    w = create_window(["--demo", "--settings", settings])
+    w.show()
+    if action == "settle":  # the first paint, then the work done after it (Tab order, warm-up, the other forms)
+        stall = longest_stall(lambda: None, after=1.0)
+    else:  # on a loaded machine the start-up work may take longer than 1 s: it ends first (and its forms are built)
+        pump(1.0)
+        pump(10.0, lambda: w.controller.running_jobs() == 0)
+        pump(0.5)
+    if action == "create":
+        stall = longest_stall(w.mint, lambda: w.token_panel.current is not None)
+    elif action == "switch":  # to each other endpoint in turn, each for the first time: the longest
+        combo = w.endpoint_combo
+        others = [i for i in range(combo.count()) if i != combo.currentIndex()]
+        stall = max(longest_stall(lambda i=i: combo.setCurrentIndex(i)) for i in others)
+    elif action == "key-dialog":
+        stall = longest_stall(w.open_key_dialog)
+    elif action == "profile-dialog":
+        stall = longest_stall(lambda: w.edit_profile(new=False))
+    elif action == "test":
+        w.mint()
+        pump(10.0, lambda: w.token_panel.current is not None)
+        pump(0.3)
+        answers = []
+        w.controller.verifier.verified.connect(answers.append)
+        w.controller.verifier.failed.connect(answers.append)
+        stall = longest_stall(w.token_panel.verify.test, lambda: bool(answers))
+        if isinstance(answers[0], BaseException):
+            raise SystemExit(f"test failed: {answers[0]!r}")
+    elif action == "serve":
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            w.settings.serve_port = probe.getsockname()[1]
+        stall = longest_stall(w.menus.actions["serve"].trigger, lambda: w.serve.server.running)
+print("stall", stall, flush=True)
+w.close()
+app.processEvents()
+os._exit(0)  # a worker thread may still be winding down: Qt would abort on it at exit
+"""
+
+ACTIONS = {
+    "settle": "the first second after show",
+    "create": "first Create (token shown)",
+    "switch": "switching endpoint (longest)",
+    "key-dialog": "opening the key dialog",
+    "profile-dialog": "opening the profile dialog",
+    "test": "Test (demo server's verify)",
+    "serve": "turning serving on",
+}
+
+
+def _action_stall(side: str, action: str, settings: str) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", _ACTION, side, action, settings], env=env, capture_output=True, text=True, check=False
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("stall ")), None)
+    if line is None:
+        raise SystemExit(f"{side} {action} failed:\\n{done.stdout}\\n{done.stderr}")
+    return float(line.split()[1]) / 1000
+
+
+def actions(rounds: int, chosen: list[str] | None = None) -> None:
+    """The longest stall of each action (or of those `chosen`), the window against the bare window, alternating who
+    goes first."""
+    with tempfile.TemporaryDirectory() as folder:
+        for action, label in ACTIONS.items():
+            if chosen and action not in chosen:
+                continue
+            stalls: dict[str, list[float]] = {"ours": [], "bare": []}
+            for i in range(rounds + 1):
+                for side in ("ours", "bare") if i % 2 else ("bare", "ours"):
+                    took = _action_stall(side, action, str(Path(folder) / f"{side}-{action}-{i}.ini"))
+                    if i >= 1:  # the first round warms the page cache
+                        stalls[side].append(took)
+            print(f"{label:30s} window {spread(stalls['ours'])}  (goal < 16 ms)")
+            print(f"{'':30s} bare   {spread(stalls['bare'])}")
 
 
 def _stall_during_mint(app: Any, window: Any, label: str, *, idle_first: float) -> None:
@@ -252,17 +429,21 @@ def main() -> None:
     compile_bytecode()
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--only", choices=["deferrals"], help="run only this part")
+    parser.add_argument("--only", choices=["startup", "actions", "mint", "deferrals"], help="run only this part")
+    parser.add_argument("--action", action="append", choices=list(ACTIONS), help="with --only actions: just this one")
     args = parser.parse_args()
-    if args.only == "deferrals":
-        deferrals(args.rounds)
-        return
-    print("== start-up (offscreen) ==")
-    startup(args.rounds)
-    print("\n== event loop during a 2 s mint ==")
-    stalls()
-    print("\n== what the work just after the first paint buys ==")
-    deferrals(args.rounds)
+    rounds: int = args.rounds
+    chosen: list[str] | None = args.action
+    parts: dict[str, tuple[str, Callable[[], None]]] = {
+        "startup": ("start-up (offscreen)", lambda: startup(rounds)),
+        "actions": ("longest event-loop stall of each action, 1 s after show", lambda: actions(rounds, chosen)),
+        "mint": ("event loop during a 2 s mint", stalls),
+        "deferrals": ("what the work just after the first paint buys", lambda: deferrals(rounds)),
+    }
+    for name, (title, run) in parts.items():
+        if args.only in (None, name):
+            print(f"== {title} ==", flush=True)
+            run()
 
 
 if __name__ == "__main__":

@@ -239,3 +239,23 @@ def test_a_refused_field_is_not_marked_on_another_endpoint_shown_meanwhile(
         model = child(window.form, QComboBox, "session.model")
         assert not model.property("invalid"), "the refusal was about the realtime form's model"
         assert "Invalid model." in window.error_text.text()
+
+
+def test_the_forms_built_ahead_are_ready_to_switch_to_and_only_those_shown_are_remembered(
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path
+) -> None:
+    from realtime_gui.api.catalog import ENDPOINT_IDS
+    from realtime_gui.qt.ui.form.form import ParameterForm
+
+    window = open_window()
+    # Every endpoint's form is built after the first paint, before anyone asks for it.
+    qtbot.waitUntil(lambda: len(window.stack.findChildren(ParameterForm)) == len(ENDPOINT_IDS), timeout=WAIT_MS)
+    built = {form.endpoint.id: form for form in window.stack.findChildren(ParameterForm)}
+    choose_endpoint(window, "translation")
+    assert window.form is built["translation"], "switching shows the form built ahead, not a new one"
+    window.close()
+    saved = settings_file.read_text(encoding="utf-8").splitlines()
+    remembered = {line.split("=")[0] for line in saved if "=" in line}
+    assert {"realtime", "translation"} <= remembered, "the forms shown are remembered"
+    # A form built ahead and never shown pins no values for an endpoint the user never used.
+    assert not {"transcription", "beta-sessions", "beta-transcription"} & remembered

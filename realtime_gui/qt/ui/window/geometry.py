@@ -72,12 +72,17 @@ def scroll_to_after_layout(
     def scroll() -> None:
         targets = widgets()
         settle(area.window())
+        # Up to the area's widget, not through the viewport above it: PySide6 has no wrapper for the viewport yet,
+        # and making one builds ~40 enums: that one call took 50-105 ms of the first Create on a loaded machine.
+        content = area.widget()
         for widget in targets:
             chain: list[QWidget] = []
             holder = widget.parentWidget()
-            while holder is not None and holder is not area:
+            while holder is not None and holder is not content:
                 chain.append(holder)
                 holder = holder.parentWidget()
+            if holder is not None:
+                chain.append(holder)
             for outer in reversed(chain):
                 settle(outer)
         for widget in targets:

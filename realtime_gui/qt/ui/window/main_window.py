@@ -194,7 +194,7 @@ class MainWindow(WindowLayout):
         else:
             clamp_to_screen(self)
 
-    # -- just after the first paint: the Tab order, then the key status and the warm-up --
+    # -- just after the first paint: the Tab order, the key status, the warm-up, the other endpoints' forms --
 
     def _after_first_paint(self) -> None:
         no_tab_stop(self.form_scroll, self.token_scroll)
@@ -203,7 +203,11 @@ class MainWindow(WindowLayout):
         # In worker threads, so that start-up never waits for a keyring (which may prompt) or for httpx2.
         self.current_profile.refresh_key_status()
         # The first Create then takes ~20 ms instead of ~220 ms: httpx2 and its TLS context are loaded.
-        self.controller.warm_up()
+        warm_up = self.controller.warm_up()
+        # After the warm-up's imports, which share the GIL (and so not in this slot either, where the Tab order
+        # builds the `Qt` namespace): each form then stalls the event loop for its own build only.
+        if warm_up is not None:
+            warm_up.finished.connect(self.endpoints.build_the_others)
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
@@ -371,7 +375,7 @@ class MainWindow(WindowLayout):
 
     def save_state(self) -> None:
         # While the settings file is broken, a value the window opened with is not written (settings.py).
-        for endpoint_id, form in self.endpoints.built():
+        for endpoint_id, form in self.endpoints.shown_forms():
             self.settings.set_form_values(endpoint_id, form.all_values())
         self.settings.endpoint = self.endpoint_id
         self.settings.profile_name = self.profile.name
