@@ -229,14 +229,14 @@ SNIPPET_PAGE = """<!doctype html>
 """
 
 
-class _SnippetServer(_PageServer):
+class _OnePageServer(_PageServer):
     page: bytes
 
 
-class _SnippetPageHandler(_PageHandler):
-    """Serves the snippet page, and stands in for the API's /realtime/calls on the same origin."""
+class _OnePageHandler(_PageHandler):
+    """Serves the server's one page at every path, and stands in for the API's /realtime/calls on the same origin."""
 
-    server: _SnippetServer
+    server: _OnePageServer
 
     def do_GET(self) -> None:
         body = self.server.page
@@ -262,7 +262,7 @@ def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Pa
         token = client.mint(
             build_request("realtime", {}), connection=Connection(base_url=server.base_url, timeout=5), api_key=TEST_KEY
         )
-    stand_in = _SnippetServer(("127.0.0.1", 0), _SnippetPageHandler)
+    stand_in = _OnePageServer(("127.0.0.1", 0), _OnePageHandler)
     stand_in.calls = []
     thread = threading.Thread(target=stand_in.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -341,22 +341,6 @@ NAVIGATING_PAGE = (
 )
 
 
-class _ForeignServer(_PageServer):
-    page: bytes
-
-
-class _ForeignPageHandler(_PageHandler):
-    server: _ForeignServer
-
-    def do_GET(self) -> None:
-        body = self.server.page
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
 def _dump_dom(url: str, profile: Path) -> str:
     chromium = shutil.which("chromium") or "chromium"
     done = subprocess.run(
@@ -372,7 +356,7 @@ def _dump_dom(url: str, profile: Path) -> str:
 @contextmanager
 def foreign_page(page: str, token_url: str) -> Iterator[str]:
     """`page` served at http://127.0.0.2:PORT/ (loopback, but not an allowed origin), with TOKEN_URL filled in."""
-    foreign = _ForeignServer(("127.0.0.2", 0), _ForeignPageHandler)
+    foreign = _OnePageServer(("127.0.0.2", 0), _OnePageHandler)
     foreign.calls = []
     foreign.page = page.replace("TOKEN_URL", token_url).encode()
     thread = threading.Thread(target=foreign.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
