@@ -18,6 +18,7 @@ from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, write_profile
 from memory_keyring import MemoryKeyring
+from processes import modules_loaded
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -84,6 +85,42 @@ def test_an_unknown_command_lists_the_commands_and_exits_2() -> None:
     assert "realtime-gui: Unknown command 'verfy'; did you mean verify?" in done.stderr
     assert "The commands are mint, key, verify, serve" in done.stderr
     assert done.stdout == ""
+
+
+# -- what start-up loads ---------------------------------------------------------------------------------------
+
+# The console script's path to the window: the command line's module first, then Qt, then the window.
+_OPEN_WINDOW = (
+    "import os\n"
+    "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+    "from realtime_gui import cli\n"
+    "from PySide6.QtWidgets import QApplication\n"
+    "app = QApplication([])\n"
+    "from realtime_gui.qt.app import create_window\n"
+    "window = create_window(['--settings', SETTINGS])\n"
+)
+
+
+def test_start_up_leaves_what_the_first_paint_does_not_need_unloaded(tmp_path: Path) -> None:
+    # Each is imported where it is first used, which says what leaving it out of start-up buys.
+    code = f"SETTINGS = {str(tmp_path / 's.ini')!r}\n" + _OPEN_WINDOW
+    probe = modules_loaded(code, ["socket", "realtime_gui.qt.ui.dialogs", "realtime_gui.serve", "realtime_gui.verify"])
+    assert probe.done.returncode == 0, probe.done.stderr
+    assert probe.modules == []
+
+
+def test_start_up_reads_no_source_file(tmp_path: Path) -> None:
+    # PySide6's import hook reads the source of every module imported after it, and linecache keeps it (4 MiB at
+    # start-up) unless told that no module uses a __feature__ (qt/__init__.py): this fails when PySide6 stops
+    # listening, say after an upgrade renames what qt/__init__.py replaces.
+    code = (
+        f"SETTINGS = {str(tmp_path / 's.ini')!r}\n"
+        + _OPEN_WINDOW
+        + "import linecache\nprint(sorted(name for name in linecache.cache if 'realtime_gui' in name))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
 
 
 # -- the window takes mint's connection options --------------------------------------------------------------

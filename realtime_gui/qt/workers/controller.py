@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -20,10 +21,12 @@ from realtime_gui.config.profiles import Profile
 from realtime_gui.errors import MintError, MissingKeyError
 from realtime_gui.keys import store as secrets
 from realtime_gui.keys.api_key import ENV_VAR, ApiKey, InvalidKey, KeyringUnavailable, KeySource, check_key_text
-from realtime_gui.net.calls import Call
 from realtime_gui.net.minted import MintedToken
 from realtime_gui.qt.workers.jobs import Job, Jobs
 from realtime_gui.qt.workers.verifier import Verifier
+
+if TYPE_CHECKING:
+    from realtime_gui.net.calls import Call
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +121,8 @@ class Controller(QObject):
                 )
             )
             return
+        from realtime_gui.net.calls import Call  # here, not at start-up: with socket, ~3 ms (serving.py)
+
         memory_key = self._memory_keys.get(profile.name)
         call = Call()
         job = self._jobs.submit(

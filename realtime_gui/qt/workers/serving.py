@@ -9,7 +9,6 @@ The key is read in the server's thread too (the template carries a function that
 from __future__ import annotations
 
 import errno
-import socket
 import threading
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,8 @@ if TYPE_CHECKING:
 
 __all__ = ["LocalServer", "PortUnavailable", "free_port_near"]
 
-# realtime_gui.serve.server is imported when serving starts: the window does not need it to appear.
+# realtime_gui.serve.server is imported when serving starts, socket when a port is probed: the window does not
+# need them to appear (socket alone: ~3 ms of start-up; net/calls.py loads it too, controller.py at the first mint).
 _LOOPBACK = "127.0.0.1"
 _SEARCH = 20  # ports tried after a taken one before asking the system for any free port
 
@@ -94,6 +94,8 @@ class LocalServer(QObject):
 
 def free_port_near(port: int) -> int:
     """A port on 127.0.0.1 that is free now: the first after `port` (so a page's URL changes little), else any."""
+    import socket
+
     from realtime_gui.serve.server import DEFAULT_PORT
 
     start = port if port > 0 else DEFAULT_PORT
@@ -106,6 +108,8 @@ def free_port_near(port: int) -> int:
 
 
 def _is_free(port: int) -> bool:
+    import socket
+
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no obstacle
         try:
