@@ -1,8 +1,6 @@
-"""The frozen app's entry point: the same `main` as the `realtime-gui` command."""
+"""The frozen app's entry point: the same `program` as the `realtime-gui` command."""
 
-import sys
-
-from realtime_gui.cli import main
+from realtime_gui.cli import program
 
 if __name__ == "__main__":
-    sys.exit(main())
+    program()

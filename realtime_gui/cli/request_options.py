@@ -11,7 +11,7 @@ import argparse
 from realtime_gui.api.catalog import DEFAULT_ENDPOINT, ENDPOINT_IDS, endpoint
 from realtime_gui.api.checks import Problem
 from realtime_gui.cli.exits import PROG, UsageError, say
-from realtime_gui.config.connection import Connection, check_base_url
+from realtime_gui.config.connection import Connection, check_base_url, default_connection
 from realtime_gui.config.connection_options import ConnectionOptions, add_connection_options
 from realtime_gui.config.profiles import (
     DEFAULT_PROFILE,
@@ -19,7 +19,6 @@ from realtime_gui.config.profiles import (
     Profile,
     check_profile,
     config_folder,
-    default_connection,
     read_profiles,
 )
 from realtime_gui.errors import ConfigError

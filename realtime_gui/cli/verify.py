@@ -10,7 +10,6 @@ written. A reply is printed (and kept) up to MAX_REPLY_CHARS characters; the res
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import re
 import stat
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from realtime_gui import jsontext
 from realtime_gui.api.endpoint_sockets import DEFAULT_ENDPOINT, SOCKETS
 from realtime_gui.cli.exits import OK, OutputFailed, UsageError, detail, exit_code, out, say
+from realtime_gui.config.connection import DEFAULT_TIMEOUT_S, default_connection, timeout_problem
 from realtime_gui.redaction import redact
 from realtime_gui.shown import escape_controls, json_text
 from realtime_gui.verify.findings import (
@@ -79,9 +79,6 @@ def add_parser(commands: Any) -> None:  # argparse's subparsers action has no pu
 
 def run(args: argparse.Namespace) -> int:
     """`realtime-gui verify`."""
-    from realtime_gui.config.connection import DEFAULT_TIMEOUT_S, timeout_problem
-    from realtime_gui.config.profiles import default_connection
-
     if args.timeout is not None and (problem := timeout_problem(args.timeout)):
         raise UsageError(f"--timeout {problem}.")  # before reading: nothing is waited for in vain
     timeout = float(args.timeout) if args.timeout is not None else DEFAULT_TIMEOUT_S
@@ -160,7 +157,9 @@ def _read_input(timeout: float) -> str:
     if sys.stdin is None:
         return ""
     if sys.stdin.isatty():
-        return getpass.getpass("Token (input hidden): ")  # a person typing: no deadline
+        import getpass  # a person typing, who waits for no millisecond: 0.5 ms off every piped check
+
+        return getpass.getpass("Token (input hidden): ")  # no deadline
     from realtime_gui.cli.bounded_stdin import StdinTimeout, read_until
 
     try:

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from realtime_gui import jsontext
-from realtime_gui.config.connection import AUTH_STYLES, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_S, Connection, timeout_problem
+from realtime_gui.config.connection import (
+    AUTH_STYLES,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT_S,
+    Connection,
+    default_connection,
+    timeout_problem,
+)
 
 DEFAULT_PROFILE = "default"
 DEMO_PROFILE = "demo"
@@ -76,12 +83,6 @@ def config_folder() -> Path:
     if sys.platform == "win32":
         return Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming") / "realtime-gui"
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "realtime-gui"
-
-
-def default_connection() -> Connection:
-    """The settings of a profile never saved: OPENAI_BASE_URL when set (as the OpenAI SDKs read it), else the
-    default URL."""
-    return Connection(base_url=os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL)
 
 
 def read_profiles(path: Path) -> ProfilesFile:

@@ -28,7 +28,7 @@ from websockets.sync.utils import Deadline
 
 from realtime_gui import __version__, jsontext
 from realtime_gui.errors import ConfigError
-from realtime_gui.net import proxies, tls
+from realtime_gui.net import proxies
 from realtime_gui.net.calls import Call, look_up
 from realtime_gui.redaction import redact
 from realtime_gui.shown import shown
@@ -239,10 +239,15 @@ class Verification:
         if problem:
             raise VerifyInputError(f"The proxy the environment sets for {urlsplit(url).scheme}:// URLs {problem}.")
         https_proxy = self._proxy is not None and self._proxy.startswith("https:")
-        try:
-            context = tls.client_context() if url.startswith("wss:") or https_proxy else None
-        except ConfigError as err:
-            raise VerifyInputError(str(err)) from None
+        context = None
+        if url.startswith("wss:") or https_proxy:
+            # Loaded here: a ws:// session (the demo, a server on this machine) never uses it, 1.1 ms.
+            from realtime_gui.net import tls
+
+            try:
+                context = tls.client_context()
+            except ConfigError as err:
+                raise VerifyInputError(str(err)) from None
         return {
             "ssl": context if url.startswith("wss:") else None,
             "proxy": self._proxy,

@@ -501,14 +501,24 @@ def test_every_endpoint_of_the_catalog_has_its_socket_and_nothing_else() -> None
 def test_a_token_check_loads_neither_the_catalog_nor_the_http_stack(
     token: MintedToken, server: FakeOpenAI, tmp_path: Path
 ) -> None:
-    """What `verify` needs of the endpoints is in api/endpoint_sockets.py: the parameter tables stay unloaded."""
+    """What `verify` needs of the endpoints is in api/endpoint_sockets.py: the parameter tables stay unloaded. Nor
+    does a piped check of a ws:// session load what it does not use: the profiles (its base URL is --base-url or
+    OPENAI_BASE_URL), the TLS policy, or getpass (for a token typed at a terminal)."""
     given = tmp_path / "token.txt"
     given.write_text(token.value + "\n")
     probe = modules_loaded(
         "sys.stdin = open(sys.argv[2])\n"
         "from realtime_gui.cli import main\n"
         "sys.exit(main(['verify', '--base-url', sys.argv[1], '--endpoint', 'realtime']))\n",
-        ["realtime_gui.api.catalog", "realtime_gui.api.checks", "httpx2", "httpcore2"],
+        [
+            "realtime_gui.api.catalog",
+            "realtime_gui.api.checks",
+            "httpx2",
+            "httpcore2",
+            "realtime_gui.config.profiles",
+            "realtime_gui.net.tls",
+            "getpass",
+        ],
         args=[server.base_url, str(given)],
         env=cli_env(),
     )
