@@ -183,7 +183,7 @@ class MainWindow(WindowLayout):
 
         self.current_profile.shown.connect(self._on_current_profile_shown)
         self.current_profile.start(profile_name)
-        self.endpoints.form_built.connect(self._update_tab_order)
+        self.stack.currentChanged.connect(self._on_stack_current_changed)
         self.endpoints.undo_changed.connect(self._on_endpoints_undo_changed)
         self.endpoints.ga_switched.connect(self.mint_button.setFocus)  # Create is next
         self.endpoints.start(endpoint_id)
@@ -210,20 +210,25 @@ class MainWindow(WindowLayout):
             warm_up.finished.connect(self.endpoints.build_the_others)
 
     def _update_tab_order(self) -> None:
-        """Tab: the top bar, the banner's buttons, the form's fields in reading order, the buttons under the form,
-        the token side (the serving panel at its top, then the token panel). Set after the first paint, then again
-        for each new form and when the serving panel is built."""
-        if not self._tab_order_set:
+        """Tab: the top bar, the banner's buttons, the shown form's fields in reading order, the buttons under the
+        form, the token side (the serving panel at its top, then the token panel). Set after the first paint, then
+        again whenever another form shows and when the serving panel is built. The hidden forms' fields may sit
+        anywhere in the chain: Tab passes over hidden widgets."""
+        form = self.stack.currentWidget()
+        if not self._tab_order_set or form is None:
             return
         chain(
             [
                 [self.endpoint_combo, self.profile_combo, self.key_button],
                 [self.error_banner.action, self.error_banner.close_button],
-                reading_order(self.stack),
+                reading_order(form),
                 [self.reset_button, self.cancel_button, self.mint_button],
                 reading_order(self.right_side),
             ]
         )
+
+    def _on_stack_current_changed(self, _index: int) -> None:
+        self._update_tab_order()
 
     # -- what the parts share --
 
