@@ -150,9 +150,10 @@ class ChecksField(Field):
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: list[tuple[str, QCheckBox]] = []
         words = dict(row.choice_words)
+        tip = tooltip(row)
         for choice in row.choices:
             box = QCheckBox(words.get(str(choice), str(choice)))
-            box.setToolTip(tooltip(row) + (f"\nSends {choice}" if str(choice) in words else ""))
+            box.setToolTip(tip + (f"\nSends {choice}" if str(choice) in words else ""))
             layout.addWidget(box)
             self.boxes.append((str(choice), box))
         layout.addStretch(1)

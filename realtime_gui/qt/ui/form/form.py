@@ -17,7 +17,7 @@ from realtime_gui.api.structure import applies
 from realtime_gui.api.value_checks import check_value
 from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.ui.form.deprecation_notes import add_deprecation_notes
-from realtime_gui.qt.ui.form.field_base import Field, initial_value, tooltip
+from realtime_gui.qt.ui.form.field_base import Field, initial_value
 from realtime_gui.qt.ui.form.fields import make_field
 from realtime_gui.qt.ui.form.name_hint import add_name_hint
 from realtime_gui.qt.ui.style.look import ERROR, make_selectable, mark_invalid, set_text_color
@@ -131,7 +131,7 @@ class ParameterForm(QWidget):
     def _add_row(self, row: Parameter, layout: QFormLayout) -> None:
         field = add_name_hint(add_deprecation_notes(make_field(row)))
         label = QLabel(row.label)
-        label.setToolTip(tooltip(row))
+        label.setToolTip(field.editor.toolTip())  # tooltip(row), made once
         label.setBuddy(field.focus)
         layout.addRow(label, field.widget)
         self._rows[row.path] = _Row(field, layout, label)
