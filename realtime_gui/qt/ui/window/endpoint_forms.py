@@ -46,6 +46,7 @@ class EndpointForms(QObject):
     """Follows the endpoint list `combo` and fills the page `stack` (shown in `scroll`) with forms; says what a
     change means in the `banner` and the `status_bar`."""
 
+    form_built = Signal(object)  # the ParameterForm that just joined the stack: the Tab order takes it in
     undo_changed = Signal(str)  # what Edit > Undo would undo now ("" for nothing)
     ga_switched = Signal()  # the GA offer was taken: its form is shown with the beta form's settings
 
@@ -105,6 +106,7 @@ class EndpointForms(QObject):
             self._forms[endpoint_id] = form
             form.problems_fixed.connect(self._on_form_problems_fixed)
             self._stack.addWidget(form)
+            self.form_built.emit(form)
         return form
 
     def build_the_others(self) -> None:
