@@ -143,7 +143,7 @@ class Endpoint:
 
     @cached_property
     def _groups(self) -> dict[str, Parameter | None]:
-        # The form asks for every row's group at each change it refreshes for: looked up once.
+        # The form asks for every row's group at each refresh (at every key typed): looked up once per endpoint.
         return {p.path: self._find_group(p.path) for p in self.parameters}
 
     def enclosing_group(self, path: str) -> Parameter | None:
