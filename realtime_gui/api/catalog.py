@@ -141,8 +141,16 @@ class Endpoint:
     def parameter(self, path: str) -> Parameter | None:
         return self.by_path.get(path)
 
+    @cached_property
+    def _groups(self) -> dict[str, Parameter | None]:
+        # The form asks for every row's group at each refresh (at every key typed): looked up once per endpoint.
+        return {p.path: self._find_group(p.path) for p in self.parameters}
+
     def enclosing_group(self, path: str) -> Parameter | None:
         """The nearest GROUP row whose object holds `path`, if any."""
+        return self._groups[path] if path in self._groups else self._find_group(path)
+
+    def _find_group(self, path: str) -> Parameter | None:
         head = path
         while "." in head:
             head = head.rsplit(".", 1)[0]
@@ -150,6 +158,14 @@ class Endpoint:
             if row is not None and row.kind is Kind.GROUP:
                 return row
         return None
+
+    @cached_property
+    def deciding_paths(self) -> tuple[str, ...]:
+        """The rows whose values decide whether other rows apply: the groups and the rows conditions name (what
+        structure.applies reads)."""
+        groups = (g.path for p in self.parameters if (g := self.enclosing_group(p.path)) is not None)
+        named = (p.when.path for p in self.parameters if p.when is not None)
+        return tuple(dict.fromkeys((*groups, *named)))
 
     def members(self, group_path: str) -> tuple[Parameter, ...]:
         """Rows whose nearest enclosing group is `group_path`."""

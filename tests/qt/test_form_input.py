@@ -343,6 +343,25 @@ def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
     assert server.requests[-1].json()["session"]["truncation"] == {"type": "retention_ratio", "retention_ratio": 0.5}
 
 
+def test_a_message_under_a_field_goes_and_comes_back_with_its_row(
+    qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
+) -> None:
+    window = open_window()
+    truncation = editor(window, "session.truncation")
+    assert isinstance(truncation, QComboBox)
+    truncation.setCurrentIndex(truncation.findText("custom…"))
+    create(qtbot, window)
+    said = "Retention ratio is required when session.truncation is on; expected a number from 0 to 1"
+    assert error_under(window, "session.truncation.retention_ratio") == said
+    truncation.setCurrentIndex(truncation.findText("not sent"))  # the ratio's row hides, and its message with it
+    assert not spin_box(window, "session.truncation.retention_ratio").isVisible()
+    assert error_under(window, "session.truncation.retention_ratio") == ""
+    truncation.setCurrentIndex(truncation.findText("custom…"))  # nothing was fixed: the message is back
+    assert spin_box(window, "session.truncation.retention_ratio").isVisible()
+    assert error_under(window, "session.truncation.retention_ratio") == said
+    assert_nothing_sent(window, server)
+
+
 def test_a_required_choice_without_a_default_is_asked_for_not_guessed(
     qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:

@@ -22,7 +22,7 @@ from realtime_gui.api.catalog import ENDPOINTS
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import OpenWindow
-from driving import WAIT_MS, child, field, takes_tab, wait_for_tab_order
+from driving import WAIT_MS, child, choose_endpoint, field, takes_tab, wait_for_tab_order
 from misbehaving import FakeOpenAI, Fault, FaultKind
 
 
@@ -61,7 +61,23 @@ def tab_through(qtbot: QtBot, window: MainWindow, start: QWidget, count: int) ->
 
 
 def test_tab_goes_from_the_top_bar_into_the_fields_in_reading_order(qtbot: QtBot, open_window: OpenWindow) -> None:
+    assert_tab_reads_the_form(qtbot, open_window())
+
+
+def test_a_form_built_after_the_first_paint_takes_tab_in_reading_order_too(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
     window = open_window()
+    wait_for_tab_order(qtbot, window)
+    # The other endpoints' forms are built after the Tab order is first set, and join it then.
+    qtbot.waitUntil(lambda: window.stack.count() == len(ENDPOINTS), timeout=WAIT_MS)
+    choose_endpoint(window, "transcription")
+    assert_tab_reads_the_form(qtbot, window)
+
+
+def assert_tab_reads_the_form(qtbot: QtBot, window: MainWindow) -> None:
+    """From the endpoint list, Tab goes through the top bar, the shown form's fields in reading order, the buttons
+    under the form and on to the token."""
     form = window.form
     fields = [w for w in form.findChildren(QWidget) if takes_tab(w) and w.isVisible() and w.isEnabled()]
     fields = [w for w in fields if w.parentWidget() is not None and not isinstance(w.parentWidget(), QComboBox)]

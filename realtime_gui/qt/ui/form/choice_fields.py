@@ -30,8 +30,7 @@ class ComboField(Field):
         super().__init__(row)
         self._values = [value for _, value in entries]
         self.combo = ComboBox()
-        for label, _ in entries:
-            self.combo.addItem(label)
+        self.combo.addItems([label for label, _ in entries])
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._name(self.combo)
         self.widget = self.combo
@@ -110,8 +109,7 @@ class OpenChoiceField(TypedField):
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.combo.setMinimumContentsLength(OPEN_CHOICE_CHARS)
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        for choice in (*row.choices, *row.literals):
-            self.combo.addItem(in_words(choice))
+        self.combo.addItems([in_words(choice) for choice in (*row.choices, *row.literals)])
         line = self.combo.lineEdit()
         assert line is not None
         line.setPlaceholderText(default_words(row))
@@ -152,9 +150,10 @@ class ChecksField(Field):
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: list[tuple[str, QCheckBox]] = []
         words = dict(row.choice_words)
+        tip = tooltip(row)
         for choice in row.choices:
             box = QCheckBox(words.get(str(choice), str(choice)))
-            box.setToolTip(tooltip(row) + (f"\nSends {choice}" if str(choice) in words else ""))
+            box.setToolTip(tip + (f"\nSends {choice}" if str(choice) in words else ""))
             layout.addWidget(box)
             self.boxes.append((str(choice), box))
         layout.addStretch(1)

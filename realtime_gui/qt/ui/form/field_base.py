@@ -51,7 +51,8 @@ def tooltip(row: Parameter) -> str:
 
 class Field:
     """Base: `widget` goes into the form; `value()` / `set_value()` speak JSON; `problem()` reports text that
-    cannot be read (a JSON syntax error), which the form shows before anything is sent."""
+    cannot be read (a JSON syntax error), which the form shows before anything is sent. A new field holds
+    `initial_value(row)`."""
 
     widget: QWidget  # what the form lays out
     editor: QWidget  # the input itself, named by the row's path: marked invalid, focused, scrolled to

@@ -17,7 +17,7 @@ from realtime_gui.api.structure import applies
 from realtime_gui.api.value_checks import check_value
 from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.ui.form.deprecation_notes import add_deprecation_notes
-from realtime_gui.qt.ui.form.field_base import Field, initial_value, tooltip
+from realtime_gui.qt.ui.form.field_base import Field, initial_value
 from realtime_gui.qt.ui.form.fields import make_field
 from realtime_gui.qt.ui.form.name_hint import add_name_hint
 from realtime_gui.qt.ui.style.look import ERROR, make_selectable, mark_invalid, set_text_color
@@ -50,6 +50,7 @@ class _Row:
         self.layout = layout
         self.label = label
         self.error: QLabel | None = None  # made when there is a problem to show: most rows never need one
+        self.shown = True  # whether the row applies and shows (a row added to a layout shows)
         self.held = False  # the line's text is gone but its space stays, so that nothing moves under the pointer
 
     def show_error(self, text: str) -> None:
@@ -66,7 +67,7 @@ class _Row:
         self.error.setMinimumHeight(0)
         self.error.setText(text)
         self.error.show()
-        self.layout.setRowVisible(self.error, True)
+        self.layout.setRowVisible(self.error, self.shown)
 
     def hide_error(self, *, hold: bool = False) -> None:
         """Take the message away; `hold`: keep its space (blank) until `release()`."""
@@ -130,7 +131,7 @@ class ParameterForm(QWidget):
     def _add_row(self, row: Parameter, layout: QFormLayout) -> None:
         field = add_name_hint(add_deprecation_notes(make_field(row)))
         label = QLabel(row.label)
-        label.setToolTip(tooltip(row))
+        label.setToolTip(field.editor.toolTip())  # tooltip(row), made once
         label.setBuddy(field.focus)
         layout.addRow(label, field.widget)
         self._rows[row.path] = _Row(field, layout, label)
@@ -190,18 +191,32 @@ class ParameterForm(QWidget):
         return applies(self.endpoint, current, row, unset_group_is_off=True)
 
     def refresh(self) -> None:
-        current = self.all_values()
+        """Show the rows that apply, hide the others. It runs at every key typed: it reads only the fields that
+        decide (groups, variants) and touches only the rows that change."""
+        current = self._deciding_values()
         sections_shown: set[str] = set()
-        for path, row in self._rows.items():
-            shown = self._applies(self.endpoint.by_path[path], current)
-            row.layout.setRowVisible(row.field.widget, shown)
-            if row.error is not None:
-                row.layout.setRowVisible(row.error, shown and (bool(row.error.text()) or row.held))
+        for row in self._rows.values():
+            shown = self._applies(row.field.row, current)
+            if shown != row.shown:
+                row.shown = shown
+                row.layout.setRowVisible(row.field.widget, shown)
+                if row.error is not None:
+                    row.layout.setRowVisible(row.error, shown and (bool(row.error.text()) or row.held))
             if shown:
                 sections_shown.add(row.field.row.section)
         for name, box in self._sections.items():  # an empty box is only a title over nothing
             if box is not None and box.isHidden() == (name in sections_shown):
                 box.setVisible(name in sections_shown)
+
+    def _deciding_values(self) -> dict[str, JsonValue]:
+        """The set values of the rows that decide which rows apply (all that `applies` reads)."""
+        out: dict[str, JsonValue] = {}
+        for path in self.endpoint.deciding_paths:
+            row = self._rows.get(path)
+            value = row.field.value() if row is not None else UNSET
+            if not isinstance(value, Unset):
+                out[path] = value
+        return out
 
     def is_shown(self, path: str) -> bool:
         return not self._rows[path].field.widget.isHidden()

@@ -46,7 +46,7 @@ class EndpointForms(QObject):
     """Follows the endpoint list `combo` and fills the page `stack` (shown in `scroll`) with forms; says what a
     change means in the `banner` and the `status_bar`."""
 
-    form_built = Signal()  # a new form joined the stack: the Tab order must take it in
+    form_built = Signal(object)  # the ParameterForm that just joined the stack: the Tab order takes it in
     undo_changed = Signal(str)  # what Edit > Undo would undo now ("" for nothing)
     ga_switched = Signal()  # the GA offer was taken: its form is shown with the beta form's settings
 
@@ -99,12 +99,14 @@ class EndpointForms(QObject):
         form = self._forms.get(endpoint_id)
         if form is None:
             form = ParameterForm(endpoint(endpoint_id))
-            form.set_values(self._settings.form_values(endpoint_id))
+            remembered = self._settings.form_values(endpoint_id)
+            if remembered:  # else the new form already holds what each row starts with
+                form.set_values(remembered)
             self._settings.form_opened_with(endpoint_id, form.all_values())
             self._forms[endpoint_id] = form
             form.problems_fixed.connect(self._on_form_problems_fixed)
             self._stack.addWidget(form)
-            self.form_built.emit()
+            self.form_built.emit(form)
         return form
 
     def build_the_others(self) -> None:
