@@ -132,7 +132,7 @@ class TokenServer:
             return self._stats
 
     def serve_forever(self) -> None:
-        self._http.serve_forever(poll_interval=0.1)
+        self._http.serve_forever()  # stop() wakes it at once (net/listening.py)
 
     def start(self) -> TokenServer:
         self._thread = threading.Thread(target=self.serve_forever, name="token-server", daemon=True)

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 import pytest
 
 from realtime_gui.demo import FakeOpenAI
+from realtime_gui.net.listening import PromptShutdown
 
 from conftest import TEST_KEY, require_programs
 from headless_chromium import Chromium
@@ -80,7 +81,7 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
     browser.close()
 
 
-class _PageServer(ThreadingHTTPServer):
+class _PageServer(PromptShutdown, ThreadingHTTPServer):  # shutdown() wakes its loop at once
     daemon_threads = True
     calls: list[Call]
 
@@ -93,7 +94,7 @@ def page_at() -> Iterator[Any]:
     def start(host: str) -> _PageServer:
         httpd = _PageServer((host, 0), _PageHandler)
         httpd.calls = []
-        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         running.append((httpd, thread))
         return httpd
@@ -257,7 +258,7 @@ def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, chromium: Ch
         )
     stand_in = _OnePageServer(("127.0.0.1", 0), _OnePageHandler)
     stand_in.calls = []
-    thread = threading.Thread(target=stand_in.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=stand_in.serve_forever, daemon=True)
     thread.start()
     try:
         host, port = stand_in.server_address[:2]
@@ -340,7 +341,7 @@ def foreign_page(page: str, token_url: str) -> Iterator[str]:
     foreign = _OnePageServer(("127.0.0.2", 0), _OnePageHandler)
     foreign.calls = []
     foreign.page = page.replace("TOKEN_URL", token_url).encode()
-    thread = threading.Thread(target=foreign.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=foreign.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.2:{foreign.server_address[1]}/"
