@@ -1,8 +1,8 @@
 """What a hostile server costs, against a well-behaved baseline measured side by side (interleaved) in one run:
 
 1. time past `--timeout` for `realtime-gui mint` against headers at 1 byte/s, an endless `103 Early Hints`
-   stream and a body at a byte every 50 ms, against a server that never answers at all (the plain timeout); goal:
-   within 1 s of the timeout,
+   stream, a body at a byte every 50 ms and a name lookup that never answers (counted from the lookup), against a
+   server that never answers at all (the plain timeout); goal: within 1 s of the timeout,
 2. peak RSS of `realtime-gui mint` against a stacked-gzip bomb (1 GiB decoded), against a normal answer;
    goal: under 200 MiB,
 3. seconds from the window closing to the process exit with a hung call (plain hang, the 103 stream, and a keyring
@@ -33,7 +33,7 @@ from realtime_gui.net.calls import Call
 from realtime_gui.net.client import TokenClient
 
 from hostile_server import HostileServer, gzip_bomb
-from processes import close_app_during_call, mint_cli
+from processes import close_app_during_call, mint_cli, mint_with_hung_lookup
 from waiting import wait_until
 
 
@@ -42,11 +42,14 @@ def _median(values: list[float]) -> float:
 
 
 def past_the_timeout(server: HostileServer, rounds: int, timeout: float, tmp: Path) -> None:
-    modes = ("hang", "slow-headers", "early-hints", "slow-body")
+    modes = ("hang", "slow-headers", "early-hints", "slow-body", "hung lookup")
     past: dict[str, list[float]] = {mode: [] for mode in modes}
     for _ in range(rounds):
         for mode in modes:
-            done = mint_cli(server, mode, timeout=timeout, tmp_path=tmp)
+            if mode == "hung lookup":
+                done = mint_with_hung_lookup("resolver-hangs.example", timeout=timeout, tmp_path=tmp)
+            else:
+                done = mint_cli(server, mode, timeout=timeout, tmp_path=tmp)
             if done.code != 4:
                 raise SystemExit(f"{mode}: exit {done.code}: {done.err}")
             past[mode].append(done.seconds - timeout)
