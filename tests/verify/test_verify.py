@@ -281,18 +281,18 @@ def verify_with_open_stdin(server: FakeOpenAI, written: str, *args: str) -> tupl
 
 
 def test_a_pipe_that_never_writes_ends_at_the_timeout_saying_what_it_waited_for(server: FakeOpenAI) -> None:
-    code, out, err = verify_with_open_stdin(server, "", "--timeout", "1")  # it waited for ever
+    code, out, err = verify_with_open_stdin(server, "", "--timeout", "0.5")  # it waited for ever
     assert code == 2, err
     assert out == ""
     assert err == (
-        "realtime-gui: Nothing arrived on standard input within 1 s (--timeout): verify waits for the ek_… token "
+        "realtime-gui: Nothing arrived on standard input within 0.5 s (--timeout): verify waits for the ek_… token "
         "on one line, or for the JSON of `realtime-gui mint --output json` and the end of input.\n"
     )
     assert sessions(server) == []
 
 
 def test_an_unfinished_line_ends_at_the_timeout(server: FakeOpenAI) -> None:
-    code, _, err = verify_with_open_stdin(server, "ek_0123", "--timeout", "1")
+    code, _, err = verify_with_open_stdin(server, "ek_0123", "--timeout", "0.5")  # the 7 bytes are in the pipe
     assert code == 2, err
     assert err.startswith("realtime-gui: 7 bytes arrived but no complete token line or JSON on standard input within")
     assert sessions(server) == []
