@@ -132,7 +132,9 @@ class TokenServer:
             return self._stats
 
     def serve_forever(self) -> None:
-        self._http.serve_forever()  # stop() wakes it at once (net/listening.py)
+        # stop() wakes the loop at once (net/listening.py); the poll is how soon Ctrl+C reaches `realtime-gui serve`
+        # on Windows, whose select() a signal does not interrupt.
+        self._http.serve_forever(poll_interval=0.1)
 
     def start(self) -> TokenServer:
         self._thread = threading.Thread(target=self.serve_forever, name="token-server", daemon=True)
