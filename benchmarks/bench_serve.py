@@ -4,6 +4,9 @@
    `TokenClient.mint` in this process, both to the same fake OpenAI server on 127.0.0.1, interleaved A/B so drift
    hits both alike (goal: serve adds < 2 ms).
 2. 20 concurrent requests, each on a new connection with an Origin, repeated: every one must be a 200 with a token.
+3. Stopping: `TokenServer.stop()` and the demo server's `FakeOpenAI.stop()` (their loop woken at once,
+   net/listening.py) against the standard library's loop polling at the interval each used before (0.1 s, 50 ms),
+   alternating (goal: a millisecond or less).
 
 Run: .venv/bin/python benchmarks/bench_serve.py [--rounds N]
 """
@@ -19,8 +22,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from realtime_gui.api.request import build_request
@@ -28,8 +34,9 @@ from realtime_gui.config.connection import Connection
 from realtime_gui.demo import FakeOpenAI
 from realtime_gui.jsontext import JsonValue
 from realtime_gui.net.client import TokenClient
+from realtime_gui.serve.server import Template, TokenServer
 
-from side_by_side import ms
+from side_by_side import ms, spread
 
 KEY = "sk-bench-not-a-real-key-000000000000"
 SETS: dict[str, JsonValue] = {
@@ -119,10 +126,59 @@ def burst(port: int, rounds: int, width: int = 20) -> None:
     print(f"one request in a burst    {ms(latencies)}")
 
 
+def _polling_stop(poll_interval: float) -> float:
+    """Seconds for the standard library's loop, polling every `poll_interval`, to stop."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    loop = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": poll_interval})
+    loop.start()
+    time.sleep(poll_interval / 3)  # somewhere in a poll, as a stop comes at any moment
+    t = time.perf_counter()
+    server.shutdown()
+    stopped = time.perf_counter() - t
+    loop.join()
+    server.server_close()
+    return stopped
+
+
+def _token_server_stop(server: FakeOpenAI) -> float:
+    template = Template(
+        endpoint_id="realtime", values=SETS, connection=Connection(base_url=server.base_url), api_key=KEY
+    )
+    running = TokenServer(template, port=0).start()
+    time.sleep(0.03)  # somewhere in its loop's wait
+    t = time.perf_counter()
+    running.stop()
+    return time.perf_counter() - t
+
+
+def _demo_stop() -> float:
+    demo = FakeOpenAI(api_key=KEY).start()
+    time.sleep(0.015)
+    t = time.perf_counter()
+    demo.stop()
+    return time.perf_counter() - t
+
+
+def stopping(server: FakeOpenAI, rounds: int) -> None:
+    sides: dict[str, Callable[[], float]] = {
+        "TokenServer.stop()": lambda: _token_server_stop(server),
+        "stdlib loop, 0.1 s poll": lambda: _polling_stop(0.1),
+        "FakeOpenAI.stop()": _demo_stop,
+        "stdlib loop, 50 ms poll": lambda: _polling_stop(0.05),
+    }
+    times: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(rounds):
+        for name, stop in sides.items():
+            times[name].append(stop())
+    for name, values in times.items():
+        print(f"{name:25s} {spread(values)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=300)
     parser.add_argument("--bursts", type=int, default=20)
+    parser.add_argument("--stops", type=int, default=20)
     args = parser.parse_args()
     with FakeOpenAI(api_key=KEY) as server, tempfile.TemporaryDirectory() as config:
         proc, port = start_serve(server.base_url, config)
@@ -131,6 +187,8 @@ def main() -> None:
             side_by_side(server, port, args.rounds)
             print("\n== concurrency ==")
             burst(port, args.bursts)
+            print("\n== stopping ==")
+            stopping(server, args.stops)
         finally:
             proc.send_signal(signal.SIGINT)
             code = proc.wait(timeout=10)

@@ -1,11 +1,14 @@
 """What a hostile server costs, against a well-behaved baseline measured side by side (interleaved) in one run:
 
-1. time past `--timeout` for `realtime-gui mint` against headers at 1 byte/s and an endless `103 Early Hints`
-   stream, against a server that never answers at all (the plain timeout); goal: within 1 s of the timeout,
+1. time past `--timeout` for `realtime-gui mint` against headers at 1 byte/s, an endless `103 Early Hints`
+   stream, a body at a byte every 50 ms and a name lookup that never answers (counted from the lookup), against a
+   server that never answers at all (the plain timeout); goal: within 1 s of the timeout,
 2. peak RSS of `realtime-gui mint` against a stacked-gzip bomb (1 GiB decoded), against a normal answer;
    goal: under 200 MiB,
 3. seconds from the window closing to the process exit with a hung call (plain hang, the 103 stream, and a keyring
-   that never answers), against closing just after a successful mint; goal: under 1 s.
+   that never answers), against closing just after a successful mint; goal: under 1 s,
+4. seconds from `Call.cancel()` (from another thread) to the mint raising, in this process, against a hung call and
+   the 103 stream; goal: at once (tests/net/test_hostile_transport.py checks only that it ends through the cancel).
 
 Seconds are counted from the request reaching the server, so the interpreter's start-up is not in them.
 Run: .venv/bin/python benchmarks/bench_transport.py [--rounds N] [--timeout S]
@@ -17,12 +20,21 @@ import argparse
 import statistics
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from realtime_gui.api.request import build_request
+from realtime_gui.config.connection import Connection
+from realtime_gui.errors import NetworkError
+from realtime_gui.net.calls import Call
+from realtime_gui.net.client import TokenClient
+
 from hostile_server import HostileServer, gzip_bomb
-from processes import close_app_during_call, mint_cli
+from processes import close_app_during_call, mint_cli, mint_with_hung_lookup
+from waiting import wait_until
 
 
 def _median(values: list[float]) -> float:
@@ -30,11 +42,14 @@ def _median(values: list[float]) -> float:
 
 
 def past_the_timeout(server: HostileServer, rounds: int, timeout: float, tmp: Path) -> None:
-    modes = ("hang", "slow-headers", "early-hints")
+    modes = ("hang", "slow-headers", "early-hints", "slow-body", "hung lookup")
     past: dict[str, list[float]] = {mode: [] for mode in modes}
     for _ in range(rounds):
         for mode in modes:
-            done = mint_cli(server, mode, timeout=timeout, tmp_path=tmp)
+            if mode == "hung lookup":
+                done = mint_with_hung_lookup("resolver-hangs.example", timeout=timeout, tmp_path=tmp)
+            else:
+                done = mint_cli(server, mode, timeout=timeout, tmp_path=tmp)
             if done.code != 4:
                 raise SystemExit(f"{mode}: exit {done.code}: {done.err}")
             past[mode].append(done.seconds - timeout)
@@ -83,6 +98,46 @@ def close_to_exit(server: HostileServer, rounds: int, tmp: Path) -> None:
         print(f"  {label:17s} {value:.3f} s  (max {max(seconds[label]):.3f})  ratio {value / base:.2f}x")
 
 
+def _cancelled_in(server: HostileServer, mode: str, client: TokenClient) -> float:
+    call = Call()
+    seen = len(server.requests)
+    raised = threading.Event()
+
+    def mint() -> None:
+        try:
+            client.mint(
+                build_request("realtime", {}),
+                connection=Connection(base_url=server.base_url(mode), timeout=30),
+                api_key="sk-bench-0123456789abcdefWXYZ",
+                call=call,
+            )
+        except NetworkError as err:
+            if err.reason == "cancelled":
+                raised.set()
+
+    threading.Thread(target=mint, daemon=True).start()
+    wait_until(lambda: len(server.requests) > seen, what="the request")
+    started = time.perf_counter()
+    call.cancel()
+    if not raised.wait(30):
+        raise SystemExit(f"{mode}: the cancelled mint did not raise 'cancelled'")
+    return time.perf_counter() - started
+
+
+def cancel_to_raise(server: HostileServer, rounds: int) -> None:
+    modes = ("hang", "early-hints")
+    seconds: dict[str, list[float]] = {mode: [] for mode in modes}
+    with TokenClient() as client:
+        for _ in range(rounds):
+            for mode in modes:
+                seconds[mode].append(_cancelled_in(server, mode, client))
+    print(f"Call.cancel() -> the mint raised, in this process (median of {rounds}; the call's timeout is 30 s):")
+    for mode in modes:
+        values = [figure * 1000 for figure in seconds[mode]]
+        low, middle, high = min(values), _median(values), max(values)
+        print(f"  {mode:13s} min {low:.2f}  median {middle:.2f}  max {high:.2f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
@@ -95,6 +150,8 @@ def main() -> None:
         peak_memory(server, args.rounds, tmp)
         print()
         close_to_exit(server, args.rounds, tmp)
+        print()
+        cancel_to_raise(server, args.rounds)
 
 
 if __name__ == "__main__":

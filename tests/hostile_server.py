@@ -553,7 +553,7 @@ def _tiny_arrays(conn: Connection) -> None:
 # (a mint) is answered with a good token, so the window can mint from a mode's profile and then Test there.
 
 _WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-_TEXT, _PING = 0x1, 0x9
+_TEXT, _CLOSE, _PING = 0x1, 0x8, 0x9
 
 
 def ws_accept(conn: Connection) -> str:
@@ -590,6 +590,50 @@ def ws_event(data: object) -> bytes:
 
 def session_created(session_id: str = "sess_hostile", **session: object) -> bytes:
     return ws_event({"type": "session.created", "session": {"id": session_id, "model": "gpt-realtime", **session}})
+
+
+def _client_frame(data: bytes) -> tuple[int, bytes, bytes] | None:
+    """The first frame in `data` as a client sends it (masked): its opcode, its payload unmasked, and what follows;
+    None while it has not all arrived."""
+    if len(data) < 2:
+        return None
+    opcode, size, at = data[0] & 0x0F, data[1] & 0x7F, 2
+    if size >= 126:
+        at = 4 if size == 126 else 10
+        if len(data) < at:
+            return None
+        size = int.from_bytes(data[2:at], "big")
+    mask = data[at : at + 4] if data[1] & 0x80 else bytes(4)
+    at += 4 if data[1] & 0x80 else 0
+    if len(data) < at + size:
+        return None
+    payload = bytes(byte ^ mask[i % 4] for i, byte in enumerate(data[at : at + size]))
+    return opcode, payload, data[at + size :]
+
+
+def _until_closed(conn: Connection, seconds: float) -> None:
+    """After a mode's misbehaviour, behave: read what the client sends until it closes the session, and answer its
+    close frame as a server does (the client would otherwise wait its close timeout out, a second a test, for
+    nothing the test is about); or until it hangs up, or the server stops, or `seconds` pass."""
+    received = b""
+    end = time.monotonic() + seconds
+    while not conn.stopping.is_set() and (left := end - time.monotonic()) > 0:
+        readable, _, _ = select.select([conn.sock], [], [], min(left, 0.05))
+        if not readable:
+            continue
+        try:
+            data = conn.sock.recv(65536)
+        except OSError:
+            data = b""
+        if not data:
+            conn.hung_up.set()
+            return
+        received += data
+        while (frame := _client_frame(received)) is not None:
+            opcode, payload, received = frame
+            if opcode == _CLOSE:
+                _send(conn, ws_frame(payload[:2], opcode=_CLOSE))  # the code it closed with, back
+                return
 
 
 def ws_mode(name: str) -> Callable[[Handler], Handler]:
@@ -691,7 +735,7 @@ def _ws_long_reply(conn: Connection) -> None:
             return
     done = {"type": "response.done", "response": {"id": "resp_long", "status": "completed"}}
     if _send(conn, ws_event(done)):
-        _until_hangup(conn, 60)
+        _until_closed(conn, 60)
 
 
 @ws_mode("ws-bad-accept")
@@ -719,7 +763,7 @@ def _ws_echo_token(conn: Connection) -> None:
     token = sent_key(conn)
     created = session_created(token, model=token.upper(), audio={"output": {"voice": token}}, instructions=token)
     if _send(conn, ws_switch(conn) + created):
-        _until_hangup(conn, 60)
+        _until_closed(conn, 60)
 
 
 @ws_mode("ws-echo-token-reply")
@@ -731,7 +775,7 @@ def _ws_echo_token_reply(conn: Connection) -> None:
     events = b"".join(ws_event({"type": "response.output_text.delta", "delta": piece}) for piece in pieces)
     done = ws_event({"type": "response.done", "response": {"id": "resp_echo", "status": "completed"}})
     if _send(conn, ws_switch(conn) + session_created() + events + done):
-        _until_hangup(conn, 60)
+        _until_closed(conn, 60)
 
 
 @ws_mode("ws-tiny-arrays")
@@ -739,4 +783,4 @@ def _ws_tiny_arrays(conn: Connection) -> None:
     """A session.created just under the 4 MiB event limit, padded with some 840,000 tiny arrays."""
     event = tiny_arrays({"type": "session.created", "session": {"id": "sess_tiny", "model": "gpt-realtime"}})
     if _send(conn, ws_switch(conn) + ws_frame(event)):
-        _until_hangup(conn, 60)
+        _until_closed(conn, 60)

@@ -87,11 +87,6 @@ class FakeOpenAI(demo.FakeOpenAI):
         )
         self._faults: list[Fault] = []
         self._faults_lock = threading.Lock()
-        # The demo's loop looks for stop() every 50 ms, and every test that uses the fake (most of the suite) waited
-        # that out in its teardown: this loop looks every 5 ms. (Its thread is the demo's, given the shorter poll.)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.005}, name="fake-openai", daemon=True
-        )
 
     def inject(self, *faults: Fault) -> None:
         """Queue faults; each coming request takes the next one of its kind."""

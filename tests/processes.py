@@ -254,6 +254,37 @@ def mint_cli(hostile: HostileServer, mode: str, *, timeout: float, tmp_path: Pat
 
 HOSTILE_TOKEN = "ek_hostile_0123456789abcdef"  # what hostile_server's "ok" answer mints
 
+# `realtime-gui ARGS` with a resolver that never answers for one host name (argv[1]), as on a machine whose DNS server
+# cannot be reached; says on stderr when the lookup began.
+_HUNG_LOOKUP = """
+import socket, sys, threading, time
+hung, real = sys.argv.pop(1), socket.getaddrinfo
+def getaddrinfo(host, *args, **kwargs):
+    if host == hung:
+        print("resolving", time.monotonic(), file=sys.stderr, flush=True)
+        threading.Event().wait()
+    return real(host, *args, **kwargs)
+socket.getaddrinfo = getaddrinfo
+from realtime_gui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def mint_with_hung_lookup(host: str, *, timeout: float, tmp_path: Path, python: str = sys.executable) -> Finished:
+    """`realtime-gui mint` (in `python`'s install) at https://HOST/v1 whose name lookup never ends; `seconds` count
+    from the lookup's start (the interpreter's start-up is no part of the call, and on a busy machine it varies
+    most), and stderr holds only what the command said."""
+    args = ["mint", "--base-url", f"https://{host}/v1", "--timeout", f"{timeout:g}"]
+    done = subprocess.run(
+        [python, "-c", _HUNG_LOOKUP, host, *args], env=child_env(tmp_path), capture_output=True, text=True, timeout=60
+    )
+    ended = time.monotonic()  # one clock for every process on the machine (CLOCK_MONOTONIC)
+    resolving, _, said = done.stderr.partition("\n")
+    if not resolving.startswith("resolving "):  # it ended before any lookup
+        return Finished(code=done.returncode, out=done.stdout, err=done.stderr, seconds=0.0, max_rss_mib=0.0)
+    began = float(resolving.removeprefix("resolving "))
+    return Finished(code=done.returncode, out=done.stdout, err=said, seconds=ended - began, max_rss_mib=0.0)
+
 
 def verify_cli(
     hostile: HostileServer,

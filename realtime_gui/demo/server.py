@@ -18,6 +18,7 @@ from realtime_gui.demo.answers import token_answer
 from realtime_gui.demo.realtime import Session, serve_session
 from realtime_gui.demo.state import ErrorReply, Issued, Recorded, RequestCheck, State, masked
 from realtime_gui.demo.state import new_id as _id
+from realtime_gui.net.listening import PromptShutdown
 
 DEMO_KEY = "sk-demo-realtime-gui-not-a-real-key"
 RETIRED_MESSAGE = "The Realtime Beta API is no longer supported. Please use /v1/realtime for the GA API."
@@ -51,12 +52,7 @@ class FakeOpenAI:
         self._httpd.state = self.state
         self._httpd.tls = tls
         self._httpd.fake = self
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},  # how long stop() waits for the loop to notice
-            name="fake-openai",
-            daemon=True,
-        )
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai", daemon=True)
 
     @property
     def base_url(self) -> str:
@@ -91,7 +87,7 @@ def running(**kwargs: Any) -> Iterator[FakeOpenAI]:
         yield server
 
 
-class _Server(ThreadingHTTPServer):
+class _Server(PromptShutdown, ThreadingHTTPServer):  # stop() wakes its loop at once
     daemon_threads = True
     block_on_close = False
     request_queue_size = 64  # the default 5 drops a burst's connections, which retry only after 1 s

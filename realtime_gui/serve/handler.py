@@ -21,6 +21,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, cast
 
+from realtime_gui.net.listening import PromptShutdown
 from realtime_gui.serve.replies import Answerer, Incoming, Reply, header_text, own_error, served_now
 
 MAX_LINE_BYTES = 8 * 1024
@@ -97,7 +98,7 @@ class _DeadlineReader:
         return bool(chunk)
 
 
-class HttpServer(ThreadingHTTPServer):
+class HttpServer(PromptShutdown, ThreadingHTTPServer):
     daemon_threads = True  # an idle keep-alive connection must not hold up Ctrl+C
     block_on_close = False
     request_queue_size = MAX_CONNECTIONS  # the default 5 drops a burst's connections, which retry after 1 s

@@ -132,6 +132,8 @@ class TokenServer:
             return self._stats
 
     def serve_forever(self) -> None:
+        # stop() wakes the loop at once (net/listening.py); the poll is how soon Ctrl+C reaches `realtime-gui serve`
+        # on Windows, whose select() a signal does not interrupt.
         self._http.serve_forever(poll_interval=0.1)
 
     def start(self) -> TokenServer:

@@ -189,11 +189,9 @@ def test_slow_answer_within_the_timeout_succeeds(token_client: TokenClient, serv
 
 
 def test_hanging_server_times_out_promptly(token_client: TokenClient, server: FakeOpenAI) -> None:
-    server.inject(Fault(FaultKind.HANG, seconds=30))
-    started = time.monotonic()
+    server.inject(Fault(FaultKind.HANG))  # for an hour: only the deadline ends it
     with pytest.raises(NetworkError) as caught:
         mint(token_client, Connection(base_url=server.base_url, timeout=0.5))
-    assert time.monotonic() - started < 3
     assert caught.value.reason == "timeout"
     assert "Timed out after 0.5 s" in str(caught.value)
 

@@ -5,10 +5,7 @@ never for this machine."""
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +23,7 @@ from realtime_gui.net.minted import MintedToken
 
 from conftest import TEST_KEY
 from misbehaving import FakeOpenAI, Fault, FaultKind
-from processes import child_env
+from processes import mint_with_hung_lookup
 from proxy_server import RecordingProxy
 from tls_certs import Certs, make_certs
 from waiting import wait_until
@@ -149,10 +146,8 @@ def hung_resolver(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
 
 @pytest.mark.usefixtures("hung_resolver")
 def test_a_hung_name_lookup_ends_at_the_calls_deadline() -> None:
-    started = time.monotonic()
     with TokenClient() as client, pytest.raises(NetworkError) as caught:
         client.mint(REQUEST, connection=Connection(base_url=f"https://{HUNG_HOST}/v1", timeout=0.5), api_key=TEST_KEY)
-    assert time.monotonic() - started < 1.5
     assert caught.value.reason == "timeout"
     assert f"Timed out after 0.5 s connecting to {HUNG_HOST}" in str(caught.value)
 
@@ -165,43 +160,20 @@ def test_a_cancel_ends_a_hung_name_lookup_at_once(hung_resolver: threading.Event
         call.cancel()
 
     threading.Thread(target=cancel_once_resolving, daemon=True).start()
-    started = time.monotonic()
     with TokenClient() as client, pytest.raises(NetworkError) as caught:
         client.mint(
             REQUEST, connection=Connection(base_url=f"https://{HUNG_HOST}/v1", timeout=30), api_key=TEST_KEY, call=call
         )
-    assert time.monotonic() - started < 1
-    assert caught.value.reason == "cancelled"
-
-
-# Runs the CLI with a resolver that never answers for HUNG_HOST, as a machine with an unreachable DNS server.
-_HUNG_CLI = f"""
-import socket, sys, threading, time
-real = socket.getaddrinfo
-def getaddrinfo(host, *args, **kwargs):
-    if host == {HUNG_HOST!r}:
-        print("resolving", time.monotonic(), file=sys.stderr, flush=True)
-        threading.Event().wait()
-    return real(host, *args, **kwargs)
-socket.getaddrinfo = getaddrinfo
-from realtime_gui.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
+    assert caught.value.reason == "cancelled", "ended by the cancel, not by its 30 s timeout"
 
 
 def test_the_cli_ends_at_its_timeout_when_the_name_lookup_hangs(tmp_path: Path) -> None:
-    args = ["mint", "--base-url", f"https://{HUNG_HOST}/v1", "--timeout", "1"]
-    done = subprocess.run(
-        [sys.executable, "-c", _HUNG_CLI, *args], env=child_env(tmp_path), capture_output=True, text=True, timeout=60
-    )
-    ended = time.monotonic()  # one clock for every process on the machine (CLOCK_MONOTONIC)
-    resolving, said = done.stderr.split("\n", 1)
-    assert done.returncode == 4, done.stderr
-    assert f"Timed out after 1 s connecting to {HUNG_HOST}" in said
-    assert "Traceback" not in said
-    # From the lookup on: the interpreter's start-up is no part of the call, and on a busy machine it varies most.
-    seconds = ended - float(resolving.removeprefix("resolving "))
-    assert seconds < 1 + 1.5, f"the CLI took {seconds:.1f} s from the lookup with --timeout 1"
+    # The lookup never ends by itself: the process ends (mint_with_hung_lookup gives it a minute) only through the
+    # deadline. How soon past --timeout is a figure: benchmarks/bench_transport.py measures it.
+    done = mint_with_hung_lookup(HUNG_HOST, timeout=1, tmp_path=tmp_path)
+    assert done.code == 4, done.err
+    assert f"Timed out after 1 s connecting to {HUNG_HOST}" in done.err
+    assert "Traceback" not in done.err
 
 
 # -- proxies from the environment -----------------------------------------------------------------------------

@@ -311,7 +311,8 @@ def test_the_window_stays_responsive_while_a_mint_through_the_endpoint_hangs(
     assert template.values["session.instructions"] == "Hi"
     started = time.monotonic()
     window.serve.action.trigger()  # stop while the mint hangs
-    assert time.monotonic() - started < 3, "stopping does not wait for a hanging mint"
+    # Not a figure: whether stopping waited for the mint, which hangs for 30 s.
+    assert time.monotonic() - started < 30 / 4, "stopping waited for a hanging mint"
     assert refused(port)
     hanging.join(timeout=10)
     assert not hanging.is_alive(), "the page's connection was cut when serving stopped"

@@ -279,7 +279,7 @@ def test_cancel_stops_a_hung_test_at_once(qtbot: QtBot, open_window: OpenWindow,
         assert verify_button(window).isEnabled()
         assert not cancel.isEnabled()
         # The socket was closed, so the thread ends now rather than after its 30 s, and what it queued never comes.
-        threads_ended(qtbot, lambda: verifier.running, timeout_ms=2000)
+        threads_ended(qtbot, lambda: verifier.running)
 
 
 def test_closing_the_window_stops_a_hung_test_at_once(
@@ -298,7 +298,8 @@ def test_closing_the_window_stops_a_hung_test_at_once(
         closed_in = time.monotonic() - started
         assert verifier.running == 0, "no thread outlives the window"
         threads_ended(qtbot, lambda: verifier.running)  # and what it queued never comes
-    assert closed_in < 2.0, f"closing waited {closed_in:.1f} s for a Test with a 30 s timeout"
+    # Not a figure: whether closing waited for the Test's 30 s timeout (the socket it shut ends the thread at once).
+    assert closed_in < 30 / 4, f"closing waited {closed_in:.1f} s, for the Test's 30 s timeout"
 
 
 def test_a_new_token_stops_the_test_of_the_old_one(qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI) -> None:
@@ -311,7 +312,7 @@ def test_a_new_token_stops_the_test_of_the_old_one(qtbot: QtBot, open_window: Op
     qtbot.waitUntil(lambda: len(upgrades(server)) == 1, timeout=WAIT_MS)
     with qtbot.assertNotEmitted(verifier.failed):
         mint(qtbot, window)
-        threads_ended(qtbot, lambda: verifier.running, timeout_ms=2000)  # the old test's, and what it queued
+        threads_ended(qtbot, lambda: verifier.running)  # the old test's, and what it queued
     assert result(window) == "", "the old token's result is gone"
     assert verify_button(window).isEnabled()
 

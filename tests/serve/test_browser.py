@@ -2,14 +2,13 @@
 `realtime-gui serve` through CORS (preflight included) and opens a WebRTC call with it; the same page from a foreign
 origin is refused. And the window's "Copy as…" snippets, pasted into a page, open a session and post an offer.
 Everything stays on loopback: the page's server also stands in for the API's /realtime/calls,
-and Chromium is told that no host name resolves."""
+and Chromium is told that no host name resolves. Each page is read once it says it is done (tests/headless_chromium.py),
+not after a time budget."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,25 +22,19 @@ from urllib.parse import urlencode
 import pytest
 
 from realtime_gui.demo import FakeOpenAI
+from realtime_gui.net.listening import PromptShutdown
 
 from conftest import TEST_KEY, require_programs
+from headless_chromium import Chromium
 from processes import cli_env
 from serve_process import Serving
 
 PAGE = Path(__file__).parents[2] / "examples" / "browser" / "index.html"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # No name resolves (IP literals are mapped too, hence the exclusions): nothing can leave this machine.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 127.0.0.2",
-    "--virtual-time-budget=15000",  # lets the page's fetches finish before the DOM is dumped
-]
+# When the example page is done: the token refused (no call follows), or the call it opened has failed or connected.
+PAGE_DONE = """document.getElementById("token").dataset.state === "refused"
+  || ["failed", "connected"].includes(document.getElementById("call").dataset.state)"""
+# When a page whose every <output> reports once is done: each has said something.
+EVERY_OUTPUT_SAID = '[...document.querySelectorAll("output")].every((output) => output.textContent !== "")'
 
 
 @dataclass
@@ -79,7 +72,16 @@ class _PageHandler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-class _PageServer(ThreadingHTTPServer):
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chromium]:
+    """One headless Chromium for the module's pages; each page gets a fresh browser context."""
+    require_programs("chromium", packages="chromium")
+    browser = Chromium(tmp_path_factory.mktemp("chromium"))
+    yield browser
+    browser.close()
+
+
+class _PageServer(PromptShutdown, ThreadingHTTPServer):  # shutdown() wakes its loop at once
     daemon_threads = True
     calls: list[Call]
 
@@ -92,7 +94,7 @@ def page_at() -> Iterator[Any]:
     def start(host: str) -> _PageServer:
         httpd = _PageServer((host, 0), _PageHandler)
         httpd.calls = []
-        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
         running.append((httpd, thread))
         return httpd
@@ -128,23 +130,16 @@ class _Outputs(HTMLParser):
             self._open = None
 
 
-def load_in_chromium(url: str, profile: Path) -> dict[str, tuple[str, str]]:
-    chromium = shutil.which("chromium") or "chromium"
-    done = subprocess.run(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+def read_outputs(chromium: Chromium, url: str, *, until: str) -> dict[str, tuple[str, str]]:
+    """The <output>s of the page at `url` once `until` holds in it."""
     outputs = _Outputs()
-    outputs.feed(done.stdout)
+    outputs.feed(chromium.read(url, until=until))
     return outputs.found
 
 
 def page_url(httpd: _PageServer, endpoint: str, overrides: dict[str, object]) -> str:
     host, port = httpd.server_address[:2]
-    # mic=0: listen only. Headless Chromium's virtual time would dump the page before a microphone opened.
+    # mic=0: listen only (headless Chromium has no microphone).
     query = urlencode(
         {"endpoint": endpoint, "api": f"http://{host!s}:{port}/v1", "set": json.dumps(overrides), "mic": 0, "start": 1}
     )
@@ -153,15 +148,15 @@ def page_url(httpd: _PageServer, endpoint: str, overrides: dict[str, object]) ->
 
 @pytest.mark.long
 def test_the_example_page_gets_a_token_and_a_foreign_origin_does_not(
-    server: FakeOpenAI, page_at: Any, tmp_path: Path
+    server: FakeOpenAI, chromium: Chromium, page_at: Any, tmp_path: Path
 ) -> None:
-    require_programs("chromium", packages="chromium")
     served = Serving(["--base-url", server.base_url], env=cli_env(config=tmp_path / "config"))
     try:
         # On this machine: http://127.0.0.1:PORT is one of the default origins.
         local = page_at("127.0.0.1")
         local_origin = f"http://127.0.0.1:{local.server_address[1]}"
-        shown = load_in_chromium(page_url(local, served.url, {"session.audio.output.voice": "cedar"}), tmp_path / "a")
+        url = page_url(local, served.url, {"session.audio.output.voice": "cedar"})
+        shown = read_outputs(chromium, url, until=PAGE_DONE)
         state, text = shown["token"]
         assert state == "received", text
         assert "Token: received ek_…" in text
@@ -189,7 +184,7 @@ def test_the_example_page_gets_a_token_and_a_foreign_origin_does_not(
         # The same page from another origin (127.0.0.2 is loopback too, but not an allowed origin).
         foreign = page_at("127.0.0.2")
         foreign_origin = f"http://127.0.0.2:{foreign.server_address[1]}"
-        shown = load_in_chromium(page_url(foreign, served.url, {}), tmp_path / "b")
+        shown = read_outputs(chromium, page_url(foreign, served.url, {}), until=PAGE_DONE)
         state, text = shown["token"]
         assert state == "refused", text
         assert "Failed to fetch" in text
@@ -248,11 +243,10 @@ class _OnePageHandler(_PageHandler):
 
 
 @pytest.mark.long
-def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Path) -> None:
+def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, chromium: Chromium) -> None:
     """The WebSocket snippet opens a session on the fake (the token as a subprotocol); the WebRTC snippet posts its
     SDP offer with the token to /realtime/calls (here a stand-in that refuses it, as the API refuses a token it does
     not know)."""
-    require_programs("chromium", packages="chromium")
     from realtime_gui.api.request import build_request
     from realtime_gui.config.connection import Connection
     from realtime_gui.net.client import TokenClient
@@ -264,7 +258,7 @@ def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Pa
         )
     stand_in = _OnePageServer(("127.0.0.1", 0), _OnePageHandler)
     stand_in.calls = []
-    thread = threading.Thread(target=stand_in.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=stand_in.serve_forever, daemon=True)
     thread.start()
     try:
         host, port = stand_in.server_address[:2]
@@ -275,7 +269,7 @@ def test_the_window_s_snippets_run_in_a_browser(server: FakeOpenAI, tmp_path: Pa
             .replace("WEBRTC", webrtc_snippet(on_stand_in, with_token=True))
             .encode()
         )
-        shown = load_in_chromium(f"http://{host!s}:{port}/", tmp_path / "profile")
+        shown = read_outputs(chromium, f"http://{host!s}:{port}/", until=EVERY_OUTPUT_SAID)
     finally:
         stand_in.shutdown()
         stand_in.server_close()
@@ -341,25 +335,13 @@ NAVIGATING_PAGE = (
 )
 
 
-def _dump_dom(url: str, profile: Path) -> str:
-    chromium = shutil.which("chromium") or "chromium"
-    done = subprocess.run(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
 @contextmanager
 def foreign_page(page: str, token_url: str) -> Iterator[str]:
     """`page` served at http://127.0.0.2:PORT/ (loopback, but not an allowed origin), with TOKEN_URL filled in."""
     foreign = _OnePageServer(("127.0.0.2", 0), _OnePageHandler)
     foreign.calls = []
     foreign.page = page.replace("TOKEN_URL", token_url).encode()
-    thread = threading.Thread(target=foreign.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=foreign.serve_forever, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.2:{foreign.server_address[1]}/"
@@ -371,22 +353,22 @@ def foreign_page(page: str, token_url: str) -> Iterator[str]:
 
 @pytest.mark.long
 def test_a_foreign_page_cannot_make_the_browser_mint_or_spend_the_rate(
-    server: FakeOpenAI, page_at: Any, tmp_path: Path
+    server: FakeOpenAI, chromium: Chromium, page_at: Any, tmp_path: Path
 ) -> None:
     """img, stylesheet, preload, script, an auto-submitted form, no-cors fetch (GET and POST), a frame and a top-level
     navigation from http://127.0.0.2 are all refused before minting; with --rate 2 the allowed page then still gets
     its token, and exactly one more request fits in the minute."""
-    require_programs("chromium", packages="chromium")
     served = Serving(["--base-url", server.base_url, "--rate", "2"], env=cli_env(config=tmp_path / "config"))
     try:
         outputs = _Outputs()
         with foreign_page(FOREIGN_PAGE, served.url) as page:
-            outputs.feed(_dump_dom(page, tmp_path / "foreign"))
+            outputs.feed(chromium.read(page, until=EVERY_OUTPUT_SAID))
         tries = {name: text for name, (_, text) in outputs.found.items()}
         assert all(tries.values()), f"the browser did not finish every try: {tries}"
         assert tries["fetch-get"] == tries["fetch-post"] == "opaque", "no-cors fetch: sent, answer unreadable"
         with foreign_page(NAVIGATING_PAGE, served.url) as page:
-            navigated = _dump_dom(page, tmp_path / "navigating")
+            # Done when the page has gone: the browser shows where it navigated to.
+            navigated = chromium.read(page, until=f"location.origin !== {json.dumps(page.rstrip('/'))}")
         assert "not_cors" in navigated, "the top-level navigation shows serve's refusal"
         assert "a navigation" in navigated
 
@@ -403,7 +385,7 @@ def test_a_foreign_page_cannot_make_the_browser_mint_or_spend_the_rate(
 
         # The rate is untouched: the allowed page gets its token, then exactly one more fits in the minute.
         local = page_at("127.0.0.1")
-        shown = load_in_chromium(page_url(local, served.url, {}), tmp_path / "allowed")
+        shown = read_outputs(chromium, page_url(local, served.url, {}), until=PAGE_DONE)
         assert shown["token"][0] == "received", shown["token"][1]
         assert len([r for r in server.requests if r.method == "POST"]) == 1
         assert served.request().status == 200

@@ -146,7 +146,8 @@ def test_stop_cuts_open_connections_and_reports_nothing_after(
     assert keep_alive.getresponse().read()
     began = time.monotonic()
     running.stop()
-    assert time.monotonic() - began < 2, "stop does not wait for idle connections"
+    # Not a figure (bench_serve.py measures stop): whether it waited for the idle connection's 30 s client timeout.
+    assert time.monotonic() - began < 30 / 3, "stop waited for an idle connection"
     with pytest.raises((ConnectionError, http.client.HTTPException)):
         _get_again(keep_alive)
     keep_alive.close()
@@ -207,12 +208,14 @@ def test_stop_cancels_a_mint_under_way_and_reads_the_key_where_it_mints(
 
 def test_a_client_sending_a_byte_at_a_time_is_cut_off(token_server: TokenServer) -> None:
     trickle = b"GET /token HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 100
+    began = time.monotonic()  # before the connection, so before the server's clock for it starts
+    sent = 0
     with socket.create_connection(("127.0.0.1", token_server.port), timeout=10) as sock:
-        began = time.monotonic()
         answer = b""
         for byte in trickle:  # each byte well within any per-read timeout; the whole far beyond the deadline
             try:
                 sock.sendall(bytes([byte]))
+                sent += 1
                 answer = sock.recv(4096, socket.MSG_DONTWAIT)
             except BlockingIOError:
                 time.sleep(0.05)  # the trickle's pace: this client is slow on purpose
@@ -225,14 +228,15 @@ def test_a_client_sending_a_byte_at_a_time_is_cut_off(token_server: TokenServer)
             answer += _read_all(sock)
     assert answer.startswith(b"HTTP/1.1 408 "), answer[:80]
     assert b"too_slow" in answer
-    assert 0.4 < elapsed < 1.5, "cut off at the 0.5 s client timeout"
+    assert sent < len(trickle), "cut off while the request was still coming"
+    assert elapsed > 0.4, "not before the 0.5 s client timeout"
 
 
 def test_an_idle_connection_is_closed_quietly(token_server: TokenServer, reported: list[ServedRequest]) -> None:
+    began = time.monotonic()  # before the connection, so before the server's clock for it starts
     with socket.create_connection(("127.0.0.1", token_server.port), timeout=10) as sock:
-        began = time.monotonic()
-        assert _read_all(sock) == b""
-        assert 0.3 < time.monotonic() - began < 2
+        assert _read_all(sock) == b"", "closed by the server, before the socket's own 10 s timeout"
+        assert time.monotonic() - began > 0.3, "not before the 0.5 s client timeout"
     assert reported == [], "an idle keep-alive connection is not a request"
 
 

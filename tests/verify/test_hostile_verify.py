@@ -1,7 +1,10 @@
 """Hostile Realtime servers against the token check: redirects at the upgrade (never followed), a ping flood that
 never reads (the deadline and Cancel still hold), replies that stream for ever (memory stays bounded), a wrong
 accept key followed by frames (no traceback), a token echoed back (never printed), and answers of tiny arrays
-(bounded by their number of values). Through the CLI as a separate process and through the window's Test."""
+(bounded by their number of values). Through the CLI as a separate process and through the window's Test.
+
+A check that must end at its timeout ends there through the timeout path, saying so; how soon after the timeout it
+ends, and how soon Cancel returns, are figures: benchmarks/bench_hostile_verify.py measures them."""
 
 from __future__ import annotations
 
@@ -27,7 +30,14 @@ from driving import WAIT_MS, child, texts_on_screen, threads_ended
 from hostile_server import LONG_REPLY_CHARS, Connection, HostileServer
 from processes import CLI, CONTROL, HOSTILE_TOKEN, Finished, child_env, run_measured, verify_cli
 
-TIMEOUT_S = 2.0
+# The timeout of a check that ends on its own (a refusal, a redirect, a good session): generous, so that a loaded
+# machine never decides the test.
+TIMEOUT_S = 10.0
+# The timeout of a check that ends at it (a flood, an endless reply): short, since the test waits it out; long
+# enough for the upgrade and session.created (milliseconds) on a loaded machine.
+WAITED_OUT_S = 1.0
+# The timeout of a check that Cancel or closing must end: ending long before it is ending through Cancel.
+CANCELLED_S = 60.0
 MAX_RSS_MIB = 200
 NO_SESSION = "No session.created from 127.0.0.1:"
 NO_REPLY = "No reply (response.done) from 127.0.0.1:"
@@ -99,7 +109,7 @@ def test_a_cross_origin_redirect_is_refused_and_its_target_gets_nothing(
 
 def test_a_redirect_is_a_redirected_error_in_the_core(hostile: HostileServer, elsewhere: socket.socket) -> None:
     hostile.options["location"] = f"ws://127.0.0.1:{elsewhere.getsockname()[1]}/v1/realtime"
-    request = VerifyRequest(token=HOSTILE_TOKEN, base_url=hostile.base_url("ws-redirect-away"), timeout=5)
+    request = VerifyRequest(token=HOSTILE_TOKEN, base_url=hostile.base_url("ws-redirect-away"), timeout=TIMEOUT_S)
     with pytest.raises(Redirected) as caught:
         Verification(request).run()
     assert caught.value.status == 307
@@ -119,15 +129,14 @@ def test_a_redirect_is_a_redirected_error_in_the_core(hostile: HostileServer, el
 def test_a_ping_flood_that_never_reads_ends_within_the_timeout(
     hostile: HostileServer, tmp_path: Path, mode: str, args: tuple[str, ...], said: str
 ) -> None:
-    done = verify_cli(hostile, mode, *args, timeout=TIMEOUT_S, tmp_path=tmp_path)
+    done = verify_cli(hostile, mode, *args, timeout=WAITED_OUT_S, tmp_path=tmp_path)
     assert_one_sentence(done, code=4)
     assert said in done.err
-    assert f"within {TIMEOUT_S:g} s" in done.err
-    assert done.seconds < TIMEOUT_S + 1, f"{mode} took {done.seconds:.1f} s with --timeout {TIMEOUT_S:g}"
+    assert f"within {WAITED_OUT_S:g} s" in done.err
 
 
 def test_cancel_ends_a_ping_flood_at_once_and_never_blocks(hostile: HostileServer) -> None:
-    request = VerifyRequest(token=HOSTILE_TOKEN, base_url=hostile.base_url("ws-ping-flood"), timeout=30)
+    request = VerifyRequest(token=HOSTILE_TOKEN, base_url=hostile.base_url("ws-ping-flood"), timeout=CANCELLED_S)
     check = Verification(request)
     ended = threading.Event()
     outcome: list[BaseException] = []
@@ -140,13 +149,20 @@ def test_cancel_ends_a_ping_flood_at_once_and_never_blocks(hostile: HostileServe
         ended.set()
 
     threading.Thread(target=run, daemon=True).start()
-    assert hostile.arrived.wait(5)
+    assert hostile.arrived.wait(10)
     assert upgrades(hostile)[0].stalled.wait(10), "the client's reader is stuck writing pongs"
     assert not ended.is_set()
-    started = time.monotonic()
-    check.cancel()
-    assert time.monotonic() - started < 0.5, "cancel() must not wait for websockets' lock"
-    assert ended.wait(2), "cancel must not wait for the 30 s timeout"
+    # websockets' lock is held by the stuck reader until the check's timeout: a cancel() that waited for it would
+    # return only then.
+    cancelled = threading.Event()
+
+    def cancel() -> None:
+        check.cancel()
+        cancelled.set()
+
+    threading.Thread(target=cancel, daemon=True).start()
+    assert cancelled.wait(CANCELLED_S / 4), "cancel() waited for websockets' lock"
+    assert ended.wait(CANCELLED_S / 4), "the check waited for its timeout"
     assert isinstance(outcome[0], VerifyCancelled)
 
 
@@ -155,7 +171,7 @@ def test_cancel_ends_a_ping_flood_at_once_and_never_blocks(hostile: HostileServe
 
 @pytest.mark.long
 def test_an_endless_reply_is_cut_and_memory_stays_bounded(hostile: HostileServer, tmp_path: Path) -> None:
-    done = verify_cli(hostile, "ws-endless-reply", "--say", "hi", timeout=TIMEOUT_S, tmp_path=tmp_path)
+    done = verify_cli(hostile, "ws-endless-reply", "--say", "hi", timeout=WAITED_OUT_S, tmp_path=tmp_path)
     assert_one_sentence(done, code=4)
     session_line, reply = done.out.split("\n", 1)
     assert session_line.startswith("session sess_hostile opened in ")
@@ -217,10 +233,10 @@ def test_a_wrong_accept_key_followed_by_frames_prints_one_sentence(
 
 
 def test_an_endless_refusal_ends_within_the_timeout_as_one_sentence(hostile: HostileServer, tmp_path: Path) -> None:
-    done = verify_cli(hostile, "ws-endless-refusal", timeout=TIMEOUT_S, tmp_path=tmp_path)
+    done = verify_cli(hostile, "ws-endless-refusal", timeout=WAITED_OUT_S, tmp_path=tmp_path)
     assert_one_sentence(done, code=4)
     assert done.err.count("\n") == 1, done.err
-    assert done.seconds < TIMEOUT_S + 1
+    assert f"{NO_SESSION}{hostile.port} within {WAITED_OUT_S:g} s" in done.err, "the deadline ended it"
     assert done.max_rss_mib < MAX_RSS_MIB
 
 
@@ -274,7 +290,7 @@ def result(window: MainWindow) -> str:
 def test_the_window_ends_a_ping_flooded_test_at_once(
     qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer, how: str
 ) -> None:
-    window = window_on(qtbot, open_window, settings_file, hostile, "ws-ping-flood", timeout=30)
+    window = window_on(qtbot, open_window, settings_file, hostile, "ws-ping-flood", timeout=CANCELLED_S)
     verifier = window.controller.verifier
     qtbot.mouseClick(verify_button(window), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(upgrades(hostile)) == 1, timeout=WAIT_MS)
@@ -287,29 +303,32 @@ def test_the_window_ends_a_ping_flooded_test_at_once(
         else:
             window.close()
         returned_in = time.monotonic() - started
-        threads_ended(qtbot, lambda: verifier.running, timeout_ms=2000)  # and what the thread queued never comes
-    assert returned_in < 1, f"the window waited {returned_in:.1f} s for a check with a 30 s timeout"
+        threads_ended(qtbot, lambda: verifier.running)  # and what the thread queued never comes
+    # Not a figure (bench_hostile_verify.py measures how soon it returns): whether it waited for the check's timeout,
+    # the only thing that would have freed websockets' lock.
+    assert returned_in < CANCELLED_S / 4, f"the window waited {returned_in:.1f} s, for the check's timeout"
 
 
 def test_a_ping_flooded_test_fails_within_its_timeout(
     qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
-    window = window_on(qtbot, open_window, settings_file, hostile, "ws-ping-flood", timeout=1)
-    with qtbot.waitSignal(window.controller.verifier.failed, timeout=(1 + 1) * 1000):
+    window = window_on(qtbot, open_window, settings_file, hostile, "ws-ping-flood", timeout=WAITED_OUT_S)
+    with qtbot.waitSignal(window.controller.verifier.failed, timeout=WAIT_MS):
         qtbot.mouseClick(verify_button(window), Qt.MouseButton.LeftButton)
     assert result(window).startswith(f"✗ {NO_SESSION}")
+    assert f"within {WAITED_OUT_S:g} s" in result(window), "the deadline ended it"
     assert verify_button(window).isEnabled()
 
 
 def test_an_endless_reply_in_the_window_is_cut_and_says_so(
     qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
-    window = window_on(qtbot, open_window, settings_file, hostile, "ws-endless-reply", timeout=TIMEOUT_S)
+    window = window_on(qtbot, open_window, settings_file, hostile, "ws-endless-reply", timeout=WAITED_OUT_S)
     verifier = window.controller.verifier
     pieces: list[str] = []
     verifier.texted.connect(pieces.append)
     child(window, QLineEdit, "verifySay").setText("Talk for ever")
-    with qtbot.waitSignal(verifier.failed, timeout=int((TIMEOUT_S + 1) * 1000)):
+    with qtbot.waitSignal(verifier.failed, timeout=WAIT_MS):
         qtbot.mouseClick(verify_button(window), Qt.MouseButton.LeftButton)
     assert sum(map(len, pieces)) == REPLY_KEPT, "no more of the reply crossed to the GUI thread than it keeps"
     shown = child(window, QPlainTextEdit, "verifyReply").toPlainText()
@@ -323,7 +342,7 @@ def test_an_endless_reply_in_the_window_is_cut_and_says_so(
 def test_the_window_refuses_a_redirect_and_says_where_it_pointed(
     qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
-    window = window_on(qtbot, open_window, settings_file, hostile, "ws-redirect", timeout=5)
+    window = window_on(qtbot, open_window, settings_file, hostile, "ws-redirect", timeout=TIMEOUT_S)
     with qtbot.waitSignal(window.controller.verifier.failed, timeout=WAIT_MS):
         qtbot.mouseClick(verify_button(window), Qt.MouseButton.LeftButton)
     assert "redirected the session (HTTP 302) to /moved/v1/realtime" in result(window)
@@ -333,7 +352,7 @@ def test_the_window_refuses_a_redirect_and_says_where_it_pointed(
 def test_the_window_does_not_show_a_token_echoed_in_session_created(
     qtbot: QtBot, open_window: OpenWindow, settings_file: Path, hostile: HostileServer
 ) -> None:
-    window = window_on(qtbot, open_window, settings_file, hostile, "ws-echo-token", timeout=5)
+    window = window_on(qtbot, open_window, settings_file, hostile, "ws-echo-token", timeout=TIMEOUT_S)
     with qtbot.waitSignal(window.controller.verifier.verified, timeout=WAIT_MS):
         qtbot.mouseClick(verify_button(window), Qt.MouseButton.LeftButton)
     assert result(window).startswith("✓ Session ek_…cdef opened in ")

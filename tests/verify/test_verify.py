@@ -281,18 +281,18 @@ def verify_with_open_stdin(server: FakeOpenAI, written: str, *args: str) -> tupl
 
 
 def test_a_pipe_that_never_writes_ends_at_the_timeout_saying_what_it_waited_for(server: FakeOpenAI) -> None:
-    code, out, err = verify_with_open_stdin(server, "", "--timeout", "1")  # it waited for ever
+    code, out, err = verify_with_open_stdin(server, "", "--timeout", "0.5")  # it waited for ever
     assert code == 2, err
     assert out == ""
     assert err == (
-        "realtime-gui: Nothing arrived on standard input within 1 s (--timeout): verify waits for the ek_… token "
+        "realtime-gui: Nothing arrived on standard input within 0.5 s (--timeout): verify waits for the ek_… token "
         "on one line, or for the JSON of `realtime-gui mint --output json` and the end of input.\n"
     )
     assert sessions(server) == []
 
 
 def test_an_unfinished_line_ends_at_the_timeout(server: FakeOpenAI) -> None:
-    code, _, err = verify_with_open_stdin(server, "ek_0123", "--timeout", "1")
+    code, _, err = verify_with_open_stdin(server, "ek_0123", "--timeout", "0.5")  # the 7 bytes are in the pipe
     assert code == 2, err
     assert err.startswith("realtime-gui: 7 bytes arrived but no complete token line or JSON on standard input within")
     assert sessions(server) == []
@@ -405,7 +405,7 @@ def test_nothing_listening_exits_4(run: Run) -> None:
     ("fault", "fragment"),
     [
         (Fault(FaultKind.WS_SILENT), "No session.created from"),
-        (Fault(FaultKind.WS_HANG_UPGRADE, seconds=10), "No session.created from"),
+        (Fault(FaultKind.WS_HANG_UPGRADE), "No session.created from"),  # for an hour: only the deadline ends it
         (Fault(FaultKind.WS_MALFORMED), "sent a frame that breaks the WebSocket protocol"),
         (Fault(FaultKind.WS_NOT_JSON), "sent text that is not a Realtime event"),
         (Fault(FaultKind.WS_OVERSIZED), "sent an event larger than 4 MiB"),
@@ -416,10 +416,13 @@ def test_failures_exit_4_within_the_timeout(
     token: MintedToken, server: FakeOpenAI, fault: Fault, fragment: str
 ) -> None:
     server.inject(fault)
+    # A process: the timeout bounds the whole run, start-up included (run_cli gives it a minute). How soon past the
+    # timeout it ends is a figure: benchmarks/bench_hostile_verify.py measures it.
     ran = run_in_a_process("verify", "--timeout", "1", stdin=token.value, server=server, secret=token.value)
     assert ran.code == 4
     assert fragment in ran.err
-    assert ran.seconds < 1 + 3, "the timeout bounds the whole run (process start-up included)"
+    if fragment.startswith("No session.created"):
+        assert "within 1 s" in ran.err, "the deadline ended it"
 
 
 def test_an_unanswered_turn_exits_4_after_the_session_line(run: Run, token: MintedToken, server: FakeOpenAI) -> None:
@@ -446,18 +449,14 @@ def test_cancel_from_another_thread_ends_a_silent_session_at_once(token: MintedT
         check = Verification(VerifyRequest(token=token.value, base_url=server.base_url, timeout=20))
         seen = len(sessions(server))
         threading.Thread(target=cancel_once_upgrading, args=(check, server, seen), daemon=True).start()
-        started = time.monotonic()
-        with pytest.raises(VerifyCancelled):
+        with pytest.raises(VerifyCancelled):  # not SessionUnreachable: the cancel ended it, not the 20 s timeout
             check.run()
-        assert time.monotonic() - started < 2, f"{fault}: cancel must not wait for the 20 s timeout"
 
 
 def test_the_deadline_bounds_the_core(token: MintedToken, server: FakeOpenAI) -> None:
     server.inject(Fault(FaultKind.WS_SILENT_REPLY))
-    started = time.monotonic()
     with pytest.raises(SessionUnreachable) as caught:
         Verification(VerifyRequest(token=token.value, base_url=server.base_url, timeout=0.5, say="hi")).run()
-    assert time.monotonic() - started < 0.5 + 1
     assert caught.value.reason == "timeout"
     assert caught.value.opened is not None, "the session had opened before the turn timed out"
     assert caught.value.opened.session_id == token.session_id
