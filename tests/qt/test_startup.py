@@ -123,6 +123,26 @@ def test_start_up_reads_no_source_file(tmp_path: Path) -> None:
     assert done.stdout.strip() == "[]"
 
 
+def test_a_module_that_selects_a_pyside_feature_leaves_the_window_as_it_is(tmp_path: Path) -> None:
+    # qt/__init__.py answers PySide6's hook for the modules imported after it: ours must still switch back to no
+    # feature when they run, or a library in the same process that says `from __feature__ import snake_case` would
+    # take setWindowTitle and every other camelCase name away from the window.
+    (tmp_path / "snake_module.py").write_text(
+        "from __feature__ import snake_case\n"
+        "from PySide6.QtWidgets import QLabel\n"
+        "label = QLabel()\n"
+        "label.set_text('snake')\n"
+    )
+    code = (
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nSETTINGS = {str(tmp_path / 's.ini')!r}\n"
+        + _OPEN_WINDOW.replace("window = ", "import snake_module\nwindow = ")
+        + "print(window.windowTitle())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Realtime" in done.stdout
+
+
 # -- the window takes mint's connection options --------------------------------------------------------------
 
 
