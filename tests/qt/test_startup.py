@@ -111,7 +111,7 @@ def test_start_up_leaves_what_the_first_paint_does_not_need_unloaded(tmp_path: P
 
 def test_start_up_reads_no_source_file(tmp_path: Path) -> None:
     # PySide6's import hook reads the source of every module imported after it, and linecache keeps it (4 MiB at
-    # start-up) unless told that no module uses a __feature__ (qt/__init__.py): this fails when PySide6 stops
+    # start-up) unless told which modules use PySide6 (qt/__init__.py): this fails when PySide6 stops
     # listening, say after an upgrade renames what qt/__init__.py replaces.
     code = (
         f"SETTINGS = {str(tmp_path / 's.ini')!r}\n"
