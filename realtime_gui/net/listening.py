@@ -20,6 +20,8 @@ class PromptShutdown(socketserver.TCPServer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._waker, self._wake = socket.socketpair()
         self._waker.setblocking(False)
+        # Never blocks: once the loop has ended nothing reads the pair, and every later shutdown() adds a byte.
+        self._wake.setblocking(False)
         self._stop_asked = threading.Event()
         self._loop_ended = threading.Event()
         super().__init__(*args, **kwargs)  # a bind that fails calls server_close(), which closes the pair too

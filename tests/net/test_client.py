@@ -189,7 +189,9 @@ def test_slow_answer_within_the_timeout_succeeds(token_client: TokenClient, serv
 
 
 def test_hanging_server_times_out_promptly(token_client: TokenClient, server: FakeOpenAI) -> None:
-    server.inject(Fault(FaultKind.HANG))  # for an hour: only the deadline ends it
+    # Only the deadline ends it as a timeout; a call without one would fail this test when the hang ends (the
+    # server then hangs up without answering): in 30 s, not an hour with the suite stuck on it.
+    server.inject(Fault(FaultKind.HANG, seconds=30))
     with pytest.raises(NetworkError) as caught:
         mint(token_client, Connection(base_url=server.base_url, timeout=0.5))
     assert caught.value.reason == "timeout"

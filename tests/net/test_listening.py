@@ -111,3 +111,20 @@ def test_a_port_in_use_raises_and_leaves_no_socket_open(server: _Server) -> None
     with pytest.raises(OSError, match="already in use"):
         _Server(("127.0.0.1", server.server_address[1]), _Hello)
     gc.collect()  # an unclosed socket would warn now, and a warning fails the test (filterwarnings = error)
+
+
+def test_stops_asked_after_the_loop_ended_return(server: _Server) -> None:
+    # Each shutdown() writes a byte to the socket pair, and once the loop has ended nothing reads them: a pair that
+    # is full (some 300 bytes on Linux) must not block the next shutdown(), which has nothing to wake.
+    loop = _serve(server)
+    _stop(server)
+    loop.join(BOUND_S)
+    stopped = threading.Event()
+
+    def stop_again_and_again() -> None:
+        for _ in range(2000):
+            server.shutdown()
+        stopped.set()
+
+    threading.Thread(target=stop_again_and_again, daemon=True).start()
+    assert stopped.wait(BOUND_S), "shutdown() blocked writing to the full socket pair"

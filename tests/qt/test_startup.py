@@ -111,7 +111,7 @@ def test_start_up_leaves_what_the_first_paint_does_not_need_unloaded(tmp_path: P
 
 def test_start_up_reads_no_source_file(tmp_path: Path) -> None:
     # PySide6's import hook reads the source of every module imported after it, and linecache keeps it (4 MiB at
-    # start-up) unless told that no module uses a __feature__ (qt/__init__.py): this fails when PySide6 stops
+    # start-up) unless told which modules use PySide6 (qt/__init__.py): this fails when PySide6 stops
     # listening, say after an upgrade renames what qt/__init__.py replaces.
     code = (
         f"SETTINGS = {str(tmp_path / 's.ini')!r}\n"
@@ -121,6 +121,26 @@ def test_start_up_reads_no_source_file(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_module_that_selects_a_pyside_feature_leaves_the_window_as_it_is(tmp_path: Path) -> None:
+    # qt/__init__.py answers PySide6's hook for the modules imported after it: ours must still switch back to no
+    # feature when they run, or a library in the same process that says `from __feature__ import snake_case` would
+    # take setWindowTitle and every other camelCase name away from the window.
+    (tmp_path / "snake_module.py").write_text(
+        "from __feature__ import snake_case\n"
+        "from PySide6.QtWidgets import QLabel\n"
+        "label = QLabel()\n"
+        "label.set_text('snake')\n"
+    )
+    code = (
+        f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nSETTINGS = {str(tmp_path / 's.ini')!r}\n"
+        + _OPEN_WINDOW.replace("window = ", "import snake_module\nwindow = ")
+        + "print(window.windowTitle())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Realtime" in done.stdout
 
 
 # -- the window takes mint's connection options --------------------------------------------------------------
