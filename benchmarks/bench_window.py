@@ -99,20 +99,22 @@ def _run(code: str, settings: str) -> tuple[float, float, int]:
     """Wall time from starting the process to its "shown" line (what a person waits for; the exit after it is
     not counted), the child's own figure since its first line, and its peak RSS then."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    started = time.perf_counter()
-    with subprocess.Popen(
-        [sys.executable, "-c", f"SETTINGS = {settings!r}\n{code}"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as child:
-        assert child.stdout is not None
-        shown = next((line for line in child.stdout if line.startswith("shown ")), "")
-        wall = time.perf_counter() - started
-        _out, err = child.communicate()
-    if child.returncode != 0 or not shown:
-        raise SystemExit(f"child failed:\n{err}")
+    with tempfile.TemporaryFile("w+") as errors:  # a file, not a pipe: unread, a pipe could fill and stop the child
+        started = time.perf_counter()
+        with subprocess.Popen(
+            [sys.executable, "-c", f"SETTINGS = {settings!r}\n{code}"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        ) as child:
+            assert child.stdout is not None
+            shown = next((line for line in child.stdout if line.startswith("shown ")), "")
+            wall = time.perf_counter() - started
+            child.communicate()
+        if child.returncode != 0 or not shown:
+            errors.seek(0)
+            raise SystemExit(f"child failed:\n{errors.read()}")
     inside, rss = shown.split()[1:3]
     return wall, float(inside), int(rss)
 

@@ -58,10 +58,13 @@ class OpenWindow(Protocol):
     def __call__(self, *args: str) -> MainWindow: ...
 
 
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """`-n auto`: one worker more than this process may run on. Many tests spend part of their time waiting (a child
     process starting, a deadline passing), and the extra worker fills a core while one waits. On 2 cores, shared and
-    loaded: 2 workers 141 s, 3 workers 119 s, 4 workers 137 s (and 18% more CPU, in the workers' waits)."""
+    loaded: 2 workers 141 s, 3 workers 119 s, 4 workers 137 s (and 18% more CPU, in the workers' waits). xdist's
+    own PYTEST_XDIST_AUTO_NUM_WORKERS, when set, still decides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return cores + 1
 

@@ -37,7 +37,10 @@ class PromptShutdown(socketserver.TCPServer):
                     ready = selector.select(poll_interval)
                     if self._stop_asked.is_set():
                         break
-                    if any(key.data == "request" for key, _ in ready):
+                    woken = {key.data for key, _ in ready}
+                    if "wake" in woken:
+                        self._drain_waker()  # a stale wake (stops racing a restart) must not spin the loop
+                    if "request" in woken:
                         # What the standard library's loop calls here (typeshed does not list it).
                         self._handle_request_noblock()  # type: ignore[attr-defined]
                     self.service_actions()
