@@ -209,6 +209,10 @@ if side == "bare":
 else:
     from realtime_gui.qt.app import create_window
     w = create_window(["--demo", "--settings", settings])
+    if action == "serve":  # a free port, as if remembered from an earlier run (not a change made during the action)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            w.settings.serve_port = probe.getsockname()[1]
     w.show()
     if action == "settle":  # the first paint, then the work done after it (Tab order, warm-up, the other forms)
         stall = longest_stall(lambda: None, after=1.0)
@@ -237,9 +241,6 @@ else:
         if isinstance(answers[0], BaseException):
             raise SystemExit(f"test failed: {answers[0]!r}")
     elif action == "serve":
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            w.settings.serve_port = probe.getsockname()[1]
         stall = longest_stall(w.menus.actions["serve"].trigger, lambda: w.serve.server.running)
 print("stall", stall, flush=True)
 w.close()
