@@ -112,8 +112,8 @@ class ServeToggle(QObject):
         if port != self.port:
             self._settings.serve_port = port
         self._set_checked(True)
+        self._sync()  # its note first, while the panel is hidden: then it is laid out and painted once, not thrice
         self.panel.show_serving(url)
-        self._sync()
         self._status_bar.showMessage(self.tr("Serving tokens at {0}").format(url), 5000)
         return True
 
