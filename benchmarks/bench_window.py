@@ -6,7 +6,7 @@
    and its start-up work (the warm-up's thread, the forms built after it) is done,
    for: the first Create (also with the demo server in a process of its own, as a real server is: then nothing of the
    server shares the window's GIL), switching to each other endpoint, opening the key dialog, opening the profile
-   dialog, Test (the demo server's verify) and turning serving on (on a port chosen before the window shows); each
+   dialog, Test (the demo server's verify), turning serving on (on a port chosen before the window shows) and off; each
    against the bare window doing the nearest plain-Qt thing (switching a page of a stack of forms, opening a small
    dialog; idling for the others), which is what the machine's own noise gives; and the first second after show
    itself (the first paint and the work done after it);
@@ -220,7 +220,7 @@ else:
         w = create_window(["--settings", settings])
     else:
         w = create_window(["--demo", "--settings", settings])
-    if action == "serve":  # a free port, as if remembered from an earlier run (not a change made during the action)
+    if action in ("serve", "serve-off"):  # a free port, as if remembered from an earlier run (no change in the action)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             w.settings.serve_port = probe.getsockname()[1]
@@ -253,6 +253,10 @@ else:
             raise SystemExit(f"test failed: {answers[0]!r}")
     elif action == "serve":
         stall = longest_stall(w.menus.actions["serve"].trigger, lambda: w.serve.server.running)
+    elif action == "serve-off":
+        w.menus.actions["serve"].trigger()
+        pump(0.5)
+        stall = longest_stall(w.menus.actions["serve"].trigger, lambda: not w.serve.server.running)
 print("stall", stall, flush=True)
 if action == "create-apart":
     demo.kill()
@@ -270,6 +274,7 @@ ACTIONS = {
     "profile-dialog": "opening the profile dialog",
     "test": "Test (demo server's verify)",
     "serve": "turning serving on",
+    "serve-off": "turning serving off",
 }
 
 
