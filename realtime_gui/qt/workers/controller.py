@@ -287,7 +287,7 @@ def _warm_up() -> None:
     # the first Create's longest stall falls from a median of 81-95 ms to 36-42 ms on a loaded machine, 8 runs each).
     # And the check itself (websockets), so that the first Test is as quick as the next: loaded here, while the window
     # idles, not when the first token shows, where its ~20 ms of imports held the GIL against the token panel's layout
-    # (Python layouts: each call into them waited for the GIL) and made most of the first Create's stall.
+    # (Python layouts: each call into them waited for the GIL): the GUI thread waited 24-88 ms for it, in 5 runs.
     import realtime_gui.config.sendable
     import realtime_gui.serve.server
     import realtime_gui.verify.session
