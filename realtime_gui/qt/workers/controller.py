@@ -289,6 +289,7 @@ def _warm_up() -> None:
     # idles, not when the first token shows, where its ~20 ms of imports held the GIL against the token panel's layout
     # (Python layouts: each call into them waited for the GIL): the GUI thread waited 24-88 ms for it, in 5 runs.
     import realtime_gui.config.sendable
+    import realtime_gui.serve.handler  # http.server: ~5 ms that turning serving on still paid
     import realtime_gui.serve.server
     import realtime_gui.verify.session
     import realtime_gui.verify.snippets  # noqa: F401
