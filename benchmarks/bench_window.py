@@ -4,10 +4,12 @@
 2. peak RSS at that moment (goal: within 1.2x),
 3. the longest event-loop stall (a 1 ms QTimer's longest gap; goal: < 16 ms) in a fresh window, 1 s after it shows
    and its start-up work (the warm-up's thread, the forms built after it) is done,
-   for: the first Create, switching to each other endpoint, opening the key dialog, opening the profile dialog, Test
-   (the demo server's verify) and turning serving on; each against the bare window doing the nearest plain-Qt thing
-   (switching a page of a stack of forms, opening a small dialog; idling for the others), which is what the machine's
-   own noise gives; and the first second after show itself (the first paint and the work done after it);
+   for: the first Create (also with the demo server in a process of its own, as a real server is: then nothing of the
+   server shares the window's GIL), switching to each other endpoint, opening the key dialog, opening the profile
+   dialog, Test (the demo server's verify), turning serving on (on a port chosen before the window shows) and off; each
+   against the bare window doing the nearest plain-Qt thing (switching a page of a stack of forms, opening a small
+   dialog; idling for the others), which is what the machine's own noise gives; and the first second after show
+   itself (the first paint and the work done after it);
 4. the longest stall while a mint waits 2 s on the server, cold (first mint at once after show, while the HTTP stack
    loads in the worker) and warm;
 5. what the work done just after the first paint buys (each kept only while it shows here): the first paint with
@@ -226,7 +228,20 @@ if side == "bare":
         stall = longest_stall(lambda: None, after=0.4)
 else:
     from realtime_gui.qt.app import create_window
-    w = create_window(["--demo", "--settings", settings])
+    if action == "create-apart":  # the demo server in a process of its own, as a real server is: it shares no GIL
+        import shlex, subprocess
+        demo = subprocess.Popen([sys.executable, "-m", "realtime_gui.demo", "--port", "0"], stdout=subprocess.PIPE,
+            text=True)
+        for _ in range(2):  # export OPENAI_BASE_URL=…, export OPENAI_API_KEY=…: the default profile follows them
+            name, _, value = demo.stdout.readline().strip().removeprefix("export ").partition("=")
+            os.environ[name] = shlex.split(value)[0]
+        w = create_window(["--settings", settings])
+    else:
+        w = create_window(["--demo", "--settings", settings])
+    if action in ("serve", "serve-off"):  # a free port, as if remembered from an earlier run (no change in the action)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            w.settings.serve_port = probe.getsockname()[1]
     w.show()
     if action == "settle":  # the first paint, then the work done after it (Tab order, warm-up, the other forms)
         stall = longest_stall(lambda: None, after=1.0)
@@ -234,7 +249,7 @@ else:
         pump(1.0)
         pump(10.0, lambda: w.controller.running_jobs() == 0)
         pump(0.5)
-    if action == "create":
+    if action in ("create", "create-apart"):
         stall = longest_stall(w.mint, lambda: w.token_panel.current is not None)
     elif action == "switch":  # to each other endpoint in turn, each for the first time: the longest
         combo = w.endpoint_combo
@@ -255,11 +270,14 @@ else:
         if isinstance(answers[0], BaseException):
             raise SystemExit(f"test failed: {answers[0]!r}")
     elif action == "serve":
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            w.settings.serve_port = probe.getsockname()[1]
         stall = longest_stall(w.menus.actions["serve"].trigger, lambda: w.serve.server.running)
+    elif action == "serve-off":
+        w.menus.actions["serve"].trigger()
+        pump(0.5)
+        stall = longest_stall(w.menus.actions["serve"].trigger, lambda: not w.serve.server.running)
 print("stall", stall, flush=True)
+if action == "create-apart":
+    demo.kill()
 w.close()
 app.processEvents()
 os._exit(0)  # a worker thread may still be winding down: Qt would abort on it at exit
@@ -268,11 +286,13 @@ os._exit(0)  # a worker thread may still be winding down: Qt would abort on it a
 ACTIONS = {
     "settle": "the first second after show",
     "create": "first Create (token shown)",
+    "create-apart": "first Create, server apart",
     "switch": "switching endpoint (longest)",
     "key-dialog": "opening the key dialog",
     "profile-dialog": "opening the profile dialog",
     "test": "Test (demo server's verify)",
     "serve": "turning serving on",
+    "serve-off": "turning serving off",
 }
 
 

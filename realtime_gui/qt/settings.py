@@ -1,6 +1,7 @@
 """What the window remembers between runs, in an INI file through QSettings: last endpoint and profile, form
 values per endpoint, preferences, window geometry; profiles go to profiles.json beside it (profiles.py). Never a
-key or a token (a test scans the files).
+key or a token (a test scans the files). The file is read once, when the window opens; a change is written soon
+after it, in a thread of its own, and at the latest when the window closes.
 
 Preferences and window state live in separate groups (ReText's habit), each read through a defaults table.
 A broken file is never fatal: the window starts with defaults, says which file was ignored and why, and leaves
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
+import weakref
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, QThread
 
 from realtime_gui import jsontext
 from realtime_gui.api.catalog import DEFAULT_ENDPOINT, ENDPOINTS
@@ -105,12 +107,49 @@ def _problem(key: str, value: object) -> str | None:
     return None
 
 
+class _Writer:
+    """Writes a settings file in a thread of its own. Qt writes a changed file at the next turn of the event loop of
+    the thread of the QSettings changed, and the write waits for the disk (a lock file and the file are each flushed
+    to it: 6-28 ms on a loaded machine): in the GUI thread, a stall after every change (each Create saves the form).
+
+    Every QSettings of a process on one file shares its unwritten changes (under a lock), so a second one, living in
+    this thread, writes the window's. It is told to with the event by which Qt asks a QSettings to write, and handles
+    it in C++, without the GIL (a Python thread calling sync() would hold the GIL, and stall the window the same)."""
+
+    def __init__(self, *where: Any) -> None:
+        self._settings = QSettings(*where)  # made before any change: it reads what the first one read, and writes none
+        self._thread = QThread()
+        self._thread.setObjectName("settings-writer")
+        self._settings.moveToThread(self._thread)
+        # A running QThread must not be destroyed: stopped with this object at the latest (or at exit).
+        weakref.finalize(self, _stop, self._thread, self._settings)
+
+    def write_soon(self) -> None:
+        if not self._thread.isRunning():
+            self._thread.start()
+        QCoreApplication.postEvent(self._settings, QEvent(QEvent.Type.UpdateRequest))
+
+    def stop(self) -> None:
+        """End the thread once a write under way is done (one asked for but not begun is left to the caller)."""
+        _stop(self._thread, self._settings)
+
+
+def _stop(thread: QThread, _settings: QSettings) -> None:
+    # Given `_settings` to hold it until its thread has ended: it may be deleted (in this thread) only then.
+    thread.quit()
+    thread.wait()
+
+
 class Settings:
     def __init__(self, path: str | None = None) -> None:
         if path:
-            self._qs = QSettings(path, QSettings.Format.IniFormat)
+            where: tuple[Any, ...] = (path, QSettings.Format.IniFormat)
         else:
-            self._qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+            where = (QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+        self._qs = QSettings(*where)
+        self._writer = _Writer(*where)
+        # Read once, here: a read later could wait for a write under way (they share a lock).
+        self._values: dict[str, Any] = {key: self._qs.value(key) for key in self._qs.allKeys()}
         # Why the file was ignored, a sentence; None when it is fine. While set, every read gives the default
         # and the file stays untouched.
         self.ignored: str | None = self._check()
@@ -127,8 +166,7 @@ class Settings:
             why = "it is not a readable INI file"
         else:
             why = next(
-                (f"{key} {problem}" for key in self._qs.allKeys() if (problem := _problem(key, self._qs.value(key)))),
-                "",
+                (f"{key} {problem}" for key, value in self._values.items() if (problem := _problem(key, value))), ""
             )
         if not why:
             return None
@@ -143,10 +181,12 @@ class Settings:
         return self._qs.fileName()
 
     def sync(self) -> None:
+        """Write the file now, in this thread (closing the window)."""
+        self._writer.stop()
         self._qs.sync()
 
     def _value(self, key: str, default: Any = None) -> Any:
-        return default if self.ignored else self._qs.value(key, default)
+        return default if self.ignored else self._values.get(key, default)
 
     def opened_with(self, *, endpoint_id: str, profile: str) -> None:
         """The endpoint and profile the window shows first (from the file, the defaults or the command line)."""
@@ -164,6 +204,7 @@ class Settings:
             # The first setting saved replaces the broken file; the user keeps the old one beside it. Cleared
             # first, so that no broken value is read back from Qt's cache or written into the new file.
             self._qs.clear()
+            self._values.clear()
             path = self._qs.fileName()
             try:
                 keep_as_backup(Path(path))
@@ -171,6 +212,10 @@ class Settings:
                 log.warning("could not keep %s as .bak: %s", path, err)
             self.ignored = None
         self._qs.setValue(key, value)
+        self._values[key] = value
+        # Written by the writer, not here at the next turn of the event loop.
+        QCoreApplication.removePostedEvents(self._qs, QEvent.Type.UpdateRequest)
+        self._writer.write_soon()
 
     # -- session --
 

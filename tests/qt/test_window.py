@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLockFile, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -411,6 +412,27 @@ def test_settings_are_restored_across_restarts(qtbot: QtBot, open_window: OpenWi
     assert not second.clipboard_action.isChecked()
     assert second.profile.name == "test"
     assert (second.width(), second.height()) == (700, 500)
+
+
+def test_create_saves_the_form_at_once_and_the_window_never_waits_for_the_disk(
+    qtbot: QtBot, open_window: OpenWindow, settings_file: Path
+) -> None:
+    window = open_window()
+    # Holding the file's lock stands in for a disk that is slow to write: the window's write waits for it. Held for
+    # WAIT_MS at most, so that a window that waits for it too fails below instead of hanging.
+    lock = QLockFile(f"{settings_file}.lock")
+    assert lock.tryLock(0)
+    guard = threading.Timer(WAIT_MS / 1000, lock.unlock)
+    guard.start()
+    try:
+        qtbot.keyClicks(child(window.form, QPlainTextEdit, "session.instructions"), "Be brief.")
+        mint(qtbot, window)  # Create saves the form: the token comes while the write waits
+        assert window.token_panel.current is not None
+        assert "Be brief." not in settings_file.read_text(), "the write is waiting for the lock"
+    finally:
+        guard.cancel()
+        lock.unlock()
+    qtbot.waitUntil(lambda: "Be brief." in settings_file.read_text(), timeout=WAIT_MS)  # saved, the window open
 
 
 def test_values_survive_switching_endpoints(open_window: OpenWindow) -> None:

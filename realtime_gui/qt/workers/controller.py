@@ -153,7 +153,7 @@ class Controller(QObject):
 
     def running_jobs(self, kind: str | None = None) -> int:
         """Threads alive, a cancelled call's included until its thread has ended: of one `kind` ("mint",
-        "key-read", "key-write", "verify", "warm-up", "verify-warm-up") or, without it, of all."""
+        "key-read", "key-write", "verify", "warm-up") or, without it, of all."""
         return self._jobs.running(kind)
 
     def wait_for_threads(self, wait_ms: int) -> bool:
@@ -290,8 +290,13 @@ def _warm_up() -> None:
     # Loaded here, in the worker, not in the GUI thread when first needed. Turning serving on: the token server's
     # modules (~9 ms less stall, median of 6). The first token shown: the token check's modules (the Test row's state;
     # the first Create's longest stall falls from a median of 81-95 ms to 36-42 ms on a loaded machine, 8 runs each).
+    # And the check itself (websockets), so that the first Test is as quick as the next: loaded here, while the window
+    # idles, not when the first token shows, where its ~20 ms of imports held the GIL against the token panel's layout
+    # (Python layouts: each call into them waited for the GIL): the GUI thread waited 24-88 ms for it, in 5 runs.
     import realtime_gui.config.sendable
+    import realtime_gui.serve.handler  # http.server: ~5 ms that turning serving on still paid
     import realtime_gui.serve.server
+    import realtime_gui.verify.session
     import realtime_gui.verify.snippets  # noqa: F401
 
 

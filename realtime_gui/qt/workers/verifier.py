@@ -6,12 +6,11 @@ The worker's callbacks (the session opened, each piece of the reply) emit the Ve
 worker thread; they are connected to its bound slots, so Qt queues them to the GUI thread, where they run in order
 and before the job's result (all are posted to the same event queue). The check keeps and passes on no more of the
 reply than its request's reply_limit, so a server streaming for ever queues a bounded number of pieces. Widgets
-never touch the Verification or websockets. verify/session.py is imported inside the worker and verify/findings.py
-at the first Test: neither slows start-up."""
+never touch the Verification or websockets. verify/session.py is imported inside a worker (the controller's warm-up
+loads it after the first paint) and verify/findings.py when a token first shows: neither slows start-up."""
 
 from __future__ import annotations
 
-import logging
 import threading
 from typing import TYPE_CHECKING
 
@@ -22,8 +21,6 @@ from realtime_gui.qt.workers.jobs import Job, Jobs
 if TYPE_CHECKING:
     from realtime_gui.verify.findings import SessionOpened, VerifyRequest, VerifyResult
     from realtime_gui.verify.session import Verification
-
-log = logging.getLogger(__name__)
 
 
 class _Check:
@@ -84,7 +81,6 @@ class Verifier(QObject):
         self.worker_texted.connect(self._on_worker_texted)
         self._job: Job | None = None
         self._check: _Check | None = None
-        self._warmed = False
 
     @property
     def busy(self) -> bool:
@@ -127,15 +123,6 @@ class Verifier(QObject):
         self.cancelled.emit()
         return True
 
-    def warm_up(self) -> None:
-        """Load verify/session.py (and websockets) in the background once, so that the first Test is as quick as the
-        next."""
-        if not self._warmed:
-            self._warmed = True
-            job = self._jobs.submit(_import_verify, name="verify-warm-up")
-            if job is not None:
-                job.failed.connect(self._on_warm_up_failed)
-
     # -- in the GUI thread --
 
     @Slot(object, object)
@@ -159,11 +146,3 @@ class Verifier(QObject):
         self._job = self._check = None
         self.busy_changed.emit(False)
         self.failed.emit(error)
-
-    @Slot(object)
-    def _on_warm_up_failed(self, error: object) -> None:
-        log.warning("loading the token check failed: %s", error)
-
-
-def _import_verify() -> None:
-    import realtime_gui.verify.session  # noqa: F401  # loaded for later

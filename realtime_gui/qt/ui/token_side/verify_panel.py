@@ -165,8 +165,6 @@ class VerifyPanel(QWidget):
         self.reply.hide()
         self.reply.clear()
         self._update_enabled()
-        if self._verifier is not None:
-            self._verifier.warm_up()
 
     def token_expired(self) -> None:
         """The shown token has expired: it can no longer open a session, nor go into a snippet, and a result

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
 
 
 class ServeToggle(QObject):
-    """Drives the menu's `action` (made checkable here) and the panel, built on first use and handed to
-    `place_panel` (the window's layout). The form and endpoint come from `endpoints`, the profile from `current`;
-    `form_switched` and `current.shown` say when either changes. The window calls `stop()` when it closes."""
+    """Drives the menu's `action` (made checkable here) and the panel, built ahead (`build_panel`) or on first use
+    and handed to `place_panel` (the window's layout). The form and endpoint come from `endpoints`, the profile from
+    `current`; `form_switched` and `current.shown` say when either changes. The window calls `stop()` when it
+    closes."""
 
     panel_built = Signal()  # the panel is in the window now: its controls join the window's Tab order
 
@@ -72,15 +73,23 @@ class ServeToggle(QObject):
     @property
     def panel(self) -> ServePanel:
         if self._panel is None:
-            from realtime_gui.qt.ui.window.serve_panel import ServePanel  # not needed for the window to appear
-
-            self._panel = ServePanel()
-            self._panel.start_requested.connect(self._on_panel_start_requested)
-            self._panel.stop_requested.connect(self._on_panel_stop_requested)
-            self._panel.url_copied.connect(self._on_panel_url_copied)
-            self._place_panel(self._panel)
-            self.panel_built.emit()
+            self.build_panel()
+        assert self._panel is not None
         return self._panel
+
+    def build_panel(self) -> None:
+        """Build the panel, hidden, if it is not yet (the window does in idle time after the first paint; turning
+        serving on then only fills it in and shows it)."""
+        if self._panel is not None:
+            return
+        from realtime_gui.qt.ui.window.serve_panel import ServePanel  # not needed for the window to appear
+
+        self._panel = ServePanel()
+        self._panel.start_requested.connect(self._on_panel_start_requested)
+        self._panel.stop_requested.connect(self._on_panel_stop_requested)
+        self._panel.url_copied.connect(self._on_panel_url_copied)
+        self._place_panel(self._panel)
+        self.panel_built.emit()
 
     @property
     def port(self) -> int:
@@ -103,8 +112,8 @@ class ServeToggle(QObject):
         if port != self.port:
             self._settings.serve_port = port
         self._set_checked(True)
+        self._sync()  # its note first, while the panel is hidden: then it is laid out and painted once, not thrice
         self.panel.show_serving(url)
-        self._sync()
         self._status_bar.showMessage(self.tr("Serving tokens at {0}").format(url), 5000)
         return True
 
