@@ -159,13 +159,6 @@ class HttpServer(PromptShutdown, ThreadingHTTPServer):
             return
         log.error("unexpected error on a connection (%s)", type(err).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
 
-    def shutdown(self) -> None:
-        # serve_forever() looks for a stop only between waits of its poll interval (0.1 s: turning serving off in the
-        # window waited for it); a listening socket shut down wakes its wait now (its accept fails, and is ignored).
-        with contextlib.suppress(OSError):
-            self.socket.shutdown(socket.SHUT_RDWR)
-        super().shutdown()
-
     def close(self) -> None:
         """Stop accepting, and cut the open connections (a browser's keep-alive one could mint on otherwise)."""
         self.server_close()
