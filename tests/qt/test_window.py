@@ -137,8 +137,10 @@ def test_mint_shows_the_masked_token_and_copy_puts_it_on_the_clipboard(qtbot: Qt
     assert value.startswith("ek_")
     assert token.echoMode() == QLineEdit.EchoMode.Password
     assert value not in window.token_panel.response_view.toPlainText()
-    assert child(window, QLabel, "sessionId").text().startswith("sess_")
-    assert child(window, QLabel, "requestId").text().startswith("req_")
+    for name, start in (("sessionId", "sess_"), ("requestId", "req_")):
+        label = child(window, QLabel, name)
+        assert label.text().startswith(start)
+        assert label.toolTip() == f"<p>{label.text()}</p>", "the whole id on hover, where the side clips it"
     qtbot.mouseClick(named(window, "copyToken"), Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == value
     QGuiApplication.clipboard().clear()

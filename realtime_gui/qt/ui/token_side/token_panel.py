@@ -162,10 +162,10 @@ class TokenPanel(QWidget):
         self._title_token()
         for label in self.details.values():
             make_selectable(label)  # plain text from here on: these show what the server sent
-        self.details["endpoint"].setText(f"{token.endpoint} (HTTP {token.status})")
-        self.details["model"].setText(token.model or "–")
-        self.details["session"].setText(token.session_id or "–")
-        self.details["request"].setText(token.request_id or "–")
+        self._show_detail("endpoint", f"{token.endpoint} (HTTP {token.status})")
+        self._show_detail("model", token.model or "–")
+        self._show_detail("session", token.session_id or "–")
+        self._show_detail("request", token.request_id or "–")
         if token.clock_offset:
             self.clock_note.setText(
                 self.tr(
@@ -178,6 +178,15 @@ class TokenPanel(QWidget):
         self.exchange.minted(token)
         self.tick()
         self._timer.start()
+
+    def _show_detail(self, name: str, text: str) -> None:
+        from html import escape
+
+        label = self.details[name]
+        label.setText(text)
+        # Clipped where the side is narrow (2x scale on a small screen): the whole value on hover. Escaped, in a
+        # paragraph that makes it rich text on purpose: the server chose it, and a tooltip would render its tags.
+        label.setToolTip(f"<p>{escape(text)}</p>")
 
     def _title_token(self) -> None:
         if self._token is None:
