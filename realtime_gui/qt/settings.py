@@ -11,6 +11,7 @@ first moved aside to `<name>.bak`.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import weakref
@@ -121,8 +122,9 @@ class _Writer:
         self._thread = QThread()
         self._thread.setObjectName("settings-writer")
         self._settings.moveToThread(self._thread)
-        # A running QThread must not be destroyed: stopped with this object at the latest (or at exit).
-        weakref.finalize(self, _stop, self._thread, self._settings)
+        # A running QThread must not be destroyed: stopped with this object at the latest, or at exit (_stop_writers).
+        self._finalize = weakref.finalize(self, _stop, self._thread, self._settings)
+        _writers.add(self)
 
     def write_soon(self) -> None:
         if not self._thread.isRunning():
@@ -138,6 +140,18 @@ def _stop(thread: QThread, _settings: QSettings) -> None:
     # Given `_settings` to hold it until its thread has ended: it may be deleted (in this thread) only then.
     thread.quit()
     thread.wait()
+
+
+_writers: weakref.WeakSet[_Writer] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_writers() -> None:
+    # Registered after PySide6's own exit hook (QtCore is imported above), so run before it: that one deletes every
+    # QObject Python owns, and a QThread still running then aborts the process. weakref.finalize's exit hook alone
+    # runs too late whenever anything used weakref.finalize before PySide6 was imported (tempfile does).
+    for writer in list(_writers):
+        writer._finalize()
 
 
 class Settings:
