@@ -127,6 +127,8 @@ class _Writer:
         _writers.add(self)
 
     def write_soon(self) -> None:
+        if QCoreApplication.instance() is None:
+            return  # no event loop to write in (Settings used before any window): sync() or Qt's own exit writes
         if not self._thread.isRunning():
             self._thread.start()
         QCoreApplication.postEvent(self._settings, QEvent(QEvent.Type.UpdateRequest))

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from realtime_gui.qt.settings import Settings
 
 # A change, and the end of the process without the window closing (nothing calls sync()). tempfile's
@@ -22,16 +24,30 @@ settings.serve_port = 4321
 """
 
 
-def test_a_change_is_written_and_the_process_ends_cleanly_without_sync(tmp_path: Path) -> None:
+# Without any QApplication (a script, or a test, writing the file before a window opens): many changes, then sync().
+# The changes keep the process busy long enough for a writer thread, were one started, to reach its event loop.
+CHANGES_WITHOUT_AN_APP = """
+import sys
+from realtime_gui.qt.settings import Settings
+settings = Settings(sys.argv[1])
+for port in range(1024, 4322):
+    settings.serve_port = port
+settings.sync()
+"""
+
+
+@pytest.mark.parametrize("script", [ENDS_AFTER_A_CHANGE, CHANGES_WITHOUT_AN_APP], ids=["app, no sync", "no app"])
+def test_a_change_is_written_and_the_process_ends_cleanly(tmp_path: Path, script: str) -> None:
     settings_file = tmp_path / "settings.ini"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, "-c", ENDS_AFTER_A_CHANGE, str(settings_file)],
+        [sys.executable, "-c", script, str(settings_file)],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert "Destroyed while thread" not in done.stderr
+    assert "QEventLoop" not in done.stderr, "no writer thread where there is no event loop to write in"
     assert done.returncode == 0, done.stderr
     assert Settings(str(settings_file)).serve_port == 4321
