@@ -5,6 +5,7 @@ eagerness for server VAD) are hidden, and their values are kept but not sent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 
 from PySide6.QtCore import QEvent, QSize, QTimer, Signal
@@ -94,22 +95,38 @@ class _Row:
         return self.error is not None and not self.error.isHidden() and bool(self.error.text())
 
 
+ROWS_MEASURED = 4  # rows built between two measures of the form's height (~0.3 ms each)
+
+
 class ParameterForm(QWidget):
+    """`values`: what its fields start with (the rest start as `initial_value` has them). `height_now`: build only
+    the first rows that fill this many pixels, and keep the others waiting for `build_waiting_rows` (the window
+    builds them just after its first paint); anything that reads or writes the rows builds them first."""
+
     changed = Signal()
     problems_fixed = Signal()  # the user changed the last field marked with a problem: no field is marked now
+    rows_completed = Signal()  # the waiting rows are built: every row of the endpoint has its field now
 
-    def __init__(self, endpoint: Endpoint, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        parent: QWidget | None = None,
+        *,
+        values: Mapping[str, JsonValue] | None = None,
+        height_now: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self.endpoint = endpoint
         self.setObjectName(f"form-{endpoint.id}")
-        self._rows: dict[str, _Row] = {}
+        self._built: dict[str, _Row] = {}  # by path; `_rows` is all of them
+        self._given = dict(values or {})
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         summary = QLabel(endpoint.summary)
         summary.setWordWrap(True)
         summary.setObjectName("endpointSummary")
         outer.addWidget(summary)
-        layouts: dict[str, QFormLayout] = {}
+        self._layouts: dict[str, QFormLayout] = {}
         for section in endpoint.sections:
             box = QGroupBox(section.replace("&", "&&"))  # a single & would make a mnemonic
             box.setObjectName(f"section:{section}")
@@ -118,25 +135,83 @@ class ParameterForm(QWidget):
             # A row too wide for a narrow form (2x on a small screen) puts its field under its label instead of
             # making the form scroll sideways.
             layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-            layouts[section] = layout
+            self._layouts[section] = layout
             outer.addWidget(box)
         outer.addStretch(1)
-        for row in endpoint.parameters:
-            if row.fixed:
-                continue  # set by the endpoint (session.type) or the form of the group (truncation.type)
-            self._add_row(row, layouts[row.section])
-        self._sections = {name: layout.parentWidget() for name, layout in layouts.items()}
+        self._sections = {name: layout.parentWidget() for name, layout in self._layouts.items()}
+        # Set by the endpoint (session.type) or the form of the group (truncation.type): no row of their own.
+        self._order = [row for row in endpoint.parameters if not row.fixed]
+        self._waiting = list(self._order)
+        if height_now is None:
+            self.build_waiting_rows()
+        else:
+            self._build_rows_for(height_now)
         self.refresh()
 
-    def _add_row(self, row: Parameter, layout: QFormLayout) -> None:
-        field = add_name_hint(add_deprecation_notes(make_field(row)))
+    def _build_rows_for(self, height: int) -> None:
+        """Build the rows that show, in order, until the form is `height` pixels tall as laid out (no more can show
+        in a window that tall); the others (below, or not applying now) wait."""
+        self.refresh()  # hides the section boxes, empty still
+        current = self._deciding_values()
+        shown = [row for row in self._waiting if self._applies(row, current)]
+        for start in range(0, len(shown), ROWS_MEASURED):
+            if self.sizeHint().height() >= height:
+                break
+            for row in shown[start : start + ROWS_MEASURED]:
+                self._add_row(row)
+            self.refresh()
+        self._waiting = [row for row in self._waiting if row.path not in self._built]
+
+    def _add_row(self, row: Parameter) -> _Row:
+        field = make_field(row)
+        if row.path in self._given:
+            field.set_value(self._given[row.path])
+        field = add_name_hint(add_deprecation_notes(field))
         label = QLabel(row.label)
         label.setToolTip(field.editor.toolTip())  # tooltip(row), made once
         label.setBuddy(field.focus)
-        layout.addRow(label, field.widget)
-        self._rows[row.path] = _Row(field, layout, label)
+        layout = self._layouts[row.section]
+        layout.insertRow(self._layout_row_for(row), label, field.widget)
+        added = self._built[row.path] = _Row(field, layout, label)
         field.on_change(partial(self._on_field_changed, row.path))
         field.on_edited(partial(self._on_field_edited, row.path))
+        return added
+
+    def _layout_row_for(self, row: Parameter) -> int:
+        """Where `row` goes in its section's layout: just after the nearest row of the section before it that is
+        built (and its message line), so that a row built late still shows in the catalog's order."""
+        for earlier in reversed(self._order[: self._order.index(row)]):
+            built = self._built.get(earlier.path)
+            if earlier.section == row.section and built is not None:
+                position = built.layout.getWidgetPosition(built.error or built.field.widget)  # (row, role)
+                assert isinstance(position, tuple)
+                return int(position[0]) + 1
+        return 0
+
+    # -- the rows the first paint does not show --
+
+    @property
+    def rows_waiting(self) -> bool:
+        return bool(self._waiting)
+
+    def build_waiting_rows(self, count: int | None = None) -> None:
+        """Build `count` (default all) of the rows still waiting, in order; the form says when none is left."""
+        if not self._waiting:
+            return
+        taken = len(self._waiting) if count is None else count
+        building, self._waiting = self._waiting[:taken], self._waiting[taken:]
+        for row in building:
+            self._add_row(row)
+        self.refresh()
+        if not self._waiting:
+            self.rows_completed.emit()
+
+    @property
+    def _rows(self) -> dict[str, _Row]:
+        """Every row, the waiting ones built first. Only what runs at every key (refresh) and what can concern only
+        a row already built (its own signals, the pointer leaving) reads `_built` instead."""
+        self.build_waiting_rows()
+        return self._built
 
     # -- values --
 
@@ -195,7 +270,7 @@ class ParameterForm(QWidget):
         decide (groups, variants) and touches only the rows that change."""
         current = self._deciding_values()
         sections_shown: set[str] = set()
-        for row in self._rows.values():
+        for row in self._built.values():
             shown = self._applies(row.field.row, current)
             if shown != row.shown:
                 row.shown = shown
@@ -211,9 +286,13 @@ class ParameterForm(QWidget):
     def _deciding_values(self) -> dict[str, JsonValue]:
         """The set values of the rows that decide which rows apply (all that `applies` reads)."""
         out: dict[str, JsonValue] = {}
+        by_path = self.endpoint.by_path
         for path in self.endpoint.deciding_paths:
-            row = self._rows.get(path)
-            value = row.field.value() if row is not None else UNSET
+            row = self._built.get(path)
+            if row is not None:
+                value = row.field.value()
+            else:  # waiting, or no row at all (fixed): what it will start with
+                value = self._given.get(path, initial_value(by_path[path])) if path in by_path else UNSET
             if not isinstance(value, Unset):
                 out[path] = value
         return out
@@ -258,7 +337,7 @@ class ParameterForm(QWidget):
 
     def message_for(self, editor: QWidget) -> QWidget | None:
         """The line that shows the problem of the field whose editor is `editor`, if one shows."""
-        for row in self._rows.values():
+        for row in self._built.values():
             if row.field.editor is editor:
                 if row.error_shown:
                     return row.error
@@ -274,7 +353,7 @@ class ParameterForm(QWidget):
         return row.field.editor
 
     def clear_problems(self) -> None:
-        for row in self._rows.values():
+        for row in self._built.values():  # a row still waiting has nothing marked
             self._clear_row(row)
             row.release()
 
@@ -287,7 +366,7 @@ class ParameterForm(QWidget):
 
     def leaveEvent(self, event: QEvent) -> None:
         super().leaveEvent(event)
-        for row in self._rows.values():
+        for row in self._built.values():
             if row.held:
                 row.release()
 
@@ -304,7 +383,7 @@ class ParameterForm(QWidget):
     def _on_field_edited(self, path: str) -> None:
         """The user finished typing: say at once, beside the field, what is wrong with the value (the same
         sentence Create and the CLI would give); the text stays as typed."""
-        row = self._rows[path]
+        row = self._built[path]
         value, syntax = row.field.value(), row.field.problem()
         problems = [syntax] if syntax else check_value(row.field.row, value)[1] if not isinstance(value, Unset) else []
         if problems:
@@ -313,12 +392,13 @@ class ParameterForm(QWidget):
                 self._reveal(self.message_for(row.field.editor))
 
     def _on_field_changed(self, path: str) -> None:
-        row = self._rows[path]
+        self.build_waiting_rows()  # a change may make a waiting row apply: it shows at once
+        row = self._built[path]
         was_marked = bool(row.field.editor.property("invalid"))
         # Under the pointer, the fields below would move up by the message's height, and the click the user is
         # about to make would land on another field: its space stays until the pointer leaves the form.
         self._clear_row(row, hold=self.underMouse())
         self.refresh()
-        if was_marked and not any(r.field.editor.property("invalid") for r in self._rows.values()):
+        if was_marked and not any(r.field.editor.property("invalid") for r in self._built.values()):
             self.problems_fixed.emit()
         self.changed.emit()

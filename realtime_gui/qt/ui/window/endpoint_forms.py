@@ -74,11 +74,12 @@ class EndpointForms(QObject):
         self._retired_values: tuple[str, dict[str, JsonValue]] | None = None
         self._undo: list[_Before] = []
 
-    def start(self, endpoint_id: str) -> None:
-        """Show `endpoint_id` (the first endpoint if it is unknown), then follow the list."""
+    def start(self, endpoint_id: str, *, height_now: int | None = None) -> None:
+        """Show `endpoint_id` (the first endpoint if it is unknown), then follow the list. `height_now`: build only
+        the first rows of its form that fill this many pixels (the rest wait for `build_waiting_rows`)."""
         combo = self._combo
         combo.setCurrentIndex(max(0, combo.findData(endpoint_id)))
-        self._show(self.endpoint_id)
+        self._show(self.endpoint_id, height_now=height_now)
         combo.currentIndexChanged.connect(self._on_endpoint_combo_changed)
 
     @property
@@ -94,20 +95,25 @@ class EndpointForms(QObject):
         holds only what it was opened with; saving it would pin today's defaults for an endpoint never used."""
         return ((endpoint_id, self._forms[endpoint_id]) for endpoint_id in self._shown)
 
-    def form_for(self, endpoint_id: str) -> ParameterForm:
-        """The form of `endpoint_id`, built on first use with the values remembered for it."""
+    def form_for(self, endpoint_id: str, *, height_now: int | None = None) -> ParameterForm:
+        """The form of `endpoint_id`, built on first use with the values remembered for it (`height_now`: see
+        ParameterForm)."""
         form = self._forms.get(endpoint_id)
         if form is None:
-            form = ParameterForm(endpoint(endpoint_id))
-            remembered = self._settings.form_values(endpoint_id)
-            if remembered:  # else the new form already holds what each row starts with
-                form.set_values(remembered)
-            self._settings.form_opened_with(endpoint_id, form.all_values())
+            values = self._settings.form_values(endpoint_id)
+            form = ParameterForm(endpoint(endpoint_id), values=values, height_now=height_now)
             self._forms[endpoint_id] = form
+            if form.rows_waiting:
+                form.rows_completed.connect(lambda: self._on_form_rows_completed(endpoint_id))
+            else:
+                self._on_form_rows_completed(endpoint_id)
             form.problems_fixed.connect(self._on_form_problems_fixed)
             self._stack.addWidget(form)
             self.form_built.emit(form)
         return form
+
+    def _on_form_rows_completed(self, endpoint_id: str) -> None:
+        self._settings.form_opened_with(endpoint_id, self._forms[endpoint_id].all_values())
 
     def build_the_others(self) -> None:
         """Build the forms not built yet, one per turn of the event loop, so that switching endpoint shows a built
@@ -117,10 +123,10 @@ class EndpointForms(QObject):
             self.form_for(waiting)
             QTimer.singleShot(0, self, self.build_the_others)
 
-    def _show(self, endpoint_id: str) -> None:
+    def _show(self, endpoint_id: str, *, height_now: int | None = None) -> None:
         ep = endpoint(endpoint_id)
         self._combo.setToolTip(f"POST {{base}}{ep.path}\n{ep.summary}")
-        show_page(self._scroll, self.form_for(endpoint_id))
+        show_page(self._scroll, self.form_for(endpoint_id, height_now=height_now))
         self._scroll.verticalScrollBar().setValue(0)
         self._current = endpoint_id
         self._shown[endpoint_id] = None

@@ -1,0 +1,98 @@
+"""The window's first paint builds only the rows a window that tall can show; the others are built just after it, by
+themselves, and at once whenever something reads or writes them first (a Create, a preset, the user's change, the
+settings saved at close). Nothing the user sees or sends differs from a form built whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from realtime_gui.api.catalog import endpoint
+from realtime_gui.demo import FakeOpenAI
+from realtime_gui.qt.settings import Settings
+from realtime_gui.qt.ui.form.form import ParameterForm
+from realtime_gui.qt.ui.window.main_window import MainWindow
+
+from conftest import TEST_KEY, write_profile
+from driving import WAIT_MS, mint
+from memory_keyring import MemoryKeyring
+
+LOW_ROW = "expires_after.seconds"  # the last row of the realtime form: below the fold of any window
+TOP_ROW = "session.model"
+NOISE = "session.audio.input.noise_reduction"  # a group near the top: its member waits while it is "not sent"
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, settings_file: Path, server: FakeOpenAI, memory_keyring: MemoryKeyring
+) -> Iterator[MainWindow]:
+    """The window just shown, before the event loop has run once: its first paint has not even happened."""
+    from realtime_gui.qt.app import create_window
+
+    write_profile(settings_file, "test", server.base_url)
+    memory_keyring.set_password("realtime-gui", "test", TEST_KEY)
+    settings = Settings(str(settings_file))
+    settings.set_form_values("realtime", {LOW_ROW: 600})
+    settings.sync()
+    made = create_window(["--settings", str(settings_file)])
+    assert isinstance(made, MainWindow)
+    qtbot.addWidget(made)
+    made.show()
+    yield made
+    made.controller.shutdown()
+
+
+def _labels_in_layout_order(form: ParameterForm) -> list[list[str]]:
+    """Each section's row labels, top to bottom, as its layout holds them."""
+    sections = []
+    for layout in form.findChildren(QFormLayout):
+        labels = []
+        for index in range(layout.rowCount()):
+            item = layout.itemAt(index, QFormLayout.ItemRole.LabelRole)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel) and label.text():
+                labels.append(label.text())
+        sections.append(labels)
+    return sections
+
+
+def test_the_rows_below_the_first_paint_follow_by_themselves_in_the_catalogs_order(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    form = window.form
+    assert form.findChild(QWidget, TOP_ROW) is not None
+    assert form.findChild(QWidget, LOW_ROW) is None, "a row no window can show at first is built after the paint"
+    qtbot.waitUntil(lambda: window.settled, timeout=WAIT_MS)
+    assert form.findChild(QWidget, LOW_ROW) is not None
+    whole = ParameterForm(endpoint("realtime"), values={LOW_ROW: 600})
+    assert _labels_in_layout_order(form) == _labels_in_layout_order(whole)
+    assert form.all_values() == whole.all_values()
+    assert [form.is_shown(row) for row in whole.endpoint.by_path if form.field(row)] == [
+        whole.is_shown(row) for row in whole.endpoint.by_path if whole.field(row)
+    ]
+
+
+def test_a_create_before_the_rows_below_are_built_sends_their_values(
+    qtbot: QtBot, window: MainWindow, server: FakeOpenAI
+) -> None:
+    assert window.form.rows_waiting
+    mint(qtbot, window)
+    assert server.requests[-1].json()["expires_after"]["seconds"] == 600
+    assert window.token_panel.current is not None
+
+
+def test_the_users_change_shows_the_rows_it_makes_apply_at_once(qtbot: QtBot, window: MainWindow) -> None:
+    form = window.form
+    assert form.rows_waiting
+    assert form.findChild(QWidget, f"{NOISE}.type") is None, "a member of a group not sent waits"
+    group = form.findChild(QComboBox, NOISE)
+    assert group is not None, "a row near the top is in the first paint"
+    group.setCurrentIndex(group.findText("on"))  # as choosing it in the list does
+    assert form.findChild(QWidget, f"{NOISE}.type") is not None, "built at the change, not a turn later"
+    assert not form.rows_waiting
+    # Shown as any widget put in a shown window is: at the next turn of the event loop.
+    qtbot.waitUntil(lambda: form.is_shown(f"{NOISE}.type"), timeout=WAIT_MS)
