@@ -55,11 +55,13 @@ def pick_from_list(qtbot: QtBot, combo: QComboBox, model: str) -> None:
 
 
 def shown_in_list(combo: QComboBox, model: str) -> str:
-    """The text the drop-down draws for `model`'s entry."""
+    """The text the drop-down draws for `model`'s entry, the list open as a person opens it."""
+    combo.showPopup()
     option = QStyleOptionViewItem()
     delegate = combo.itemDelegate()
     assert isinstance(delegate, QStyledItemDelegate)  # the model notes' own, which marks what is going away
     delegate.initStyleOption(option, combo.model().index(combo.findText(model), 0))
+    combo.hidePopup()
     return option.text
 
 
@@ -93,6 +95,14 @@ def test_the_list_marks_models_going_away_and_picking_one_shows_a_dated_note(
     assert shown_in_list(combo, "gpt-realtime") == "gpt-realtime  —  shuts down 2027-01-20"
     assert shown_in_list(combo, "gpt-audio-mini") == "gpt-audio-mini  —  shuts down 2027-01-20"
     assert shown_in_list(combo, "gpt-realtime-2.1") == "gpt-realtime-2.1"
+    marked = combo.fontMetrics().horizontalAdvance("gpt-realtime  —  shuts down 2027-01-20")
+    window.resize(360, window.height())  # a narrow window (2x on a small screen): the field is narrower than that
+    qtbot.waitUntil(lambda: combo.width() < marked, timeout=WAIT_MS)
+    combo.showPopup()
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible, timeout=WAIT_MS)
+    assert view.viewport().width() > marked, "the open list is wide enough for the marks"
+    combo.hidePopup()
     assert note(window, "session.model") is None, "no note before anything is chosen"
 
     pick_from_list(qtbot, combo, "gpt-realtime")

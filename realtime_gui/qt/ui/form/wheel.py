@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -33,9 +34,15 @@ def wheel_when_focused(widget: QWidget, event: QWheelEvent, handle: Callable[[QW
 class ComboBox(QComboBox):
     """A combo box that the wheel changes only while it has the focus."""
 
+    popup_opening = Signal()  # just before its list shows: what only the open list needs is made then
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         ignore_wheel_unless_focused(self)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         wheel_when_focused(self, event, super().wheelEvent)
+
+    def showPopup(self) -> None:
+        self.popup_opening.emit()
+        super().showPopup()
