@@ -141,6 +141,7 @@ class ParameterForm(QWidget):
         self._sections = {name: layout.parentWidget() for name, layout in self._layouts.items()}
         # Set by the endpoint (session.type) or the form of the group (truncation.type): no row of their own.
         self._order = [row for row in endpoint.parameters if not row.fixed]
+        self._position = {row.path: index for index, row in enumerate(self._order)}
         self._waiting = list(self._order)
         if height_now is None:
             self.build_waiting_rows()
@@ -180,7 +181,7 @@ class ParameterForm(QWidget):
     def _layout_row_for(self, row: Parameter) -> int:
         """Where `row` goes in its section's layout: just after the nearest row of the section before it that is
         built (and its message line), so that a row built late still shows in the catalog's order."""
-        for earlier in reversed(self._order[: self._order.index(row)]):
+        for earlier in reversed(self._order[: self._position[row.path]]):
             built = self._built.get(earlier.path)
             if earlier.section == row.section and built is not None:
                 position = built.layout.getWidgetPosition(built.error or built.field.widget)  # (row, role)
