@@ -211,7 +211,7 @@ def open_window(
         window.activateWindow()  # shortcuts belong to the active window
         qtbot.waitUntil(window.isActiveWindow, timeout=5000)
         # As a person finds it: the rows its first paint did not show are built just after it.
-        qtbot.waitUntil(lambda: window.settled, timeout=5000)
+        qtbot.waitUntil(lambda: window.has_settled, timeout=5000)
         opened.append(window)
         return window
 

@@ -7,6 +7,7 @@ Nothing here imports httpx2, keyring or the fake server at start-up: the window 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import sys
@@ -106,6 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     route_qt_messages()
     sys.excepthook = _excepthook
     window = create_window(args)
+    window.settled.connect(_collect_again)
     window.show()
     code = int(app.exec())
     controller = window.findChild(Controller)
@@ -114,6 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if controller is not None and not controller.shutdown():
         _exit_now(code)
     return code
+
+
+def _collect_again() -> None:
+    """The cycle collector, paused while the window started (cli/__init__.py), runs again; what start-up made is
+    left out of its walks for good (none of it is garbage), so no later collection stalls on it."""
+    gc.freeze()
+    gc.enable()
 
 
 def _exit_now(code: int) -> NoReturn:

@@ -66,7 +66,7 @@ def test_the_rows_below_the_first_paint_follow_by_themselves_in_the_catalogs_ord
     form = window.form
     assert form.findChild(QWidget, TOP_ROW) is not None
     assert form.findChild(QWidget, LOW_ROW) is None, "a row no window can show at first is built after the paint"
-    qtbot.waitUntil(lambda: window.settled, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.has_settled, timeout=WAIT_MS)
     assert form.findChild(QWidget, LOW_ROW) is not None
     whole = ParameterForm(endpoint("realtime"), values={LOW_ROW: 600})
     assert _labels_in_layout_order(form) == _labels_in_layout_order(whole)

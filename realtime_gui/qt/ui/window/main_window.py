@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtCore import QByteArray, QTimer, Signal
 
 from realtime_gui import __version__
 from realtime_gui.config.connection_options import ConnectionOptions
@@ -48,6 +48,10 @@ ROWS_A_TURN = 6  # ~4 ms of building a turn: each well under a frame
 
 
 class MainWindow(WindowLayout):
+    # The work just after the first paint is done: every row of the shown form built, the Tab order set (the key
+    # status, the warm-up and the other forms follow in the background).
+    settled = Signal()
+
     def __init__(
         self,
         *,
@@ -209,6 +213,7 @@ class MainWindow(WindowLayout):
         no_tab_stop(self.form_scroll, self.token_scroll)
         self._settled = True
         self._update_tab_order()
+        self.settled.emit()
         # In worker threads, so that start-up never waits for a keyring (which may prompt) or for httpx2.
         self.current_profile.refresh_key_status()
         # The first Create then takes ~20 ms instead of ~220 ms: httpx2 and its TLS context are loaded.
@@ -262,9 +267,8 @@ class MainWindow(WindowLayout):
         return self.demo.server
 
     @property
-    def settled(self) -> bool:
-        """Whether the work just after the first paint is done: every row of the shown form built, the Tab order
-        set (the key status, the warm-up and the other forms follow in the background)."""
+    def has_settled(self) -> bool:
+        """Whether the work just after the first paint is done (`settled`)."""
         return self._settled
 
     @property
