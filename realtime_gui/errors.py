@@ -95,6 +95,8 @@ class MissingKeyError(ConfigError):
 
 @dataclass(frozen=True)
 class ErrorDetails:
+    """What an API error answer said, each text escaped and redacted."""
+
     status: int
     message: str
     type: str | None = None

@@ -58,8 +58,12 @@ class Condition:
         return (value in self.values) != self.negate
 
 
+# Each dataclass has a docstring: without one, @dataclass writes one from inspect.signature, ~0.1-0.2 ms each at
+# import (0.9 ms of the window's start-up in all).
 @dataclass(frozen=True, kw_only=True)
 class Parameter:
+    """One row of an endpoint's table: a value the request body may carry, and how the form shows it."""
+
     path: str
     kind: Kind
     label: str
@@ -115,6 +119,8 @@ class Parameter:
 
 @dataclass(frozen=True, kw_only=True)
 class Endpoint:
+    """A token endpoint: where it is, what its answer looks like, and the rows of its request body."""
+
     id: str
     title: str
     path: str  # appended to the base URL

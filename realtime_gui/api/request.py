@@ -29,6 +29,8 @@ class InvalidRequest(InputError, ValueError):
 
 @dataclass(frozen=True)
 class MintRequest:
+    """A checked request: the endpoint and the JSON body to send it."""
+
     endpoint: Endpoint
     body: dict[str, JsonValue]
 

@@ -46,6 +46,8 @@ def check_profile(name: str) -> str:
 
 @dataclass(frozen=True)
 class Profile:
+    """A named set of connection settings; its key lives in the OS keyring under the name."""
+
     name: str
     connection: Connection = field(default_factory=Connection)
 

@@ -26,6 +26,8 @@ class InvalidKey(InputError, ValueError):
 
 @dataclass(frozen=True)
 class ApiKey:
+    """A checked API key and where it came from; never in a repr."""
+
     value: str = field(repr=False)
     source: KeySource
 

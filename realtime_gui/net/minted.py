@@ -19,6 +19,8 @@ _ID_LIMIT = 200
 
 @dataclass(frozen=True, kw_only=True)
 class MintedToken:
+    """A token the server minted, with what its answer said about it."""
+
     value: str = field(repr=False)  # a live credential: kept out of reprs and logs
     expires_at: int  # unix seconds, server clock
     endpoint: str

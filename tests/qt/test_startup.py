@@ -104,7 +104,9 @@ _OPEN_WINDOW = (
 def test_start_up_leaves_what_the_first_paint_does_not_need_unloaded(tmp_path: Path) -> None:
     # Each is imported where it is first used, which says what leaving it out of start-up buys.
     code = f"SETTINGS = {str(tmp_path / 's.ini')!r}\n" + _OPEN_WINDOW
-    probe = modules_loaded(code, ["socket", "realtime_gui.qt.ui.dialogs", "realtime_gui.serve", "realtime_gui.verify"])
+    watched = ["socket", "realtime_gui.qt.ui.dialogs", "realtime_gui.serve", "realtime_gui.verify"]
+    watched += ["realtime_gui.keys", "realtime_gui.api.presets", "realtime_gui.config.sendable"]
+    probe = modules_loaded(code, watched)
     assert probe.done.returncode == 0, probe.done.stderr
     assert probe.modules == []
 

@@ -16,17 +16,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from realtime_gui.api.request import MintRequest
 from realtime_gui.config.profiles import Profile
 from realtime_gui.errors import MintError, MissingKeyError
-from realtime_gui.keys import store as secrets
-from realtime_gui.keys.api_key import ENV_VAR, ApiKey, InvalidKey, KeyringUnavailable, KeySource, check_key_text
-from realtime_gui.net.minted import MintedToken
 from realtime_gui.qt.workers.jobs import Job, Jobs
 from realtime_gui.qt.workers.verifier import Verifier
 
 if TYPE_CHECKING:
+    from realtime_gui.api.request import MintRequest
+    from realtime_gui.keys.api_key import ApiKey, KeySource
     from realtime_gui.net.calls import Call
+    from realtime_gui.net.minted import MintedToken
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +72,16 @@ class KeyStatus:
 
 @dataclass(frozen=True)
 class KeySaved:
+    """A key was stored: in the keyring, or (without a usable one) in memory for this run."""
+
     status: KeyStatus
     in_memory_only: bool
 
 
 @dataclass(frozen=True)
 class _KeyJob:
+    """A keyring call waiting for (or running in) its lane."""
+
     kind: str  # what its result is: "status", "saved" or "deleted"
     work: Callable[[], KeyStatus]
     pending: tuple[str, str] | None = None  # (profile, key) being stored
@@ -168,6 +171,8 @@ class Controller(QObject):
 
     def store_key(self, profile: str, text: str) -> None:
         """Store in the OS keyring; without one, keep it in memory for this run (never in a file)."""
+        from realtime_gui.keys.api_key import InvalidKey, check_key_text
+
         try:
             key = check_key_text(text)
         except InvalidKey as err:
@@ -182,6 +187,8 @@ class Controller(QObject):
         return partial(_api_key, profile, self._memory_keys.get(profile))
 
     def use_key_in_memory(self, profile: str, key: str) -> None:
+        from realtime_gui.keys.api_key import ApiKey, check_key_text
+
         self._memory_keys[profile] = checked = check_key_text(key)
         self.key_status_changed.emit(_status(profile, ApiKey(checked, "memory")))
 
@@ -231,6 +238,8 @@ class Controller(QObject):
     def _on_mint_succeeded(self, result: object) -> None:
         self._mint_job = None
         self.busy_changed.emit(False)
+        from realtime_gui.net.minted import MintedToken  # not at start-up, once no widget imports it either: ~1.4 ms
+
         assert isinstance(result, MintedToken)
         self.minted.emit(result)
 
@@ -256,6 +265,8 @@ class Controller(QObject):
     def _on_key_job_failed(self, lane: str, request: _KeyJob, error: object) -> None:
         if self._key_job_ended(lane):
             return
+        from realtime_gui.keys.api_key import ApiKey, KeyringUnavailable
+
         if request.kind == "saved" and request.pending is not None and isinstance(error, KeyringUnavailable):
             profile, key = request.pending
             self._memory_keys[profile] = key
@@ -267,6 +278,7 @@ class Controller(QObject):
 
 
 # -- What the jobs run (in worker threads; no Qt here) -------------------------------------------------------
+# The key's modules (keys/) are imported in them and where a key is first handled, not at start-up: ~1.4 ms.
 
 
 def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | None, call: Call) -> MintedToken:
@@ -277,6 +289,9 @@ def _mint_blocking(request: MintRequest, profile: Profile, memory_key: str | Non
 
 
 def _api_key(profile: str, memory_key: str | None) -> str:
+    from realtime_gui.keys import store as secrets
+    from realtime_gui.keys.api_key import ENV_VAR
+
     key = secrets.resolve_key(profile, in_memory=memory_key)
     if key is None:
         raise MissingKeyError(f"No API key for profile {profile!r}. Choose Key… to add one, or set {ENV_VAR}.")
@@ -301,6 +316,9 @@ def _warm_up() -> None:
 
 
 def _key_status(profile: str, memory_key: str | None) -> KeyStatus:
+    from realtime_gui.keys import store as secrets
+    from realtime_gui.keys.api_key import KeyringUnavailable
+
     try:
         key = secrets.resolve_key(profile, in_memory=memory_key)  # the key a mint would use
     except KeyringUnavailable as err:
@@ -323,10 +341,15 @@ def _status(profile: str, key: ApiKey | None, *, keyring_problem: str | None = N
 
 
 def _store_key(profile: str, key: str) -> KeyStatus:
+    from realtime_gui.keys import store as secrets
+
     return _status(profile, secrets.store_key(profile, key))
 
 
 def _delete_key(profile: str) -> KeyStatus:
+    from realtime_gui.keys import store as secrets
+    from realtime_gui.keys.api_key import KeyringUnavailable
+
     try:
         secrets.delete_key(profile)
     except KeyringUnavailable as err:

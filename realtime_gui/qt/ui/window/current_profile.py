@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from realtime_gui.config.profiles import DEFAULT_PROFILE, Profile
-from realtime_gui.keys.api_key import InvalidKey, KeyringUnavailable
 from realtime_gui.qt.ui.window import banner as cause
 
 if TYPE_CHECKING:
@@ -154,6 +153,8 @@ class CurrentProfile(QObject):
             self._status_bar.showMessage(self.tr("Key stored in the OS keyring."), 5000)
 
     def _on_controller_key_failed(self, error: object) -> None:
+        from realtime_gui.keys.api_key import InvalidKey, KeyringUnavailable  # not at start-up: see controller.py
+
         if isinstance(error, InvalidKey | KeyringUnavailable | ValueError):
             self._banner.show_message(str(error), cause=cause.KEY)
         else:

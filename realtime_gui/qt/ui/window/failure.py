@@ -5,12 +5,13 @@ map from the error tree (errors.py) to the banner."""
 from __future__ import annotations
 
 from realtime_gui.errors import ApiError, MintError, MissingKeyError, RealtimeGuiError, error_facts
-from realtime_gui.keys.api_key import KeyringUnavailable
 from realtime_gui.qt.ui.window import banner as cause
 
 
 def describe_failure(error: RealtimeGuiError) -> tuple[str, str]:
     """(text, banner cause) for anything the package raised on purpose while minting."""
+    from realtime_gui.keys.api_key import KeyringUnavailable  # not at start-up: see controller.py
+
     text = str(error)
     why = cause.MINT
     if isinstance(error, MissingKeyError | KeyringUnavailable) or (

@@ -30,7 +30,7 @@ from realtime_gui.qt.ui.window.minting import MintFlow
 from realtime_gui.qt.ui.window.preset_actions import PresetActions
 from realtime_gui.qt.ui.window.profile_actions import ProfileActions
 from realtime_gui.qt.ui.window.serve_toggle import ServeToggle
-from realtime_gui.qt.workers.controller import Controller, KeyStatus
+from realtime_gui.qt.workers.controller import Controller
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from realtime_gui.demo import FakeOpenAI
     from realtime_gui.qt.ui.dialogs.key_dialog import KeyDialog
     from realtime_gui.qt.ui.dialogs.profile_dialog import ProfileDialog
+    from realtime_gui.qt.workers.controller import KeyStatus
 
 log = logging.getLogger(__name__)
 
