@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QResizeEvent
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -27,6 +27,8 @@ from realtime_gui.qt.ui.token_side.exchange import ExchangeView, feedback_timer,
 from realtime_gui.qt.ui.token_side.verify_panel import VerifyPanel
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
     from realtime_gui.api.request import MintRequest
     from realtime_gui.config.connection import Connection
     from realtime_gui.net.minted import MintedToken
