@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from realtime_gui.qt.ui.style.palette import AA, apply_color_scheme, contrast, is_dark
+from realtime_gui.qt.ui.style.palette import AA, WARNING, apply_color_scheme, contrast, is_dark, tone_of
 
 from conftest import OpenWindow
 from driving import child, mint
@@ -72,6 +72,7 @@ def test_every_coloured_text_reaches_aa_in_light_and_dark(
         "clock note": window.token_panel.clock_note,
     }
     assert window.token_panel.expires_in.property("urgency") == "urgent"
+    assert tone_of(window.token_panel.clock_note) == WARNING  # toned when first shown, not at start-up
     results = {name: measured_contrast(image, rect_in(window, widget)) for name, widget in checks.items()}
 
     # A value to fix: the banner, the message under the field, and the JSON status in the error tone.
@@ -102,7 +103,8 @@ def test_the_palette_follows_the_systems_colour_scheme(
 ) -> None:
     window = open_window()
     qtbot.waitUntil(lambda: bool(qapp.property("followsColorScheme")))  # from just after the first paint
-    label = window.token_panel.clock_note
+    label = child(window.form, QLabel, "session.tools#status")  # toned (muted) from the start
+    assert label.property("tone")
     light_tone = label.palette().color(QPalette.ColorRole.WindowText)
     assert not is_dark(window.palette())
     # What Qt emits when the desktop switches to dark (the offscreen platform has no desktop to switch).

@@ -5,18 +5,20 @@ failed"), so the two tabs never show two different calls; and "Copy as curl" for
 from __future__ import annotations
 
 import json
-import shlex
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from realtime_gui.api.request import MintRequest
-from realtime_gui.config.connection import Connection
-from realtime_gui.net.minted import MintedToken
 from realtime_gui.shown import json_text
+
+if TYPE_CHECKING:
+    from realtime_gui.api.request import MintRequest
+    from realtime_gui.config.connection import Connection
+    from realtime_gui.net.minted import MintedToken
 
 MASK = "ek_…(hidden)"
 FEEDBACK_MS = 1500
@@ -24,6 +26,8 @@ FEEDBACK_MS = 1500
 
 def curl_command(request: MintRequest, connection: Connection) -> str:
     """The same request as a curl command, with $OPENAI_API_KEY in place of the key."""
+    import shlex  # here: only Copy as curl needs it, and nothing else loads it at start-up (~0.3 ms)
+
     url = connection.url_for(request.endpoint)
     auth = "Authorization: Bearer $OPENAI_API_KEY" if connection.auth == "bearer" else "api-key: $OPENAI_API_KEY"
     parts = [f"curl -sS -X POST {shlex.quote(url)}", f'-H "{auth}"', "-H 'Content-Type: application/json'"]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QResizeEvent
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
@@ -20,13 +21,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from realtime_gui.api.request import MintRequest
-from realtime_gui.config.connection import Connection
-from realtime_gui.net.minted import MintedToken
 from realtime_gui.qt.ui.style.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
 from realtime_gui.qt.ui.style.wrap_row import WrapRow
 from realtime_gui.qt.ui.token_side.exchange import ExchangeView, feedback_timer, flash
 from realtime_gui.qt.ui.token_side.verify_panel import VerifyPanel
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QResizeEvent
+
+    from realtime_gui.api.request import MintRequest
+    from realtime_gui.config.connection import Connection
+    from realtime_gui.net.minted import MintedToken
 
 URGENT_SECONDS = 10
 TOKEN_MIN_CHARS = 16  # beside its buttons the token field is at least this wide, else they wrap under it
@@ -83,7 +88,6 @@ class TokenPanel(QWidget):
         self.clock_note = QLabel()
         self.clock_note.setObjectName("clockNote")
         self.clock_note.setWordWrap(True)
-        set_text_color(self.clock_note, WARNING)
         self.clock_note.hide()
 
         self.exchange = ExchangeView(clock=lambda: self.clock())
@@ -167,6 +171,7 @@ class TokenPanel(QWidget):
         self._show_detail("session", token.session_id or "–")
         self._show_detail("request", token.request_id or "–")
         if token.clock_offset:
+            set_text_color(self.clock_note, WARNING)  # here, not at start-up: ~0.3 ms, for a note few tokens need
             self.clock_note.setText(
                 self.tr(
                     "This computer's clock differs from the server's by {0:+.0f} s; the countdown uses the server's."

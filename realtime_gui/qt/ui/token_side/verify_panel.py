@@ -27,15 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from realtime_gui.config.connection import Connection
-from realtime_gui.net.minted import MintedToken
 from realtime_gui.qt.ui.style.look import ERROR, MUTED, OK, make_selectable, set_text_color
 from realtime_gui.qt.ui.style.wrap_row import WrapRow
 from realtime_gui.qt.ui.token_side.exchange import feedback_timer, flash
-from realtime_gui.qt.workers.verifier import Verifier
 from realtime_gui.shown import DEFAULT_LIMIT, as_sentence, shown
 
 if TYPE_CHECKING:
+    from realtime_gui.config.connection import Connection
+    from realtime_gui.net.minted import MintedToken
+    from realtime_gui.qt.workers.verifier import Verifier
     from realtime_gui.verify.findings import SessionOpened, VerifyError, VerifyResult
 
 log = logging.getLogger(__name__)
