@@ -244,6 +244,8 @@ if side == "bare":
     else:  # the window's own work is done in threads: the bare window idles as long
         stall = longest_stall(lambda: None, after=0.4)
 else:
+    import gc
+    gc.disable()  # as the program's path to the window does (cli.main), until the window has started up
     from realtime_gui.qt.app import create_window
     if action == "create-apart":  # the demo server in a process of its own, as a real server is: it shares no GIL
         import shlex, subprocess

@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INVALID
     if not args or args[0] not in (*COMMANDS, "-h", "--help", "--version"):
         # What the window's start-up makes (modules, classes, widgets) all lives on: the cycle collector's ~57 passes
-        # over it cost ~7 ms (3%) of the first paint. Paused until the window has settled (qt/app.py).
+        # over it cost ~7 ms (3%) of the first paint. Paused until the window has started up (qt/app.py).
         gc.disable()
         from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
 

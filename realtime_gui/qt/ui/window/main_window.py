@@ -49,9 +49,9 @@ ROWS_A_TURN = 6  # ~4 ms of building a turn: each well under a frame
 
 
 class MainWindow(WindowLayout):
-    # The work just after the first paint is done: every row of the shown form built, the Tab order set (the key
-    # status, the warm-up and the other forms follow in the background).
-    settled = Signal()
+    # Start-up is over: the first paint, the rows after it, the Tab order, the warm-up's imports (the other
+    # endpoints' forms follow, one a turn of the event loop).
+    started_up = Signal()
 
     def __init__(
         self,
@@ -214,7 +214,6 @@ class MainWindow(WindowLayout):
         no_tab_stop(self.form_scroll, self.token_scroll)
         self._settled = True
         self._update_tab_order()
-        self.settled.emit()
         # In worker threads, so that start-up never waits for a keyring (which may prompt) or for httpx2.
         self.current_profile.refresh_key_status()
         # The first Create then takes ~20 ms instead of ~220 ms: httpx2 and its TLS context are loaded.
@@ -223,10 +222,13 @@ class MainWindow(WindowLayout):
         # builds the `Qt` namespace): each step then stalls the event loop for its own build only.
         if warm_up is not None:
             warm_up.finished.connect(self._after_warm_up)
+        else:  # the window is closing already
+            self.started_up.emit()
 
     def _after_warm_up(self) -> None:
         """One step a turn of the event loop: the serving panel, hidden (turning serving on then only shows it:
         ~4 ms of building and ~7 ms of Tab order less), then the other endpoints' forms."""
+        self.started_up.emit()
         self.serve.build_panel()
         QTimer.singleShot(0, self, self.endpoints.build_the_others)
 
@@ -269,7 +271,8 @@ class MainWindow(WindowLayout):
 
     @property
     def has_settled(self) -> bool:
-        """Whether the work just after the first paint is done (`settled`)."""
+        """Whether the work just after the first paint is done: every row of the shown form built, the Tab order
+        set (the key status, the warm-up and the other forms follow in the background)."""
         return self._settled
 
     @property
