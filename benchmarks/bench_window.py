@@ -425,6 +425,7 @@ def stalls() -> None:
 
 # The window as it is, but with the work it does just after the first paint (the Tab order, which builds PySide6's
 # `Qt` namespace; the key status; the warm-up) done before it.
+assert "        return super().event(event)" in OURS  # the line OURS_ALL_BEFORE_PAINT adds its work before
 OURS_ALL_BEFORE_PAINT = OURS.replace(
     "        return super().event(event)",
     "        if not self.reported and event.type() == QEvent.Type.Show:\n"

@@ -74,11 +74,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INVALID
     if not args or args[0] not in (*COMMANDS, "-h", "--help", "--version"):
         # What the window's start-up makes (modules, classes, widgets) all lives on: the cycle collector's ~57 passes
-        # over it cost ~7 ms (3%) of the first paint. Paused until the window has started up (qt/app.py).
+        # over it cost ~7 ms (3%) of the first paint. Paused until the window has started up (qt/app.py), and on
+        # again however the window's run ends (no display, refused options: nothing is left paused in-process).
         gc.disable()
-        from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
+        try:
+            from realtime_gui.qt.app import main as window_main  # Qt is imported on this path only
 
-        return window_main(args)
+            return window_main(args)
+        finally:
+            gc.enable()
     _hold_standard_fds()
     setup_logging()
     try:

@@ -4,15 +4,18 @@ settings saved at close). Nothing the user sees or sends differs from a form bui
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from realtime_gui.api.catalog import endpoint
 from realtime_gui.demo import FakeOpenAI
+from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.form.form import ParameterForm
 from realtime_gui.qt.ui.window.main_window import MainWindow
@@ -30,7 +33,8 @@ NOISE = "session.audio.input.noise_reduction"  # a group near the top: its membe
 def window(
     qtbot: QtBot, settings_file: Path, server: FakeOpenAI, memory_keyring: MemoryKeyring
 ) -> Iterator[MainWindow]:
-    """The window just shown, before the event loop has run once: its first paint has not even happened."""
+    """The window, not shown yet: each test shows it itself, so that nothing runs the event loop between its show
+    and the test (pytest-qt processes events after the fixtures, which could build the first waiting rows)."""
     from realtime_gui.qt.app import create_window
 
     write_profile(settings_file, "test", server.base_url)
@@ -41,7 +45,6 @@ def window(
     made = create_window(["--settings", str(settings_file)])
     assert isinstance(made, MainWindow)
     qtbot.addWidget(made)
-    made.show()
     yield made
     made.controller.shutdown()
 
@@ -63,6 +66,7 @@ def _labels_in_layout_order(form: ParameterForm) -> list[list[str]]:
 def test_the_rows_below_the_first_paint_follow_by_themselves_in_the_catalogs_order(
     qtbot: QtBot, window: MainWindow
 ) -> None:
+    window.show()
     form = window.form
     assert form.findChild(QWidget, TOP_ROW) is not None
     assert form.findChild(QWidget, LOW_ROW) is None, "a row no window can show at first is built after the paint"
@@ -79,6 +83,7 @@ def test_the_rows_below_the_first_paint_follow_by_themselves_in_the_catalogs_ord
 def test_a_create_before_the_rows_below_are_built_sends_their_values(
     qtbot: QtBot, window: MainWindow, server: FakeOpenAI
 ) -> None:
+    window.show()
     assert window.form.rows_waiting
     mint(qtbot, window)
     assert server.requests[-1].json()["expires_after"]["seconds"] == 600
@@ -86,6 +91,7 @@ def test_a_create_before_the_rows_below_are_built_sends_their_values(
 
 
 def test_the_users_change_shows_the_rows_it_makes_apply_at_once(qtbot: QtBot, window: MainWindow) -> None:
+    window.show()
     form = window.form
     assert form.rows_waiting
     assert form.findChild(QWidget, f"{NOISE}.type") is None, "a member of a group not sent waits"
@@ -96,3 +102,43 @@ def test_the_users_change_shows_the_rows_it_makes_apply_at_once(qtbot: QtBot, wi
     assert not form.rows_waiting
     # Shown as any widget put in a shown window is: at the next turn of the event loop.
     qtbot.waitUntil(lambda: form.is_shown(f"{NOISE}.type"), timeout=WAIT_MS)
+
+
+def test_a_change_before_the_rows_below_are_built_is_saved_over_a_broken_settings_file(
+    qtbot: QtBot, settings_file: Path, server: FakeOpenAI, memory_keyring: MemoryKeyring
+) -> None:
+    # While a broken file is kept, a value the window opened with is not written back: the change must not pass
+    # for one (the waiting rows are built at the change, after the value is in its field).
+    from realtime_gui.qt.app import create_window
+
+    write_profile(settings_file, "test", server.base_url)
+    broken = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    broken.setValue("preferences/clear_clipboard_on_expiry", "maybe")
+    broken.sync()
+    made = create_window(["--settings", str(settings_file)])
+    assert isinstance(made, MainWindow)
+    qtbot.addWidget(made)
+    made.show()
+    assert made.settings.ignored
+    assert made.form.rows_waiting
+    model = made.form.findChild(QComboBox, TOP_ROW)
+    assert model is not None
+    model.setCurrentIndex(model.findText("gpt-realtime-mini"))
+    made.close()
+    made.controller.shutdown()
+    saved = QSettings(str(settings_file), QSettings.Format.IniFormat).value("form/realtime")
+    assert isinstance(saved, str)
+    assert json.loads(saved)[TOP_ROW] == "gpt-realtime-mini"
+
+
+def test_a_remembered_value_for_a_row_the_endpoint_fills_in_hides_nothing() -> None:
+    # beta-transcription fills in turn_detection.type itself (no row): a stray value for it in an old settings file
+    # must not decide which rows show, or a row would be hidden and its value still sent.
+    given: dict[str, JsonValue] = {
+        "turn_detection": {},
+        "turn_detection.type": "semantic_vad",
+        "turn_detection.threshold": 0.7,
+    }
+    lazily = ParameterForm(endpoint("beta-transcription"), values=given, height_now=0)
+    assert lazily.is_shown("turn_detection.threshold")
+    assert lazily.values()["turn_detection.threshold"] == 0.7

@@ -96,6 +96,7 @@ class _Row:
 
 
 ROWS_MEASURED = 4  # rows built between two measures of the form's height (~0.3 ms each)
+ROWS_A_TURN = 6  # rows built a turn of the event loop when they wait (~4 ms): each turn well under a frame
 
 
 class ParameterForm(QWidget):
@@ -118,8 +119,9 @@ class ParameterForm(QWidget):
         super().__init__(parent)
         self.endpoint = endpoint
         self.setObjectName(f"form-{endpoint.id}")
-        self._built: dict[str, _Row] = {}  # by path; `_rows` is all of them
+        self._built: dict[str, _Row] = {}  # the rows built so far, by path (`_all_rows()`: every row)
         self._given = dict(values or {})
+        self.opened_values: dict[str, JsonValue] = {}  # what each field made of `values` when built
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         summary = QLabel(endpoint.summary)
@@ -167,6 +169,8 @@ class ParameterForm(QWidget):
         field = make_field(row)
         if row.path in self._given:
             field.set_value(self._given[row.path])
+        if not isinstance(opened := field.value(), Unset):
+            self.opened_values[row.path] = opened
         field = add_name_hint(add_deprecation_notes(field))
         label = QLabel(row.label)
         label.setToolTip(field.editor.toolTip())  # tooltip(row), made once
@@ -207,23 +211,23 @@ class ParameterForm(QWidget):
         if not self._waiting:
             self.rows_completed.emit()
 
-    @property
-    def _rows(self) -> dict[str, _Row]:
-        """Every row, the waiting ones built first. Only what runs at every key (refresh) and what can concern only
-        a row already built (its own signals, the pointer leaving) reads `_built` instead."""
+    def _all_rows(self) -> dict[str, _Row]:
+        """Every row, the waiting ones built first: what reads or writes values, or marks problems, goes through
+        here. Only what runs at every key (refresh) and what can concern only a row already built (its own
+        signals, the pointer leaving, an editor's message) reads `_built`."""
         self.build_waiting_rows()
         return self._built
 
     # -- values --
 
     def field(self, path: str) -> Field | None:
-        row = self._rows.get(path)
+        row = self._all_rows().get(path)
         return row.field if row is not None else None
 
     def all_values(self) -> dict[str, JsonValue]:
         """Every value the user set, shown or not (what is remembered)."""
         out: dict[str, JsonValue] = {}
-        for path, row in self._rows.items():
+        for path, row in self._all_rows().items():
             value = row.field.value()
             if not isinstance(value, Unset):
                 out[path] = value
@@ -238,7 +242,7 @@ class ParameterForm(QWidget):
         """Text that cannot be read at all (JSON syntax), for the rows that apply."""
         current = self.all_values()
         found = []
-        for path, row in self._rows.items():
+        for path, row in self._all_rows().items():
             if self._applies(self.endpoint.by_path[path], current):
                 problem = row.field.problem()
                 if problem is not None:
@@ -249,8 +253,8 @@ class ParameterForm(QWidget):
         """Fill the form (every row not named goes back to how it starts); returns the paths it has no row for.
         Rows the endpoint fills in itself (session.type) are not missing rows."""
         by_path = self.endpoint.by_path
-        unknown = [p for p in values if p not in self._rows and not (p in by_path and by_path[p].fixed)]
-        for path, row in self._rows.items():
+        unknown = [p for p in values if p not in self._all_rows() and not (p in by_path and by_path[p].fixed)]
+        for path, row in self._all_rows().items():
             value = values.get(path, UNSET)
             row.field.set_value(initial_value(row.field.row) if isinstance(value, Unset) else value)
         self.refresh()
@@ -293,13 +297,13 @@ class ParameterForm(QWidget):
             if row is not None:
                 value = row.field.value()
             else:  # waiting, or no row at all (fixed): what it will start with
-                value = self._given.get(path, initial_value(by_path[path])) if path in by_path else UNSET
+                value = self._given.get(path, initial_value(by_path[path])) if path in self._position else UNSET
             if not isinstance(value, Unset):
                 out[path] = value
         return out
 
     def is_shown(self, path: str) -> bool:
-        return not self._rows[path].field.widget.isHidden()
+        return not self._all_rows()[path].field.widget.isHidden()
 
     # -- problems beside their fields --
 
@@ -312,10 +316,10 @@ class ParameterForm(QWidget):
             if row is not None:
                 by_row.setdefault(row.field.row.path, []).append(problem)
         for path, found in by_row.items():
-            self._mark(self._rows[path], found)
+            self._mark(self._all_rows()[path], found)
         if not by_row:
             return None
-        return self._rows[next(iter(by_row))].field.editor
+        return self._all_rows()[next(iter(by_row))].field.editor
 
     def _mark(self, row: _Row, problems: list[Problem]) -> None:
         """Error border on the field, and its problems written once, each starting with its subject: in the
@@ -374,8 +378,8 @@ class ParameterForm(QWidget):
     def _row_for_param(self, param: str) -> _Row | None:
         head = param.split("[", 1)[0]
         while head:
-            if head in self._rows:
-                return self._rows[head]
+            if head in self._all_rows():
+                return self._all_rows()[head]
             if "." not in head:
                 return None
             head = head.rsplit(".", 1)[0]

@@ -113,7 +113,7 @@ class EndpointForms(QObject):
         return form
 
     def _on_form_rows_completed(self, endpoint_id: str) -> None:
-        self._settings.form_opened_with(endpoint_id, self._forms[endpoint_id].all_values())
+        self._settings.form_opened_with(endpoint_id, self._forms[endpoint_id].opened_values)
 
     def build_the_others(self) -> None:
         """Build the forms not built yet, one per turn of the event loop, so that switching endpoint shows a built
