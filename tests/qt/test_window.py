@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import keyring
@@ -158,32 +159,41 @@ def test_ctrl_enter_creates(qtbot: QtBot, open_window: OpenWindow) -> None:
 
 
 class FakeClock:
-    def __init__(self, now: float) -> None:
-        self.now = now
+    """The real time until `freeze()`, then only what the test adds: a mint under load can take a second, and a
+    clock stopped before it would count that second too."""
+
+    def __init__(self) -> None:
+        self.now: float | None = None
 
     def __call__(self) -> float:
-        return self.now
+        return time.time() if self.now is None else self.now
+
+    def freeze(self) -> None:
+        self.now = time.time()
+
+    def advance(self, seconds: float) -> None:
+        assert self.now is not None, "freeze() first"
+        self.now += seconds
 
 
 def test_countdown_ticks_turns_urgent_and_expires(qtbot: QtBot, open_window: OpenWindow) -> None:
-    import time
-
     window = open_window()
-    clock = FakeClock(time.time())
+    clock = FakeClock()
     window.token_panel.clock = clock
     field(window, "expires_after.seconds").set_value(30)
     mint(qtbot, window)
+    clock.freeze()
     label = child(window, QLabel, "expiresIn")
     assert label.text() in ("0:30", "0:29")
     QGuiApplication.clipboard().setText(window.token_panel.token.text())
-    clock.now += 12
+    clock.advance(12)
     window.token_panel.tick()
     assert label.text() in ("0:18", "0:17")
     assert label.property("urgency") == "none"
-    clock.now += 10
+    clock.advance(10)
     qtbot.waitUntil(lambda: label.property("urgency") == "urgent", timeout=2000)  # the panel's own timer
     assert label.text() in ("0:08", "0:07")
-    clock.now += 9
+    clock.advance(9)
     qtbot.waitUntil(lambda: label.text() == "expired", timeout=2000)
     assert label.property("urgency") == "expired"
     assert not named(window, "copyToken").isEnabled()
@@ -191,15 +201,14 @@ def test_countdown_ticks_turns_urgent_and_expires(qtbot: QtBot, open_window: Ope
 
 
 def test_clipboard_is_left_alone_when_the_setting_is_off(qtbot: QtBot, open_window: OpenWindow) -> None:
-    import time
-
     window = open_window()
     window.clipboard_action.setChecked(False)
-    clock = FakeClock(time.time())
+    clock = FakeClock()
     window.token_panel.clock = clock
     mint(qtbot, window)
+    clock.freeze()
     QGuiApplication.clipboard().setText(window.token_panel.token.text())
-    clock.now += 601
+    clock.advance(601)
     window.token_panel.tick()
     assert child(window, QLabel, "expiresIn").text() == "expired"
     assert QGuiApplication.clipboard().text().startswith("ek_")
