@@ -70,9 +70,12 @@ class FakeOpenAI:
 
     def stop(self) -> None:
         self.state.stopping.set()  # releases hanging handlers
-        self._httpd.shutdown()
+        started = self._thread.ident is not None  # else shutdown() would wait forever for a loop never run
+        if started:
+            self._httpd.shutdown()
         self._httpd.server_close()
-        self._thread.join(timeout=5)
+        if started:
+            self._thread.join(timeout=5)
 
     def __enter__(self) -> Self:
         return self.start()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from realtime_gui.demo import DEMO_KEY
+from realtime_gui.demo import DEMO_KEY, FakeOpenAI
 
 from processes import CLI, CONTROL, cli_env, run_cli
 
@@ -160,3 +160,13 @@ def test_an_impossible_port_is_refused_before_anything_listens(demo: Callable[..
     code, out, err = demo("--port", "70000").finish()
     assert (code, out) == (2, "")
     assert err == "realtime-gui: --port must be 0 to 65535 (0 picks a free port), not 70000.\n"
+
+
+def test_a_demo_server_never_started_stops_at_once() -> None:
+    # A setup that fails between making the server and starting it still stops it (shutdown() alone would wait
+    # forever for a loop that never ran).
+    server = FakeOpenAI()
+    stopper = threading.Thread(target=server.stop, daemon=True)
+    stopper.start()
+    stopper.join(timeout=10)
+    assert not stopper.is_alive(), "stop() hung"
