@@ -428,7 +428,7 @@ def stalls() -> None:
 assert "        return super().event(event)" in OURS  # the line OURS_ALL_BEFORE_PAINT adds its work before
 OURS_ALL_BEFORE_PAINT = OURS.replace(
     "        return super().event(event)",
-    "        if not self.reported and event.type() == QEvent.Type.Show:\n"
+    "        if not self.painted and event.type() == QEvent.Type.Show:\n"
     "            t = time.perf_counter()\n"
     "            self.endpoints.form.build_waiting_rows()\n"
     "            self._after_first_paint()\n"
