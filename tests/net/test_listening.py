@@ -60,8 +60,8 @@ def _hello(server: _Server) -> bytes:
         connection.close()
 
 
-def _stop(server: _Server) -> None:
-    """shutdown() from another thread; fails if it has not returned within BOUND_S."""
+def _shutdown_in_a_thread(server: _Server) -> threading.Event:
+    """shutdown() from another thread; the event is set once it has returned."""
     stopped = threading.Event()
 
     def stop() -> None:
@@ -69,7 +69,12 @@ def _stop(server: _Server) -> None:
         stopped.set()
 
     threading.Thread(target=stop, daemon=True).start()
-    assert stopped.wait(BOUND_S), "shutdown() waited for the loop's poll"
+    return stopped
+
+
+def _stop(server: _Server) -> None:
+    """shutdown() from another thread; fails if it has not returned within BOUND_S."""
+    assert _shutdown_in_a_thread(server).wait(BOUND_S), "shutdown() waited for the loop's poll"
 
 
 def test_shutdown_wakes_a_loop_that_polls_hourly(server: _Server) -> None:
@@ -81,13 +86,7 @@ def test_shutdown_wakes_a_loop_that_polls_hourly(server: _Server) -> None:
 
 
 def test_shutdown_as_the_loop_starts_ends_it(server: _Server) -> None:
-    stopped = threading.Event()
-
-    def stop() -> None:
-        server.shutdown()
-        stopped.set()
-
-    threading.Thread(target=stop, daemon=True).start()
+    stopped = _shutdown_in_a_thread(server)
     loop = _serve(server)
     assert stopped.wait(BOUND_S)
     loop.join(BOUND_S)

@@ -321,13 +321,19 @@ def test_turning_groups_on_fills_in_nothing_but_documented_defaults(open_window:
             assert value == row.default, f"{path} was filled in with {value!r}, not the documented default"
 
 
+def _custom_truncation(window: MainWindow) -> QComboBox:
+    """Truncation set to "custom…", as choosing it in its list does; its retention ratio is then required."""
+    truncation = editor(window, "session.truncation")
+    assert isinstance(truncation, QComboBox)
+    truncation.setCurrentIndex(truncation.findText("custom…"))
+    return truncation
+
+
 def test_truncation_custom_sends_nothing_until_the_ratio_is_given(
     qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
-    truncation = editor(window, "session.truncation")
-    assert isinstance(truncation, QComboBox)
-    truncation.setCurrentIndex(truncation.findText("custom…"))
+    _custom_truncation(window)
     ratio = spin_box(window, "session.truncation.retention_ratio")
     assert ratio.isVisible()
     assert shown_text(ratio) == ""
@@ -347,9 +353,7 @@ def test_a_message_under_a_field_goes_and_comes_back_with_its_row(
     qtbot: QtBot, open_window: OpenWindow, server: FakeOpenAI
 ) -> None:
     window = open_window()
-    truncation = editor(window, "session.truncation")
-    assert isinstance(truncation, QComboBox)
-    truncation.setCurrentIndex(truncation.findText("custom…"))
+    truncation = _custom_truncation(window)
     create(qtbot, window)
     said = "Retention ratio is required when session.truncation is on; expected a number from 0 to 1"
     assert error_under(window, "session.truncation.retention_ratio") == said
