@@ -193,17 +193,29 @@ def _ratios(ours: list[float], bare: list[float]) -> str:
 _ACTION = """
 import os, socket, sys, time
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
     QMainWindow, QSpinBox, QStackedWidget, QWidget)
 side, action, settings = sys.argv[1:4]
 app = QApplication([])
 
 def pump(seconds, until=lambda: False):
+    # Qt's own loop, as the program runs it (app.exec()), looking at `until` every millisecond. A Python loop of
+    # processEvents() and sleeps would take the GIL back two or three times a turn, each a wait of up to Python's
+    # 5 ms switch interval while a worker thread runs: stalls of the harness, not of the window.
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not until():
-        app.processEvents()
-        time.sleep(0.0005)
+    loop = QEventLoop()
+    def check():
+        if time.monotonic() >= deadline or until():
+            loop.quit()
+    poll = QTimer()
+    poll.setInterval(1)
+    poll.timeout.connect(check)
+    poll.start()
+    check()
+    if time.monotonic() < deadline and not until():
+        loop.exec()
+    poll.stop()
 
 def longest_stall(act, done=lambda: True, *, after=0.2):
     clock = QElapsedTimer()
@@ -359,15 +371,33 @@ def actions(rounds: int, chosen: list[str] | None = None) -> None:
             print(f"{'':30s} bare   {spread(stalls['bare'])}")
 
 
+def _run_loop(seconds: float, until: Callable[[], bool] = lambda: False) -> None:
+    """Qt's own event loop for `seconds` or until `until()` (looked at every millisecond), as the children's pump():
+    a loop of processEvents() and sleeps would stall on the GIL itself while a worker thread runs."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    deadline = time.monotonic() + seconds
+    loop = QEventLoop()
+
+    def check() -> None:
+        if time.monotonic() >= deadline or until():
+            loop.quit()
+
+    poll = QTimer()
+    poll.setInterval(1)
+    poll.timeout.connect(check)
+    poll.start()
+    if time.monotonic() < deadline and not until():
+        loop.exec()
+    poll.stop()
+
+
 def _stall_during_mint(app: Any, window: Any, label: str, *, idle_first: float) -> None:
     from PySide6.QtCore import QElapsedTimer, QTimer
 
     from misbehaving import Fault, FaultKind
 
-    settle = time.monotonic() + idle_first  # a person takes a moment before pressing Create
-    while time.monotonic() < settle:
-        app.processEvents()
-        time.sleep(0.005)
+    _run_loop(idle_first)  # a person takes a moment before pressing Create
     window.demo_server.inject(Fault(FaultKind.SLOW, seconds=2.0))
     clock = QElapsedTimer()
     gaps: list[float] = []
@@ -384,10 +414,7 @@ def _stall_during_mint(app: Any, window: Any, label: str, *, idle_first: float) 
     clock.start()
     ticker.start()
     window.mint()
-    deadline = time.monotonic() + 10
-    while window.controller.busy and time.monotonic() < deadline:
-        app.processEvents()
-        time.sleep(0.0005)
+    _run_loop(10, until=lambda: not window.controller.busy)
     ticker.stop()
     if window.token_panel.current is None:
         raise SystemExit(f"mint failed: {window.error_text.text()}")

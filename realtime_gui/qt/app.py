@@ -27,7 +27,7 @@ from realtime_gui.config.window_options import window_parser
 from realtime_gui.display import missing_display
 from realtime_gui.logs import setup_logging
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.style.palette import apply_color_scheme
+from realtime_gui.qt.ui.style.palette import apply_color_scheme, follow_system_scheme
 from realtime_gui.qt.ui.window.banner import PROFILE, SETTINGS
 from realtime_gui.qt.ui.window.main_window import MainWindow
 from realtime_gui.qt.workers.controller import Controller
@@ -69,6 +69,9 @@ def create_window(argv: list[str]) -> MainWindow:
     )
     controller.setParent(window)
     window.started_up.connect(_collect_again)
+    if isinstance(app, QApplication) and args.color_scheme == "system":
+        following = app  # mypy does not narrow a name a lambda captures
+        window.started_up.connect(lambda: follow_system_scheme(following))
     window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
     if args.demo:
         window.demo.start()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -21,7 +21,7 @@ from realtime_gui.qt.ui.form.form import ParameterForm
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, write_profile
-from driving import WAIT_MS, mint
+from driving import WAIT_MS, choose_endpoint, mint
 from memory_keyring import MemoryKeyring
 
 LOW_ROW = "expires_after.seconds"  # the last row of the realtime form: below the fold of any window
@@ -102,6 +102,37 @@ def test_the_users_change_shows_the_rows_it_makes_apply_at_once(qtbot: QtBot, wi
     assert not form.rows_waiting
     # Shown as any widget put in a shown window is: at the next turn of the event loop.
     qtbot.waitUntil(lambda: form.is_shown(f"{NOISE}.type"), timeout=WAIT_MS)
+
+
+def test_a_tab_before_the_rows_below_are_built_reaches_them_in_reading_order(qtbot: QtBot, window: MainWindow) -> None:
+    window.show()
+    assert window.form.rows_waiting, "no turn of the event loop has run since the show"
+    low = window.form.findChild(QWidget, LOW_ROW)
+    assert low is None
+    qtbot.keyClick(window.endpoint_combo, Qt.Key.Key_Tab)  # the window sets its Tab order at the first Tab
+    assert not window.form.rows_waiting, "built at the first Tab, so that Tab reads them in place"
+    low = window.form.findChild(QWidget, LOW_ROW)
+    assert low is not None
+    # The chain Tab follows (what test_keyboard.py walks with the key), from the top bar on.
+    chained: list[QWidget] = []
+    probe = window.endpoint_combo.nextInFocusChain()
+    while probe is not window.endpoint_combo and len(chained) < 2000:
+        chained.append(probe)
+        probe = probe.nextInFocusChain()
+    assert low in chained
+    assert chained.index(low) < chained.index(window.reset_button), "the last row comes before the buttons under it"
+
+
+def test_switching_to_a_form_still_being_built_shows_all_its_rows(qtbot: QtBot, window: MainWindow) -> None:
+    window.show()
+    qtbot.waitUntil(lambda: window.has_settled, timeout=WAIT_MS)
+    building = window.endpoints.form_for("transcription", height_now=0)  # as the window builds it in the background
+    assert building.rows_waiting
+    choose_endpoint(window, "transcription")
+    assert window.form is building
+    assert not building.rows_waiting
+    whole = ParameterForm(endpoint("transcription"))
+    assert _labels_in_layout_order(building) == _labels_in_layout_order(whole)
 
 
 def test_a_change_before_the_rows_below_are_built_is_saved_over_a_broken_settings_file(

@@ -15,7 +15,7 @@ from realtime_gui.api.beta_to_ga import Carried, carry, to_ga
 from realtime_gui.api.catalog import ENDPOINT_IDS, endpoint
 from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.ui.form.field_base import initial_value
-from realtime_gui.qt.ui.form.form import ParameterForm
+from realtime_gui.qt.ui.form.form import NEXT_TURN_MS, ROWS_A_TURN, ParameterForm
 from realtime_gui.qt.ui.window import banner as cause
 from realtime_gui.qt.ui.window.geometry import show_page
 
@@ -46,7 +46,7 @@ class EndpointForms(QObject):
     """Follows the endpoint list `combo` and fills the page `stack` (shown in `scroll`) with forms; says what a
     change means in the `banner` and the `status_bar`."""
 
-    form_built = Signal(object)  # the ParameterForm that just joined the stack: the Tab order takes it in
+    form_built = Signal(object)  # a ParameterForm of the stack whose rows are all built: the Tab order takes it in
     undo_changed = Signal(str)  # what Edit > Undo would undo now ("" for nothing)
     ga_switched = Signal()  # the GA offer was taken: its form is shown with the beta form's settings
 
@@ -103,30 +103,39 @@ class EndpointForms(QObject):
             values = self._settings.form_values(endpoint_id)
             form = ParameterForm(endpoint(endpoint_id), values=values, height_now=height_now)
             self._forms[endpoint_id] = form
+            self._stack.addWidget(form)
             if form.rows_waiting:
                 form.rows_completed.connect(lambda: self._on_form_rows_completed(endpoint_id))
             else:
                 self._on_form_rows_completed(endpoint_id)
             form.problems_fixed.connect(self._on_form_problems_fixed)
-            self._stack.addWidget(form)
-            self.form_built.emit(form)
         return form
 
     def _on_form_rows_completed(self, endpoint_id: str) -> None:
-        self._settings.form_opened_with(endpoint_id, self._forms[endpoint_id].opened_values)
+        form = self._forms[endpoint_id]
+        self._settings.form_opened_with(endpoint_id, form.opened_values)
+        self.form_built.emit(form)
 
     def build_the_others(self) -> None:
-        """Build the forms not built yet, one per turn of the event loop, so that switching endpoint shows a built
-        form: the longest switch's stall falls from a median of 82 ms to 20 ms on a loaded machine (bench_window.py)."""
-        waiting = next((endpoint_id for endpoint_id in ENDPOINT_IDS if endpoint_id not in self._forms), None)
-        if waiting is not None:
-            self.form_for(waiting)
-            QTimer.singleShot(0, self, self.build_the_others)
+        """Build the forms not built yet, a few rows a turn of the event loop, so that switching endpoint shows a
+        built form. A whole form a turn stalled the first second after show for 12-29 ms a turn (2 runs)."""
+        building = next((form for form in self._forms.values() if form.rows_waiting), None)
+        if building is not None:
+            building.build_waiting_rows(ROWS_A_TURN)
+        else:
+            waiting = next((endpoint_id for endpoint_id in ENDPOINT_IDS if endpoint_id not in self._forms), None)
+            if waiting is None:
+                return
+            self.form_for(waiting, height_now=0)  # its sections only: the rows come in the next turns
+        QTimer.singleShot(NEXT_TURN_MS, self, self.build_the_others)
 
     def _show(self, endpoint_id: str, *, height_now: int | None = None) -> None:
         ep = endpoint(endpoint_id)
         self._combo.setToolTip(f"POST {{base}}{ep.path}\n{ep.summary}")
-        show_page(self._scroll, self.form_for(endpoint_id, height_now=height_now))
+        form = self.form_for(endpoint_id, height_now=height_now)
+        if height_now is None:
+            form.build_waiting_rows()  # a form still being built in the background: its rows all show at once
+        show_page(self._scroll, form)
         self._scroll.verticalScrollBar().setValue(0)
         self._current = endpoint_id
         self._shown[endpoint_id] = None

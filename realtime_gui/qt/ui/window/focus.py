@@ -17,17 +17,18 @@ _FORM_ROLES = (
 
 
 def takes_tab(widget: QWidget) -> bool:
-    from PySide6.QtCore import Qt  # not at start-up: the `Qt` namespace is slow to build
+    # Builds PySide6's whole `Qt` namespace the first time (~15-20 ms, see look.py): the window walks its widgets
+    # with this at the first Tab, not at start-up.
+    from PySide6.QtCore import Qt
 
     return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
 
 
-def no_tab_stop(*widgets: QWidget) -> None:
-    """Take the widgets out of the Tab chain (a scroll area: an invisible stop that does nothing)."""
-    from PySide6.QtCore import Qt
-
-    for widget in widgets:
-        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+def no_tab_stop(widget: QWidget) -> None:
+    """Take the widget out of the Tab chain (a scroll area: an invisible stop that does nothing)."""
+    # Qt.FocusPolicy.NoFocus, set as a number through the property system: the window calls this while it is
+    # built, where naming the enum would build the `Qt` namespace (~15-20 ms) before the first paint.
+    widget.setProperty("focusPolicy", 0)
 
 
 def reading_order(root: QWidget) -> list[QWidget]:

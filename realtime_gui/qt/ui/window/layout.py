@@ -20,6 +20,7 @@ from realtime_gui.qt.ui.form.wheel import ComboBox
 from realtime_gui.qt.ui.token_side.token_panel import TokenPanel
 from realtime_gui.qt.ui.window.banner import Banner
 from realtime_gui.qt.ui.window.empty_state import EmptyState
+from realtime_gui.qt.ui.window.focus import no_tab_stop
 from realtime_gui.qt.ui.window.geometry import PageStack
 
 
@@ -114,9 +115,9 @@ class WindowLayout(QMainWindow):
 
 
 def _scroll_area(name: str, accessible_name: str, content: QWidget) -> QScrollArea:
-    """A scroll area; once the window shows it stops being a Tab stop of its own (the widgets in it are, and it
-    scrolls to follow the focus)."""
+    """A scroll area that is no Tab stop of its own (the widgets in it are, and it scrolls to follow the focus)."""
     area = QScrollArea()
+    no_tab_stop(area)
     area.setObjectName(name)
     area.setAccessibleName(accessible_name)
     area.setWidgetResizable(True)

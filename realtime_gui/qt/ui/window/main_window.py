@@ -18,11 +18,11 @@ from realtime_gui.config.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.qt.demo import TITLE as DEMO_TITLE
 from realtime_gui.qt.demo import DemoMode
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.form.form import ROWS_A_TURN, ParameterForm
+from realtime_gui.qt.ui.form.form import NEXT_TURN_MS, ROWS_A_TURN, ParameterForm
 from realtime_gui.qt.ui.window import banner as cause
 from realtime_gui.qt.ui.window.current_profile import CurrentProfile
 from realtime_gui.qt.ui.window.endpoint_forms import EndpointForms
-from realtime_gui.qt.ui.window.focus import chain, no_tab_stop, reading_order
+from realtime_gui.qt.ui.window.focus import chain, reading_order
 from realtime_gui.qt.ui.window.geometry import clamp_to_screen, fit_first_size
 from realtime_gui.qt.ui.window.layout import WindowLayout
 from realtime_gui.qt.ui.window.menus import Menus
@@ -66,6 +66,7 @@ class MainWindow(WindowLayout):
         self.controller = controller
         self._shown = False
         self._settled = False
+        self._tab_order_set = False
         self.set_title_note("")
 
         # -- what the widgets do --
@@ -201,7 +202,7 @@ class MainWindow(WindowLayout):
         self.endpoints.start(endpoint_id, height_now=self.height())
         settings.opened_with(endpoint_id=self.endpoint_id, profile=self.profile.name)
 
-    # -- just after the first paint: the Tab order, the key status, the warm-up, the other endpoints' forms --
+    # -- just after the first paint: the rest of the shown form, the key status, the warm-up, the other forms --
 
     def _build_rows_after_paint(self) -> None:
         """The rows of the shown form that its first paint did not show, a few a turn of the event loop; then the
@@ -209,44 +210,50 @@ class MainWindow(WindowLayout):
         form = self.endpoints.form
         if form.rows_waiting:
             form.build_waiting_rows(ROWS_A_TURN)
-            QTimer.singleShot(0, self, self._build_rows_after_paint)
+            QTimer.singleShot(NEXT_TURN_MS, self, self._build_rows_after_paint)
         else:
             self._after_first_paint()
 
     def _after_first_paint(self) -> None:
-        no_tab_stop(self.form_scroll, self.token_scroll)
         self._settled = True
-        self._update_tab_order()
         # In worker threads, so that start-up never waits for a keyring (which may prompt) or for httpx2.
         self.current_profile.refresh_key_status()
         # The first Create then takes ~20 ms instead of ~220 ms: httpx2 and its TLS context are loaded.
         warm_up = self.controller.warm_up()
-        # After the warm-up's imports, which share the GIL (and so not in this slot either, where the Tab order
-        # builds the `Qt` namespace): each step then stalls the event loop for its own build only.
+        # After the warm-up's imports, which share the GIL: each step then stalls the event loop for its own build
+        # only.
         if warm_up is not None:
             warm_up.finished.connect(self._after_warm_up)
         else:  # the window is closing already
             self.started_up.emit()
 
     def _after_warm_up(self) -> None:
-        """One step a turn of the event loop: the serving panel, hidden (turning serving on then only shows it:
-        ~4 ms of building and ~7 ms of Tab order less), then the other endpoints' forms."""
+        """One step a turn of the event loop: what waits for the start-up to end (app.py: the system's colour
+        scheme, the cycle collector), the serving panel, then the other endpoints' forms."""
         self.started_up.emit()
-        self.serve.build_panel()
-        QTimer.singleShot(0, self, self.endpoints.build_the_others)
+        QTimer.singleShot(NEXT_TURN_MS, self, self._build_serve_panel)
 
-    def _on_serve_panel_built(self) -> None:
-        # Its controls come between the buttons under the form and the token panel: put there alone, not by
-        # walking the whole window again (~7 ms).
-        if self._settled:
-            chain([[self.mint_button], reading_order(self.serve.panel)])
+    def _build_serve_panel(self) -> None:
+        # Hidden: turning serving on then only shows it (~4 ms of building and ~7 ms of Tab order less).
+        self.serve.build_panel()
+        QTimer.singleShot(NEXT_TURN_MS, self, self.endpoints.build_the_others)
+
+    # -- the Tab order, set at the first Tab --
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Every widget's Tab and Shift+Tab end here (QWidget passes them up to its window). The order is set at the
+        first of them, not after the first paint, where walking the window (and building PySide6's `Qt` namespace
+        on the way, focus.py) was the longest stall of the first second: 45-58 ms, in 2 runs."""
+        if not self._tab_order_set:
+            self.endpoints.form.build_waiting_rows()  # pressed before they were built: they read in place too
+            self._tab_order_set = True
+            self._update_tab_order()
+        return super().focusNextPrevChild(next)
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the forms' fields in reading order (Tab passes over the hidden
         forms'), the buttons under the form, the token side (the serving panel at its top, then the token panel).
-        Set after the first paint and when the serving panel is built; a form built later joins it by itself."""
-        if not self._settled:
-            return
+        A form or the serving panel built later joins it by itself."""
         chain(
             [
                 [self.endpoint_combo, self.profile_combo, self.key_button],
@@ -257,12 +264,18 @@ class MainWindow(WindowLayout):
             ]
         )
 
+    def _on_serve_panel_built(self) -> None:
+        # Its controls come between the buttons under the form and the token panel: put there alone, not by
+        # walking the whole window again (~7 ms).
+        if self._tab_order_set:
+            chain([[self.mint_button], reading_order(self.serve.panel)])
+
     def _on_endpoints_form_built(self, form: ParameterForm) -> None:
-        """A form built after the Tab order was set goes in just before the buttons under the forms; the chain
-        through the others stays as it is (walking every form again for each new one was 10% of
+        """A form whose rows were all built after the Tab order was set goes in just before the buttons under the
+        forms; the chain through the others stays as it is (walking every form again for each new one was 10% of
         test_form_input.py's time)."""
         before = self.reset_button.previousInFocusChain()
-        if self._settled and before is not None:
+        if self._tab_order_set and before is not None:
             chain([[before], reading_order(form), [self.reset_button]])
 
     # -- what the parts share --
@@ -274,8 +287,8 @@ class MainWindow(WindowLayout):
 
     @property
     def has_settled(self) -> bool:
-        """Whether the work just after the first paint is done: every row of the shown form built, the Tab order
-        set (the key status, the warm-up and the other forms follow in the background)."""
+        """Whether the work just after the first paint is done: every row of the shown form built (the key status,
+        the warm-up and the other forms follow in the background)."""
         return self._settled
 
     @property
@@ -434,8 +447,8 @@ class MainWindow(WindowLayout):
         super().showEvent(event)
         if not self._shown:
             self._shown = True
-            # The first paint comes ~19 ms (9%) sooner for it: asking widgets whether they take Tab builds PySide6's
-            # whole `Qt` namespace. `self` as the timer's context: it dies with the window.
+            # After the first paint, which the window's first frame waits for alone. `self` as the timer's context:
+            # it dies with the window.
             QTimer.singleShot(20, self, self._build_rows_after_paint)
 
     def closeEvent(self, event: QCloseEvent) -> None:
