@@ -68,10 +68,10 @@ def create_window(argv: list[str]) -> MainWindow:
         options=options,
     )
     controller.setParent(window)
-    window.started_up.connect(_collect_again)
     if isinstance(app, QApplication) and args.color_scheme == "system":
         following = app  # mypy does not narrow a name a lambda captures
         window.started_up.connect(lambda: follow_system_scheme(following))
+    window.started_up.connect(_collect_again)  # after: what the step before made is frozen too, not walked
     window.setWindowIcon(QIcon(str(Path(__file__).with_name("icon.png"))))
     if args.demo:
         window.demo.start()

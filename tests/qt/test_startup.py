@@ -106,6 +106,7 @@ def test_start_up_leaves_what_the_first_paint_does_not_need_unloaded(tmp_path: P
     code = f"SETTINGS = {str(tmp_path / 's.ini')!r}\n" + _OPEN_WINDOW
     watched = ["socket", "realtime_gui.qt.ui.dialogs", "realtime_gui.serve", "realtime_gui.verify"]
     watched += ["realtime_gui.keys", "realtime_gui.api.presets", "realtime_gui.config.sendable"]
+    watched += ["realtime_gui.api.beta_to_ga", "realtime_gui.qt.ui.form.marked_items"]
     probe = modules_loaded(code, watched)
     assert probe.done.returncode == 0, probe.done.stderr
     assert probe.modules == []

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -24,22 +21,8 @@ from realtime_gui.qt.ui.form.field_base import Field, FieldValue
 from realtime_gui.qt.ui.form.wheel import ComboBox
 from realtime_gui.qt.ui.style.look import WARNING, set_text_color
 
-if TYPE_CHECKING:
-    from PySide6.QtCore import QModelIndex, QPersistentModelIndex
-
 # The note's words for a field's value, or "" for nothing to say.
 _Words = Callable[[FieldValue], str]
-
-
-class _MarkedItems(QStyledItemDelegate):
-    """Draws "gpt-realtime  —  shuts down 2027-01-20" in the drop-down list. Only the drawing changes: the item's
-    text, which becomes the value when picked, stays the bare model name."""
-
-    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
-        super().initStyleOption(option, index)
-        mark = deprecations.mark(option.text, on=deprecations.today())
-        if mark:
-            option.text = f"{option.text}  —  {mark}"
 
 
 class _Note:
@@ -105,9 +88,11 @@ def add_deprecation_notes(field: Field) -> Field:
 
 
 def _mark_models(combo: QComboBox) -> None:
-    if isinstance(combo.itemDelegate(), _MarkedItems):
+    from realtime_gui.qt.ui.form.marked_items import MarkedItems
+
+    if isinstance(combo.itemDelegate(), MarkedItems):
         return  # marked at an earlier opening
-    combo.setItemDelegate(_MarkedItems(combo))
+    combo.setItemDelegate(MarkedItems(combo))
     view = combo.view()  # wide enough for the marks, which the combo's own width does not count
     view.setMinimumWidth(view.sizeHintForColumn(0) + view.verticalScrollBar().sizeHint().width())
 

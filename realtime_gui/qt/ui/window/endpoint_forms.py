@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from realtime_gui.api.beta_to_ga import Carried, carry, to_ga
 from realtime_gui.api.catalog import ENDPOINT_IDS, endpoint
 from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.ui.form.field_base import initial_value
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QComboBox, QScrollArea, QStatusBar
 
+    from realtime_gui.api.beta_to_ga import Carried
     from realtime_gui.errors import RetiredEndpointError
     from realtime_gui.qt.settings import Settings
     from realtime_gui.qt.ui.window.banner import Banner
@@ -153,6 +153,9 @@ class EndpointForms(QObject):
     def _carry(self, source: str, target: str, values: dict[str, JsonValue]) -> str:
         """Put the values of `source` that `target` accepts into its form, over what it held (the rest stays);
         returns what was carried and what was not, in words."""
+        # Loaded at the first switch: its two value types cost start-up ~2 ms.
+        from realtime_gui.api.beta_to_ga import Carried, carry
+
         carried = carry(source, target, values)
         form = self.form_for(target)
         before = form.all_values()
@@ -231,6 +234,8 @@ class EndpointForms(QObject):
         the one the refused request went to: the list may have moved on while it was under way."""
         source = error.retired_id
         form = self.form_for(source)
+        from realtime_gui.api.beta_to_ga import to_ga
+
         mapping = to_ga(source, form.values())
         self._retired_values = (source, _chosen(form, form.values()))
         dropped = ", ".join(p.path for p in mapping.dropped)
