@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from realtime_gui.qt.ui.style import qt_values
 from realtime_gui.qt.ui.style.palette import AA, WARNING, apply_color_scheme, contrast, is_dark, tone_of
 
 from conftest import OpenWindow
@@ -128,3 +129,33 @@ def test_a_dark_request_gives_a_dark_palette_even_where_the_platform_has_none(
         base = palette.color(group, QPalette.ColorRole.Base)
         for role in (QPalette.ColorRole.Text, QPalette.ColorRole.PlaceholderText):
             assert contrast(palette.color(group, role), base) >= AA, role
+
+
+def test_each_qt_value_set_as_a_number_does_what_its_enum_does(qapp: QApplication) -> None:
+    # qt_values.py writes them through the property system; a wrong number or a misspelt property name (which
+    # would make a dynamic property and change nothing) shows here.
+    label = QLabel("<b>bold?</b>")
+    for name, number, setter, enum in [
+        ("focusPolicy", qt_values.NO_FOCUS, label.setFocusPolicy, Qt.FocusPolicy.NoFocus),
+        ("focusPolicy", qt_values.STRONG_FOCUS, label.setFocusPolicy, Qt.FocusPolicy.StrongFocus),
+        ("textFormat", qt_values.PLAIN_TEXT, label.setTextFormat, Qt.TextFormat.PlainText),
+        ("textFormat", qt_values.RICH_TEXT, label.setTextFormat, Qt.TextFormat.RichText),
+        (
+            "textInteractionFlags",
+            qt_values.SELECTABLE_BY_MOUSE,
+            label.setTextInteractionFlags,
+            Qt.TextInteractionFlag.TextSelectableByMouse,
+        ),
+        (
+            "textInteractionFlags",
+            qt_values.TEXT_BROWSER,
+            label.setTextInteractionFlags,
+            Qt.TextInteractionFlag.TextBrowserInteraction,
+        ),
+    ]:
+        assert number == enum.value, name
+        label.setProperty(name, number)
+        by_number = label.property(name)
+        setter(enum)  # type: ignore[operator]
+        assert by_number == label.property(name) == enum, name
+    assert label.dynamicPropertyNames() == []

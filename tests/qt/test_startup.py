@@ -101,6 +101,61 @@ _OPEN_WINDOW = (
 )
 
 
+# Says, at each moment, whether PySide6 has built its `Qt` namespace yet (22-45 ms, qt_values.py): after the first
+# paint and the rows after it, after a Create pressed at once has shown its token, after an error in the banner,
+# after the serving panel is built. The question of the system's colour scheme, which builds it on purpose once
+# the window has started up, is left out.
+_QT_NAMESPACE_PROBE = (
+    _OPEN_WINDOW.replace("['--settings', SETTINGS]", "['--demo', '--settings', SETTINGS]").replace(
+        "from realtime_gui.qt.app import create_window\n",
+        "import realtime_gui.qt.app\n"
+        "from realtime_gui.qt.app import create_window\n"
+        "realtime_gui.qt.app.follow_system_scheme = lambda app: None\n",
+    )
+    + "import PySide6.QtCore as core\n"
+    "from PySide6.QtCore import QEventLoop, QTimer\n"
+    "def wait_for(done):\n"
+    "    loop = QEventLoop()\n"
+    "    poll = QTimer(interval=1)\n"
+    "    poll.timeout.connect(lambda: done() and loop.quit())\n"
+    "    poll.start()\n"
+    "    QTimer.singleShot(20000, loop.quit)\n"
+    "    loop.exec()\n"
+    "    assert done()\n"
+    "built = {}\n"
+    "panel = []\n"
+    "window.serve.panel_built.connect(lambda: panel.append(True))\n"
+    "window.show()\n"
+    "wait_for(lambda: window.has_settled)\n"
+    "built['first paint'] = 'Qt' in vars(core)\n"
+    "window.mint()\n"
+    "wait_for(lambda: window.token_panel.current is not None)\n"
+    "built['first token'] = 'Qt' in vars(core)\n"
+    "window.show_error('Something went wrong.', cause='mint')\n"
+    "built['an error'] = 'Qt' in vars(core)\n"
+    "wait_for(lambda: bool(panel))\n"
+    "built['serving panel'] = 'Qt' in vars(core)\n"
+    "print(built, flush=True)\n"
+    "window.close()\n"
+    "window.controller.shutdown()\n"
+)
+
+
+def test_the_first_paint_a_first_token_an_error_and_the_serving_panel_never_build_pysides_qt_namespace(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", f"SETTINGS = {str(tmp_path / 's.ini')!r}\n" + _QT_NAMESPACE_PROBE],
+        env=child_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(dict.fromkeys(["first paint", "first token", "an error", "serving panel"], False))
+
+
 def test_start_up_leaves_what_the_first_paint_does_not_need_unloaded(tmp_path: Path) -> None:
     # Each is imported where it is first used, which says what leaving it out of start-up buys.
     code = f"SETTINGS = {str(tmp_path / 's.ini')!r}\n" + _OPEN_WINDOW

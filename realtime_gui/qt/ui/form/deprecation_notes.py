@@ -20,6 +20,7 @@ from realtime_gui.api.catalog import DEPRECATIONS_URL, Unset
 from realtime_gui.qt.ui.form.field_base import Field, FieldValue
 from realtime_gui.qt.ui.form.wheel import ComboBox
 from realtime_gui.qt.ui.style.look import WARNING, set_text_color
+from realtime_gui.qt.ui.style.qt_values import RICH_TEXT, TEXT_BROWSER
 
 # The note's words for a field's value, or "" for nothing to say.
 _Words = Callable[[FieldValue], str]
@@ -38,16 +39,13 @@ class _Note:
     def update(self) -> None:
         words = self.words(self.field.value())
         if words and self.label is None:
-            # Here, when a note first shows: building the `Qt` namespace at import cost start-up ~20 ms (look.py).
-            from PySide6.QtCore import Qt
-
             self.label = QLabel()
             self.label.setObjectName(f"{self.field.row.path}#deprecation")
             self.label.setWordWrap(True)
             self.label.setToolTip(f"Shutdown dates and what to use instead: {self.url}")
             # Rich text for the link only: the words are the catalog's own, and escaped all the same.
-            self.label.setTextFormat(Qt.TextFormat.RichText)
-            self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            self.label.setProperty("textFormat", RICH_TEXT)
+            self.label.setProperty("textInteractionFlags", TEXT_BROWSER)
             self.label.setOpenExternalLinks(True)
             set_text_color(self.label, WARNING)
             self.layout.addWidget(self.label)

@@ -13,14 +13,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QComboBox, QWidget
 
-# Qt.FocusPolicy.StrongFocus (Tab and click, not the wheel), set as a number through the property system: naming
-# the enum would build PySide6's whole `Qt` namespace (~20 ms) on the window's start-up path (see look.py).
-_STRONG_FOCUS = 0x1 | 0x2
+from realtime_gui.qt.ui.style.qt_values import STRONG_FOCUS
 
 
 def ignore_wheel_unless_focused(widget: QWidget) -> None:
-    """The wheel no longer gives `widget` the focus (Qt's default for combo and spin boxes)."""
-    widget.setProperty("focusPolicy", _STRONG_FOCUS)
+    """The wheel no longer gives `widget` the focus (Qt's default for combo and spin boxes): Tab and click do."""
+    widget.setProperty("focusPolicy", STRONG_FOCUS)
 
 
 def wheel_when_focused(widget: QWidget, event: QWheelEvent, handle: Callable[[QWheelEvent], None]) -> None:

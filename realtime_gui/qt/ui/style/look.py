@@ -2,8 +2,8 @@
 would route every widget through Qt's style-sheet engine and add ~12 ms to start-up, so only the few widgets that
 need a look get one.
 
-Start-up code here and in the widgets avoids PySide6's `Qt` namespace: touching it builds all of its ~100 enums
-(~18 ms). Flags from it are set the first time a widget has something to show (`make_selectable`)."""
+Start-up code here and in the widgets avoids PySide6's `Qt` namespace: touching it builds all of its ~93 enums
+(22-45 ms). Its values are set as numbers through the property system (qt_values.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QWidget
 
 from realtime_gui.qt.ui.style.palette import ERROR, MUTED, OK, WARNING, mark_invalid, set_tone
+from realtime_gui.qt.ui.style.qt_values import PLAIN_TEXT, SELECTABLE_BY_MOUSE
 
 __all__ = ["ERROR", "MUTED", "OK", "WARNING", "emphasize", "make_selectable", "mark_invalid", "set_text_color"]
 
@@ -35,8 +36,6 @@ def make_selectable(label: QLabel) -> None:
     looks like HTML (`<img>`, `<a href>`, a huge `<font>`) as rich text."""
     if label.property("selectable"):
         return
-    from PySide6.QtCore import Qt
-
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setProperty("textFormat", PLAIN_TEXT)
+    label.setProperty("textInteractionFlags", SELECTABLE_BY_MOUSE)
     label.setProperty("selectable", True)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from realtime_gui.qt.ui.style.look import ERROR, MUTED, WARNING, emphasize, make_selectable, set_text_color
+from realtime_gui.qt.ui.style.qt_values import RICH_TEXT
 from realtime_gui.qt.ui.style.wrap_row import WrapRow
 from realtime_gui.qt.ui.token_side.exchange import ExchangeView, feedback_timer, flash
 from realtime_gui.qt.ui.token_side.verify_panel import VerifyPanel
@@ -214,13 +215,12 @@ class TokenPanel(QWidget):
         if wanted:
             from html import escape
 
-            from PySide6.QtCore import Qt  # here: start-up never touches `Qt` (look.py)
-
             # A token has no spaces: a zero-width space after each character lets the label break it anywhere.
             # Rich text, each character escaped (the server chose them), the breaks written as entities. Not
             # selectable, so that no copy carries the breaks; Copy and the field above copy the token itself.
-            if self.whole.textFormat() != Qt.TextFormat.RichText:  # the first time: set up here, not at start-up
-                self.whole.setTextFormat(Qt.TextFormat.RichText)
+            if not self.whole.property("richText"):  # the first time: set up here, not at start-up
+                self.whole.setProperty("textFormat", RICH_TEXT)
+                self.whole.setProperty("richText", True)
                 self.whole.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
             self.whole.setText("&#8203;".join(escape(c) for c in text))
         elif not self.whole.isHidden():

@@ -9,6 +9,8 @@ from itertools import pairwise
 
 from PySide6.QtWidgets import QFormLayout, QLayout, QLayoutItem, QWidget
 
+from realtime_gui.qt.ui.style.qt_values import NO_FOCUS
+
 _FORM_ROLES = (
     QFormLayout.ItemRole.LabelRole,
     QFormLayout.ItemRole.FieldRole,
@@ -17,18 +19,17 @@ _FORM_ROLES = (
 
 
 def takes_tab(widget: QWidget) -> bool:
-    # Builds PySide6's whole `Qt` namespace the first time (~15-20 ms, see look.py): the window walks its widgets
-    # with this at the first Tab, not at start-up.
+    # Reading the policy builds PySide6's whole `Qt` namespace the first time (qt_values.py): the window walks its
+    # widgets with this at the first Tab, not at start-up.
     from PySide6.QtCore import Qt
 
     return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
 
 
 def no_tab_stop(widget: QWidget) -> None:
-    """Take the widget out of the Tab chain (a scroll area: an invisible stop that does nothing)."""
-    # Qt.FocusPolicy.NoFocus, set as a number through the property system: the window calls this while it is
-    # built, where naming the enum would build the `Qt` namespace (~15-20 ms) before the first paint.
-    widget.setProperty("focusPolicy", 0)
+    """Take the widget out of the Tab chain (a scroll area: an invisible stop that does nothing). Called while the
+    window is built: a number, not the enum (qt_values.py)."""
+    widget.setProperty("focusPolicy", NO_FOCUS)
 
 
 def reading_order(root: QWidget) -> list[QWidget]:
