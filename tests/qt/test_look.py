@@ -159,3 +159,4 @@ def test_each_qt_value_set_as_a_number_does_what_its_enum_does(qapp: QApplicatio
         setter(enum)  # type: ignore[operator]
         assert by_number == label.property(name) == enum, name
     assert label.dynamicPropertyNames() == []
+    assert (Qt.ColorScheme.Light.value, Qt.ColorScheme.Dark.value) == (qt_values.LIGHT_SCHEME, qt_values.DARK_SCHEME)

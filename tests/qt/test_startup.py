@@ -106,7 +106,7 @@ _OPEN_WINDOW = (
 # after the serving panel is built. The question of the system's colour scheme, which builds it on purpose once
 # the window has started up, is left out.
 _QT_NAMESPACE_PROBE = (
-    _OPEN_WINDOW.replace("['--settings', SETTINGS]", "['--demo', '--settings', SETTINGS]").replace(
+    _OPEN_WINDOW.replace("['--settings', SETTINGS]", "['--demo', '--settings', SETTINGS, *SCHEME]").replace(
         "from realtime_gui.qt.app import create_window\n",
         "import realtime_gui.qt.app\n"
         "from realtime_gui.qt.app import create_window\n"
@@ -141,11 +141,13 @@ _QT_NAMESPACE_PROBE = (
 )
 
 
+@pytest.mark.parametrize("scheme", [[], ["--color-scheme", "dark"]])
 def test_the_first_paint_a_first_token_an_error_and_the_serving_panel_never_build_pysides_qt_namespace(
-    tmp_path: Path,
+    tmp_path: Path, scheme: list[str]
 ) -> None:
+    given = f"SETTINGS = {str(tmp_path / 's.ini')!r}\nSCHEME = {scheme!r}\n"
     done = subprocess.run(
-        [sys.executable, "-c", f"SETTINGS = {str(tmp_path / 's.ini')!r}\n" + _QT_NAMESPACE_PROBE],
+        [sys.executable, "-c", given + _QT_NAMESPACE_PROBE],
         env=child_env(tmp_path),
         capture_output=True,
         text=True,

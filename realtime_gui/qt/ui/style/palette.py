@@ -11,6 +11,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from realtime_gui.qt.ui.style.qt_values import DARK_SCHEME, LIGHT_SCHEME
+
 AA = 4.5  # WCAG 2 AA, normal text
 TARGET = 4.7  # aimed a little higher: antialiased glyph edges are lighter than the text colour
 
@@ -235,25 +237,30 @@ def apply_color_scheme(app: QApplication, scheme: str) -> None:
         # without a dark palette (Fusion on a bare X server) is caught by follow_system_scheme.
         app.setPalette(make_readable(_platform_palette(app)))
         return
-    from PySide6.QtCore import Qt
-
-    wanted = Qt.ColorScheme.Dark if scheme == "dark" else Qt.ColorScheme.Light
-    app.styleHints().setColorScheme(wanted)  # platforms that can switch do (Qt 6.8+); the palette covers the rest
-    _use_scheme(app, wanted)
+    dark = scheme == "dark"
+    # Platforms that can switch do (Qt 6.8+); the palette covers the rest. A number, as this runs before the first
+    # paint (qt_values.py).
+    app.styleHints().setProperty("colorScheme", DARK_SCHEME if dark else LIGHT_SCHEME)
+    _use_scheme(app, dark=dark)
 
 
 def follow_system_scheme(app: QApplication) -> None:
     """Match the scheme Qt reports now, and whenever it changes. Asking builds PySide6's whole `Qt` namespace
     (22-45 ms here): not before the first paint, nor while another thread shares the GIL."""
-    from PySide6.QtCore import Qt
-
     hints = app.styleHints()
     if not app.property("followsColorScheme"):
         app.setProperty("followsColorScheme", True)
-        hints.colorSchemeChanged.connect(lambda now: _use_scheme(app, now))
-    now = hints.colorScheme()
-    if now != Qt.ColorScheme.Unknown and (now == Qt.ColorScheme.Dark) != is_dark(app.palette()):
-        _use_scheme(app, now)
+        hints.colorSchemeChanged.connect(lambda now: _use_scheme(app, dark=_is_dark_scheme(now)))
+    dark = _is_dark_scheme(hints.colorScheme())
+    if dark is not None and dark != is_dark(app.palette()):
+        _use_scheme(app, dark=dark)
+
+
+def _is_dark_scheme(scheme: object) -> bool | None:
+    """A Qt.ColorScheme as dark (True), light (False) or not known (None)."""
+    from PySide6.QtCore import Qt
+
+    return None if scheme == Qt.ColorScheme.Unknown else scheme == Qt.ColorScheme.Dark
 
 
 def _platform_palette(app: QApplication) -> QPalette:
@@ -261,13 +268,11 @@ def _platform_palette(app: QApplication) -> QPalette:
     return app.palette()
 
 
-def _use_scheme(app: QApplication, scheme: object) -> None:
-    from PySide6.QtCore import Qt
-
+def _use_scheme(app: QApplication, *, dark: bool | None) -> None:
     palette = _platform_palette(app)
-    if scheme == Qt.ColorScheme.Dark and not is_dark(palette):
+    if dark is True and not is_dark(palette):
         palette = dark_palette()
-    elif scheme == Qt.ColorScheme.Light and is_dark(palette):
+    elif dark is False and is_dark(palette):
         palette = app.style().standardPalette()
     app.setPalette(make_readable(palette))
     refresh_colors()

@@ -17,3 +17,6 @@ RICH_TEXT = 1  # Qt.TextFormat.RichText
 
 SELECTABLE_BY_MOUSE = 0x1  # Qt.TextInteractionFlag.TextSelectableByMouse
 TEXT_BROWSER = 0x1 | 0x4 | 0x8  # Qt.TextInteractionFlag.TextBrowserInteraction: select, and links by mouse and Tab
+
+LIGHT_SCHEME = 1  # Qt.ColorScheme.Light
+DARK_SCHEME = 2  # Qt.ColorScheme.Dark
