@@ -290,7 +290,7 @@ else:
             probe.bind(("127.0.0.1", 0))
             w.settings.serve_port = probe.getsockname()[1]
     w.show()
-    if action == "settle":  # the first paint, then the work done after it (Tab order, warm-up, the other forms)
+    if action == "settle":  # the first paint, then the work after it (rows, warm-up, colour scheme, the other forms)
         stall = longest_stall(lambda: None, after=1.0)
     else:  # on a loaded machine the start-up work may take longer than 1 s: it ends first (and its forms are built)
         pump(1.0)
@@ -450,8 +450,8 @@ def stalls() -> None:
             del window
 
 
-# The window as it is, but with the work it does just after the first paint (the Tab order, which builds PySide6's
-# `Qt` namespace; the key status; the warm-up) done before it.
+# The window as it is, but with the work it does just after the first paint (the rows below the fold, the key
+# status, the warm-up's start) done before it.
 assert "        return super().event(event)" in OURS  # the line OURS_ALL_BEFORE_PAINT adds its work before
 OURS_ALL_BEFORE_PAINT = OURS.replace(
     "        return super().event(event)",

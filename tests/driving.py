@@ -41,11 +41,6 @@ def takes_tab(widget: QWidget) -> bool:
     return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
 
 
-def wait_for_tab_order(qtbot: QtBot, window: MainWindow) -> None:
-    """The window sets its Tab order just after the first paint; the scroll areas stop being Tab stops then."""
-    qtbot.waitUntil(lambda: not takes_tab(window.form_scroll), timeout=WAIT_MS)
-
-
 def threads_ended(qtbot: QtBot, running: Callable[[], int], *, timeout_ms: int = WAIT_MS) -> None:
     """Wait until `running()` (threads alive) is 0, then deliver what they queued before they ended: every signal a
     late answer or failure would cause has come by now, or never will (a fixed wait would only guess how late). In

@@ -22,7 +22,7 @@ from realtime_gui.qt.settings import Settings
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import TEST_KEY, OpenWindow, free_port
-from driving import WAIT_MS, child, wait_for_tab_order
+from driving import WAIT_MS, child
 from memory_keyring import MemoryKeyring
 from misbehaving import FakeOpenAI, Fault, FaultKind
 
@@ -406,7 +406,6 @@ def test_without_a_key_the_page_is_told_and_the_panel_says_so(
 
 def tab_cycle(qtbot: QtBot, window: MainWindow) -> list[QWidget]:
     """What Tab reaches from the endpoint box until it comes back to it (the chain wraps around)."""
-    wait_for_tab_order(qtbot, window)
     window.endpoint_combo.setFocus()
     qtbot.waitUntil(window.endpoint_combo.hasFocus)
     seen: list[QWidget] = []

@@ -47,8 +47,8 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(WindowLayout):
-    # Start-up is over: the first paint, the rows after it, the Tab order, the warm-up's imports (the other
-    # endpoints' forms follow, one a turn of the event loop).
+    # Start-up is over: the first paint, the rows after it, the warm-up's imports (the serving panel and the other
+    # endpoints' forms follow, a step at a time).
     started_up = Signal()
 
     def __init__(
