@@ -125,12 +125,13 @@ def test_a_tab_before_the_rows_below_are_built_reaches_them_in_reading_order(qtb
 
 def test_switching_to_a_form_still_being_built_shows_all_its_rows(qtbot: QtBot, window: MainWindow) -> None:
     window.show()
-    qtbot.waitUntil(lambda: window.has_settled, timeout=WAIT_MS)
     building = window.endpoints.form_for("transcription", height_now=0)  # as the window builds it in the background
     assert building.rows_waiting
+    waiting_when_shown = []
+    window.stack.currentChanged.connect(lambda _index: waiting_when_shown.append(building.rows_waiting))
     choose_endpoint(window, "transcription")
     assert window.form is building
-    assert not building.rows_waiting
+    assert waiting_when_shown == [False], "every row is there when the form shows, not a moment later"
     whole = ParameterForm(endpoint("transcription"))
     assert _labels_in_layout_order(building) == _labels_in_layout_order(whole)
 

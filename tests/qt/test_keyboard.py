@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from realtime_gui.api.catalog import ENDPOINTS
-from realtime_gui.qt.ui.form.form import ParameterForm
 from realtime_gui.qt.ui.window.main_window import MainWindow
 
 from conftest import OpenWindow
@@ -73,14 +72,20 @@ def test_a_form_built_after_the_first_paint_takes_tab_in_reading_order_too(
     # built; the last endpoint's form is built last, well after the first Tab.
     last = list(ENDPOINTS)[-1]
     assert window.stack.count() < len(ENDPOINTS)
-
-    def all_built() -> bool:
-        forms = [window.stack.widget(index) for index in range(window.stack.count())]
-        return len(forms) == len(ENDPOINTS) and not any(isinstance(f, ParameterForm) and f.rows_waiting for f in forms)
-
-    qtbot.waitUntil(all_built, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.is_fully_built, timeout=WAIT_MS)
     choose_endpoint(window, last)
     assert_tab_reads_the_form(qtbot, window)
+
+
+def test_the_tab_order_is_set_by_the_last_step_of_start_up_without_a_tab(qtbot: QtBot, open_window: OpenWindow) -> None:
+    # Unset, the chain is the order the widgets were made in: the form, made after the rest, would not follow Key….
+    window = open_window()
+    qtbot.waitUntil(lambda: window.is_fully_built, timeout=WAIT_MS)
+    after_key: QWidget | None = window.key_button.nextInFocusChain()
+    while after_key is not None and not (takes_tab(after_key) and after_key.isVisible()):
+        after_key = after_key.nextInFocusChain()
+    assert after_key is not None
+    assert window.form.isAncestorOf(after_key), f"Tab goes from Key… to {after_key.objectName()}"
 
 
 def assert_tab_reads_the_form(qtbot: QtBot, window: MainWindow) -> None:

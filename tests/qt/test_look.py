@@ -103,7 +103,7 @@ def test_the_palette_follows_the_systems_colour_scheme(
     qtbot: QtBot, qapp: QApplication, open_window: OpenWindow
 ) -> None:
     window = open_window()
-    qtbot.waitUntil(lambda: bool(qapp.property("followsColorScheme")))  # from just after the first paint
+    qtbot.waitUntil(lambda: bool(qapp.property("followsColorScheme")))  # once the window has started up
     label = child(window.form, QLabel, "session.tools#status")  # toned (muted) from the start
     assert label.property("tone")
     light_tone = label.palette().color(QPalette.ColorRole.WindowText)

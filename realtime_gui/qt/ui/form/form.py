@@ -105,7 +105,7 @@ NEXT_TURN_MS = 1
 class ParameterForm(QWidget):
     """`values`: what its fields start with (the rest start as `initial_value` has them). `height_now`: build only
     the first rows that fill this many pixels, and keep the others waiting for `build_waiting_rows` (the window
-    builds them just after its first paint); anything that reads or writes the rows builds them first."""
+    builds them a few a step in the background); anything that reads or writes the rows builds them first."""
 
     changed = Signal()
     problems_fixed = Signal()  # the user changed the last field marked with a problem: no field is marked now

@@ -1,8 +1,8 @@
-"""The endpoint list and its forms: start-up builds only the shown form, the others are built one at a time after
-the first paint (or on first use, if that comes sooner). A change of endpoint carries over the values that mean the
-same there and that the target accepts (the rest of the target's form stays as it was), and a retired beta
-endpoint's refusal offers the switch to its GA endpoint with the settings carried over. Replacing many values at once
-(Reset, Switch to GA, Open preset) can be undone."""
+"""The endpoint list and its forms: start-up builds only the shown form, the others are built a few rows a step
+once the window has started up (or on first use, if that comes sooner). A change of endpoint carries over the values
+that mean the same there and that the target accepts (the rest of the target's form stays as it was), and a retired
+beta endpoint's refusal offers the switch to its GA endpoint with the settings carried over. Replacing many values at
+once (Reset, Switch to GA, Open preset) can be undone."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ class EndpointForms(QObject):
     form_built = Signal(object)  # a ParameterForm of the stack whose rows are all built: the Tab order takes it in
     undo_changed = Signal(str)  # what Edit > Undo would undo now ("" for nothing)
     ga_switched = Signal()  # the GA offer was taken: its form is shown with the beta form's settings
+    all_built = Signal()  # build_the_others is done: every endpoint's form is built, every row of it
 
     def __init__(
         self,
@@ -125,6 +126,7 @@ class EndpointForms(QObject):
         else:
             waiting = next((endpoint_id for endpoint_id in ENDPOINT_IDS if endpoint_id not in self._forms), None)
             if waiting is None:
+                self.all_built.emit()
                 return
             self.form_for(waiting, height_now=0)  # its sections only: the rows come in the next turns
         QTimer.singleShot(NEXT_TURN_MS, self, self.build_the_others)

@@ -67,6 +67,7 @@ class MainWindow(WindowLayout):
         self._shown = False
         self._settled = False
         self._tab_order_set = False
+        self._fully_built = False
         self.set_title_note("")
 
         # -- what the widgets do --
@@ -190,6 +191,7 @@ class MainWindow(WindowLayout):
         self.current_profile.shown.connect(self._on_current_profile_shown)
         self.current_profile.start(profile_name)
         self.endpoints.form_built.connect(self._on_endpoints_form_built)
+        self.endpoints.all_built.connect(self._on_endpoints_all_built)
         self.endpoints.undo_changed.connect(self._on_endpoints_undo_changed)
         self.endpoints.ga_switched.connect(self.mint_button.setFocus)  # Create is next
         geometry = settings.geometry()
@@ -238,17 +240,29 @@ class MainWindow(WindowLayout):
         self.serve.build_panel()
         QTimer.singleShot(NEXT_TURN_MS, self, self.endpoints.build_the_others)
 
-    # -- the Tab order, set at the first Tab --
+    def _on_endpoints_all_built(self) -> None:
+        QTimer.singleShot(NEXT_TURN_MS, self, self._finish_building)
+
+    def _finish_building(self) -> None:
+        """The last step: the Tab order (~5-10 ms; the first reading of a focus policy builds PySide6's `Qt`
+        namespace, focus.py), unless a Tab set it sooner."""
+        self._set_tab_order()
+        self._fully_built = True
+
+    # -- the Tab order: the last step of start-up, or the first Tab if it comes sooner --
 
     def focusNextPrevChild(self, next: bool) -> bool:
-        """Every widget's Tab and Shift+Tab end here (QWidget passes them up to its window). The order is set at the
-        first of them, not after the first paint, where walking the window (and building PySide6's `Qt` namespace
-        on the way, focus.py) was the longest stall of the first second: 45-58 ms, in 2 runs."""
+        """Every widget's Tab and Shift+Tab end here (QWidget passes them up to its window), and so does Qt's move
+        of the focus off a widget being disabled. Set in the first step after the first paint, walking the window
+        (and building the `Qt` namespace on the way) was the longest stall of the first second: 45-58 ms, 2 runs."""
+        self._set_tab_order()
+        return super().focusNextPrevChild(next)
+
+    def _set_tab_order(self) -> None:
         if not self._tab_order_set:
-            self.endpoints.form.build_waiting_rows()  # pressed before they were built: they read in place too
+            self.endpoints.form.build_waiting_rows()  # a Tab before they were built: they read in place too
             self._tab_order_set = True
             self._update_tab_order()
-        return super().focusNextPrevChild(next)
 
     def _update_tab_order(self) -> None:
         """Tab: the top bar, the banner's buttons, the forms' fields in reading order (Tab passes over the hidden
@@ -290,6 +304,12 @@ class MainWindow(WindowLayout):
         """Whether the work just after the first paint is done: every row of the shown form built (the key status,
         the warm-up and the other forms follow in the background)."""
         return self._settled
+
+    @property
+    def is_fully_built(self) -> bool:
+        """Whether start-up's work in the background is done too: every endpoint's form, the serving panel, the Tab
+        order."""
+        return self._fully_built
 
     @property
     def endpoint_id(self) -> str:
