@@ -292,8 +292,12 @@ else:
             w.settings.serve_port = probe.getsockname()[1]
     w.show()
     if action == "settle":  # the first paint, then the work after it (rows, warm-up, colour scheme, the other forms,
-        # the Tab order), however long it takes on this machine, and 0.2 s more
-        stall = longest_stall(lambda: None, lambda: w.is_fully_built)
+        # the Tab order), however long it takes on this machine, and 0.2 s more; a checkout older than
+        # is_fully_built: its first second
+        if hasattr(w, "is_fully_built"):
+            stall = longest_stall(lambda: None, lambda: w.is_fully_built)
+        else:
+            stall = longest_stall(lambda: None, after=1.0)
     else:  # on a loaded machine the start-up work may take longer than 1 s: it ends first (and its forms are built)
         pump(1.0)
         pump(10.0, lambda: w.controller.running_jobs() == 0)
