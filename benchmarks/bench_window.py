@@ -186,24 +186,14 @@ def _ratios(ours: list[float], bare: list[float]) -> str:
     )
 
 
-# One action in a fresh window, 1 s after it shows and once its start-up threads have ended (0.5 s more for what
-# follows them), or ("settle") start-up itself with no action, until its background work is done (the bare window:
-# 1 s); prints "stall <ms>",
-# the longest gap of a 1 ms QTimer from the action until it is done and 0.2 s after (what it left to the event loop:
-# the paint of what it showed). argv: ours|bare, the action, a settings file.
-_ACTION = """
-import os, socket, sys, time
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
-from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
-    QMainWindow, QSpinBox, QStackedWidget, QWidget)
-side, action, settings = sys.argv[1:4]
-app = QApplication([])
+# Qt's own loop, as the program runs it (app.exec()), for `seconds` or until `until()` (looked at every millisecond).
+# A Python loop of processEvents() and sleeps would take the GIL back two or three times a turn, each a wait of up
+# to Python's 5 ms switch interval while a worker thread runs: stalls of the harness, not of the window.
+_PUMP = """
+import time
+from PySide6.QtCore import QEventLoop, QTimer
 
 def pump(seconds, until=lambda: False):
-    # Qt's own loop, as the program runs it (app.exec()), looking at `until` every millisecond. A Python loop of
-    # processEvents() and sleeps would take the GIL back two or three times a turn, each a wait of up to Python's
-    # 5 ms switch interval while a worker thread runs: stalls of the harness, not of the window.
     deadline = time.monotonic() + seconds
     loop = QEventLoop()
     def check():
@@ -217,7 +207,26 @@ def pump(seconds, until=lambda: False):
     if time.monotonic() < deadline and not until():
         loop.exec()
     poll.stop()
+"""
 
+# One action in a fresh window, 1 s after it shows and once its start-up threads have ended (0.5 s more for what
+# follows them), or ("settle") start-up itself with no action, until its background work is done (the bare window:
+# 1 s); prints "stall <ms>",
+# the longest gap of a 1 ms QTimer from the action until it is done and 0.2 s after (what it left to the event loop:
+# the paint of what it showed). argv: ours|bare, the action, a settings file.
+_ACTION = (
+    """
+import os, socket, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
+    QMainWindow, QSpinBox, QStackedWidget, QWidget)
+side, action, settings = sys.argv[1:4]
+app = QApplication([])
+
+"""
+    + _PUMP
+    + """
 def longest_stall(act, done=lambda: True, *, after=0.2):
     clock = QElapsedTimer()
     gaps, last = [], [0.0]
@@ -335,6 +344,7 @@ w.close()
 app.processEvents()
 os._exit(0)  # a worker thread may still be winding down: Qt would abort on it at exit
 """
+)
 
 ACTIONS = {
     "settle": "start-up, show to all built",
@@ -378,24 +388,10 @@ def actions(rounds: int, chosen: list[str] | None = None) -> None:
 
 
 def _run_loop(seconds: float, until: Callable[[], bool] = lambda: False) -> None:
-    """Qt's own event loop for `seconds` or until `until()` (looked at every millisecond), as the children's pump():
-    a loop of processEvents() and sleeps would stall on the GIL itself while a worker thread runs."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    deadline = time.monotonic() + seconds
-    loop = QEventLoop()
-
-    def check() -> None:
-        if time.monotonic() >= deadline or until():
-            loop.quit()
-
-    poll = QTimer()
-    poll.setInterval(1)
-    poll.timeout.connect(check)
-    poll.start()
-    if time.monotonic() < deadline and not until():
-        loop.exec()
-    poll.stop()
+    """The children's pump(), in this process (the mint runs below share it with the window they measure)."""
+    namespace: dict[str, Any] = {}
+    exec(_PUMP, namespace)
+    namespace["pump"](seconds, until)
 
 
 def _stall_during_mint(app: Any, window: Any, label: str, *, idle_first: float) -> None:
@@ -470,7 +466,8 @@ OURS_ALL_BEFORE_PAINT = OURS.replace(
 )
 
 # The first Create in a fresh window (demo server), 1 s after it shows; prints "created <ms from Create to token>".
-_FIRST_CREATE = """
+_FIRST_CREATE = (
+    """
 import os, sys, time
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
@@ -481,15 +478,9 @@ if sys.argv[1] == "no-warm-up":
 from realtime_gui.qt.app import create_window
 w = create_window(["--demo", "--settings", sys.argv[2]])
 w.show()
-from PySide6.QtCore import QEventLoop, QTimer
-def pump(seconds, until=lambda: False):  # Qt's own loop, as the program runs it (see _ACTION's pump)
-    deadline = time.monotonic() + seconds
-    loop = QEventLoop()
-    poll = QTimer(interval=1)
-    poll.timeout.connect(lambda: (time.monotonic() >= deadline or until()) and loop.quit())
-    poll.start()
-    loop.exec()
-    poll.stop()
+"""
+    + _PUMP
+    + """
 pump(1.0)
 got = []
 w.controller.minted.connect(lambda _token: got.append(time.perf_counter()))
@@ -499,6 +490,7 @@ pump(10, lambda: bool(got))
 print("created", (got[0] - started) * 1000 if got else "failed", flush=True)
 w.close()
 """
+)
 
 
 def _first_create(variant: str, settings: str) -> float:

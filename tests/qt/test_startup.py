@@ -32,6 +32,20 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
+def _run_code(code_and_args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`python -c CODE ARGS…` as an app child (offscreen, folders of its own); it must end well."""
+    done = subprocess.run(
+        [sys.executable, "-c", *code_and_args],
+        env=child_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def _without_display() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["PYTHONFAULTHANDLER"] = "1"  # an abort would show as a Python traceback dump on stderr
@@ -146,15 +160,7 @@ def test_the_first_paint_a_first_token_an_error_and_the_serving_panel_never_buil
     tmp_path: Path, scheme: list[str]
 ) -> None:
     given = f"SETTINGS = {str(tmp_path / 's.ini')!r}\nSCHEME = {scheme!r}\n"
-    done = subprocess.run(
-        [sys.executable, "-c", given + _QT_NAMESPACE_PROBE],
-        env=child_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_code([given + _QT_NAMESPACE_PROBE], tmp_path)
     assert done.stdout.strip() == str(dict.fromkeys(["first paint", "first token", "an error", "serving panel"], False))
 
 
@@ -332,13 +338,5 @@ sys.exit(main(["--settings", sys.argv[1]]))
 def test_the_cycle_collector_is_paused_while_the_window_starts_and_runs_once_it_has_started_up(
     tmp_path: Path,
 ) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _WATCH_COLLECTOR, str(tmp_path / "s.ini")],
-        env=child_env(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_code([_WATCH_COLLECTOR, str(tmp_path / "s.ini")], tmp_path)
     assert done.stdout.strip() == "at the first turn False once started up True"
