@@ -96,10 +96,6 @@ class _Row:
 
 
 ROWS_MEASURED = 4  # rows built between two measures of the form's height (~0.3 ms each)
-ROWS_A_TURN = 6  # rows built a turn of the event loop when they wait (~4 ms): each turn well under a frame
-# Steps of work in the background are 1 ms apart, not 0: Qt runs zero-delay steps back to back, with no timer or
-# input between two of them, so their stalls add up (two 8 ms steps: a 16 ms stall; 1 ms apart: 9 ms).
-NEXT_TURN_MS = 1
 
 
 class ParameterForm(QWidget):
@@ -379,10 +375,11 @@ class ParameterForm(QWidget):
                 row.release()
 
     def _row_for_param(self, param: str) -> _Row | None:
+        rows = self._all_rows()
         head = param.split("[", 1)[0]
         while head:
-            if head in self._all_rows():
-                return self._all_rows()[head]
+            if head in rows:
+                return rows[head]
             if "." not in head:
                 return None
             head = head.rsplit(".", 1)[0]

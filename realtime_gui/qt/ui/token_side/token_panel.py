@@ -110,6 +110,8 @@ class TokenPanel(QWidget):
         self.whole.setObjectName("tokenWhole")
         self.whole.setWordWrap(True)
         self.whole.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.whole.setProperty("textFormat", RICH_TEXT)  # a number, not the enum (qt_values.py)
+        self.whole.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.whole.setAccessibleName(self.tr("The whole token"))
         self.whole.hide()
         self.expires_label = QLabel(self.tr("Expires in"))
@@ -218,10 +220,6 @@ class TokenPanel(QWidget):
             # A token has no spaces: a zero-width space after each character lets the label break it anywhere.
             # Rich text, each character escaped (the server chose them), the breaks written as entities. Not
             # selectable, so that no copy carries the breaks; Copy and the field above copy the token itself.
-            if not self.whole.property("richText"):  # the first time: set up here, not at start-up
-                self.whole.setProperty("textFormat", RICH_TEXT)
-                self.whole.setProperty("richText", True)
-                self.whole.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
             self.whole.setText("&#8203;".join(escape(c) for c in text))
         elif not self.whole.isHidden():
             self.whole.clear()

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 
 from realtime_gui.api.catalog import ENDPOINT_IDS, endpoint
 from realtime_gui.jsontext import JsonValue
 from realtime_gui.qt.ui.form.field_base import initial_value
-from realtime_gui.qt.ui.form.form import NEXT_TURN_MS, ROWS_A_TURN, ParameterForm
+from realtime_gui.qt.ui.form.form import ParameterForm
 from realtime_gui.qt.ui.window import banner as cause
 from realtime_gui.qt.ui.window.geometry import show_page
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 
 UNDO_DEPTH = 20
+ROWS_A_TURN = 6  # rows built a step when they wait (~4 ms): each step well under a frame
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,6 @@ class EndpointForms(QObject):
     form_built = Signal(object)  # a ParameterForm of the stack whose rows are all built: the Tab order takes it in
     undo_changed = Signal(str)  # what Edit > Undo would undo now ("" for nothing)
     ga_switched = Signal()  # the GA offer was taken: its form is shown with the beta form's settings
-    all_built = Signal()  # build_the_others is done: every endpoint's form is built, every row of it
 
     def __init__(
         self,
@@ -117,19 +117,28 @@ class EndpointForms(QObject):
         self._settings.form_opened_with(endpoint_id, form.opened_values)
         self.form_built.emit(form)
 
-    def build_the_others(self) -> None:
-        """Build the forms not built yet, a few rows a turn of the event loop, so that switching endpoint shows a
-        built form. A whole form a turn stalled the first second after show for 12-29 ms a turn (2 runs)."""
+    # -- what start-up leaves for later, a step at a time (the window paces the steps) --
+
+    def build_shown_rows(self) -> bool:
+        """ROWS_A_TURN more rows of the form shown; False when none is waiting."""
+        if not self.form.rows_waiting:
+            return False
+        self.form.build_waiting_rows(ROWS_A_TURN)
+        return True
+
+    def build_other_rows(self) -> bool:
+        """ROWS_A_TURN more rows of another endpoint's form, one form after another (each made, its sections only,
+        when its turn comes), so that switching endpoint shows a built form; False once every form is whole. A
+        whole form a step stalled the first second after show for 12-29 ms a step (2 runs)."""
         building = next((form for form in self._forms.values() if form.rows_waiting), None)
         if building is not None:
             building.build_waiting_rows(ROWS_A_TURN)
-        else:
-            waiting = next((endpoint_id for endpoint_id in ENDPOINT_IDS if endpoint_id not in self._forms), None)
-            if waiting is None:
-                self.all_built.emit()
-                return
-            self.form_for(waiting, height_now=0)  # its sections only: the rows come in the next turns
-        QTimer.singleShot(NEXT_TURN_MS, self, self.build_the_others)
+            return True
+        waiting = next((endpoint_id for endpoint_id in ENDPOINT_IDS if endpoint_id not in self._forms), None)
+        if waiting is None:
+            return False
+        self.form_for(waiting, height_now=0)  # its sections only: its rows come in the next steps
+        return True
 
     def _show(self, endpoint_id: str, *, height_now: int | None = None) -> None:
         ep = endpoint(endpoint_id)

@@ -20,7 +20,7 @@ _FORM_ROLES = (
 
 def takes_tab(widget: QWidget) -> bool:
     # Reading the policy builds PySide6's whole `Qt` namespace the first time (qt_values.py): the window walks its
-    # widgets with this at the first Tab, not at start-up.
+    # widgets with this in the last step of start-up's background work, or at a Tab that comes sooner.
     from PySide6.QtCore import Qt
 
     return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)

@@ -8,6 +8,7 @@ the window.
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer, Signal
@@ -18,7 +19,7 @@ from realtime_gui.config.profiles import DEFAULT_PROFILE, Profile
 from realtime_gui.qt.demo import TITLE as DEMO_TITLE
 from realtime_gui.qt.demo import DemoMode
 from realtime_gui.qt.settings import Settings
-from realtime_gui.qt.ui.form.form import NEXT_TURN_MS, ROWS_A_TURN, ParameterForm
+from realtime_gui.qt.ui.form.form import ParameterForm
 from realtime_gui.qt.ui.window import banner as cause
 from realtime_gui.qt.ui.window.current_profile import CurrentProfile
 from realtime_gui.qt.ui.window.endpoint_forms import EndpointForms
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
     from realtime_gui.qt.workers.controller import KeyStatus
 
 log = logging.getLogger(__name__)
+
+NEXT_TURN_MS = 1  # between two steps of start-up's work in the background (`_in_steps`)
 
 
 class MainWindow(WindowLayout):
@@ -191,7 +194,6 @@ class MainWindow(WindowLayout):
         self.current_profile.shown.connect(self._on_current_profile_shown)
         self.current_profile.start(profile_name)
         self.endpoints.form_built.connect(self._on_endpoints_form_built)
-        self.endpoints.all_built.connect(self._on_endpoints_all_built)
         self.endpoints.undo_changed.connect(self._on_endpoints_undo_changed)
         self.endpoints.ga_switched.connect(self.mint_button.setFocus)  # Create is next
         geometry = settings.geometry()
@@ -206,15 +208,14 @@ class MainWindow(WindowLayout):
 
     # -- just after the first paint: the rest of the shown form, the key status, the warm-up, the other forms --
 
-    def _build_rows_after_paint(self) -> None:
-        """The rows of the shown form that its first paint did not show, a few a turn of the event loop; then the
-        rest of what follows the first paint."""
-        form = self.endpoints.form
-        if form.rows_waiting:
-            form.build_waiting_rows(ROWS_A_TURN)
-            QTimer.singleShot(NEXT_TURN_MS, self, self._build_rows_after_paint)
+    def _in_steps(self, step: Callable[[], bool], then: Callable[[], None]) -> None:
+        """`step` once a turn of the event loop while it says there is more to do, then `then`. The steps are
+        NEXT_TURN_MS apart, not 0: Qt runs zero-delay steps back to back, with no timer or input between two of
+        them, so their stalls add up (two 8 ms steps: a 16 ms stall; 1 ms apart: 9 ms)."""
+        if step():
+            QTimer.singleShot(NEXT_TURN_MS, self, partial(self._in_steps, step, then))
         else:
-            self._after_first_paint()
+            then()
 
     def _after_first_paint(self) -> None:
         self._settled = True
@@ -238,10 +239,9 @@ class MainWindow(WindowLayout):
     def _build_serve_panel(self) -> None:
         # Hidden: turning serving on then only shows it (~4 ms of building and ~7 ms of Tab order less).
         self.serve.build_panel()
-        QTimer.singleShot(NEXT_TURN_MS, self, self.endpoints.build_the_others)
-
-    def _on_endpoints_all_built(self) -> None:
-        QTimer.singleShot(NEXT_TURN_MS, self, self._finish_building)
+        QTimer.singleShot(
+            NEXT_TURN_MS, self, partial(self._in_steps, self.endpoints.build_other_rows, self._finish_building)
+        )
 
     def _finish_building(self) -> None:
         """The last step: the Tab order (~5-10 ms; the first reading of a focus policy builds PySide6's `Qt`
@@ -253,8 +253,8 @@ class MainWindow(WindowLayout):
 
     def focusNextPrevChild(self, next: bool) -> bool:
         """Every widget's Tab and Shift+Tab end here (QWidget passes them up to its window), and so does Qt's move
-        of the focus off a widget being disabled. Set in the first step after the first paint, walking the window
-        (and building the `Qt` namespace on the way) was the longest stall of the first second: 45-58 ms, 2 runs."""
+        of the focus off a widget being disabled: the first of them sets the order if start-up has not yet. (Set in
+        the first step after the first paint, the walk and the `Qt` namespace it builds stalled 45-58 ms, 2 runs.)"""
         self._set_tab_order()
         return super().focusNextPrevChild(next)
 
@@ -288,8 +288,10 @@ class MainWindow(WindowLayout):
         """A form whose rows were all built after the Tab order was set goes in just before the buttons under the
         forms; the chain through the others stays as it is (walking every form again for each new one was 10% of
         test_form_input.py's time)."""
+        if not self._tab_order_set:
+            return  # the walk that sets it will take this form in
         before = self.reset_button.previousInFocusChain()
-        if self._tab_order_set and before is not None:
+        if before is not None:
             chain([[before], reading_order(form), [self.reset_button]])
 
     # -- what the parts share --
@@ -469,7 +471,9 @@ class MainWindow(WindowLayout):
             self._shown = True
             # After the first paint, which the window's first frame waits for alone. `self` as the timer's context:
             # it dies with the window.
-            QTimer.singleShot(20, self, self._build_rows_after_paint)
+            QTimer.singleShot(
+                20, self, partial(self._in_steps, self.endpoints.build_shown_rows, self._after_first_paint)
+            )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
